@@ -1,0 +1,125 @@
+import Foundation
+
+/// What a scan of the content folder found, for one kind of document.
+public struct ContentScan<Document: Sendable>: Sendable {
+    /// New or changed files, parsed and rendered.
+    public var changed: [Document] = []
+    /// Files whose hash matched the one already stored: not parsed again.
+    public var unchangedPaths: [String] = []
+    /// Files present but refused: whatever was stored from them before stays as it was.
+    public var failedPaths: [String] = []
+}
+
+/// Everything read from the content folder in one pass.
+public struct ContentSnapshot: Sendable {
+    public var posts = ContentScan<PostDocument>()
+    public var courses = ContentScan<CourseDocument>()
+    public var problems: [ContentProblem] = []
+
+    public var errors: [ContentProblem] { problems.filter { $0.severity == .error } }
+}
+
+/// The content folder is missing or unreadable; nothing can be imported.
+public struct ContentFolderError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "content folder '\(path)' \(reason)" }
+}
+
+/// Reads `Content/`: hashes every file, parses and renders only those whose hash is not already known.
+public struct ContentLoader: Sendable {
+    public var root: URL
+
+    public init(root: URL) {
+        self.root = root
+    }
+
+    /// `knownHashes` maps a relative source path to the hash stored for it, so unchanged files are skipped.
+    public func load(knownHashes: [String: String]) throws(ContentFolderError) -> ContentSnapshot {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
+            throw ContentFolderError(path: root.path, reason: "does not exist (set --content or LECTERN_CONTENT to the folder that holds posts/ and courses/)")
+        }
+        guard isDirectory.boolValue else { throw ContentFolderError(path: root.path, reason: "is a file, not a folder") }
+
+        var snapshot = ContentSnapshot()
+        var seenSlugs: [String: String] = [:]
+        for path in markdownFiles(in: "posts") {
+            guard let (data, hash) = read(path, into: &snapshot.problems) else {
+                snapshot.posts.failedPaths.append(path)
+                continue
+            }
+            if knownHashes[path] == hash {
+                snapshot.posts.unchangedPaths.append(path)
+                continue
+            }
+            do throws(ContentProblem) {
+                let post = try PostParser.parse(path: path, data: data, contentHash: hash, warnings: &snapshot.problems)
+                if let other = seenSlugs[post.slug] {
+                    throw ContentProblem(path: path, reason: "duplicate slug '\(post.slug)': \(other) already uses it")
+                }
+                seenSlugs[post.slug] = path
+                snapshot.posts.changed.append(post)
+            } catch {
+                snapshot.problems.append(error)
+                snapshot.posts.failedPaths.append(path)
+            }
+        }
+
+        for folder in subfolders(of: "courses") {
+            let path = "courses/\(folder)/course.md"
+            guard FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) else {
+                snapshot.problems.append(ContentProblem(path: "courses/\(folder)", reason: "course folder has no course.md"))
+                continue
+            }
+            guard let (data, hash) = read(path, into: &snapshot.problems) else {
+                snapshot.courses.failedPaths.append(path)
+                continue
+            }
+            if knownHashes[path] == hash {
+                snapshot.courses.unchangedPaths.append(path)
+                continue
+            }
+            do throws(ContentProblem) {
+                snapshot.courses.changed.append(try CourseParser.parse(path: path, data: data, contentHash: hash, warnings: &snapshot.problems))
+            } catch {
+                snapshot.problems.append(error)
+                snapshot.courses.failedPaths.append(path)
+            }
+        }
+        return snapshot
+    }
+
+    /// The hash covers the renderer version, so a renderer change re-renders every file once.
+    public static func hash(_ data: Data) -> String {
+        var bytes = Array("lectern-md-\(MarkdownRenderer.version)\n".utf8)
+        bytes.append(contentsOf: data)
+        return SHA256.hexDigest(bytes)
+    }
+
+    private func read(_ path: String, into problems: inout [ContentProblem]) -> (Data, String)? {
+        do {
+            let data = try Data(contentsOf: root.appendingPathComponent(path))
+            return (data, Self.hash(data))
+        } catch {
+            problems.append(ContentProblem(path: path, reason: "cannot be read: \(error.localizedDescription)"))
+            return nil
+        }
+    }
+
+    /// Visible `.md` files directly in `folder`, sorted so that results and duplicate reports are stable.
+    private func markdownFiles(in folder: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []
+        return names.filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.sorted().map { "\(folder)/\($0)" }
+    }
+
+    private func subfolders(of folder: String) -> [String] {
+        let base = root.appendingPathComponent(folder)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? []
+        return names.filter { name in
+            var isDirectory: ObjCBool = false
+            return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: base.appendingPathComponent(name).path, isDirectory: &isDirectory)
+                && isDirectory.boolValue
+        }.sorted()
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// A course as read from `Content/courses/<slug>/course.md`.
+public struct CourseDocument: Sendable, Equatable {
+    public var slug: String
+    public var title: String
+    public var subtitle: String
+    public var level: String
+    public var duration: String
+    public var price: String
+    public var capacity: Int?
+    public var enrolmentOpens: Date?
+    public var enrolmentCloses: Date?
+    public var benefits: [String]
+    public var outcomes: [String]
+    public var instructors: [String]
+    public var modules: [String]
+    /// Shown on the home page and in the promo box of posts.
+    public var isFeatured: Bool
+    public var descriptionHTML: String
+    public var summary: String
+    public var sourcePath: String
+    public var contentHash: String
+}
+
+/// Turns the bytes of a `course.md` into a `CourseDocument`, or a one-line reason for the editor.
+public enum CourseParser {
+    public static let knownFields: Set<String> = [
+        "title", "subtitle", "level", "duration", "price", "capacity", "enrolment_opens", "enrolment_closes",
+        "benefits", "outcomes", "instructors", "modules", "featured",
+    ]
+
+    /// `path` is relative to the content folder: `courses/<slug>/course.md`.
+    public static func parse(path: String, data: Data, contentHash: String, warnings: inout [ContentProblem]) throws(ContentProblem) -> CourseDocument {
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw ContentProblem(path: path, reason: "the file is not valid UTF-8 text: save it as UTF-8")
+        }
+        let folder = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent
+        guard Slug.isValid(folder) else {
+            throw ContentProblem(path: path, reason: "the folder name '\(folder)' is not a valid slug: rename it to '\(Slug.make(from: folder))'")
+        }
+        do throws(FrontMatterError) {
+            let frontMatter = try FrontMatter(parsing: text)
+            for key in frontMatter.unknownKeys(known: knownFields) {
+                warnings.append(ContentProblem(path: path, reason: "unknown field '\(key)' is ignored", severity: .warning))
+            }
+            let opens = try frontMatter.optionalDate("enrolment_opens")
+            let closes = try frontMatter.optionalDate("enrolment_closes")
+            if let opens, let closes, closes <= opens {
+                throw FrontMatterError("'enrolment_closes' must be after 'enrolment_opens'")
+            }
+            let modules = try frontMatter.textList("modules")
+            guard !modules.isEmpty else { throw FrontMatterError("missing required field 'modules' (an ordered list of module titles)") }
+            if let duplicate = Dictionary(grouping: modules, by: { $0.lowercased() }).first(where: { $0.value.count > 1 })?.value.first {
+                throw FrontMatterError("the module '\(duplicate)' is listed twice")
+            }
+            let rendered = MarkdownRenderer.render(frontMatter.body)
+            return CourseDocument(
+                slug: folder,
+                title: try frontMatter.requiredText("title"),
+                subtitle: try frontMatter.optionalText("subtitle") ?? "",
+                level: try frontMatter.optionalText("level") ?? "",
+                duration: try frontMatter.optionalText("duration") ?? "",
+                price: try frontMatter.requiredText("price"),
+                capacity: try frontMatter.optionalCount("capacity"),
+                enrolmentOpens: opens,
+                enrolmentCloses: closes,
+                benefits: try frontMatter.textList("benefits"),
+                outcomes: try frontMatter.textList("outcomes"),
+                instructors: try frontMatter.textList("instructors"),
+                modules: modules,
+                isFeatured: try frontMatter.bool("featured"),
+                descriptionHTML: rendered.html,
+                summary: Excerpt.make(from: rendered.firstParagraph, limit: 240),
+                sourcePath: path,
+                contentHash: contentHash
+            )
+        } catch {
+            throw ContentProblem(path: path, reason: error.message)
+        }
+    }
+}

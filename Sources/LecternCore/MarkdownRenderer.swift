@@ -1,0 +1,74 @@
+import CCmarkGFM
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The result of rendering a Markdown document once, at import time.
+public struct RenderedMarkdown: Sendable, Equatable {
+    /// Safe HTML: raw HTML is omitted and `javascript:`-style links are emptied by cmark-gfm's safe mode.
+    public var html: String
+    /// The document as plain text, for word counts and full-text search.
+    public var plainText: String
+    /// The plain text of the first top-level paragraph, for excerpts.
+    public var firstParagraph: String
+}
+
+/// Renders Markdown with GitHub's cmark-gfm: CommonMark plus the table, strikethrough, autolink,
+/// tagfilter and tasklist extensions, in safe mode.
+public enum MarkdownRenderer {
+    /// Bump when rendering changes, so that a content sync re-renders files whose text did not change.
+    public static let version = 1
+
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
+    // Registration mutates a global list inside libcmark-gfm: do it exactly once, before any parse.
+    private static let registered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+
+    public static func render(_ markdown: String) -> RenderedMarkdown {
+        precondition(registered)
+        // Smart punctuation turns "--" and straight quotes into typographic ones; safe mode is the default (no CMARK_OPT_UNSAFE).
+        let options = CMARK_OPT_DEFAULT | CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8
+        guard let parser = cmark_parser_new(options) else { return RenderedMarkdown(html: "", plainText: "", firstParagraph: "") }
+        defer { cmark_parser_free(parser) }
+        for name in extensionNames {
+            if let syntaxExtension = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntaxExtension)
+            }
+        }
+        markdown.utf8CString.withUnsafeBufferPointer { buffer in
+            cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
+        }
+        guard let document = cmark_parser_finish(parser) else { return RenderedMarkdown(html: "", plainText: "", firstParagraph: "") }
+        defer { cmark_node_free(document) }
+
+        let extensions = cmark_parser_get_syntax_extensions(parser)
+        let html = take(cmark_render_html(document, options, extensions))
+        let plainText = take(cmark_render_plaintext(document, options, 0))
+
+        var firstParagraph = ""
+        var node = cmark_node_first_child(document)
+        while let current = node {
+            if cmark_node_get_type(current) == CMARK_NODE_PARAGRAPH {
+                firstParagraph = take(cmark_render_plaintext(current, options, 0))
+                break
+            }
+            node = cmark_node_next(current)
+        }
+        return RenderedMarkdown(
+            html: html,
+            plainText: plainText,
+            firstParagraph: firstParagraph.split(whereSeparator: \.isNewline).joined(separator: " ")
+        )
+    }
+
+    private static func take(_ pointer: UnsafeMutablePointer<CChar>?) -> String {
+        guard let pointer else { return "" }
+        defer { free(pointer) }
+        return String(cString: pointer)
+    }
+}

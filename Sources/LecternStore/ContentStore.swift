@@ -1,0 +1,154 @@
+import Foundation
+import GRDB
+import LecternCore
+
+/// Imports the content folder into the database: the one path by which posts and courses change.
+public struct ContentStore: Sendable {
+    let database: LecternDatabase
+
+    public init(database: LecternDatabase) {
+        self.database = database
+    }
+
+    /// Reads `loader`'s folder, re-renders only changed files and applies everything in one transaction.
+    /// A refused file leaves what was stored from it untouched; a vanished file's post is unpublished, keeping its views.
+    public func sync(from loader: ContentLoader, now: Date = Date()) throws -> SyncReport {
+        let known = try database.pool.read { db in
+            var hashes: [String: String] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT source_path, content_hash FROM post WHERE is_removed = 0 AND source_path IS NOT NULL
+                    UNION ALL SELECT source_path, content_hash FROM course WHERE is_removed = 0 AND source_path IS NOT NULL
+                    """)
+            {
+                hashes[row[0]] = row[1]
+            }
+            return hashes
+        }
+        let snapshot = try loader.load(knownHashes: known)
+        return try database.pool.write { db in
+            var report = SyncReport()
+            report.problems = snapshot.problems
+            try Self.applyPosts(snapshot.posts, to: db, now: now, report: &report)
+            try Self.applyCourses(snapshot.courses, to: db, now: now, report: &report)
+            return report
+        }
+    }
+
+    private struct StoredPost {
+        var id: Int64
+        var slug: String
+        var sourcePath: String?
+        var isRemoved: Bool
+    }
+
+    private static func applyPosts(_ scan: ContentScan<PostDocument>, to db: Database, now: Date, report: inout SyncReport) throws {
+        let stored = try Row.fetchAll(db, sql: "SELECT id, slug, source_path, is_removed FROM post").map {
+            StoredPost(id: $0["id"], slug: $0["slug"], sourcePath: $0["source_path"], isRemoved: $0["is_removed"])
+        }
+        let bySlug = Dictionary(stored.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
+        // Files still there that were not re-parsed (unchanged, or refused this time) keep the slugs they had.
+        let keptPaths = Set(scan.unchangedPaths + scan.failedPaths)
+        let failedPaths = Set(scan.failedPaths)
+        var claimed = Set(stored.filter { !$0.isRemoved && $0.sourcePath.map(keptPaths.contains) == true }.map(\.slug))
+        report.unchanged = scan.unchangedPaths.count
+
+        for post in scan.changed {
+            if let existing = bySlug[post.slug] {
+                if let owner = existing.sourcePath, owner != post.sourcePath, !existing.isRemoved, keptPaths.contains(owner) {
+                    report.problems.append(ContentProblem(path: post.sourcePath, reason: "duplicate slug '\(post.slug)': \(owner) already uses it"))
+                    continue
+                }
+                try update(existing.id, with: post, in: db, now: now)
+                report.updated += 1
+            } else {
+                try insert(post, in: db, now: now)
+                report.created += 1
+            }
+            claimed.insert(post.slug)
+        }
+
+        for post in stored where !post.isRemoved && !claimed.contains(post.slug) {
+            if let path = post.sourcePath, failedPaths.contains(path) { continue }
+            try db.execute(sql: "UPDATE post SET is_removed = 1, updated_at = ? WHERE id = ?", arguments: [now, post.id])
+            report.unpublished += 1
+        }
+    }
+
+    private static func insert(_ post: PostDocument, in db: Database, now: Date) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO post (slug, title, author, published_at, category, category_slug, tags, summary, cover, cover_alt, excerpt,
+                    body_html, body_text, word_count, reading_minutes, is_draft, is_removed, source_path, content_hash, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+                """,
+            arguments: [
+                post.slug, post.title, post.author, post.date, post.category, post.categorySlug, JSONColumn.encode(post.tags), post.summary,
+                post.cover, post.coverAlt, post.excerpt, post.html, post.plainText, post.wordCount, post.readingMinutes, post.isDraft,
+                post.sourcePath, post.contentHash, now, now,
+            ]
+        )
+        try replaceTags(of: db.lastInsertedRowID, with: post.tags, in: db)
+    }
+
+    private static func update(_ id: Int64, with post: PostDocument, in db: Database, now: Date) throws {
+        try db.execute(
+            sql: """
+                UPDATE post SET title = ?, author = ?, published_at = ?, category = ?, category_slug = ?, tags = ?, summary = ?, cover = ?,
+                    cover_alt = ?, excerpt = ?, body_html = ?, body_text = ?, word_count = ?, reading_minutes = ?, is_draft = ?, is_removed = 0,
+                    source_path = ?, content_hash = ?, updated_at = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                post.title, post.author, post.date, post.category, post.categorySlug, JSONColumn.encode(post.tags), post.summary, post.cover,
+                post.coverAlt, post.excerpt, post.html, post.plainText, post.wordCount, post.readingMinutes, post.isDraft,
+                post.sourcePath, post.contentHash, now, id,
+            ]
+        )
+        try replaceTags(of: id, with: post.tags, in: db)
+    }
+
+    private static func replaceTags(of postID: Int64, with tags: [String], in db: Database) throws {
+        try db.execute(sql: "DELETE FROM post_tag WHERE post_id = ?", arguments: [postID])
+        for tag in tags {
+            try db.execute(sql: "INSERT OR IGNORE INTO post_tag (post_id, slug, name) VALUES (?, ?, ?)", arguments: [postID, Slug.make(from: tag), tag])
+        }
+    }
+
+    private static func applyCourses(_ scan: ContentScan<CourseDocument>, to db: Database, now: Date, report: inout SyncReport) throws {
+        report.coursesUnchanged = scan.unchangedPaths.count
+        var kept = Set(scan.unchangedPaths + scan.failedPaths)
+        for course in scan.changed {
+            let values: [(any DatabaseValueConvertible)?] = [
+                course.title, course.subtitle, course.level, course.duration, course.price, course.capacity, course.enrolmentOpens,
+                course.enrolmentCloses, JSONColumn.encode(course.benefits), JSONColumn.encode(course.outcomes), JSONColumn.encode(course.instructors),
+                JSONColumn.encode(course.modules), course.isFeatured, course.descriptionHTML, course.summary, course.sourcePath, course.contentHash, now,
+            ]
+            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM course WHERE slug = ?", arguments: [course.slug]) {
+                try db.execute(
+                    sql: """
+                        UPDATE course SET title = ?, subtitle = ?, level = ?, duration = ?, price = ?, capacity = ?, enrolment_opens = ?,
+                            enrolment_closes = ?, benefits = ?, outcomes = ?, instructors = ?, modules = ?, is_featured = ?, description_html = ?,
+                            summary = ?, source_path = ?, content_hash = ?, updated_at = ?, is_removed = 0
+                        WHERE id = ?
+                        """,
+                    arguments: StatementArguments(values + [id]))
+                report.coursesUpdated += 1
+            } else {
+                try db.execute(
+                    sql: """
+                        INSERT INTO course (title, subtitle, level, duration, price, capacity, enrolment_opens, enrolment_closes, benefits, outcomes,
+                            instructors, modules, is_featured, description_html, summary, source_path, content_hash, updated_at, slug, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: StatementArguments(values + [course.slug, now]))
+                report.coursesCreated += 1
+            }
+            kept.insert(course.sourcePath)
+        }
+        try db.execute(
+            sql: "UPDATE course SET is_removed = 1, updated_at = ? WHERE is_removed = 0 AND (source_path IS NULL OR source_path NOT IN (SELECT value FROM json_each(?)))",
+            arguments: [now, JSONColumn.encode(Array(kept))])
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+
+/// The SQLite database of one Lectern site: opened once per process, shared by every store.
+public final class LecternDatabase: Sendable {
+    /// `PRAGMA application_id` of every Lectern database ("LCTN"), so a foreign SQLite file is never mistaken for ours.
+    public static let applicationID: Int32 = 0x4C43_544E
+
+    public let path: String
+    let pool: DatabasePool
+
+    private init(path: String, pool: DatabasePool) {
+        self.path = path
+        self.pool = pool
+    }
+
+    /// Opens (or creates) the database at `path` and applies pending migrations.
+    ///
+    /// Refuses, without writing a byte, a file that is not SQLite, a SQLite file of another application,
+    /// or a database written by a newer Lectern.
+    public static func open(path: String, migrate: Bool = true) throws(DatabaseOpenError) -> LecternDatabase {
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard !isDirectory.boolValue else { throw DatabaseOpenError(path: path, reason: "is a folder, not a database file") }
+            guard fileManager.isReadableFile(atPath: path) else { throw DatabaseOpenError(path: path, reason: "cannot be read (check its permissions)") }
+            try inspectExisting(path: path)
+        } else {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty, !fileManager.fileExists(atPath: folder) {
+                throw DatabaseOpenError(path: path, reason: "cannot be created: the folder '\(folder)' does not exist")
+            }
+        }
+
+        var configuration = Configuration()
+        // Without a busy timeout the CLI and the server fail at once whenever the other one writes.
+        configuration.busyMode = .timeout(5)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "lectern"
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            let database = LecternDatabase(path: path, pool: pool)
+            if migrate { try database.migrate() }
+            return database
+        } catch let error as DatabaseOpenError {
+            throw error
+        } catch let error as DatabaseError {
+            throw DatabaseOpenError(path: path, reason: Self.explain(error))
+        } catch {
+            throw DatabaseOpenError(path: path, reason: "cannot be opened: \(error)")
+        }
+    }
+
+    /// Applies the migrations this binary knows and has not yet applied.
+    public func migrate() throws {
+        let unknown = try pool.read { try Self.unknownMigrations($0) }
+        guard unknown.isEmpty else { throw DatabaseOpenError(path: path, reason: Self.newerReason(unknown)) }
+        try Migrations.migrator.migrate(pool)
+    }
+
+    /// Names of the migrations applied, and of those this binary would still apply.
+    public func migrationStatus() async throws -> (applied: [String], pending: [String]) {
+        try await pool.read { db in
+            let applied = try Migrations.migrator.appliedMigrations(db)
+            let pending = Migrations.migrator.migrations.filter { !applied.contains($0) }
+            return (applied, pending)
+        }
+    }
+
+    public func close() throws {
+        try pool.close()
+    }
+
+    // MARK: Refusing files that are not ours
+
+    private static func inspectExisting(path: String) throws(DatabaseOpenError) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            try queue.read { db in
+                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                if tables == 0 { return }  // an empty file or database: ours to initialise
+                guard applicationID == LecternDatabase.applicationID else {
+                    throw DatabaseOpenError(path: path, reason: "is a SQLite database of another application, not a Lectern database; it was left untouched")
+                }
+                let unknown = try unknownMigrations(db)
+                guard unknown.isEmpty else { throw DatabaseOpenError(path: path, reason: newerReason(unknown)) }
+            }
+        } catch let error as DatabaseOpenError {
+            throw error
+        } catch let error as DatabaseError {
+            throw DatabaseOpenError(path: path, reason: explain(error))
+        } catch {
+            throw DatabaseOpenError(path: path, reason: "cannot be opened: \(error)")
+        }
+    }
+
+    private static func unknownMigrations(_ db: Database) throws -> [String] {
+        guard try db.tableExists("grdb_migrations") else { return [] }
+        let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+        let known = Set(Migrations.migrator.migrations)
+        return applied.filter { !known.contains($0) }
+    }
+
+    private static func newerReason(_ unknown: [String]) -> String {
+        "was written by a newer version of Lectern (unknown migration\(unknown.count == 1 ? "" : "s") \(unknown.map { "'\($0)'" }.joined(separator: ", "))): upgrade lectern, or point --db at another file"
+    }
+
+    private static func explain(_ error: DatabaseError) -> String {
+        switch error.resultCode {
+        case .SQLITE_NOTADB: return "is not a SQLite database (the file is damaged or of another kind); it was left untouched"
+        case .SQLITE_CORRUPT: return "is damaged (SQLite reports corruption); restore it from a backup"
+        case .SQLITE_READONLY: return "is read-only: Lectern needs to write to it and to its folder (for the -wal and -shm files)"
+        case .SQLITE_CANTOPEN: return "cannot be opened (check that the file and its folder exist and are writable)"
+        case .SQLITE_FULL: return "cannot be written: the disk is full"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return "is locked by another process for too long"
+        default: return "cannot be opened: \(error.message ?? "\(error.resultCode)")"
+        }
+    }
+}
+
+/// The database file cannot be used; the message is one line meant for the operator.
+public struct DatabaseOpenError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "database '\(path)' \(reason)" }
+}

@@ -1,0 +1,95 @@
+import GRDB
+
+/// The schema's history. Append only: a migration that has shipped is never edited, renamed or removed.
+enum Migrations {
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+
+        migrator.registerMigration("2026-11-25-posts-and-courses") { db in
+            try db.execute(sql: "PRAGMA application_id = \(LecternDatabase.applicationID)")
+            try db.execute(
+                sql: """
+                    CREATE TABLE post (
+                        id INTEGER PRIMARY KEY,
+                        slug TEXT NOT NULL UNIQUE,
+                        title TEXT NOT NULL,
+                        author TEXT NOT NULL,
+                        published_at DATETIME NOT NULL,
+                        category TEXT NOT NULL,
+                        category_slug TEXT NOT NULL,
+                        tags TEXT NOT NULL DEFAULT '[]',
+                        summary TEXT NOT NULL,
+                        cover TEXT,
+                        cover_alt TEXT,
+                        excerpt TEXT NOT NULL,
+                        body_html TEXT NOT NULL,
+                        body_text TEXT NOT NULL,
+                        word_count INTEGER NOT NULL,
+                        reading_minutes INTEGER NOT NULL,
+                        is_draft BOOLEAN NOT NULL DEFAULT 0,
+                        is_removed BOOLEAN NOT NULL DEFAULT 0,
+                        source_path TEXT,
+                        content_hash TEXT,
+                        view_count INTEGER NOT NULL DEFAULT 0 CHECK (view_count >= 0),
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL
+                    );
+                    CREATE INDEX post_published ON post(published_at DESC, id DESC) WHERE is_draft = 0 AND is_removed = 0;
+                    CREATE INDEX post_category ON post(category_slug, published_at DESC) WHERE is_draft = 0 AND is_removed = 0;
+                    CREATE INDEX post_source ON post(source_path);
+
+                    CREATE TABLE post_tag (
+                        post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,
+                        slug TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        PRIMARY KEY (post_id, slug)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX post_tag_slug ON post_tag(slug, post_id);
+
+                    CREATE VIRTUAL TABLE post_fts USING fts5(
+                        title, summary, body_text,
+                        content = 'post', content_rowid = 'id',
+                        tokenize = 'porter unicode61 remove_diacritics 2'
+                    );
+                    CREATE TRIGGER post_fts_insert AFTER INSERT ON post BEGIN
+                        INSERT INTO post_fts(rowid, title, summary, body_text) VALUES (new.id, new.title, new.summary, new.body_text);
+                    END;
+                    CREATE TRIGGER post_fts_delete AFTER DELETE ON post BEGIN
+                        INSERT INTO post_fts(post_fts, rowid, title, summary, body_text) VALUES ('delete', old.id, old.title, old.summary, old.body_text);
+                    END;
+                    -- Only text changes touch the index: view counts are updated far more often.
+                    CREATE TRIGGER post_fts_update AFTER UPDATE OF title, summary, body_text ON post BEGIN
+                        INSERT INTO post_fts(post_fts, rowid, title, summary, body_text) VALUES ('delete', old.id, old.title, old.summary, old.body_text);
+                        INSERT INTO post_fts(rowid, title, summary, body_text) VALUES (new.id, new.title, new.summary, new.body_text);
+                    END;
+
+                    CREATE TABLE course (
+                        id INTEGER PRIMARY KEY,
+                        slug TEXT NOT NULL UNIQUE,
+                        title TEXT NOT NULL,
+                        subtitle TEXT NOT NULL,
+                        level TEXT NOT NULL,
+                        duration TEXT NOT NULL,
+                        price TEXT NOT NULL,
+                        capacity INTEGER CHECK (capacity IS NULL OR capacity >= 0),
+                        enrolment_opens DATETIME,
+                        enrolment_closes DATETIME,
+                        benefits TEXT NOT NULL DEFAULT '[]',
+                        outcomes TEXT NOT NULL DEFAULT '[]',
+                        instructors TEXT NOT NULL DEFAULT '[]',
+                        modules TEXT NOT NULL DEFAULT '[]',
+                        is_featured BOOLEAN NOT NULL DEFAULT 0,
+                        description_html TEXT NOT NULL,
+                        summary TEXT NOT NULL,
+                        is_removed BOOLEAN NOT NULL DEFAULT 0,
+                        source_path TEXT,
+                        content_hash TEXT,
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL
+                    );
+                    """
+            )
+        }
+        return migrator
+    }()
+}

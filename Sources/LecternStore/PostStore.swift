@@ -1,0 +1,219 @@
+import Foundation
+import GRDB
+import LecternCore
+
+/// Which posts a listing shows.
+public enum PostFilter: Sendable, Equatable {
+    case all
+    case category(slug: String)
+    case tag(slug: String)
+}
+
+/// Reads published posts and records their views.
+public struct PostStore: Sendable {
+    let database: LecternDatabase
+
+    public init(database: LecternDatabase) {
+        self.database = database
+    }
+
+    static let summaryColumns = "post.slug, post.title, post.author, post.published_at, post.updated_at, post.category, post.category_slug, post.tags, post.summary, post.reading_minutes, post.view_count"
+    static let isPublished = "post.is_draft = 0 AND post.is_removed = 0"
+
+    /// The newest published posts.
+    public func latest(limit: Int) async throws -> [PostSummary] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.summaryColumns) FROM post WHERE \(Self.isPublished) ORDER BY published_at DESC, id DESC LIMIT ?",
+                arguments: [limit]
+            ).map(PostSummary.init(row:))
+        }
+    }
+
+    /// One page of published posts, newest first. `page` counts from 1.
+    public func page(_ page: Int, perPage: Int, filter: PostFilter = .all) async throws -> Paged<PostSummary> {
+        let offset = (max(page, 1) - 1) * perPage
+        return try await database.pool.read { db in
+            let (fromWhere, arguments) = Self.listing(filter)
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) \(fromWhere)", arguments: arguments) ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.summaryColumns) \(fromWhere) ORDER BY post.published_at DESC, post.id DESC LIMIT ? OFFSET ?",
+                arguments: arguments + [perPage, offset]
+            )
+            return Paged(items: rows.map(PostSummary.init(row:)), page: page, perPage: perPage, totalItems: total)
+        }
+    }
+
+    private static func listing(_ filter: PostFilter) -> (String, StatementArguments) {
+        switch filter {
+        case .all:
+            return ("FROM post WHERE \(isPublished)", [])
+        case .category(let slug):
+            return ("FROM post WHERE category_slug = ? AND \(isPublished)", [slug])
+        case .tag(let slug):
+            return ("FROM post JOIN post_tag ON post_tag.post_id = post.id AND post_tag.slug = ? WHERE \(isPublished)", [slug])
+        }
+    }
+
+    /// The display name of a category or tag that has at least one published post.
+    public func taxon(for filter: PostFilter) async throws -> Taxon? {
+        try await database.pool.read { db in
+            switch filter {
+            case .all:
+                return nil
+            case .category(let slug):
+                let name = try String.fetchOne(
+                    db, sql: "SELECT category FROM post WHERE category_slug = ? AND \(Self.isPublished) ORDER BY published_at DESC LIMIT 1",
+                    arguments: [slug])
+                return name.map { Taxon(name: $0, slug: slug) }
+            case .tag(let slug):
+                let name = try String.fetchOne(
+                    db,
+                    sql: "SELECT post_tag.name FROM post_tag JOIN post ON post.id = post_tag.post_id WHERE post_tag.slug = ? AND \(Self.isPublished) ORDER BY post.published_at DESC LIMIT 1",
+                    arguments: [slug])
+                return name.map { Taxon(name: $0, slug: slug) }
+            }
+        }
+    }
+
+    /// Categories with their number of published posts, most used first.
+    public func categories() async throws -> [(taxon: Taxon, count: Int)] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT category_slug, min(category) AS name, count(*) AS n FROM post WHERE \(Self.isPublished) GROUP BY category_slug ORDER BY n DESC, category_slug"
+            ).map { (Taxon(name: $0["name"], slug: $0["category_slug"]), $0["n"]) }
+        }
+    }
+
+    /// Tags with their number of published posts, most used first.
+    public func tags() async throws -> [(taxon: Taxon, count: Int)] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT post_tag.slug, min(post_tag.name) AS name, count(*) AS n FROM post_tag JOIN post ON post.id = post_tag.post_id
+                    WHERE \(Self.isPublished) GROUP BY post_tag.slug ORDER BY n DESC, post_tag.slug
+                    """
+            ).map { (Taxon(name: $0["name"], slug: $0["slug"]), $0["n"]) }
+        }
+    }
+
+    /// A published post with its older and newer neighbours, or nil.
+    public func post(slug: String) async throws -> Post? {
+        try await database.pool.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT \(Self.summaryColumns), post.id, post.body_html, post.cover, post.cover_alt FROM post WHERE slug = ? AND \(Self.isPublished)",
+                    arguments: [slug])
+            else { return nil }
+            let id: Int64 = row["id"]
+            let date: Date = row["published_at"]
+            let previous = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT slug, title FROM post WHERE \(Self.isPublished) AND (published_at < ? OR (published_at = ? AND id < ?))
+                    ORDER BY published_at DESC, id DESC LIMIT 1
+                    """,
+                arguments: [date, date, id]
+            ).map { PostLink(slug: $0["slug"], title: $0["title"]) }
+            let next = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT slug, title FROM post WHERE \(Self.isPublished) AND (published_at > ? OR (published_at = ? AND id > ?))
+                    ORDER BY published_at ASC, id ASC LIMIT 1
+                    """,
+                arguments: [date, date, id]
+            ).map { PostLink(slug: $0["slug"], title: $0["title"]) }
+            return Post(
+                summary: PostSummary(row: row),
+                html: row["body_html"],
+                cover: row["cover"],
+                coverAlt: row["cover_alt"],
+                previous: previous,
+                next: next
+            )
+        }
+    }
+
+    /// The newest published posts with their HTML, for the Atom feed.
+    public func feed(limit: Int) async throws -> [Post] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.summaryColumns), post.body_html, post.cover, post.cover_alt FROM post WHERE \(Self.isPublished) ORDER BY published_at DESC, id DESC LIMIT ?",
+                arguments: [limit]
+            ).map { Post(summary: PostSummary(row: $0), html: $0["body_html"], cover: $0["cover"], coverAlt: $0["cover_alt"], previous: nil, next: nil) }
+        }
+    }
+
+    /// Slug and last change of every published post, for the sitemap.
+    public func sitemap() async throws -> [(slug: String, updatedAt: Date)] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT slug, updated_at FROM post WHERE \(Self.isPublished) ORDER BY published_at DESC")
+                .map { ($0["slug"], $0["updated_at"]) }
+        }
+    }
+
+    /// Adds counted views in one transaction; slugs that no longer exist are ignored.
+    public func addViews(_ counts: [String: Int]) async throws {
+        guard !counts.isEmpty else { return }
+        try await database.pool.write { db in
+            let statement = try db.cachedStatement(sql: "UPDATE post SET view_count = view_count + ? WHERE slug = ?")
+            for (slug, count) in counts where count > 0 {
+                try statement.execute(arguments: [count, slug])
+            }
+        }
+    }
+
+    /// Full-text search over title, summary and body of published posts, best match first.
+    public func search(_ query: SearchQuery, page: Int, perPage: Int) async throws -> Paged<SearchHit> {
+        let pattern = query.ftsPattern
+        let offset = (max(page, 1) - 1) * perPage
+        let start = String(SearchHit.highlightStart)
+        let end = String(SearchHit.highlightEnd)
+        return try await database.pool.read { db in
+            let total =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM post_fts JOIN post ON post.id = post_fts.rowid WHERE post_fts MATCH ? AND \(Self.isPublished)",
+                    arguments: [pattern]) ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.summaryColumns),
+                        highlight(post_fts, 0, ?, ?) AS title_highlighted,
+                        snippet(post_fts, -1, ?, ?, '…', 28) AS snippet
+                    FROM post_fts JOIN post ON post.id = post_fts.rowid
+                    WHERE post_fts MATCH ? AND \(Self.isPublished)
+                    ORDER BY bm25(post_fts, 10.0, 4.0, 1.0), post.published_at DESC
+                    LIMIT ? OFFSET ?
+                    """,
+                arguments: [start, end, start, end, pattern, perPage, offset]
+            )
+            let hits = rows.map { row in
+                SearchHit(post: PostSummary(row: row), titleHighlighted: row["title_highlighted"], snippet: row["snippet"])
+            }
+            return Paged(items: hits, page: page, perPage: perPage, totalItems: total)
+        }
+    }
+}
+
+extension PostSummary {
+    init(row: Row) {
+        self.init(
+            slug: row["slug"],
+            title: row["title"],
+            author: row["author"],
+            date: row["published_at"],
+            updatedAt: row["updated_at"],
+            category: Taxon(name: row["category"], slug: row["category_slug"]),
+            tags: JSONColumn.decode(row["tags"]).map { Taxon(name: $0) },
+            summary: row["summary"],
+            readingMinutes: row["reading_minutes"],
+            viewCount: row["view_count"]
+        )
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Logging
+
+/// Everything `buildApplication` needs; the CLI fills it from flags and environment, tests from a temporary folder.
+public struct AppConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port (tests).
+    public var port: Int
+    public var databasePath: String
+    public var contentPath: String
+    public var publicPath: String
+    public var siteName: String
+    /// Absolute links (canonical, feed, sitemap) are built from this, never from the request's Host header.
+    public var baseURL: String
+    /// Dates are stored in UTC and shown in this zone.
+    public var timeZone: TimeZone
+    /// How often counted post views are written to the database; a crash loses at most this much.
+    public var viewFlushInterval: Duration
+    public var logLevel: Logger.Level
+    /// Import `contentPath` when the application is built.
+    public var syncContentAtStart: Bool
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        databasePath: String = "db/lectern.sqlite",
+        contentPath: String = "Content",
+        publicPath: String = "Public",
+        siteName: String = "Lectern Academy",
+        baseURL: String? = nil,
+        timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+        viewFlushInterval: Duration = .seconds(1),
+        logLevel: Logger.Level = .info,
+        syncContentAtStart: Bool = true
+    ) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.contentPath = contentPath
+        self.publicPath = publicPath
+        self.siteName = siteName
+        let hostForURL = host.contains(":") ? "[\(host)]" : host
+        self.baseURL = Self.trimmedBaseURL(baseURL ?? "http://\(hostForURL == "0.0.0.0" ? "127.0.0.1" : hostForURL):\(port)")
+        self.timeZone = timeZone
+        self.viewFlushInterval = viewFlushInterval
+        self.logLevel = logLevel
+        self.syncContentAtStart = syncContentAtStart
+    }
+
+    static func trimmedBaseURL(_ url: String) -> String {
+        var url = url
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Hummingbird
+import LecternCore
+import LecternStore
+import Logging
+
+/// Wires the whole site: database, content import, templates, middleware and routes. The CLI and the tests both call this.
+public func buildApplication(_ configuration: AppConfiguration) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "lectern")
+    logger.logLevel = configuration.logLevel
+
+    let database = try LecternDatabase.open(path: configuration.databasePath)
+    if configuration.syncContentAtStart {
+        let report = try ContentStore(database: database).sync(from: ContentLoader(root: URL(fileURLWithPath: configuration.contentPath)))
+        for problem in report.problems {
+            logger.warning("content: \(problem)")
+        }
+        logger.info("content: \(report.line)")
+    }
+
+    let publicFolder = URL(fileURLWithPath: configuration.publicPath)
+    let stylesheet = try Stylesheet(publicFolder: publicFolder)
+    let dates = DateText(timeZone: configuration.timeZone)
+    let renderer = PageRenderer(
+        library: try await PageRenderer.loadLibrary(),
+        site: SiteView(
+            name: configuration.siteName,
+            tagline: "Professional courses in web development",
+            year: dates.year(Date()),
+            stylesheet: stylesheet.url,
+            baseURL: configuration.baseURL
+        ),
+        dates: dates,
+        baseURL: configuration.baseURL
+    )
+
+    let posts = PostStore(database: database)
+    let courses = CourseStore(database: database)
+    let viewCounter = ViewCounter(store: posts, interval: configuration.viewFlushInterval, logger: logger)
+    let errorPages = try ErrorPageMiddleware<AppRequestContext>(renderer: renderer)
+
+    let router = Router(context: AppRequestContext.self)
+    router.addMiddleware {
+        RequestLogMiddleware()
+        errorPages
+        SecurityHeadersMiddleware()
+        PathGuardMiddleware()
+        HeadMiddleware()
+        FileMiddleware(
+            publicFolder.path,
+            cacheControl: .init([(.init(type: .text, subType: "css"), [.public, .maxAge(86400)]), (.init(type: .image), [.public, .maxAge(86400)])]),
+            logger: logger
+        )
+    }
+    let routes = router.group()
+    HealthController().addRoutes(to: routes)
+    try HomeController(posts: posts, courses: courses, renderer: renderer).addRoutes(to: routes)
+    try BlogController(posts: posts, courses: courses, viewCounter: viewCounter, renderer: renderer).addRoutes(to: routes)
+    try SearchController(posts: posts, renderer: renderer).addRoutes(to: routes)
+    FeedController(posts: posts, renderer: renderer).addRoutes(to: routes)
+
+    let siteName = configuration.siteName
+    let readyLogger = logger
+    return Application(
+        router: router,
+        // Slow or idle clients must not hold connections open forever.
+        server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        services: [viewCounter],
+        onServerRunning: { channel in
+            let address = channel.localAddress
+            let host = address?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? configuration.host
+            readyLogger.info("\(siteName) is ready on http://\(host):\(address?.port ?? configuration.port)")
+        },
+        logger: logger
+    )
+}
+
+/// The site's one stylesheet, addressed with a content hash so browsers may cache it and still see changes at once.
+struct Stylesheet {
+    static let path = "css/site.css"
+    let url: String
+
+    init(publicFolder: URL) throws {
+        let file = publicFolder.appendingPathComponent(Self.path)
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            throw StartupError("public folder '\(publicFolder.path)' has no \(Self.path) (set --public or LECTERN_PUBLIC to the folder that holds it)")
+        }
+        self.url = "/\(Self.path)?v=\(SHA256.hexDigest(data).prefix(10))"
+    }
+}
+
+/// A configuration problem found while starting; the message is one line for the operator.
+public struct StartupError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

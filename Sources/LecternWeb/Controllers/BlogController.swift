@@ -1,0 +1,113 @@
+import Hummingbird
+import LecternCore
+import LecternStore
+
+/// The blog: the paged list, category and tag lists, and the post page (which counts views).
+struct BlogController: Sendable {
+    static let perPage = 10
+
+    let posts: PostStore
+    let courses: CourseStore
+    let viewCounter: ViewCounter
+    let renderer: PageRenderer
+    let indexTemplate: PageTemplate
+    let postTemplate: PageTemplate
+
+    init(posts: PostStore, courses: CourseStore, viewCounter: ViewCounter, renderer: PageRenderer) throws {
+        self.posts = posts
+        self.courses = courses
+        self.viewCounter = viewCounter
+        self.renderer = renderer
+        self.indexTemplate = try renderer.template("blog-index")
+        self.postTemplate = try renderer.template("post")
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/blog", use: index)
+        group.get("/blog/category/:name", use: category)
+        group.get("/blog/tag/:name", use: tag)
+        group.get("/blog/:slug", use: show)
+    }
+
+    @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        try await list(
+            request, filter: .all, path: "/blog", heading: "Blog",
+            intro: "Practical writing on Python web development from the instructors of \(renderer.site.name).")
+    }
+
+    @Sendable func category(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let slug = try context.parameters.require("name")
+        guard let taxon = try await posts.taxon(for: .category(slug: slug)) else {
+            throw HTTPError(.notFound, message: "There is no category called “\(slug)”.")
+        }
+        return try await list(request, filter: .category(slug: slug), path: "/blog/category/\(slug)", heading: taxon.name, intro: "Posts in the \(taxon.name) category.")
+    }
+
+    @Sendable func tag(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let slug = try context.parameters.require("name")
+        guard let taxon = try await posts.taxon(for: .tag(slug: slug)) else {
+            throw HTTPError(.notFound, message: "No post is tagged “\(slug)”.")
+        }
+        return try await list(request, filter: .tag(slug: slug), path: "/blog/tag/\(slug)", heading: "Tagged “\(taxon.name)”", intro: "Posts tagged \(taxon.name).")
+    }
+
+    private func list(_ request: Request, filter: PostFilter, path: String, heading: String, intro: String) async throws -> HTML {
+        let page = try PageNumber.parse(request)
+        async let pagedPosts = posts.page(page, perPage: Self.perPage, filter: filter)
+        async let categories = posts.categories()
+        let paged = try await pagedPosts
+        try PageNumber.ensureExists(page, pageCount: paged.pageCount)
+        let currentCategory: String? = if case .category(let slug) = filter { slug } else { nil }
+        let categoryLinks = try await categories.map { entry in
+            TaxonLinkView(
+                name: entry.taxon.name, url: "/blog/category/\(entry.taxon.slug)", count: entry.count, isCurrent: entry.taxon.slug == currentCategory)
+        }
+        let pageSuffix = page > 1 ? " (page \(page))" : ""
+        let view = BlogIndexView(
+            site: renderer.site,
+            meta: renderer.meta(title: heading + pageSuffix, description: intro, path: page > 1 ? "\(path)?page=\(page)" : path, section: "blog"),
+            heading: heading,
+            intro: intro,
+            posts: paged.items.map(renderer.postCard),
+            pager: PagerView(page: page, pageCount: paged.pageCount) { $0 == 1 ? path : "\(path)?page=\($0)" },
+            categories: categoryLinks,
+            hasCategories: !categoryLinks.isEmpty,
+            isAllPosts: filter == .all,
+            hasPosts: !paged.items.isEmpty
+        )
+        return renderer.render(view, with: indexTemplate)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let slug = try context.parameters.require("slug")
+        guard Slug.isValid(slug) else { throw HTTPError(.notFound) }
+        async let loaded = posts.post(slug: slug)
+        async let featured = courses.featured()
+        guard var post = try await loaded else {
+            throw HTTPError(.notFound, message: "There is no post at this address. It may have been renamed or unpublished.")
+        }
+        post.summary.viewCount += await viewCounter.record(slug)
+        let card = renderer.postCard(post.summary)
+        var meta = renderer.meta(title: post.summary.title, description: post.summary.summary, path: "/blog/\(slug)", section: "blog", ogType: "article")
+        meta.heading = post.summary.title
+        let view = PostPageView(
+            site: renderer.site,
+            meta: meta,
+            post: card,
+            html: post.html,
+            cover: post.cover,
+            coverAlt: post.coverAlt ?? "",
+            previous: post.previous,
+            next: post.next,
+            course: try await featured.map(CoursePromoView.init),
+            ogImage: post.cover.map { $0.hasPrefix("/") ? renderer.baseURL + $0 : $0 },
+            articleMeta: ArticleMeta(
+                publishedISO: DateText.rfc3339(post.summary.date),
+                author: post.summary.author,
+                section: post.summary.category.name,
+                tags: post.summary.tags.map(\.name)
+            )
+        )
+        return renderer.render(view, with: postTemplate)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import LecternCore
+import LecternStore
+
+/// Machine-readable views of the blog: the Atom feed, the sitemap and robots.txt.
+struct FeedController: Sendable {
+    static let feedSize = 20
+
+    let posts: PostStore
+    let renderer: PageRenderer
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/feed.xml", use: feed)
+        group.get("/sitemap.xml", use: sitemap)
+        group.get("/robots.txt", use: robots)
+    }
+
+    @Sendable func feed(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let entries = try await posts.feed(limit: Self.feedSize)
+        let base = renderer.baseURL
+        let updated = entries.map(\.summary.updatedAt).max() ?? Date(timeIntervalSince1970: 0)
+        var xml = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:base="\(XML.escape(base))/">
+              <title>\(XML.escape(renderer.site.name)) Blog</title>
+              <subtitle>\(XML.escape(renderer.site.tagline))</subtitle>
+              <link rel="self" type="application/atom+xml" href="\(XML.escape(base))/feed.xml"/>
+              <link rel="alternate" type="text/html" href="\(XML.escape(base))/blog"/>
+              <id>\(XML.escape(base))/blog</id>
+              <updated>\(DateText.rfc3339(updated))</updated>
+              <generator>Lectern</generator>
+
+            """
+        for post in entries {
+            let summary = post.summary
+            let url = "\(base)/blog/\(summary.slug)"
+            xml += """
+                  <entry>
+                    <title>\(XML.escape(summary.title))</title>
+                    <link rel="alternate" type="text/html" href="\(XML.escape(url))"/>
+                    <id>\(XML.escape(url))</id>
+                    <published>\(DateText.rfc3339(summary.date))</published>
+                    <updated>\(DateText.rfc3339(summary.updatedAt))</updated>
+                    <author><name>\(XML.escape(summary.author))</name></author>
+                    <category term="\(XML.escape(summary.category.slug))" label="\(XML.escape(summary.category.name))"/>
+                    <summary>\(XML.escape(summary.summary))</summary>
+                    <content type="html">\(XML.escape(post.html))</content>
+                  </entry>
+
+                """
+        }
+        xml += "</feed>\n"
+        return Self.response(xml, contentType: "application/atom+xml; charset=utf-8")
+    }
+
+    @Sendable func sitemap(_ request: Request, context: AppRequestContext) async throws -> Response {
+        async let entries = posts.sitemap()
+        async let categories = posts.categories()
+        async let tags = posts.tags()
+        let base = renderer.baseURL
+        var xml = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+              <url><loc>\(XML.escape(base))/</loc></url>
+              <url><loc>\(XML.escape(base))/blog</loc></url>
+
+            """
+        for entry in try await entries {
+            xml += "  <url><loc>\(XML.escape("\(base)/blog/\(entry.slug)"))</loc><lastmod>\(DateText.rfc3339(entry.updatedAt))</lastmod></url>\n"
+        }
+        for entry in try await categories {
+            xml += "  <url><loc>\(XML.escape("\(base)/blog/category/\(entry.taxon.slug)"))</loc></url>\n"
+        }
+        for entry in try await tags {
+            xml += "  <url><loc>\(XML.escape("\(base)/blog/tag/\(entry.taxon.slug)"))</loc></url>\n"
+        }
+        xml += "</urlset>\n"
+        return Self.response(xml, contentType: "application/xml; charset=utf-8")
+    }
+
+    @Sendable func robots(_ request: Request, context: AppRequestContext) -> Response {
+        Self.response("User-agent: *\nDisallow: /search\nAllow: /\n\nSitemap: \(renderer.baseURL)/sitemap.xml\n", contentType: "text/plain; charset=utf-8")
+    }
+
+    private static func response(_ text: String, contentType: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: contentType, .cacheControl: "public, max-age=300"],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+}
+
+/// Escaping for XML text and attribute values.
+enum XML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            // Characters XML 1.0 forbids would make the whole document invalid.
+            case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": continue
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

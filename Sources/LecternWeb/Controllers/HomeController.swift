@@ -1,0 +1,37 @@
+import Hummingbird
+import LecternCore
+import LecternStore
+
+/// The home page: the school's pitch, the featured course and the latest posts.
+struct HomeController: Sendable {
+    let posts: PostStore
+    let courses: CourseStore
+    let renderer: PageRenderer
+    let template: PageTemplate
+
+    init(posts: PostStore, courses: CourseStore, renderer: PageRenderer) throws {
+        self.posts = posts
+        self.courses = courses
+        self.renderer = renderer
+        self.template = try renderer.template("home")
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/", use: home)
+    }
+
+    @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        async let latest = posts.latest(limit: 7)
+        async let featured = courses.featured()
+        let cards = try await latest.map(renderer.postCard)
+        let view = HomeView(
+            site: renderer.site,
+            meta: renderer.meta(title: "", description: "\(renderer.site.tagline): practical articles and certificate courses on Python and Flask.", path: "/"),
+            featured: Array(cards.prefix(1)),
+            more: Array(cards.dropFirst()),
+            course: try await featured.map(CoursePromoView.init),
+            hasPosts: !cards.isEmpty
+        )
+        return renderer.render(view, with: template)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import LecternCore
+import LecternStore
+
+/// `/search?q=`: full-text search over published posts, with highlighted snippets.
+struct SearchController: Sendable {
+    static let perPage = 10
+
+    let posts: PostStore
+    let renderer: PageRenderer
+    let template: PageTemplate
+
+    init(posts: PostStore, renderer: PageRenderer) throws {
+        self.posts = posts
+        self.renderer = renderer
+        self.template = try renderer.template("search")
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/search", use: search)
+    }
+
+    @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let text = request.uri.queryParameters.get("q")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let page = try PageNumber.parse(request)
+        var view = SearchView(
+            site: renderer.site,
+            meta: renderer.meta(title: text.isEmpty ? "Search" : "Search: \(text.prefix(60))", description: "Search the \(renderer.site.name) blog.", path: "/search", section: "blog", noindex: true),
+            query: String(text.prefix(SearchQuery.maxLength)),
+            message: nil,
+            results: [],
+            resultCount: "",
+            hasResults: false,
+            pager: nil
+        )
+        guard !text.isEmpty else {
+            view.message = "Type a word or two to search every post, for example “docker” or “sqlalchemy”."
+            return renderer.render(view, with: template)
+        }
+        let query: SearchQuery
+        do {
+            query = try SearchQuery(text)
+        } catch .tooLong {
+            view.message = "That search is too long. Use at most \(SearchQuery.maxLength) characters."
+            return renderer.render(view, with: template, status: .badRequest)
+        } catch {
+            view.message = "Search for words made of letters or digits; punctuation on its own finds nothing."
+            return renderer.render(view, with: template)
+        }
+        let hits = try await posts.search(query, page: page, perPage: Self.perPage)
+        if hits.totalItems > 0 { try PageNumber.ensureExists(page, pageCount: hits.pageCount) }
+        view.results = hits.items.map { hit in
+            SearchResultView(post: renderer.postCard(hit.post), titleHTML: Highlight.html(hit.titleHighlighted), snippetHTML: Highlight.html(hit.snippet))
+        }
+        view.hasResults = !hits.items.isEmpty
+        view.resultCount = hits.totalItems == 1 ? "1 post matches" : "\(hits.totalItems) posts match"
+        if !view.hasResults { view.message = "No post matches “\(text)”. Try fewer or different words." }
+        let escapedQuery = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        view.pager = PagerView(page: page, pageCount: hits.pageCount) { "/search?q=\(escapedQuery)&page=\($0)" }
+        return renderer.render(view, with: template)
+    }
+}
+
+/// Search snippets arrive as plain text with private-use marks around matches: escape everything, then turn the marks into `<mark>`.
+enum Highlight {
+    static func html(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 32)
+        for character in text {
+            switch character {
+            case SearchHit.highlightStart: out += "<mark>"
+            case SearchHit.highlightEnd: out += "</mark>"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import LecternCore
+import Mustache
+
+/// A template looked up once at start-up, so a missing file fails then and not at request time.
+struct PageTemplate: Sendable {
+    let name: String
+    let template: MustacheTemplate
+}
+
+/// The compiled templates and the site-wide values every page shows.
+struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+    let site: SiteView
+    let dates: DateText
+    let baseURL: String
+
+    struct MissingTemplate: Error, CustomStringConvertible {
+        let name: String
+        var description: String { "template '\(name).mustache' is missing from the LecternWeb resources" }
+    }
+
+    /// Compiles every template under `Templates/` shipped in the module's resource bundle.
+    static func loadLibrary() async throws -> MustacheLibrary {
+        guard let folder = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
+            throw MissingTemplate(name: "Templates")
+        }
+        return try await MustacheLibrary(directory: folder.path)
+    }
+
+    func template(_ name: String) throws -> PageTemplate {
+        guard let template = library.getTemplate(named: name) else { throw MissingTemplate(name: name) }
+        return PageTemplate(name: name, template: template)
+    }
+
+    func render(_ view: some Any, with template: PageTemplate, status: HTTPResponse.Status = .ok) -> HTML {
+        HTML(body: template.template.render(view, library: library), status: status)
+    }
+
+    /// Head values for a page; `path` is the canonical path on this site.
+    func meta(title: String, description: String, path: String, section: String = "", ogType: String = "website", noindex: Bool = false) -> PageMeta {
+        PageMeta(
+            title: title.isEmpty ? site.name : "\(title) · \(site.name)",
+            heading: title,
+            description: description,
+            canonical: baseURL + path,
+            ogType: ogType,
+            noindex: noindex,
+            isBlog: section == "blog",
+            isCourses: section == "courses"
+        )
+    }
+
+    func postCard(_ post: PostSummary) -> PostCardView {
+        PostCardView(post, dates: dates)
+    }
+}

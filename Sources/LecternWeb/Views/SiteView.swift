@@ -1,0 +1,20 @@
+/// What the header and footer of every page show.
+struct SiteView: Sendable {
+    var name: String
+    var tagline: String
+    var year: Int
+    var stylesheet: String
+    var baseURL: String
+}
+
+/// The `<head>` of one page and which navigation item is current.
+struct PageMeta: Sendable {
+    var title: String
+    var heading: String
+    var description: String
+    var canonical: String
+    var ogType: String
+    var noindex: Bool
+    var isBlog: Bool
+    var isCourses: Bool
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import LecternCore
+import LecternStore
+import LecternWeb
+import Logging
+
+/// `lectern serve`: imports Content/ and serves the site until SIGINT or SIGTERM.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the site (imports Content/ first).",
+        discussion: """
+            Example:
+              lectern serve --port 8080
+              LECTERN_PORT=9000 LECTERN_DB=/var/lib/lectern/site.sqlite lectern serve
+            Stops cleanly on Ctrl-C (SIGINT) or SIGTERM, writing pending view counts first.
+            """
+    )
+
+    @OptionGroup var site: SiteOptions
+
+    @Option(name: .long, help: ArgumentHelp("Address to listen on (env LECTERN_HOST).", valueName: "address"))
+    var host: String?
+
+    @Option(name: .long, help: ArgumentHelp("Port to listen on, 0 for any free port (env LECTERN_PORT).", valueName: "number"))
+    var port: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Folder of static files (env LECTERN_PUBLIC).", valueName: "path"))
+    var `public`: String?
+
+    func run() async throws {
+        let port = try self.port ?? Self.environmentPort()
+        guard (0...65535).contains(port) else { throw fail("--port must be between 0 and 65535, not \(port)") }
+        var logLevel = Logger.Level.info
+        if let level = Environment.value("LOG_LEVEL") {
+            guard let parsed = Logger.Level(rawValue: level) else {
+                throw fail("LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical, not '\(level)'")
+            }
+            logLevel = parsed
+        }
+        let configuration = AppConfiguration(
+            host: host ?? Environment.value("LECTERN_HOST") ?? "127.0.0.1",
+            port: port,
+            databasePath: site.databasePath,
+            contentPath: site.contentPath,
+            publicPath: self.public ?? Environment.value("LECTERN_PUBLIC") ?? "Public",
+            siteName: Environment.value("LECTERN_SITE_NAME") ?? "Lectern Academy",
+            baseURL: Environment.value("LECTERN_BASE_URL"),
+            logLevel: logLevel
+        )
+        let app: any ApplicationProtocol
+        do {
+            app = try await buildApplication(configuration)
+        } catch let error as DatabaseOpenError {
+            throw fail(error.description)
+        } catch let error as StartupError {
+            throw fail(error.description)
+        } catch let error as ContentFolderError {
+            throw fail(error.description)
+        }
+        do {
+            try await app.runService()
+        } catch {
+            throw fail("the server stopped: \(error)")
+        }
+    }
+
+    static func environmentPort() throws -> Int {
+        guard let text = Environment.value("LECTERN_PORT") else { return 8080 }
+        guard let port = Int(text) else { throw fail("LECTERN_PORT must be a number, not '\(text)'") }
+        return port
+    }
+}
