@@ -61,19 +61,27 @@ let package = Package(
                 "LecternWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "LecternCoreTests", dependencies: ["LecternCore"]),
-        .testTarget(name: "LecternStoreTests", dependencies: ["LecternStore", "LecternCore"]),
+        .target(name: "LecternTestSupport", dependencies: ["LecternCore"], path: "Tests/LecternTestSupport"),
+        .testTarget(
+            name: "LecternStoreTests",
+            dependencies: ["LecternStore", "LecternCore", "LecternTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "LecternWebTests",
             dependencies: [
                 "LecternWeb",
                 "LecternStore",
                 "LecternCore",
+                "LecternTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        .testTarget(name: "EndToEndTests", dependencies: ["LecternTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

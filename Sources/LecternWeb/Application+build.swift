@@ -39,17 +39,19 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let viewCounter = ViewCounter(store: posts, interval: configuration.viewFlushInterval, logger: logger)
     let errorPages = try ErrorPageMiddleware<AppRequestContext>(renderer: renderer)
 
+    // Hummingbird's own start-up chatter stays out of the log unless debugging: we log one line when ready.
+    var serverLogger = logger
+    serverLogger.logLevel = configuration.logLevel < .info ? configuration.logLevel : max(configuration.logLevel, .notice)
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         RequestLogMiddleware()
-        errorPages
         SecurityHeadersMiddleware()
+        errorPages
         PathGuardMiddleware()
-        HeadMiddleware()
         FileMiddleware(
             publicFolder.path,
             cacheControl: .init([(.init(type: .text, subType: "css"), [.public, .maxAge(86400)]), (.init(type: .image), [.public, .maxAge(86400)])]),
-            logger: logger
+            logger: serverLogger
         )
     }
     let routes = router.group()
@@ -62,7 +64,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let siteName = configuration.siteName
     let readyLogger = logger
     return Application(
-        router: router,
+        responder: HeadResponder(wrapped: router.buildResponder()),
         // Slow or idle clients must not hold connections open forever.
         server: .http1(configuration: .init(idleTimeout: .seconds(30))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
@@ -72,7 +74,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
             let host = address?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? configuration.host
             readyLogger.info("\(siteName) is ready on http://\(host):\(address?.port ?? configuration.port)")
         },
-        logger: logger
+        logger: serverLogger
     )
 }
 

@@ -38,8 +38,12 @@ actor ViewCounter: Service {
 
     nonisolated func run() async throws {
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: self.interval)
+            while true {
+                do {
+                    try await Task.sleep(for: self.interval)
+                } catch {
+                    return  // shutting down: the final flush below writes what is pending
+                }
                 await self.flush()
             }
         }

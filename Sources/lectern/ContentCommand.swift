@@ -15,9 +15,9 @@ struct ContentCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import posts and courses from Content/ (changed files only).",
             discussion: """
-                Files whose text did not change since the last import are skipped. A post whose file was deleted is
-                unpublished (its view count is kept). A file with a problem is reported and skipped; the rest still import.
-                Exits with status 1 when any file was refused.
+                Files whose text did not change since the last import are skipped. A post whose file was deleted is \
+                unpublished (its view count is kept). A file with a problem is reported and skipped; the rest still \
+                import. Exits with status 1 when any file was refused.
 
                 Example:
                   lectern content sync --content Content --db db/lectern.sqlite

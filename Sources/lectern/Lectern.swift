@@ -7,8 +7,8 @@ struct Lectern: AsyncParsableCommand {
         commandName: "lectern",
         abstract: "Lectern: a school's blog, courses and learner accounts in one binary.",
         discussion: """
-            Run `lectern serve` to serve the site, `lectern content sync` to import Content/ into the database.
-            Every command reads the same flags and LECTERN_* environment variables.
+            Run `lectern serve` to serve the site, `lectern content sync` to import Content/ into the database. \
+            Every command reads the same --db and --content flags and LECTERN_* environment variables.
             """,
         subcommands: [Serve.self, ContentCommand.self]
     )

@@ -5,6 +5,7 @@ import LecternCore
 import LecternStore
 import LecternWeb
 import Logging
+import NIOCore
 
 /// `lectern serve`: imports Content/ and serves the site until SIGINT or SIGTERM.
 struct Serve: AsyncParsableCommand {
@@ -61,6 +62,10 @@ struct Serve: AsyncParsableCommand {
         }
         do {
             try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw fail("cannot listen on \(configuration.host):\(port): the address is already in use (is another server running? choose another --port)")
+        } catch let error as IOError where error.errnoCode == EACCES {
+            throw fail("cannot listen on \(configuration.host):\(port): permission denied (ports below 1024 need privileges)")
         } catch {
             throw fail("the server stopped: \(error)")
         }

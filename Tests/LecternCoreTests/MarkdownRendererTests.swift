@@ -1,0 +1,49 @@
+import LecternCore
+import Testing
+
+@Suite struct MarkdownRendererTests {
+    @Test func rawHTMLNeverReachesThePage() {
+        let html = MarkdownRenderer.render("Hello <script>alert(1)</script>\n\n<iframe src=\"https://evil.example\"></iframe>\n\n<img src=x onerror=alert(1)>").html
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("<iframe"))
+        #expect(!html.contains("onerror"))
+    }
+
+    @Test func javascriptLinksAreNeutralised() {
+        let html = MarkdownRenderer.render("[click](javascript:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=) [ok](https://flask.palletsprojects.com/)").html
+        #expect(!html.lowercased().contains("javascript:"))
+        #expect(!html.contains("data:text/html"))
+        #expect(html.contains("href=\"https://flask.palletsprojects.com/\""))
+    }
+
+    @Test func rendersTheGitHubExtensions() {
+        let markdown = """
+            | Method | Path |
+            |---|---|
+            | GET | /courses |
+
+            ~~old~~ and https://example.com/docs
+
+            - [x] done
+            - [ ] todo
+
+            ```python
+            print("hi")
+            ```
+            """
+        let html = MarkdownRenderer.render(markdown).html
+        #expect(html.contains("<table>"))
+        #expect(html.contains("<td>/courses</td>"))
+        #expect(html.contains("<del>old</del>"))
+        #expect(html.contains("<a href=\"https://example.com/docs\">"))
+        #expect(html.contains("type=\"checkbox\""))
+        #expect(html.contains("<code class=\"language-python\">"))
+    }
+
+    @Test func givesPlainTextAndTheFirstParagraph() {
+        let rendered = MarkdownRenderer.render("## Heading\n\nFirst *paragraph*\nwraps here.\n\nSecond one.")
+        #expect(rendered.firstParagraph == "First paragraph wraps here.")
+        #expect(rendered.plainText.contains("Second one."))
+        #expect(!rendered.plainText.contains("##"))
+    }
+}

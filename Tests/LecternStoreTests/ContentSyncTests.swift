@@ -1,0 +1,119 @@
+import Foundation
+import LecternCore
+import LecternStore
+import LecternTestSupport
+import Testing
+
+@Suite final class ContentSyncTests {
+    let site: TestSite
+    let database: LecternDatabase
+
+    init() throws {
+        site = try TestSite()
+        database = try LecternDatabase.open(path: site.databasePath)
+    }
+
+    deinit { site.delete() }
+
+    func sync() throws -> SyncReport {
+        try ContentStore(database: database).sync(from: ContentLoader(root: site.content))
+    }
+
+    var posts: PostStore { PostStore(database: database) }
+
+    @Test func firstSyncCreatesEveryPost() async throws {
+        try site.writePost("one")
+        try site.writePost("two")
+        try site.writeCourse("flask-certificate")
+        let report = try sync()
+        #expect(report.created == 2 && report.updated == 0 && report.unchanged == 0 && report.unpublished == 0)
+        #expect(report.coursesCreated == 1)
+        #expect(try await posts.page(1, perPage: 10).totalItems == 2)
+    }
+
+    @Test func unchangedFilesAreSkipped() throws {
+        try site.writePost("one")
+        _ = try sync()
+        let report = try sync()
+        #expect(report.created == 0 && report.updated == 0 && report.unchanged == 1)
+        #expect(report.line == "posts: 0 created, 0 updated, 1 unchanged, 0 unpublished; courses: 0 created, 0 updated, 0 unchanged")
+    }
+
+    @Test func editedFilesAreUpdated() async throws {
+        try site.writePost("one", title: "Before")
+        _ = try sync()
+        try site.writePost("one", title: "After")
+        let report = try sync()
+        #expect(report.updated == 1)
+        #expect(try await posts.post(slug: "one")?.summary.title == "After")
+    }
+
+    @Test func aDeletedFileUnpublishesThePostAndKeepsItsViews() async throws {
+        try site.writePost("one")
+        _ = try sync()
+        try await posts.addViews(["one": 7])
+        try site.remove("posts/one.md")
+        let report = try sync()
+        #expect(report.unpublished == 1)
+        #expect(try await posts.post(slug: "one") == nil)
+
+        try site.writePost("one")
+        let back = try sync()
+        #expect(back.updated == 1)
+        #expect(try await posts.post(slug: "one")?.summary.viewCount == 7)
+    }
+
+    @Test func aBrokenEditKeepsTheLastGoodVersionOnline() async throws {
+        try site.writePost("one", title: "Good")
+        _ = try sync()
+        try site.writeFile("posts/one.md", "---\ntitle: [unclosed\n---\nBody\n")
+        let report = try sync()
+        #expect(report.errors.count == 1)
+        #expect(report.unpublished == 0)
+        #expect(try await posts.post(slug: "one")?.summary.title == "Good")
+    }
+
+    @Test func aNewFileCannotTakeTheSlugOfAnExistingOne() async throws {
+        try site.writePost("original", title: "Original")
+        _ = try sync()
+        try site.writePost("impostor", title: "Impostor", extra: "slug: original")
+        let report = try sync()
+        #expect(report.errors.map(\.reason) == ["duplicate slug 'original': posts/original.md already uses it"])
+        #expect(try await posts.post(slug: "original")?.summary.title == "Original")
+    }
+
+    @Test func renamingAFileButKeepingItsSlugKeepsTheViews() async throws {
+        try site.writePost("guide")
+        _ = try sync()
+        try await posts.addViews(["guide": 3])
+        try site.remove("posts/guide.md")
+        try site.writePost("guide-renamed", extra: "slug: guide")
+        let report = try sync()
+        #expect(report.unpublished == 0)
+        #expect(try await posts.post(slug: "guide")?.summary.viewCount == 3)
+    }
+
+    @Test func draftsAreStoredButNotPublished() async throws {
+        try site.writePost("draft", draft: true)
+        try site.writePost("live")
+        _ = try sync()
+        #expect(try await posts.post(slug: "draft") == nil)
+        #expect(try await posts.latest(limit: 10).map(\.slug) == ["live"])
+    }
+
+    @Test func aThousandUnchangedPostsResyncWithoutRendering() throws {
+        for index in 0..<1000 { try site.writePost("post-\(index)") }
+        #expect(try sync().created == 1000)
+        let report = try sync()
+        #expect(report.unchanged == 1000 && report.created == 0 && report.updated == 0)
+    }
+
+    @Test func removedCoursesAreHiddenFromThePromo() async throws {
+        try site.writeCourse("flask-certificate")
+        _ = try sync()
+        #expect(try await CourseStore(database: database).featured()?.slug == "flask-certificate")
+        try site.remove("courses/flask-certificate")
+        _ = try sync()
+        #expect(try await CourseStore(database: database).featured() == nil)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// A throwaway site for one test: its own folder with `Content/posts`, `Content/courses` and a database path.
+public struct TestSite: Sendable {
+    public let folder: URL
+
+    public init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("lectern-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("Content/posts"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("Content/courses"), withIntermediateDirectories: true)
+    }
+
+    public var content: URL { folder.appendingPathComponent("Content") }
+    public var databasePath: String { folder.appendingPathComponent("lectern.sqlite").path }
+
+    /// The repository's own `Public/` folder, so pages are tested with the real stylesheet.
+    public static var publicFolder: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Public").path
+    }
+
+    /// Writes `Content/posts/<slug>.md`.
+    public func writePost(
+        _ slug: String, title: String? = nil, date: String = "2026-01-01", category: String = "Flask", tags: [String] = ["flask"],
+        summary: String? = nil, draft: Bool = false, extra: String = "", body: String = "Some body text."
+    ) throws {
+        var lines = ["---", "title: \"\(title ?? "Post \(slug)")\"", "author: Maya Okafor", "date: \(date)", "category: \(category)"]
+        lines.append("tags: [\(tags.joined(separator: ", "))]")
+        if let summary { lines.append("summary: \"\(summary)\"") }
+        if draft { lines.append("draft: true") }
+        if !extra.isEmpty { lines.append(extra) }
+        lines.append("---")
+        lines.append(body)
+        try writeFile("posts/\(slug).md", lines.joined(separator: "\n") + "\n")
+    }
+
+    /// Writes `Content/courses/<slug>/course.md`.
+    public func writeCourse(_ slug: String, title: String = "Flask Certificate", featured: Bool = true) throws {
+        try FileManager.default.createDirectory(at: content.appendingPathComponent("courses/\(slug)"), withIntermediateDirectories: true)
+        try writeFile(
+            "courses/\(slug)/course.md",
+            """
+            ---
+            title: "\(title)"
+            subtitle: "Python Web Development Essentials"
+            level: Undergraduate certificate
+            duration: 10 weeks
+            price: "£1,450"
+            featured: \(featured)
+            benefits:
+              - Build real Flask applications
+              - Ship them in Docker
+            modules:
+              - Foundations
+              - Data
+            ---
+            The flagship course.
+
+            """)
+    }
+
+    public func writeFile(_ relativePath: String, _ text: String) throws {
+        try text.write(to: content.appendingPathComponent(relativePath), atomically: true, encoding: .utf8)
+    }
+
+    public func remove(_ relativePath: String) throws {
+        try FileManager.default.removeItem(at: content.appendingPathComponent(relativePath))
+    }
+
+    public func delete() {
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
