@@ -10,8 +10,10 @@ import Darwin
 public struct RenderedMarkdown: Sendable, Equatable {
     /// Safe HTML: raw HTML is omitted and `javascript:`-style links are emptied by cmark-gfm's safe mode.
     public var html: String
-    /// The document as plain text, for word counts and full-text search.
+    /// The whole document as plain text, code included, for word counts.
     public var plainText: String
+    /// The prose without code blocks, for full-text search and its snippets (code makes unreadable snippets).
+    public var proseText: String
     /// The plain text of the first top-level paragraph, for excerpts.
     public var firstParagraph: String
 }
@@ -33,7 +35,7 @@ public enum MarkdownRenderer {
         precondition(registered)
         // Smart punctuation turns "--" and straight quotes into typographic ones; safe mode is the default (no CMARK_OPT_UNSAFE).
         let options = CMARK_OPT_DEFAULT | CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8
-        guard let parser = cmark_parser_new(options) else { return RenderedMarkdown(html: "", plainText: "", firstParagraph: "") }
+        guard let parser = cmark_parser_new(options) else { return RenderedMarkdown(html: "", plainText: "", proseText: "", firstParagraph: "") }
         defer { cmark_parser_free(parser) }
         for name in extensionNames {
             if let syntaxExtension = cmark_find_syntax_extension(name) {
@@ -43,13 +45,22 @@ public enum MarkdownRenderer {
         markdown.utf8CString.withUnsafeBufferPointer { buffer in
             cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
         }
-        guard let document = cmark_parser_finish(parser) else { return RenderedMarkdown(html: "", plainText: "", firstParagraph: "") }
+        guard let document = cmark_parser_finish(parser) else { return RenderedMarkdown(html: "", plainText: "", proseText: "", firstParagraph: "") }
         defer { cmark_node_free(document) }
 
         let extensions = cmark_parser_get_syntax_extensions(parser)
         let html = take(cmark_render_html(document, options, extensions))
         let plainText = take(cmark_render_plaintext(document, options, 0))
 
+        var codeBlocks: [OpaquePointer] = []
+        if let iterator = cmark_iter_new(document) {
+            while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
+                if let node = cmark_iter_get_node(iterator), cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK {
+                    codeBlocks.append(node)
+                }
+            }
+            cmark_iter_free(iterator)
+        }
         var firstParagraph = ""
         var node = cmark_node_first_child(document)
         while let current = node {
@@ -59,9 +70,12 @@ public enum MarkdownRenderer {
             }
             node = cmark_node_next(current)
         }
+        for node in codeBlocks { cmark_node_free(node) }  // unlinks each block; the HTML is already rendered
+        let proseText = take(cmark_render_plaintext(document, options, 0))
         return RenderedMarkdown(
             html: html,
             plainText: plainText,
+            proseText: proseText,
             firstParagraph: firstParagraph.split(whereSeparator: \.isNewline).joined(separator: " ")
         )
     }

@@ -13,7 +13,8 @@ public struct PostDocument: Sendable, Equatable {
     public var coverAlt: String?
     public var isDraft: Bool
     public var html: String
-    public var plainText: String
+    /// Prose without code, for full-text search.
+    public var searchText: String
     public var excerpt: String
     public var wordCount: Int
     public var readingMinutes: Int

@@ -37,7 +37,7 @@ public enum PostParser {
 
             let rendered = MarkdownRenderer.render(frontMatter.body)
             let words = ReadingTime.wordCount(rendered.plainText)
-            let excerpt = Excerpt.make(from: rendered.firstParagraph.isEmpty ? rendered.plainText : rendered.firstParagraph, limit: excerptLength)
+            let excerpt = Excerpt.make(from: rendered.firstParagraph.isEmpty ? rendered.proseText : rendered.firstParagraph, limit: excerptLength)
             let summary = try frontMatter.optionalText("summary") ?? excerpt
             guard summary.count <= maxSummaryLength else { throw FrontMatterError("'summary' is longer than \(maxSummaryLength) characters") }
 
@@ -53,7 +53,7 @@ public enum PostParser {
                 coverAlt: try frontMatter.optionalText("cover_alt"),
                 isDraft: isDraft,
                 html: rendered.html,
-                plainText: rendered.plainText,
+                searchText: rendered.proseText,
                 excerpt: excerpt,
                 wordCount: words,
                 readingMinutes: ReadingTime.minutes(forWords: words),

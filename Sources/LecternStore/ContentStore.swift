@@ -85,7 +85,7 @@ public struct ContentStore: Sendable {
                 """,
             arguments: [
                 post.slug, post.title, post.author, post.date, post.category, post.categorySlug, JSONColumn.encode(post.tags), post.summary,
-                post.cover, post.coverAlt, post.excerpt, post.html, post.plainText, post.wordCount, post.readingMinutes, post.isDraft,
+                post.cover, post.coverAlt, post.excerpt, post.html, post.searchText, post.wordCount, post.readingMinutes, post.isDraft,
                 post.sourcePath, post.contentHash, now, now,
             ]
         )
@@ -102,7 +102,7 @@ public struct ContentStore: Sendable {
                 """,
             arguments: [
                 post.title, post.author, post.date, post.category, post.categorySlug, JSONColumn.encode(post.tags), post.summary, post.cover,
-                post.coverAlt, post.excerpt, post.html, post.plainText, post.wordCount, post.readingMinutes, post.isDraft,
+                post.coverAlt, post.excerpt, post.html, post.searchText, post.wordCount, post.readingMinutes, post.isDraft,
                 post.sourcePath, post.contentHash, now, id,
             ]
         )

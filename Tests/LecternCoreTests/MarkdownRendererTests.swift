@@ -47,3 +47,13 @@ import Testing
         #expect(!rendered.plainText.contains("##"))
     }
 }
+
+@Suite struct ProseTextTests {
+    @Test func searchTextLeavesCodeOutButWordCountsKeepIt() {
+        let rendered = MarkdownRenderer.render("Intro words here.\n\n```python\nimport flask_sqlalchemy\n```\n\nOutro.")
+        #expect(!rendered.proseText.contains("flask_sqlalchemy"))
+        #expect(rendered.proseText.contains("Outro."))
+        #expect(rendered.plainText.contains("flask_sqlalchemy"))
+        #expect(rendered.html.contains("flask_sqlalchemy"))
+    }
+}
