@@ -38,7 +38,8 @@ public struct ContentLoader: Sendable {
     public func load(knownHashes: [String: String]) throws(ContentFolderError) -> ContentSnapshot {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
-            throw ContentFolderError(path: root.path, reason: "does not exist (set --content or LECTERN_CONTENT to the folder that holds posts/ and courses/)")
+            throw ContentFolderError(
+                path: root.path, reason: "does not exist (set --content or LECTERN_CONTENT to the folder that holds posts/ and courses/)")
         }
         guard isDirectory.boolValue else { throw ContentFolderError(path: root.path, reason: "is a file, not a folder") }
 

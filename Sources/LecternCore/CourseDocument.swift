@@ -31,7 +31,8 @@ public enum CourseParser {
     ]
 
     /// `path` is relative to the content folder: `courses/<slug>/course.md`.
-    public static func parse(path: String, data: Data, contentHash: String, warnings: inout [ContentProblem]) throws(ContentProblem) -> CourseDocument {
+    public static func parse(path: String, data: Data, contentHash: String, warnings: inout [ContentProblem]) throws(ContentProblem) -> CourseDocument
+    {
         guard let text = String(validating: data, as: UTF8.self) else {
             throw ContentProblem(path: path, reason: "the file is not valid UTF-8 text: save it as UTF-8")
         }

@@ -1,9 +1,9 @@
 import CCmarkGFM
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The result of rendering a Markdown document once, at import time.

@@ -154,7 +154,8 @@ public struct SyncReport: Sendable, Equatable {
         text += "; courses: \(coursesCreated) created, \(coursesUpdated) updated, \(coursesUnchanged) unchanged"
         if !problems.isEmpty {
             let errorCount = errors.count
-            text += "; \(errorCount) file\(errorCount == 1 ? "" : "s") refused, \(problems.count - errorCount) warning\(problems.count - errorCount == 1 ? "" : "s")"
+            text +=
+                "; \(errorCount) file\(errorCount == 1 ? "" : "s") refused, \(problems.count - errorCount) warning\(problems.count - errorCount == 1 ? "" : "s")"
         }
         return text
     }

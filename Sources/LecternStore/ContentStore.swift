@@ -112,7 +112,8 @@ public struct ContentStore: Sendable {
     private static func replaceTags(of postID: Int64, with tags: [String], in db: Database) throws {
         try db.execute(sql: "DELETE FROM post_tag WHERE post_id = ?", arguments: [postID])
         for tag in tags {
-            try db.execute(sql: "INSERT OR IGNORE INTO post_tag (post_id, slug, name) VALUES (?, ?, ?)", arguments: [postID, Slug.make(from: tag), tag])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO post_tag (post_id, slug, name) VALUES (?, ?, ?)", arguments: [postID, Slug.make(from: tag), tag])
         }
     }
 
@@ -123,7 +124,8 @@ public struct ContentStore: Sendable {
             let values: [(any DatabaseValueConvertible)?] = [
                 course.title, course.subtitle, course.level, course.duration, course.price, course.capacity, course.enrolmentOpens,
                 course.enrolmentCloses, JSONColumn.encode(course.benefits), JSONColumn.encode(course.outcomes), JSONColumn.encode(course.instructors),
-                JSONColumn.encode(course.modules), course.isFeatured, course.descriptionHTML, course.summary, course.sourcePath, course.contentHash, now,
+                JSONColumn.encode(course.modules), course.isFeatured, course.descriptionHTML, course.summary, course.sourcePath, course.contentHash,
+                now,
             ]
             if let id = try Int64.fetchOne(db, sql: "SELECT id FROM course WHERE slug = ?", arguments: [course.slug]) {
                 try db.execute(
@@ -148,7 +150,8 @@ public struct ContentStore: Sendable {
             kept.insert(course.sourcePath)
         }
         try db.execute(
-            sql: "UPDATE course SET is_removed = 1, updated_at = ? WHERE is_removed = 0 AND (source_path IS NULL OR source_path NOT IN (SELECT value FROM json_each(?)))",
+            sql:
+                "UPDATE course SET is_removed = 1, updated_at = ? WHERE is_removed = 0 AND (source_path IS NULL OR source_path NOT IN (SELECT value FROM json_each(?)))",
             arguments: [now, JSONColumn.encode(Array(kept))])
     }
 }

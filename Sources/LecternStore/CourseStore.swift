@@ -15,7 +15,8 @@ public struct CourseStore: Sendable {
         try await database.pool.read { db in
             try Row.fetchOne(
                 db,
-                sql: "SELECT slug, title, subtitle, level, duration, price, summary, benefits FROM course WHERE is_removed = 0 ORDER BY is_featured DESC, title LIMIT 1"
+                sql:
+                    "SELECT slug, title, subtitle, level, duration, price, summary, benefits FROM course WHERE is_removed = 0 ORDER BY is_featured DESC, title LIMIT 1"
             ).map(CourseSummary.init(row:))
         }
     }

@@ -23,7 +23,9 @@ public final class LecternDatabase: Sendable {
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard !isDirectory.boolValue else { throw DatabaseOpenError(path: path, reason: "is a folder, not a database file") }
-            guard fileManager.isReadableFile(atPath: path) else { throw DatabaseOpenError(path: path, reason: "cannot be read (check its permissions)") }
+            guard fileManager.isReadableFile(atPath: path) else {
+                throw DatabaseOpenError(path: path, reason: "cannot be read (check its permissions)")
+            }
             try inspectExisting(path: path)
         } else {
             let folder = (path as NSString).deletingLastPathComponent
@@ -85,7 +87,8 @@ public final class LecternDatabase: Sendable {
                 let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
                 if tables == 0 { return }  // an empty file or database: ours to initialise
                 guard applicationID == LecternDatabase.applicationID else {
-                    throw DatabaseOpenError(path: path, reason: "is a SQLite database of another application, not a Lectern database; it was left untouched")
+                    throw DatabaseOpenError(
+                        path: path, reason: "is a SQLite database of another application, not a Lectern database; it was left untouched")
                 }
                 let unknown = try unknownMigrations(db)
                 guard unknown.isEmpty else { throw DatabaseOpenError(path: path, reason: newerReason(unknown)) }

@@ -17,7 +17,8 @@ public struct PostStore: Sendable {
         self.database = database
     }
 
-    static let summaryColumns = "post.slug, post.title, post.author, post.published_at, post.updated_at, post.category, post.category_slug, post.tags, post.summary, post.reading_minutes, post.view_count"
+    static let summaryColumns =
+        "post.slug, post.title, post.author, post.published_at, post.updated_at, post.category, post.category_slug, post.tags, post.summary, post.reading_minutes, post.view_count"
     static let isPublished = "post.is_draft = 0 AND post.is_removed = 0"
 
     /// The newest published posts.
@@ -71,7 +72,8 @@ public struct PostStore: Sendable {
             case .tag(let slug):
                 let name = try String.fetchOne(
                     db,
-                    sql: "SELECT post_tag.name FROM post_tag JOIN post ON post.id = post_tag.post_id WHERE post_tag.slug = ? AND \(Self.isPublished) ORDER BY post.published_at DESC LIMIT 1",
+                    sql:
+                        "SELECT post_tag.name FROM post_tag JOIN post ON post.id = post_tag.post_id WHERE post_tag.slug = ? AND \(Self.isPublished) ORDER BY post.published_at DESC LIMIT 1",
                     arguments: [slug])
                 return name.map { Taxon(name: $0, slug: slug) }
             }
@@ -83,7 +85,8 @@ public struct PostStore: Sendable {
         try await database.pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT category_slug, min(category) AS name, count(*) AS n FROM post WHERE \(Self.isPublished) GROUP BY category_slug ORDER BY n DESC, category_slug"
+                sql:
+                    "SELECT category_slug, min(category) AS name, count(*) AS n FROM post WHERE \(Self.isPublished) GROUP BY category_slug ORDER BY n DESC, category_slug"
             ).map { (Taxon(name: $0["name"], slug: $0["category_slug"]), $0["n"]) }
         }
     }
@@ -107,7 +110,8 @@ public struct PostStore: Sendable {
             guard
                 let row = try Row.fetchOne(
                     db,
-                    sql: "SELECT \(Self.summaryColumns), post.id, post.body_html, post.cover, post.cover_alt FROM post WHERE slug = ? AND \(Self.isPublished)",
+                    sql:
+                        "SELECT \(Self.summaryColumns), post.id, post.body_html, post.cover, post.cover_alt FROM post WHERE slug = ? AND \(Self.isPublished)",
                     arguments: [slug])
             else { return nil }
             let id: Int64 = row["id"]
@@ -144,9 +148,12 @@ public struct PostStore: Sendable {
         try await database.pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT \(Self.summaryColumns), post.body_html, post.cover, post.cover_alt FROM post WHERE \(Self.isPublished) ORDER BY published_at DESC, id DESC LIMIT ?",
+                sql:
+                    "SELECT \(Self.summaryColumns), post.body_html, post.cover, post.cover_alt FROM post WHERE \(Self.isPublished) ORDER BY published_at DESC, id DESC LIMIT ?",
                 arguments: [limit]
-            ).map { Post(summary: PostSummary(row: $0), html: $0["body_html"], cover: $0["cover"], coverAlt: $0["cover_alt"], previous: nil, next: nil) }
+            ).map {
+                Post(summary: PostSummary(row: $0), html: $0["body_html"], cover: $0["cover"], coverAlt: $0["cover_alt"], previous: nil, next: nil)
+            }
         }
     }
 

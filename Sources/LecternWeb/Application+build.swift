@@ -86,7 +86,8 @@ struct Stylesheet {
     init(publicFolder: URL) throws {
         let file = publicFolder.appendingPathComponent(Self.path)
         guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw StartupError("public folder '\(publicFolder.path)' has no \(Self.path) (set --public or LECTERN_PUBLIC to the folder that holds it)")
+            throw StartupError(
+                "public folder '\(publicFolder.path)' has no \(Self.path) (set --public or LECTERN_PUBLIC to the folder that holds it)")
         }
         self.url = "/\(Self.path)?v=\(SHA256.hexDigest(data).prefix(10))"
     }

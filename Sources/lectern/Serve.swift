@@ -63,7 +63,8 @@ struct Serve: AsyncParsableCommand {
         do {
             try await app.runService()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw fail("cannot listen on \(configuration.host):\(port): the address is already in use (is another server running? choose another --port)")
+            throw fail(
+                "cannot listen on \(configuration.host):\(port): the address is already in use (is another server running? choose another --port)")
         } catch let error as IOError where error.errnoCode == EACCES {
             throw fail("cannot listen on \(configuration.host):\(port): permission denied (ports below 1024 need privileges)")
         } catch {

@@ -3,7 +3,7 @@ import LecternTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the built `lectern` binary as an operator would.

@@ -3,14 +3,18 @@ import Testing
 
 @Suite struct MarkdownRendererTests {
     @Test func rawHTMLNeverReachesThePage() {
-        let html = MarkdownRenderer.render("Hello <script>alert(1)</script>\n\n<iframe src=\"https://evil.example\"></iframe>\n\n<img src=x onerror=alert(1)>").html
+        let html = MarkdownRenderer.render(
+            "Hello <script>alert(1)</script>\n\n<iframe src=\"https://evil.example\"></iframe>\n\n<img src=x onerror=alert(1)>"
+        ).html
         #expect(!html.contains("<script"))
         #expect(!html.contains("<iframe"))
         #expect(!html.contains("onerror"))
     }
 
     @Test func javascriptLinksAreNeutralised() {
-        let html = MarkdownRenderer.render("[click](javascript:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=) [ok](https://flask.palletsprojects.com/)").html
+        let html = MarkdownRenderer.render(
+            "[click](javascript:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=) [ok](https://flask.palletsprojects.com/)"
+        ).html
         #expect(!html.lowercased().contains("javascript:"))
         #expect(!html.contains("data:text/html"))
         #expect(html.contains("href=\"https://flask.palletsprojects.com/\""))

@@ -128,8 +128,11 @@ import Testing
     }
 
     @Test func coversMustBeLocalOrHTTPS() {
-        #expect(reason(Self.good.replacingOccurrences(of: "author:", with: "cover: http://evil.example/x.png\nauthor:"))?.hasPrefix("'cover' must be") == true)
-        #expect(reason(Self.good.replacingOccurrences(of: "author:", with: "cover: //evil.example/x.png\nauthor:"))?.hasPrefix("'cover' must be") == true)
+        #expect(
+            reason(Self.good.replacingOccurrences(of: "author:", with: "cover: http://evil.example/x.png\nauthor:"))?.hasPrefix("'cover' must be")
+                == true)
+        #expect(
+            reason(Self.good.replacingOccurrences(of: "author:", with: "cover: //evil.example/x.png\nauthor:"))?.hasPrefix("'cover' must be") == true)
         #expect(reason(Self.good.replacingOccurrences(of: "author:", with: "cover: /images/x.png\nauthor:")) == nil)
     }
 }

@@ -6,7 +6,7 @@ import LecternWeb
 import Testing
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 @Suite final class FeedTests {
@@ -24,7 +24,9 @@ import FoundationXML
     static func parse(_ text: String) -> (valid: Bool, elements: [String]) {
         final class Collector: NSObject, XMLParserDelegate {
             var elements: [String] = []
-            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            func parser(
+                _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
+            ) {
                 elements.append(name)
             }
         }

@@ -40,7 +40,9 @@ struct BlogController: Sendable {
         guard let taxon = try await posts.taxon(for: .category(slug: slug)) else {
             throw HTTPError(.notFound, message: "There is no category called “\(slug)”.")
         }
-        return try await list(request, filter: .category(slug: slug), path: "/blog/category/\(slug)", heading: taxon.name, intro: "Posts in the \(taxon.name) category.")
+        return try await list(
+            request, filter: .category(slug: slug), path: "/blog/category/\(slug)", heading: taxon.name, intro: "Posts in the \(taxon.name) category."
+        )
     }
 
     @Sendable func tag(_ request: Request, context: AppRequestContext) async throws -> HTML {
@@ -48,7 +50,8 @@ struct BlogController: Sendable {
         guard let taxon = try await posts.taxon(for: .tag(slug: slug)) else {
             throw HTTPError(.notFound, message: "No post is tagged “\(slug)”.")
         }
-        return try await list(request, filter: .tag(slug: slug), path: "/blog/tag/\(slug)", heading: "Tagged “\(taxon.name)”", intro: "Posts tagged \(taxon.name).")
+        return try await list(
+            request, filter: .tag(slug: slug), path: "/blog/tag/\(slug)", heading: "Tagged “\(taxon.name)”", intro: "Posts tagged \(taxon.name).")
     }
 
     private func list(_ request: Request, filter: PostFilter, path: String, heading: String, intro: String) async throws -> HTML {
@@ -88,7 +91,8 @@ struct BlogController: Sendable {
         }
         post.summary.viewCount += await viewCounter.record(slug)
         let card = renderer.postCard(post.summary)
-        var meta = renderer.meta(title: post.summary.title, description: post.summary.summary, path: "/blog/\(slug)", section: "blog", ogType: "article")
+        var meta = renderer.meta(
+            title: post.summary.title, description: post.summary.summary, path: "/blog/\(slug)", section: "blog", ogType: "article")
         meta.heading = post.summary.title
         let view = PostPageView(
             site: renderer.site,

@@ -80,7 +80,8 @@ struct FeedController: Sendable {
     }
 
     @Sendable func robots(_ request: Request, context: AppRequestContext) -> Response {
-        Self.response("User-agent: *\nDisallow: /search\nAllow: /\n\nSitemap: \(renderer.baseURL)/sitemap.xml\n", contentType: "text/plain; charset=utf-8")
+        Self.response(
+            "User-agent: *\nDisallow: /search\nAllow: /\n\nSitemap: \(renderer.baseURL)/sitemap.xml\n", contentType: "text/plain; charset=utf-8")
     }
 
     private static func response(_ text: String, contentType: String) -> Response {

@@ -26,7 +26,8 @@ struct HomeController: Sendable {
         let cards = try await latest.map(renderer.postCard)
         let view = HomeView(
             site: renderer.site,
-            meta: renderer.meta(title: "", description: "\(renderer.site.tagline): practical articles and certificate courses on Python and Flask.", path: "/"),
+            meta: renderer.meta(
+                title: "", description: "\(renderer.site.tagline): practical articles and certificate courses on Python and Flask.", path: "/"),
             featured: Array(cards.prefix(1)),
             more: Array(cards.dropFirst()),
             course: try await featured.map(CoursePromoView.init),

@@ -14,6 +14,8 @@ enum PageNumber {
 
     /// A page beyond the last is a 404, except page 1 of an empty list.
     static func ensureExists(_ page: Int, pageCount: Int) throws {
-        if page > pageCount { throw HTTPError(.notFound, message: "There is no page \(page): this list has \(pageCount) page\(pageCount == 1 ? "" : "s").") }
+        if page > pageCount {
+            throw HTTPError(.notFound, message: "There is no page \(page): this list has \(pageCount) page\(pageCount == 1 ? "" : "s").")
+        }
     }
 }

@@ -26,7 +26,9 @@ struct SearchController: Sendable {
         let page = try PageNumber.parse(request)
         var view = SearchView(
             site: renderer.site,
-            meta: renderer.meta(title: text.isEmpty ? "Search" : "Search: \(text.prefix(60))", description: "Search the \(renderer.site.name) blog.", path: "/search", section: "blog", noindex: true),
+            meta: renderer.meta(
+                title: text.isEmpty ? "Search" : "Search: \(text.prefix(60))", description: "Search the \(renderer.site.name) blog.", path: "/search",
+                section: "blog", noindex: true),
             query: String(text.prefix(SearchQuery.maxLength)),
             message: nil,
             results: [],
@@ -51,7 +53,8 @@ struct SearchController: Sendable {
         let hits = try await posts.search(query, page: page, perPage: Self.perPage)
         if hits.totalItems > 0 { try PageNumber.ensureExists(page, pageCount: hits.pageCount) }
         view.results = hits.items.map { hit in
-            SearchResultView(post: renderer.postCard(hit.post), titleHTML: Highlight.html(hit.titleHighlighted), snippetHTML: Highlight.html(hit.snippet))
+            SearchResultView(
+                post: renderer.postCard(hit.post), titleHTML: Highlight.html(hit.titleHighlighted), snippetHTML: Highlight.html(hit.snippet))
         }
         view.hasResults = !hits.items.isEmpty
         view.resultCount = hits.totalItems == 1 ? "1 post matches" : "\(hits.totalItems) posts match"

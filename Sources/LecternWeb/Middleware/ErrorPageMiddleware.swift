@@ -21,7 +21,8 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError where error.status != .internalServerError {
             return try page(status: error.status, message: nil, headers: [:], request: request, context: context)
         } catch {
-            context.logger.error("\(request.method) \(request.uri.path) failed: \(String(reflecting: error))", metadata: ["request_id": .string(context.id)])
+            context.logger.error(
+                "\(request.method) \(request.uri.path) failed: \(String(reflecting: error))", metadata: ["request_id": .string(context.id)])
             return try page(status: .internalServerError, message: nil, headers: [:], request: request, context: context, showRequestID: true)
         }
     }
