@@ -40,6 +40,17 @@ struct Serve: AsyncParsableCommand {
             }
             logLevel = parsed
         }
+        let baseURL = Environment.value("LECTERN_BASE_URL")
+        if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) || baseURL.contains(" ") {
+            throw fail("LECTERN_BASE_URL must be an absolute http:// or https:// address such as https://academy.example, not '\(baseURL)'")
+        }
+        var timeZone = TimeZone(identifier: "UTC")!
+        if let name = Environment.value("LECTERN_TIMEZONE") {
+            guard let zone = TimeZone(identifier: name) else {
+                throw fail("LECTERN_TIMEZONE must be a time zone name such as Europe/London or UTC, not '\(name)'")
+            }
+            timeZone = zone
+        }
         let configuration = AppConfiguration(
             host: host ?? Environment.value("LECTERN_HOST") ?? "127.0.0.1",
             port: port,
@@ -47,7 +58,8 @@ struct Serve: AsyncParsableCommand {
             contentPath: site.contentPath,
             publicPath: self.public ?? Environment.value("LECTERN_PUBLIC") ?? "Public",
             siteName: Environment.value("LECTERN_SITE_NAME") ?? "Lectern Academy",
-            baseURL: Environment.value("LECTERN_BASE_URL"),
+            baseURL: baseURL,
+            timeZone: timeZone,
             logLevel: logLevel
         )
         let app: any ApplicationProtocol

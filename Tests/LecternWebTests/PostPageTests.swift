@@ -93,4 +93,14 @@ import Testing
             #expect(response1.status == .notFound)
         }
     }
+
+    @Test func datesAreShownInTheSitesTimeZone() async throws {
+        var configuration = testConfiguration(site)
+        configuration.timeZone = TimeZone(identifier: "America/New_York")!
+        try await buildApplication(configuration).test(.router) { client in
+            let page = try await client.get("/blog/post-06")
+            // Stored as midnight UTC on 6 March: still the evening of 5 March in New York.
+            #expect(page.body.contains("<time datetime=\"2026-03-05\">5 March 2026</time>"))
+        }
+    }
 }
