@@ -90,6 +90,53 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-25-accounts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE users (
+                        id INTEGER PRIMARY KEY,
+                        email TEXT NOT NULL,
+                        email_key TEXT NOT NULL UNIQUE,
+                        name TEXT NOT NULL,
+                        password_hash TEXT NOT NULL,
+                        role TEXT NOT NULL DEFAULT 'learner' CHECK (role IN ('learner', 'admin')),
+                        disabled_at DATETIME,
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL
+                    );
+
+                    -- Only the SHA-256 of a session id is stored; the id itself lives in the browser's cookie.
+                    CREATE TABLE sessions (
+                        id_hash TEXT PRIMARY KEY,
+                        user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+                        csrf_token TEXT NOT NULL,
+                        created_at DATETIME NOT NULL,
+                        last_seen_at DATETIME NOT NULL,
+                        user_agent TEXT NOT NULL DEFAULT '',
+                        client_address TEXT NOT NULL DEFAULT ''
+                    ) WITHOUT ROWID;
+                    CREATE INDEX sessions_user ON sessions(user_id);
+                    CREATE INDEX sessions_last_seen ON sessions(last_seen_at);
+
+                    CREATE TABLE password_resets (
+                        token_hash TEXT PRIMARY KEY,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        created_at DATETIME NOT NULL,
+                        expires_at DATETIME NOT NULL,
+                        used_at DATETIME
+                    ) WITHOUT ROWID;
+                    CREATE INDEX password_resets_user ON password_resets(user_id);
+
+                    CREATE TABLE outbox (
+                        id INTEGER PRIMARY KEY,
+                        recipient TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        created_at DATETIME NOT NULL
+                    );
+                    """
+            )
+        }
         return migrator
     }()
 }

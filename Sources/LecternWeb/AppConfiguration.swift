@@ -1,4 +1,6 @@
 import Foundation
+import LecternCore
+import LecternStore
 import Logging
 
 /// Everything `buildApplication` needs; the CLI fills it from flags and environment, tests from a temporary folder.
@@ -19,6 +21,13 @@ public struct AppConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Import `contentPath` when the application is built.
     public var syncContentAtStart: Bool
+    /// `Secure` cookies with the `__Host-` prefix, and HSTS. On by default when `baseURL` is https.
+    public var secureCookies: Bool
+    /// argon2id cost for new hashes; stored hashes that are weaker are re-hashed at the next login.
+    public var argon2: Argon2Parameters
+    public var sessionLifetime: SessionLifetime
+    /// A sendmail-compatible command and its arguments; nil keeps mail in the outbox table.
+    public var sendmailCommand: [String]?
 
     public init(
         host: String = "127.0.0.1",
@@ -31,7 +40,11 @@ public struct AppConfiguration: Sendable {
         timeZone: TimeZone = TimeZone(identifier: "UTC")!,
         viewFlushInterval: Duration = .seconds(1),
         logLevel: Logger.Level = .info,
-        syncContentAtStart: Bool = true
+        syncContentAtStart: Bool = true,
+        secureCookies: Bool? = nil,
+        argon2: Argon2Parameters = .owaspMinimum,
+        sessionLifetime: SessionLifetime = SessionLifetime(),
+        sendmailCommand: [String]? = nil
     ) {
         self.host = host
         self.port = port
@@ -45,6 +58,10 @@ public struct AppConfiguration: Sendable {
         self.viewFlushInterval = viewFlushInterval
         self.logLevel = logLevel
         self.syncContentAtStart = syncContentAtStart
+        self.secureCookies = secureCookies ?? self.baseURL.hasPrefix("https://")
+        self.argon2 = argon2
+        self.sessionLifetime = sessionLifetime
+        self.sendmailCommand = sendmailCommand
     }
 
     static func trimmedBaseURL(_ url: String) -> String {

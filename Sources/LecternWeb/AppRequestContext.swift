@@ -1,13 +1,22 @@
 import Hummingbird
+import LecternStore
+import NIOCore
 
 /// The one request context of the application.
-public struct AppRequestContext: RequestContext {
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+    /// The visitor's server-side session, loaded by `SessionMiddleware`.
+    public var session: SessionRecord?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     /// HTML forms are small; refuse big bodies before decoding them.
     public var maxUploadSize: Int { 64 * 1024 }
+
+    /// The client's IP address, for throttling and the session list.
+    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
 }

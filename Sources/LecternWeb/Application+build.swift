@@ -36,8 +36,19 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
 
     let posts = PostStore(database: database)
     let courses = CourseStore(database: database)
+    let users = UserStore(database: database)
+    let sessions = SessionStore(database: database, lifetime: configuration.sessionLifetime)
     let viewCounter = ViewCounter(store: posts, interval: configuration.viewFlushInterval, logger: logger)
+    let sessionPruner = SessionPruner(sessions: sessions, logger: logger)
     let errorPages = try ErrorPageMiddleware<AppRequestContext>(renderer: renderer)
+    let cookie = SessionCookie(secure: configuration.secureCookies, maxAge: Int(configuration.sessionLifetime.absolute))
+    let hasher = try PasswordHasher(parameters: configuration.argon2)
+    let mail: any MailTransport =
+        if let command = configuration.sendmailCommand {
+            SendmailTransport(command: command, from: "\(configuration.siteName) <no-reply@\(URL(string: configuration.baseURL)?.host ?? "localhost")>")
+        } else {
+            OutboxMailTransport(outbox: OutboxStore(database: database))
+        }
 
     // Hummingbird's own start-up chatter stays out of the log unless debugging: we log one line when ready.
     var serverLogger = logger
@@ -45,14 +56,17 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         RequestLogMiddleware()
-        SecurityHeadersMiddleware()
+        SecurityHeadersMiddleware(hsts: configuration.secureCookies)
         errorPages
         PathGuardMiddleware()
+        // Files are served when the routes below answer 404, so a static file never passes through sessions.
         FileMiddleware(
             publicFolder.path,
             cacheControl: .init([(.init(type: .text, subType: "css"), [.public, .maxAge(86400)]), (.init(type: .image), [.public, .maxAge(86400)])]),
             logger: serverLogger
         )
+        SessionMiddleware(sessions: sessions, cookie: cookie)
+        CSRFMiddleware(baseURL: configuration.baseURL)
     }
     let routes = router.group()
     HealthController().addRoutes(to: routes)
@@ -60,6 +74,13 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try BlogController(posts: posts, courses: courses, viewCounter: viewCounter, renderer: renderer).addRoutes(to: routes)
     try SearchController(posts: posts, renderer: renderer).addRoutes(to: routes)
     FeedController(posts: posts, renderer: renderer).addRoutes(to: routes)
+    try AccountController(
+        users: users, sessions: sessions, hasher: hasher, throttle: LoginThrottle(), mail: mail, cookie: cookie, renderer: renderer, logger: logger
+    ).addRoutes(to: routes)
+    try PasswordResetController(
+        users: users, resets: PasswordResetStore(database: database), sessions: sessions, hasher: hasher, mail: mail, cookie: cookie,
+        renderer: renderer, logger: logger
+    ).addRoutes(to: routes)
 
     let siteName = configuration.siteName
     let readyLogger = logger
@@ -68,7 +89,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         // Slow or idle clients must not hold connections open forever.
         server: .http1(configuration: .init(idleTimeout: .seconds(30))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [viewCounter],
+        services: [viewCounter, sessionPruner],
         onServerRunning: { channel in
             let address = channel.localAddress
             let host = address?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? configuration.host

@@ -28,7 +28,7 @@ struct SearchController: Sendable {
             site: renderer.site,
             meta: renderer.meta(
                 title: text.isEmpty ? "Search" : "Search: \(text.prefix(60))", description: "Search the \(renderer.site.name) blog.", path: "/search",
-                section: "blog", noindex: true),
+                section: "blog", noindex: true, session: context.session),
             query: String(text.prefix(SearchQuery.maxLength)),
             message: nil,
             results: [],

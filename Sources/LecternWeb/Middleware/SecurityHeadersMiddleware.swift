@@ -4,6 +4,9 @@ import Hummingbird
 /// Headers every response carries: a strict Content-Security-Policy (no inline code anywhere on the site),
 /// no MIME sniffing, a conservative referrer policy and no powerful browser features.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Strict-Transport-Security, only when the site is served over HTTPS.
+    var hsts = false
+
     static var contentSecurityPolicy: String {
         "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     }
@@ -15,6 +18,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.referrerPolicy] = "strict-origin-when-cross-origin"
         response.headers[.permissionsPolicy] = "camera=(), microphone=(), geolocation=(), payment=(), interest-cohort=()"
         response.headers[.xFrameOptions] = "DENY"
+        if hsts { response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains" }
         return response
     }
 }
@@ -24,4 +28,5 @@ extension HTTPField.Name {
     static var referrerPolicy: Self { .init("Referrer-Policy")! }
     static var permissionsPolicy: Self { .init("Permissions-Policy")! }
     static var xFrameOptions: Self { .init("X-Frame-Options")! }
+    static var strictTransportSecurity: Self { .init("Strict-Transport-Security")! }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LecternCore
+import LecternStore
 import Mustache
 
 /// A template looked up once at start-up, so a missing file fails then and not at request time.
@@ -39,7 +40,10 @@ struct PageRenderer: Sendable {
     }
 
     /// Head values for a page; `path` is the canonical path on this site.
-    func meta(title: String, description: String, path: String, section: String = "", ogType: String = "website", noindex: Bool = false) -> PageMeta {
+    func meta(
+        title: String, description: String, path: String, section: String = "", ogType: String = "website", noindex: Bool = false,
+        session: SessionRecord? = nil
+    ) -> PageMeta {
         PageMeta(
             title: title.isEmpty ? site.name : "\(title) · \(site.name)",
             heading: title,
@@ -48,7 +52,9 @@ struct PageRenderer: Sendable {
             ogType: ogType,
             noindex: noindex,
             isBlog: section == "blog",
-            isCourses: section == "courses"
+            isCourses: section == "courses",
+            isAccount: section == "account",
+            viewer: session.flatMap { session in session.user.map { ViewerView(name: $0.name, csrf: session.csrfToken) } }
         )
     }
 

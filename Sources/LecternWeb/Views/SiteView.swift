@@ -17,4 +17,13 @@ struct PageMeta: Sendable {
     var noindex: Bool
     var isBlog: Bool
     var isCourses: Bool
+    var isAccount: Bool
+    /// The signed-in person, for the navigation (nil when signed out).
+    var viewer: ViewerView?
+}
+
+/// Who is signed in, and the token their "Log out" form needs.
+struct ViewerView: Sendable {
+    var name: String
+    var csrf: String
 }

@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+import LecternCore
+
+/// One-time password-reset tokens: at least 256 random bits, stored hashed, valid for an hour.
+public struct PasswordResetStore: Sendable {
+    public static let validity: TimeInterval = 3600
+    let database: LecternDatabase
+
+    public init(database: LecternDatabase) {
+        self.database = database
+    }
+
+    /// A new token for `userID`; earlier unused tokens of the user stop working.
+    public func create(userID: Int64, now: Date = Date()) async throws -> String {
+        let token = SecretToken.make()
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, userID])
+            try db.execute(
+                sql: "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                arguments: [SecretToken.hash(token), userID, now, now.addingTimeInterval(Self.validity)])
+        }
+        return token
+    }
+
+    /// The user a token may reset, if it is unused and not expired. Does not use it up.
+    public func user(forToken token: String, now: Date = Date()) async throws -> User? {
+        try await database.pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT \(UserStore.columns) FROM password_resets JOIN users ON users.id = password_resets.user_id
+                    WHERE password_resets.token_hash = ? AND password_resets.used_at IS NULL AND password_resets.expires_at > ?
+                        AND users.disabled_at IS NULL
+                    """,
+                arguments: [SecretToken.hash(token), now]
+            ).map(User.init(row:))
+        }
+    }
+
+    /// Uses the token up and sets the new password, ending every session of the user, all in one transaction.
+    /// Returns nil when the token is unknown, used or expired (two tabs racing: only one wins).
+    public func reset(token: String, passwordHash: String, now: Date = Date()) async throws -> User? {
+        try await database.pool.write { db in
+            let tokenHash = SecretToken.hash(token)
+            guard
+                let user = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT \(UserStore.columns) FROM password_resets JOIN users ON users.id = password_resets.user_id
+                        WHERE password_resets.token_hash = ? AND password_resets.used_at IS NULL AND password_resets.expires_at > ?
+                            AND users.disabled_at IS NULL
+                        """,
+                    arguments: [tokenHash, now]
+                ).map(User.init(row:))
+            else { return nil }
+            try db.execute(sql: "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", arguments: [passwordHash, now, user.id])
+            try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, user.id])
+            try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [user.id])
+            return user
+        }
+    }
+}

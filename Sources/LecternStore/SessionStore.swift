@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+import LecternCore
+
+/// How long sessions live: `idle` without a request, `absolute` after they were created, whatever happens.
+public struct SessionLifetime: Sendable, Equatable {
+    public var idle: TimeInterval
+    public var absolute: TimeInterval
+
+    public init(idle: TimeInterval = 2 * 86_400, absolute: TimeInterval = 14 * 86_400) {
+        self.idle = idle
+        self.absolute = absolute
+    }
+}
+
+/// A server-side session: a visitor's CSRF token and, once they log in, their user.
+public struct SessionRecord: Sendable, Equatable {
+    public var idHash: String
+    public var user: User?
+    public var csrfToken: String
+    public var createdAt: Date
+    public var lastSeenAt: Date
+    public var userAgent: String
+    public var clientAddress: String
+}
+
+/// Sessions in SQLite, so they survive restarts and are shared by every process on the database.
+/// The browser holds a random 256-bit id; only its SHA-256 is stored.
+public struct SessionStore: Sendable {
+    let database: LecternDatabase
+    public let lifetime: SessionLifetime
+    /// `last_seen_at` is written at most this often per session, so reading pages does not turn into a write each time.
+    static let touchInterval: TimeInterval = 60
+
+    public init(database: LecternDatabase, lifetime: SessionLifetime = SessionLifetime()) {
+        self.database = database
+        self.lifetime = lifetime
+    }
+
+    /// A new session with a fresh id and CSRF token. Returns the id to put in the cookie.
+    public func create(userID: Int64?, userAgent: String, clientAddress: String, now: Date = Date()) async throws -> (id: String, record: SessionRecord) {
+        let id = SecretToken.make()
+        let csrf = SecretToken.make()
+        let idHash = SecretToken.hash(id)
+        let agent = String(userAgent.prefix(300))
+        let user = try await database.pool.write { db -> User? in
+            try db.execute(
+                sql: "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, user_agent, client_address) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [idHash, userID, csrf, now, now, agent, clientAddress])
+            guard let userID else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT \(UserStore.columns) FROM users WHERE id = ?", arguments: [userID]).map(User.init(row:))
+        }
+        return (id, SessionRecord(idHash: idHash, user: user, csrfToken: csrf, createdAt: now, lastSeenAt: now, userAgent: agent, clientAddress: clientAddress))
+    }
+
+    /// The live session for a cookie value, or nil. Expired sessions, and sessions of disabled users, are deleted on sight.
+    public func find(id: String, now: Date = Date()) async throws -> SessionRecord? {
+        guard id.utf8.count == 43, id.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        let idHash = SecretToken.hash(id)
+        // Build the Sendable record inside the closure: returning a GRDB Row would pick the blocking overload.
+        let found = try await database.pool.read { db -> SessionRecord? in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT sessions.user_id, sessions.csrf_token, sessions.created_at AS session_created_at, sessions.last_seen_at,
+                        sessions.user_agent, sessions.client_address, \(UserStore.columns)
+                    FROM sessions LEFT JOIN users ON users.id = sessions.user_id
+                    WHERE sessions.id_hash = ?
+                    """,
+                arguments: [idHash]
+            ).map { row in
+                SessionRecord(
+                    idHash: idHash, user: (row["user_id"] as Int64?) == nil ? nil : User(row: row), csrfToken: row["csrf_token"],
+                    createdAt: row["session_created_at"], lastSeenAt: row["last_seen_at"], userAgent: row["user_agent"],
+                    clientAddress: row["client_address"])
+            }
+        }
+        guard let found else { return nil }
+        let createdAt = found.createdAt
+        let lastSeenAt = found.lastSeenAt
+        let user = found.user
+        let expired = now.timeIntervalSince(lastSeenAt) > lifetime.idle || now.timeIntervalSince(createdAt) > lifetime.absolute
+        if expired || user?.isDisabled == true {
+            try await delete(idHash: idHash)
+            return nil
+        }
+        if now.timeIntervalSince(lastSeenAt) > Self.touchInterval {
+            try await database.pool.write { db in
+                try db.execute(sql: "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", arguments: [now, idHash])
+            }
+        }
+        return found
+    }
+
+    public func delete(idHash: String) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [idHash])
+        }
+    }
+
+    /// Ends every session of a user except `keeping` (the one making the request), e.g. "sign out everywhere else".
+    public func deleteAll(userID: Int64, keeping idHash: String? = nil) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", arguments: [userID, idHash ?? ""])
+        }
+    }
+
+    /// A user's live sessions, most recently used first.
+    public func sessions(userID: Int64, now: Date = Date()) async throws -> [SessionRecord] {
+        let idleCutoff = now.addingTimeInterval(-lifetime.idle)
+        let absoluteCutoff = now.addingTimeInterval(-lifetime.absolute)
+        return try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM sessions WHERE user_id = ? AND last_seen_at >= ? AND created_at >= ? ORDER BY last_seen_at DESC",
+                arguments: [userID, idleCutoff, absoluteCutoff]
+            ).map {
+                SessionRecord(
+                    idHash: $0["id_hash"], user: nil, csrfToken: "", createdAt: $0["created_at"], lastSeenAt: $0["last_seen_at"],
+                    userAgent: $0["user_agent"], clientAddress: $0["client_address"])
+            }
+        }
+    }
+
+    /// Deletes sessions past either expiry; returns how many.
+    @discardableResult
+    public func prune(now: Date = Date()) async throws -> Int {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?",
+                arguments: [now.addingTimeInterval(-lifetime.idle), now.addingTimeInterval(-lifetime.absolute)])
+            return db.changesCount
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+import LecternCore
+
+/// Accounts: creation, credentials and profile changes. Password changes end the user's sessions in the same transaction.
+public struct UserStore: Sendable {
+    let database: LecternDatabase
+
+    public init(database: LecternDatabase) {
+        self.database = database
+    }
+
+    public enum Failure: Error, Sendable, Equatable {
+        case emailTaken
+    }
+
+    static let columns = "users.id, users.email, users.name, users.role, users.disabled_at, users.created_at"
+
+    public func create(email: EmailAddress, name: String, passwordHash: String, role: User.Role = .learner, now: Date = Date()) async throws -> User {
+        try await database.pool.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE email_key = ?", arguments: [email.key]) == true {
+                throw Failure.emailTaken
+            }
+            try db.execute(
+                sql: "INSERT INTO users (email, email_key, name, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [email.value, email.key, name, passwordHash, role.rawValue, now, now])
+            return User(id: db.lastInsertedRowID, email: email.value, name: name, role: role, isDisabled: false, createdAt: now)
+        }
+    }
+
+    /// The user and their stored hash, for checking a password.
+    public func credentials(for email: EmailAddress) async throws -> (user: User, passwordHash: String)? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.columns), users.password_hash FROM users WHERE email_key = ?", arguments: [email.key])
+                .map { (User(row: $0), $0["password_hash"]) }
+        }
+    }
+
+    public func user(id: Int64) async throws -> User? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM users WHERE id = ?", arguments: [id]).map(User.init(row:))
+        }
+    }
+
+    public func passwordHash(userID: Int64) async throws -> String? {
+        try await database.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT password_hash FROM users WHERE id = ?", arguments: [userID])
+        }
+    }
+
+    public func updateProfile(userID: Int64, name: String, email: EmailAddress, now: Date = Date()) async throws {
+        try await database.pool.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE email_key = ? AND id <> ?", arguments: [email.key, userID]) == true {
+                throw Failure.emailTaken
+            }
+            try db.execute(
+                sql: "UPDATE users SET name = ?, email = ?, email_key = ?, updated_at = ? WHERE id = ?",
+                arguments: [name, email.value, email.key, now, userID])
+        }
+    }
+
+    /// Sets a new password and ends every session of the user, in one transaction.
+    public func setPassword(userID: Int64, passwordHash: String, now: Date = Date()) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", arguments: [passwordHash, now, userID])
+            try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID])
+            try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, userID])
+        }
+    }
+
+    /// Replaces a hash made with weaker parameters by one of the same password at today's cost; sessions stay.
+    public func upgradeHash(userID: Int64, from old: String, to new: String) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?", arguments: [new, userID, old])
+        }
+    }
+
+    /// Disables or re-enables an account; disabling ends its sessions at once.
+    public func setDisabled(userID: Int64, _ disabled: Bool, now: Date = Date()) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE users SET disabled_at = ?, updated_at = ? WHERE id = ?", arguments: [disabled ? now : nil, now, userID])
+            if disabled { try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID]) }
+        }
+    }
+}
+
+extension User {
+    init(row: Row) {
+        self.init(
+            id: row["id"],
+            email: row["email"],
+            name: row["name"],
+            role: User.Role(rawValue: row["role"]) ?? .learner,
+            isDisabled: (row["disabled_at"] as Date?) != nil,
+            createdAt: row["created_at"]
+        )
+    }
+}

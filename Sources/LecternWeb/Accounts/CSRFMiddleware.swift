@@ -1,0 +1,45 @@
+import HTTPTypes
+import Hummingbird
+import LecternCore
+
+/// Refuses state-changing requests that did not come from this site's own forms: first by the browser's
+/// `Sec-Fetch-Site` and `Origin` headers, then by the per-session token every form carries in `_csrf`.
+struct CSRFMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    static let field = "_csrf"
+    let baseURL: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard ![.get, .head, .options].contains(request.method) else { return try await next(request, context) }
+
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site != "same-origin", site != "none" {
+            throw Self.refusal("This request came from another website, so it was refused to protect your account.")
+        }
+        if let origin = request.headers[HTTPField.Name("Origin")!], !isOwnOrigin(origin, request: request) {
+            throw Self.refusal("This request came from another website, so it was refused to protect your account.")
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > FormFields.maxBytes {
+            throw HTTPError(.contentTooLarge, message: "This form sent more than 64 KiB. Shorten what you typed and try again.")
+        }
+        var request = request
+        let fields = try await FormFields.read(from: &request)
+        guard let session = context.session else {
+            throw Self.refusal("Your session has expired, or your browser is blocking cookies. Go back, reload the page and try again.")
+        }
+        guard SecretToken.constantTimeEquals(fields[Self.field], session.csrfToken) else {
+            throw Self.refusal("This form has expired or was not sent from this site. Go back, reload the page and try again.")
+        }
+        return try await next(request, context)
+    }
+
+    /// The configured site, or the very host the request was sent to (the browser sets Host; another site cannot).
+    private func isOwnOrigin(_ origin: String, request: Request) -> Bool {
+        if origin == baseURL { return true }
+        guard let host = request.head.authority else { return false }
+        return origin == "http://\(host)" || origin == "https://\(host)"
+    }
+
+    static func refusal(_ message: String) -> HTTPError {
+        HTTPError(.forbidden, message: message)
+    }
+}

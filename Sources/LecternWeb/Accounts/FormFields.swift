@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+
+/// The fields of an `application/x-www-form-urlencoded` body. Missing fields read as empty text.
+struct FormFields: Sendable {
+    static let maxBytes = 64 * 1024
+    static let maxFields = 64
+
+    private var values: [String: String] = [:]
+
+    init(_ body: String) {
+        for pair in body.split(separator: "&", omittingEmptySubsequences: true).prefix(Self.maxFields) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = Self.decode(parts[0])
+            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
+            if values[name] == nil { values[name] = value }
+        }
+    }
+
+    subscript(_ name: String) -> String { values[name] ?? "" }
+
+    /// Reads the request's body (already buffered by `CSRFMiddleware` for unsafe methods), refusing more than 64 KiB with a 413.
+    static func read(from request: inout Request) async throws -> FormFields {
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
+            throw HTTPError(.unsupportedMediaType, message: "This form must be sent by a browser as an ordinary HTML form.")
+        }
+        let buffer = try await request.collectBody(upTo: maxBytes)
+        return FormFields(String(buffer: buffer))
+    }
+
+    private static func decode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+}

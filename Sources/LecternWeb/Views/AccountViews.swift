@@ -1,0 +1,93 @@
+/// One form field as shown again after a refused submission: what was typed (never a password) and what to fix.
+struct FieldView: Sendable {
+    var value: String = ""
+    var error: String?
+}
+
+struct RegisterView: Sendable {
+    var site: SiteView
+    var meta: PageMeta
+    var csrf: String
+    var name = FieldView()
+    var email = FieldView()
+    var password = FieldView()
+    var passwordConfirmation = FieldView()
+    var formError: String?
+}
+
+struct LoginView: Sendable {
+    var site: SiteView
+    var meta: PageMeta
+    var csrf: String
+    var next: String
+    var email = FieldView()
+    var password = FieldView()
+    var formError: String?
+    var notice: String?
+}
+
+struct ForgotPasswordView: Sendable {
+    var site: SiteView
+    var meta: PageMeta
+    var csrf: String
+    var email = FieldView()
+    var sent = false
+}
+
+struct ResetPasswordView: Sendable {
+    var site: SiteView
+    var meta: PageMeta
+    var csrf: String
+    var token: String
+    var valid: Bool
+    var email: String
+    var password = FieldView()
+    var passwordConfirmation = FieldView()
+}
+
+struct SessionRowView: Sendable {
+    var device: String
+    var address: String
+    var lastSeen: String
+    var signedIn: String
+    var isCurrent: Bool
+}
+
+struct AccountView: Sendable {
+    var site: SiteView
+    var meta: PageMeta
+    var csrf: String
+    var notice: String?
+    var profileError: String?
+    var name = FieldView()
+    var email = FieldView()
+    var currentPassword = FieldView()
+    var password = FieldView()
+    var passwordConfirmation = FieldView()
+    var sessions: [SessionRowView] = []
+    var hasOtherSessions = false
+}
+
+/// A readable name for a browser from its User-Agent, for the session list.
+enum DeviceName {
+    static func from(userAgent: String) -> String {
+        let browser =
+            userAgent.contains("Edg/") ? "Edge"
+            : userAgent.contains("Firefox/") ? "Firefox"
+            : userAgent.contains("Chrome/") || userAgent.contains("Chromium/") ? "Chrome"
+            : userAgent.contains("Safari/") ? "Safari"
+            : userAgent.hasPrefix("curl/") ? "curl" : nil
+        let system =
+            userAgent.contains("Android") ? "Android"
+            : userAgent.contains("iPhone") || userAgent.contains("iPad") ? "iOS"
+            : userAgent.contains("Mac OS X") ? "macOS"
+            : userAgent.contains("Windows") ? "Windows"
+            : userAgent.contains("Linux") ? "Linux" : nil
+        switch (browser, system) {
+        case (let browser?, let system?): return "\(browser) on \(system)"
+        case (let browser?, nil): return browser
+        case (nil, let system?): return "A browser on \(system)"
+        default: return "An unknown browser"
+        }
+    }
+}
