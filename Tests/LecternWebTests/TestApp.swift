@@ -18,7 +18,8 @@ func testConfiguration(_ site: TestSite) -> AppConfiguration {
         contentPath: site.content.path,
         publicPath: TestSite.publicFolder,
         baseURL: "https://academy.example",
-        logLevel: .critical
+        logLevel: .critical,
+        secureCookies: false
     )
 }
 

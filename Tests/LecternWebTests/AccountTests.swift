@@ -1,0 +1,315 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LecternCore
+import LecternStore
+import LecternTestSupport
+import LecternWeb
+import Testing
+
+@Suite final class AccountTests {
+    let site: TestSite
+
+    init() throws {
+        site = try TestSite()
+        try seedBlog(site)
+    }
+
+    deinit { site.delete() }
+
+    func database() throws -> LecternDatabase { try LecternDatabase.open(path: site.databasePath) }
+
+    @Test func registerThenLogInAndSeeTheAccount() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            let registered = try await browser.register(client, email: "ada@example.com")
+            #expect(registered.status == .seeOther)
+            #expect(registered.location == "/login?registered=1")
+
+            let loggedIn = try await browser.login(client, email: "ada@example.com")
+            #expect(loggedIn.status == .seeOther)
+            #expect(loggedIn.location == "/account")
+            let setCookie = try #require(loggedIn.headers[.setCookie])
+            #expect(setCookie.hasPrefix("lectern_session="))
+            #expect(setCookie.contains("; Path=/"))
+            #expect(setCookie.contains("; HttpOnly"))
+            #expect(setCookie.contains("; SameSite=Lax"))
+            #expect(!setCookie.contains("Secure"))
+            #expect(loggedIn.headers[.cacheControl] == "no-store")
+
+            let account = try await browser.get(client, "/account")
+            #expect(account.status == .ok)
+            #expect(account.headers[.cacheControl] == "no-store")
+            #expect(account.body.contains("value=\"Ada Lovelace\""))
+            #expect(account.body.contains("Chrome on Linux"))
+            #expect(account.body.contains("Log out"))
+        }
+    }
+
+    @Test func theAccountPageNeedsALogin() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            let page = try await browser.get(client, "/account")
+            #expect(page.status == .seeOther)
+            #expect(page.location == "/login?next=/account")
+        }
+    }
+
+    @Test func registrationErrorsKeepWhatWasTypedButNeverThePassword() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            let page = try await browser.submit(
+                client, form: "/register", to: "/register",
+                [("name", "  "), ("email", "not-an-email"), ("password", "short pass1"), ("password_confirmation", "other")])
+            #expect(page.status == .unprocessableContent)
+            #expect(page.body.contains("value=\"not-an-email\""))
+            #expect(page.body.contains("Enter your name"))
+            #expect(page.body.contains("Enter an email address like name@example.com."))
+            #expect(page.body.contains("Use at least 12 characters"))
+            #expect(page.body.contains("aria-describedby=\"email-error\""))
+            #expect(!page.body.contains("short pass1"))
+
+            let mismatch = try await browser.submit(
+                client, form: "/register", to: "/register",
+                [("name", "Ada"), ("email", "ada@example.com"), ("password", "correct horse battery"), ("password_confirmation", "correct horse")])
+            #expect(mismatch.status == .unprocessableContent)
+            #expect(mismatch.body.contains("The two passwords are not the same"))
+
+            let common = try await browser.register(client, email: "ada@example.com", password: "1qaz2wsx3edc")
+            #expect(common.status == .unprocessableContent)
+            #expect(common.body.contains("commonly used passwords"))
+        }
+    }
+
+    @Test func registrationDoesNotRevealWhetherAnAddressHasAnAccount() async throws {
+        try await makeApp(site).test(.router) { client in
+            var first = Browser()
+            let new = try await first.register(client, email: " Ada@Example.com ")
+            var second = Browser()
+            let taken = try await second.register(client, name: "Mallory", email: "ada@example.com", password: "another long password")
+            #expect(new.status == taken.status)
+            #expect(new.location == taken.location)
+            // The owner can still log in, in any case, and the address has one account.
+            let login = try await second.login(client, email: "ADA@example.com")
+            #expect(login.location == "/account")
+        }
+        let outbox = OutboxStore(database: try database())
+        try await Task.sleep(for: .milliseconds(200))  // mail is sent in the background
+        let subjects = try await outbox.messages().map(\.subject)
+        #expect(subjects.contains("Welcome to Lectern Academy"))
+        #expect(subjects.contains("Someone tried to register with your address"))
+    }
+
+    @Test func aWrongPasswordAndAnUnknownEmailGetTheSameAnswer() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.register(client, email: "ada@example.com")
+            let wrong = try await browser.login(client, email: "ada@example.com", password: "wrong horse battery")
+            let unknown = try await browser.login(client, email: "nobody@example.com", password: "wrong horse battery")
+            #expect(wrong.status == .unprocessableContent)
+            #expect(unknown.status == .unprocessableContent)
+            let message = "That email address and password do not match an account."
+            #expect(wrong.body.contains(message) && unknown.body.contains(message))
+            #expect(wrong.body.contains("value=\"ada@example.com\""))
+            #expect(!wrong.body.contains("wrong horse battery"))
+        }
+    }
+
+    @Test func loginGivesANewSessionIdAndThePreLoginIdDies() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.register(client, email: "ada@example.com")
+            _ = try await browser.get(client, "/login")
+            let before = try #require(browser.cookie)
+            _ = try await browser.login(client, email: "ada@example.com")
+            let after = try #require(browser.cookie)
+            #expect(before != after)
+
+            var replay = Browser(cookie: before)
+            let page = try await replay.get(client, "/account")
+            #expect(page.status == .seeOther)
+        }
+    }
+
+    @Test func anIdTheClientInventedIsNeverAdopted() async throws {
+        try await makeApp(site).test(.router) { client in
+            var owner = Browser()
+            _ = try await owner.register(client, email: "ada@example.com")
+            let invented = "lectern_session=" + String(repeating: "A", count: 43)
+            var browser = Browser(cookie: invented)
+            let form = try await browser.get(client, "/login")
+            #expect(browser.cookie != invented)  // a fresh anonymous session replaced it
+            _ = try await browser.post(client, "/login", [("_csrf", form.csrf ?? ""), ("email", "ada@example.com"), ("password", "correct horse battery")])
+            var attacker = Browser(cookie: invented)
+            let result1 = try await attacker.get(client, "/account")
+            #expect(result1.status == .seeOther)
+        }
+    }
+
+    @Test func logoutDeletesTheSessionOnTheServer() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.register(client, email: "ada@example.com")
+            _ = try await browser.login(client, email: "ada@example.com")
+            let stolen = try #require(browser.cookie)
+            let account = try await browser.get(client, "/account")
+            let loggedOut = try await browser.post(client, "/logout", [("_csrf", account.csrf ?? "")])
+            #expect(loggedOut.status == .seeOther)
+            #expect(loggedOut.headers[.setCookie]?.contains("Max-Age=0") == true)
+            var replay = Browser(cookie: stolen)
+            let result2 = try await replay.get(client, "/account")
+            #expect(result2.status == .seeOther)
+        }
+    }
+
+    @Test func changingThePasswordEndsEveryOtherSession() async throws {
+        try await makeApp(site).test(.router) { client in
+            var laptop = Browser()
+            var phone = Browser()
+            _ = try await laptop.register(client, email: "ada@example.com")
+            _ = try await laptop.login(client, email: "ada@example.com")
+            _ = try await phone.login(client, email: "ada@example.com")
+            let oldLaptop = laptop.cookie
+
+            let wrongCurrent = try await laptop.submit(
+                client, form: "/account", to: "/account/password",
+                [("current_password", "not my password"), ("password", "a brand new passphrase"), ("password_confirmation", "a brand new passphrase")])
+            #expect(wrongCurrent.status == .unprocessableContent)
+            #expect(wrongCurrent.body.contains("That is not your current password."))
+
+            let changed = try await laptop.submit(
+                client, form: "/account", to: "/account/password",
+                [("current_password", "correct horse battery"), ("password", "a brand new passphrase"), ("password_confirmation", "a brand new passphrase")])
+            #expect(changed.location == "/account?saved=password")
+            #expect(laptop.cookie != oldLaptop)
+            let result3 = try await laptop.get(client, "/account")
+            #expect(result3.status == .ok)
+            let result4 = try await phone.get(client, "/account")
+            #expect(result4.status == .seeOther)
+            var fresh = Browser()
+            let result5 = try await fresh.login(client, email: "ada@example.com", password: "a brand new passphrase")
+            #expect(result5.location == "/account")
+        }
+    }
+
+    @Test func signOutEverywhereElseKeepsThisDevice() async throws {
+        try await makeApp(site).test(.router) { client in
+            var laptop = Browser()
+            var phone = Browser()
+            _ = try await laptop.register(client, email: "ada@example.com")
+            _ = try await laptop.login(client, email: "ada@example.com")
+            _ = try await phone.login(client, email: "ada@example.com")
+            let account = try await laptop.get(client, "/account")
+            #expect(account.body.contains("Sign out everywhere else"))
+            let ended = try await laptop.post(client, "/account/sessions/end-others", [("_csrf", account.csrf ?? "")])
+            #expect(ended.location == "/account?saved=sessions")
+            let result6 = try await laptop.get(client, "/account")
+            #expect(result6.status == .ok)
+            let result7 = try await phone.get(client, "/account")
+            #expect(result7.status == .seeOther)
+        }
+    }
+
+    @Test func theProfileCanBeChanged() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.register(client, email: "ada@example.com")
+            var grace = Browser()
+            _ = try await grace.register(client, email: "grace@example.com")
+            _ = try await browser.login(client, email: "ada@example.com")
+            let taken = try await browser.submit(client, form: "/account", to: "/account/profile", [("name", "Ada King"), ("email", "GRACE@example.com")])
+            #expect(taken.status == .unprocessableContent)
+            #expect(taken.body.contains("Another account uses this address."))
+            let saved = try await browser.submit(client, form: "/account", to: "/account/profile", [("name", "Ada King"), ("email", "ada.king@example.com")])
+            #expect(saved.location == "/account?saved=profile")
+            let result8 = try await browser.get(client, "/account")
+            #expect(result8.body.contains("value=\"Ada King\""))
+        }
+    }
+
+    @Test(arguments: ["//evil.example", "/%2F%2Fevil.example", "https://evil.example/", "/\\evil.example"])
+    func loginNeverRedirectsOffTheSite(_ next: String) async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.register(client, email: "ada@example.com")
+            let page = try await browser.login(client, email: "ada@example.com", next: next)
+            #expect(page.location == "/account")
+        }
+    }
+
+    @Test func loginReturnsToTheLocalPageItCameFrom() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.register(client, email: "ada@example.com")
+            let form = try await browser.get(client, "/login?next=/blog/post-01")
+            #expect(form.body.contains("name=\"next\" value=\"/blog/post-01\""))
+            let page = try await browser.login(client, email: "ada@example.com", next: "/blog/post-01")
+            #expect(page.location == "/blog/post-01")
+        }
+    }
+
+    @Test func aStrongerCostReHashesTheStoredPasswordAtLogin() async throws {
+        let database = try database()
+        let weak = try PasswordHash.make("correct horse battery", parameters: Argon2Parameters(memoryKiB: 8192, iterations: 1, parallelism: 1))
+        let user = try await UserStore(database: database).create(email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: weak)
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            let result9 = try await browser.login(client, email: "ada@example.com")
+            #expect(result9.location == "/account")
+        }
+        let stored = try #require(try await UserStore(database: database).passwordHash(userID: user.id))
+        #expect(stored.hasPrefix("$argon2id$v=19$m=19456,t=2,p=1$"))
+        #expect(PasswordHash.verify("correct horse battery", against: stored))
+    }
+
+    @Test func disablingAnAccountEndsItsSessions() async throws {
+        let path = site.databasePath
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.register(client, email: "ada@example.com")
+            _ = try await browser.login(client, email: "ada@example.com")
+            let database = try LecternDatabase.open(path: path)
+            let user = try #require(try await UserStore(database: database).credentials(for: try EmailAddress("ada@example.com"))?.user)
+            try await UserStore(database: database).setDisabled(userID: user.id, true)
+            let result10 = try await browser.get(client, "/account")
+            #expect(result10.status == .seeOther)
+            let again = try await browser.login(client, email: "ada@example.com")
+            #expect(again.body.contains("do not match an account"))
+        }
+    }
+
+    @Test func sessionsSurviveARestart() async throws {
+        let cookie = try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.register(client, email: "ada@example.com")
+            _ = try await browser.login(client, email: "ada@example.com")
+            return browser.cookie
+        }
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser(cookie: cookie)
+            let result11 = try await browser.get(client, "/account")
+            #expect(result11.status == .ok)
+        }
+    }
+
+    @Test func secureSitesUseHostPrefixedSecureCookiesAndHSTS() async throws {
+        var configuration = testConfiguration(site)
+        configuration.secureCookies = true
+        try await buildApplication(configuration).test(.router) { client in
+            var browser = Browser()
+            let form = try await browser.get(client, "/login")
+            let setCookie = try #require(form.headers[.setCookie])
+            #expect(setCookie.hasPrefix("__Host-lectern_session="))
+            #expect(setCookie.contains("; Secure"))
+            #expect(form.headers[HTTPField.Name("Strict-Transport-Security")!] == "max-age=31536000; includeSubDomains")
+        }
+    }
+
+    @Test func plainHTTPSitesSendNoHSTS() async throws {
+        try await makeApp(site).test(.router) { client in
+            let page = try await client.get("/")
+            #expect(page.headers[HTTPField.Name("Strict-Transport-Security")!] == nil)
+        }
+    }
+}
