@@ -1,0 +1,137 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LecternCore
+import LecternTestSupport
+import LecternWeb
+import Testing
+
+@Suite final class AbuseResistanceTests {
+    let site: TestSite
+
+    init() throws {
+        site = try TestSite()
+        try seedBlog(site)
+    }
+
+    deinit { site.delete() }
+
+    @Test func aPostWithoutTheTokenIsRefusedWithAnExplanation() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.get(client, "/login")
+            let missing = try await browser.post(client, "/login", [("email", "ada@example.com"), ("password", "correct horse battery")])
+            #expect(missing.status == .forbidden)
+            #expect(missing.body.contains("This form has expired or was not sent from this site."))
+            let wrong = try await browser.post(client, "/login", [("_csrf", SecretToken.make()), ("email", "a@example.com"), ("password", "x")])
+            #expect(wrong.status == .forbidden)
+            var noSession = Browser()
+            let stranger = try await noSession.post(client, "/register", [("_csrf", "anything"), ("email", "a@example.com")])
+            #expect(stranger.status == .forbidden)
+            #expect(stranger.body.contains("Your session has expired"))
+        }
+    }
+
+    @Test(arguments: [("Origin", "https://evil.example"), ("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Site", "same-site"), ("Origin", "null")])
+    func crossSiteRequestsAreRefusedEvenWithAValidToken(_ header: (String, String)) async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            let form = try await browser.get(client, "/login")
+            let page = try await browser.post(
+                client, "/login", [("_csrf", form.csrf ?? ""), ("email", "a@example.com"), ("password", "correct horse battery")],
+                headers: [HTTPField.Name(header.0)!: header.1])
+            #expect(page.status == .forbidden)
+            #expect(page.body.contains("came from another website"))
+        }
+    }
+
+    @Test func sameOriginRequestsAreAccepted() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            let form = try await browser.get(client, "/login")
+            let page = try await browser.post(
+                client, "/login", [("_csrf", form.csrf ?? ""), ("email", "a@example.com"), ("password", "correct horse battery")],
+                headers: [HTTPField.Name("Origin")!: "https://academy.example", HTTPField.Name("Sec-Fetch-Site")!: "same-origin"])
+            #expect(page.status == .unprocessableContent)  // reached the login check
+        }
+    }
+
+    @Test func repeatedFailuresForOneAccountAreThrottledWithoutAPermanentLock() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.register(client, email: "ada@example.com")
+            for _ in 0..<5 {
+                let failed = try await browser.login(client, email: "ada@example.com", password: "wrong horse battery")
+                #expect(failed.status == .unprocessableContent)
+            }
+            let throttled = try await browser.login(client, email: "ada@example.com")
+            #expect(throttled.status == .tooManyRequests)
+            #expect(throttled.body.contains("Too many failed attempts. Wait 15 minutes"))
+            let retryAfter = try #require(throttled.headers[.retryAfter].flatMap(Int.init))
+            #expect(retryAfter > 0 && retryAfter <= 900)
+            // Another account is not affected.
+            var other = Browser()
+            _ = try await other.register(client, email: "grace@example.com")
+            let fine = try await other.login(client, email: "grace@example.com")
+            #expect(fine.location == "/account")
+        }
+    }
+
+    @Test func formsOver64KiBGetA413Page() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            let form = try await browser.get(client, "/register")
+            let page = try await browser.post(client, "/register", [("_csrf", form.csrf ?? ""), ("name", String(repeating: "x", count: 70_000))])
+            #expect(page.status == .contentTooLarge)
+            #expect(page.body.contains("class=\"site-header\""))
+        }
+    }
+
+    @Test func pagesThatSetACookieAreNeverCached() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            let form = try await browser.get(client, "/register")
+            #expect(form.headers[.setCookie] != nil)
+            #expect(form.headers[.cacheControl] == "no-store")
+            let anonymousPost = try await browser.get(client, "/blog/post-01")
+            #expect(anonymousPost.headers[.setCookie] == nil)
+            #expect(anonymousPost.headers[.cacheControl] == nil)
+        }
+    }
+
+    @Test func pagesKeepAnsweringWhileTwentyLoginsHash() async throws {
+        var configuration = testConfiguration(site)
+        // A cost high enough that twenty hashes take far longer than serving a page.
+        configuration.argon2 = Argon2Parameters(memoryKiB: 65_536, iterations: 3, parallelism: 1)
+        // Requests run concurrently in router tests (the live test client has a single, pipelined connection).
+        try await buildApplication(configuration).test(.router) { client in
+            var owner = Browser()
+            _ = try await owner.register(client, email: "ada@example.com")
+            let clock = ContinuousClock()
+            let start = clock.now
+            let lastLogin = try await withThrowingTaskGroup(of: Duration.self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        var browser = Browser()
+                        _ = try await browser.login(client, email: "ada@example.com")
+                        return clock.now - start
+                    }
+                }
+                // While those hash, pages are served.
+                try await Task.sleep(for: .milliseconds(50))
+                var reader = Browser()
+                for _ in 0..<5 {
+                    let page = try await reader.get(client, "/blog/post-01")
+                    #expect(page.status == .ok)
+                }
+                let pagesDone = clock.now - start
+                var last = Duration.zero
+                for try await finished in group { last = max(last, finished) }
+                #expect(pagesDone < last / 2, "pages were served while the logins were still hashing")
+                return last
+            }
+            #expect(lastLogin > .zero)
+        }
+    }
+}
