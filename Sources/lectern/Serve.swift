@@ -60,7 +60,11 @@ struct Serve: AsyncParsableCommand {
             siteName: Environment.value("LECTERN_SITE_NAME") ?? "Lectern Academy",
             baseURL: baseURL,
             timeZone: timeZone,
-            logLevel: logLevel
+            logLevel: logLevel,
+            secureCookies: try AccountSettings.secureCookies(),
+            argon2: try AccountSettings.argon2(),
+            sessionLifetime: try AccountSettings.sessionLifetime(),
+            sendmailCommand: try AccountSettings.sendmail()
         )
         let app: any ApplicationProtocol
         do {

@@ -1,0 +1,47 @@
+import Foundation
+import LecternCore
+import LecternStore
+
+/// Account-related settings from the environment, shared by `serve` and `user create` so both hash alike.
+enum AccountSettings {
+    static func argon2() throws -> Argon2Parameters {
+        let minimum = Argon2Parameters.owaspMinimum
+        return Argon2Parameters(
+            memoryKiB: try number("LECTERN_ARGON2_MEMORY_KIB", default: minimum.memoryKiB, atLeast: minimum.memoryKiB, atMost: 4_194_304),
+            iterations: try number("LECTERN_ARGON2_ITERATIONS", default: minimum.iterations, atLeast: minimum.iterations, atMost: 100),
+            parallelism: try number("LECTERN_ARGON2_PARALLELISM", default: minimum.parallelism, atLeast: 1, atMost: 64)
+        )
+    }
+
+    static func sessionLifetime() throws -> SessionLifetime {
+        let idleMinutes = try number("LECTERN_SESSION_IDLE_MINUTES", default: UInt32(2 * 24 * 60), atLeast: 5, atMost: 525_600)
+        let maxDays = try number("LECTERN_SESSION_MAX_DAYS", default: UInt32(14), atLeast: 1, atMost: 365)
+        return SessionLifetime(idle: TimeInterval(idleMinutes) * 60, absolute: TimeInterval(maxDays) * 86_400)
+    }
+
+    static func secureCookies() throws -> Bool? {
+        guard let text = Environment.value("LECTERN_SECURE_COOKIES") else { return nil }
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw fail("LECTERN_SECURE_COOKIES must be 1 or 0, not '\(text)'")
+        }
+    }
+
+    static func sendmail() throws -> [String]? {
+        guard let text = Environment.value("LECTERN_SENDMAIL") else { return nil }
+        let parts = text.split(separator: " ").map(String.init)
+        guard let program = parts.first, program.hasPrefix("/"), FileManager.default.isExecutableFile(atPath: program) else {
+            throw fail("LECTERN_SENDMAIL must start with the absolute path of an executable, such as '/usr/sbin/sendmail -t -i', not '\(text)'")
+        }
+        return parts
+    }
+
+    private static func number(_ name: String, default value: UInt32, atLeast minimum: UInt32, atMost maximum: UInt32) throws -> UInt32 {
+        guard let text = Environment.value(name) else { return value }
+        guard let number = UInt32(text), number >= minimum, number <= maximum else {
+            throw fail("\(name) must be a whole number from \(minimum) to \(maximum), not '\(text)'")
+        }
+        return number
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import LecternCore
+import LecternStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `lectern user …`: accounts, from the operator's shell.
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user",
+        abstract: "Manage accounts.",
+        subcommands: [Create.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an account (admins are made only this way).",
+            discussion: """
+                The password is asked twice without echo, or read from standard input with --password-stdin. \\
+                It must follow the same rules as on the website: 12 to 128 characters, not a common password.
+
+                Examples:
+                  lectern user create ada@example.com --name "Ada Lovelace" --admin
+                  printf '%s\\n' "$PASSWORD" | lectern user create ops@example.com --name Operator --password-stdin
+                """
+        )
+
+        @OptionGroup var site: SiteOptions
+
+        @Argument(help: "The email address the person logs in with.")
+        var email: String
+
+        @Option(name: .long, help: "The name shown on the site and on certificates.")
+        var name: String
+
+        @Flag(name: .long, help: "Make the account an administrator.")
+        var admin = false
+
+        @Flag(name: .long, help: "Read the password from standard input instead of asking for it.")
+        var passwordStdin = false
+
+        func run() async throws {
+            let address: EmailAddress
+            do {
+                address = try EmailAddress(email)
+            } catch {
+                throw fail("'\(email)' is not an email address")
+            }
+            let trimmedName = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmedName.isEmpty, trimmedName.count <= 100 else { throw fail("--name must be 1 to 100 characters") }
+            let password = try readPassword()
+            do {
+                try PasswordPolicy.check(password)
+            } catch {
+                throw fail("password refused: \(error.description)")
+            }
+            let hash = try PasswordHash.make(password, parameters: try AccountSettings.argon2())
+            let database: LecternDatabase
+            do {
+                database = try LecternDatabase.open(path: site.databasePath)
+            } catch {
+                throw fail(error.description)
+            }
+            do {
+                let user = try await UserStore(database: database).create(
+                    email: address, name: trimmedName, passwordHash: hash, role: admin ? .admin : .learner)
+                print("created \(user.role.rawValue) \(user.email) (id \(user.id))")
+            } catch UserStore.Failure.emailTaken {
+                throw fail("an account with the address \(address.value) already exists")
+            }
+        }
+
+        private func readPassword() throws -> String {
+            if passwordStdin {
+                let data = FileHandle.standardInput.readDataToEndOfFile()
+                var text = String(decoding: data, as: UTF8.self)
+                while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+                return text
+            }
+            guard isatty(STDIN_FILENO) == 1 else {
+                throw fail("no terminal to ask for the password: pipe it in with --password-stdin")
+            }
+            let first = Self.prompt("Password for \(email): ")
+            let second = Self.prompt("Repeat the password: ")
+            guard first == second else { throw fail("the two passwords are not the same") }
+            return first
+        }
+
+        /// Reads a line from the terminal with echo off.
+        private static func prompt(_ message: String) -> String {
+            FileHandle.standardError.write(Data(message.utf8))
+            var original = termios()
+            tcgetattr(STDIN_FILENO, &original)
+            var silent = original
+            silent.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
+            defer {
+                tcsetattr(STDIN_FILENO, TCSAFLUSH, &original)
+                FileHandle.standardError.write(Data("\n".utf8))
+            }
+            return readLine(strippingNewline: true) ?? ""
+        }
+    }
+}
