@@ -236,8 +236,8 @@ struct AccountController: Sendable {
             SessionRowView(
                 device: DeviceName.from(userAgent: record.userAgent),
                 address: record.clientAddress,
-                lastSeen: renderer.dates.long(record.lastSeenAt),
-                signedIn: renderer.dates.long(record.createdAt),
+                lastSeen: renderer.dates.longWithTime(record.lastSeenAt),
+                signedIn: renderer.dates.longWithTime(record.createdAt),
                 isCurrent: record.idHash == session.idHash
             )
         }

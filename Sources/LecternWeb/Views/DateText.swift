@@ -18,6 +18,12 @@ struct DateText: Sendable {
         return "\(parts.day ?? 1) \(Self.months[(parts.month ?? 1) - 1]) \(parts.year ?? 1970)"
     }
 
+    /// "3 February 2026, 14:05" in the site's zone.
+    func longWithTime(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        return long(date) + String(format: ", %02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+    }
+
     /// `2026-02-03` in the site's zone, for `<time datetime>`.
     func day(_ date: Date) -> String {
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
