@@ -27,4 +27,3 @@ public struct EmailAddress: Sendable, Equatable, Hashable, CustomStringConvertib
         self.value = trimmed
     }
 }
-

@@ -38,19 +38,26 @@ public struct SessionStore: Sendable {
     }
 
     /// A new session with a fresh id and CSRF token. Returns the id to put in the cookie.
-    public func create(userID: Int64?, userAgent: String, clientAddress: String, now: Date = Date()) async throws -> (id: String, record: SessionRecord) {
+    public func create(userID: Int64?, userAgent: String, clientAddress: String, now: Date = Date()) async throws -> (
+        id: String, record: SessionRecord
+    ) {
         let id = SecretToken.make()
         let csrf = SecretToken.make()
         let idHash = SecretToken.hash(id)
         let agent = String(userAgent.prefix(300))
         let user = try await database.pool.write { db -> User? in
             try db.execute(
-                sql: "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, user_agent, client_address) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                sql:
+                    "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, user_agent, client_address) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [idHash, userID, csrf, now, now, agent, clientAddress])
             guard let userID else { return nil }
             return try Row.fetchOne(db, sql: "SELECT \(UserStore.columns) FROM users WHERE id = ?", arguments: [userID]).map(User.init(row:))
         }
-        return (id, SessionRecord(idHash: idHash, user: user, csrfToken: csrf, createdAt: now, lastSeenAt: now, userAgent: agent, clientAddress: clientAddress))
+        return (
+            id,
+            SessionRecord(
+                idHash: idHash, user: user, csrfToken: csrf, createdAt: now, lastSeenAt: now, userAgent: agent, clientAddress: clientAddress)
+        )
     }
 
     /// The live session for a cookie value, or nil. Expired sessions, and sessions of disabled users, are deleted on sight.

@@ -45,7 +45,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let hasher = try PasswordHasher(parameters: configuration.argon2)
     let mail: any MailTransport =
         if let command = configuration.sendmailCommand {
-            SendmailTransport(command: command, from: "\(configuration.siteName) <no-reply@\(URL(string: configuration.baseURL)?.host ?? "localhost")>")
+            SendmailTransport(
+                command: command, from: "\(configuration.siteName) <no-reply@\(URL(string: configuration.baseURL)?.host ?? "localhost")>")
         } else {
             OutboxMailTransport(outbox: OutboxStore(database: database))
         }
@@ -74,13 +75,9 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try BlogController(posts: posts, courses: courses, viewCounter: viewCounter, renderer: renderer).addRoutes(to: routes)
     try SearchController(posts: posts, renderer: renderer).addRoutes(to: routes)
     FeedController(posts: posts, renderer: renderer).addRoutes(to: routes)
-    try AccountController(
-        users: users, sessions: sessions, hasher: hasher, throttle: LoginThrottle(), mail: mail, cookie: cookie, renderer: renderer, logger: logger
-    ).addRoutes(to: routes)
-    try PasswordResetController(
-        users: users, resets: PasswordResetStore(database: database), sessions: sessions, hasher: hasher, mail: mail, cookie: cookie,
-        renderer: renderer, logger: logger
-    ).addRoutes(to: routes)
+    let accounts = AccountServices(users: users, sessions: sessions, hasher: hasher, mail: mail, cookie: cookie, renderer: renderer, logger: logger)
+    try AccountController(services: accounts, throttle: LoginThrottle()).addRoutes(to: routes)
+    try PasswordResetController(services: accounts, resets: PasswordResetStore(database: database)).addRoutes(to: routes)
 
     let siteName = configuration.siteName
     let readyLogger = logger

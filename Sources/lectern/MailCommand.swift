@@ -30,7 +30,9 @@ struct MailCommand: AsyncParsableCommand {
             do { database = try LecternDatabase.open(path: site.databasePath) } catch { throw fail(error.description) }
             let messages = try await OutboxStore(database: database).messages(limit: limit)
             if json {
-                let rows = messages.map { ["id": "\($0.id)", "to": $0.recipient, "subject": $0.subject, "created_at": ISO8601DateFormatter().string(from: $0.createdAt)] }
+                let rows = messages.map {
+                    ["id": "\($0.id)", "to": $0.recipient, "subject": $0.subject, "created_at": ISO8601DateFormatter().string(from: $0.createdAt)]
+                }
                 let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
                 return
@@ -41,8 +43,9 @@ struct MailCommand: AsyncParsableCommand {
             }
             let formatter = ISO8601DateFormatter()
             let toWidth = min(40, max(2, messages.map(\.recipient.count).max() ?? 2))
-            print("ID".padding(toLength: 6, withPad: " ", startingAt: 0) + "CREATED (UTC)".padding(toLength: 22, withPad: " ", startingAt: 0)
-                + "TO".padding(toLength: toWidth + 2, withPad: " ", startingAt: 0) + "SUBJECT")
+            print(
+                "ID".padding(toLength: 6, withPad: " ", startingAt: 0) + "CREATED (UTC)".padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + "TO".padding(toLength: toWidth + 2, withPad: " ", startingAt: 0) + "SUBJECT")
             for message in messages {
                 print(
                     "\(message.id)".padding(toLength: 6, withPad: " ", startingAt: 0)
@@ -66,7 +69,9 @@ struct MailCommand: AsyncParsableCommand {
             guard let message = try await OutboxStore(database: database).message(id: id) else {
                 throw fail("there is no message \(id) in the outbox (see lectern mail list)")
             }
-            print("To: \(message.recipient)\nSubject: \(message.subject)\nDate: \(ISO8601DateFormatter().string(from: message.createdAt))\n\n\(message.body)")
+            print(
+                "To: \(message.recipient)\nSubject: \(message.subject)\nDate: \(ISO8601DateFormatter().string(from: message.createdAt))\n\n\(message.body)"
+            )
         }
     }
 }

@@ -4,7 +4,7 @@ import LecternCore
 import LecternStore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `lectern user …`: accounts, from the operator's shell.

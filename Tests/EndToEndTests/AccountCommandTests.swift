@@ -30,11 +30,13 @@ import Testing
     }
 
     @Test func createsAnAdminWithAPasswordFromStandardInput() throws {
-        let (status, output, _) = try lectern(["user", "create", "Ops@Example.com", "--name", "Site Operator", "--admin", "--password-stdin"], input: "correct horse battery\n")
+        let (status, output, _) = try lectern(
+            ["user", "create", "Ops@Example.com", "--name", "Site Operator", "--admin", "--password-stdin"], input: "correct horse battery\n")
         #expect(status == 0)
         #expect(output == "created admin Ops@Example.com (id 1)\n")
 
-        let (again, _, error) = try lectern(["user", "create", "ops@example.com", "--name", "Twin", "--password-stdin"], input: "another long password\n")
+        let (again, _, error) = try lectern(
+            ["user", "create", "ops@example.com", "--name", "Twin", "--password-stdin"], input: "another long password\n")
         #expect(again == 1)
         #expect(error == "lectern: an account with the address ops@example.com already exists\n")
     }
@@ -43,7 +45,8 @@ import Testing
         let (weak, _, weakError) = try lectern(["user", "create", "a@example.com", "--name", "A", "--password-stdin"], input: "1qaz2wsx3edc\n")
         #expect(weak == 1)
         #expect(weakError.hasPrefix("lectern: password refused: This password is on a list of commonly used passwords."))
-        let (bad, _, badError) = try lectern(["user", "create", "not-an-address", "--name", "A", "--password-stdin"], input: "correct horse battery\n")
+        let (bad, _, badError) = try lectern(
+            ["user", "create", "not-an-address", "--name", "A", "--password-stdin"], input: "correct horse battery\n")
         #expect(bad == 1)
         #expect(badError == "lectern: 'not-an-address' is not an email address\n")
         let (noTerminal, _, terminalError) = try lectern(["user", "create", "a@example.com", "--name", "A"])

@@ -75,7 +75,9 @@ import Testing
         #expect(email.key == "ada.lovelace@example.com")
     }
 
-    @Test(arguments: ["", "ada", "ada@", "@example.com", "ada@example", "ada@@example.com", "ada @example.com", "ada@example..com", "<ada>@example.com"])
+    @Test(arguments: [
+        "", "ada", "ada@", "@example.com", "ada@example", "ada@@example.com", "ada @example.com", "ada@example..com", "<ada>@example.com",
+    ])
     func refusesWhatIsNotAnAddress(_ text: String) {
         #expect(throws: EmailAddress.Problem.self) { try EmailAddress(text) }
     }

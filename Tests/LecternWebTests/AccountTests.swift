@@ -140,7 +140,8 @@ import Testing
             var browser = Browser(cookie: invented)
             let form = try await browser.get(client, "/login")
             #expect(browser.cookie != invented)  // a fresh anonymous session replaced it
-            _ = try await browser.post(client, "/login", [("_csrf", form.csrf ?? ""), ("email", "ada@example.com"), ("password", "correct horse battery")])
+            _ = try await browser.post(
+                client, "/login", [("_csrf", form.csrf ?? ""), ("email", "ada@example.com"), ("password", "correct horse battery")])
             var attacker = Browser(cookie: invented)
             let result1 = try await attacker.get(client, "/account")
             #expect(result1.status == .seeOther)
@@ -174,13 +175,19 @@ import Testing
 
             let wrongCurrent = try await laptop.submit(
                 client, form: "/account", to: "/account/password",
-                [("current_password", "not my password"), ("password", "a brand new passphrase"), ("password_confirmation", "a brand new passphrase")])
+                [
+                    ("current_password", "not my password"), ("password", "a brand new passphrase"),
+                    ("password_confirmation", "a brand new passphrase"),
+                ])
             #expect(wrongCurrent.status == .unprocessableContent)
             #expect(wrongCurrent.body.contains("That is not your current password."))
 
             let changed = try await laptop.submit(
                 client, form: "/account", to: "/account/password",
-                [("current_password", "correct horse battery"), ("password", "a brand new passphrase"), ("password_confirmation", "a brand new passphrase")])
+                [
+                    ("current_password", "correct horse battery"), ("password", "a brand new passphrase"),
+                    ("password_confirmation", "a brand new passphrase"),
+                ])
             #expect(changed.location == "/account?saved=password")
             #expect(laptop.cookie != oldLaptop)
             let result3 = try await laptop.get(client, "/account")
@@ -218,10 +225,12 @@ import Testing
             var grace = Browser()
             _ = try await grace.register(client, email: "grace@example.com")
             _ = try await browser.login(client, email: "ada@example.com")
-            let taken = try await browser.submit(client, form: "/account", to: "/account/profile", [("name", "Ada King"), ("email", "GRACE@example.com")])
+            let taken = try await browser.submit(
+                client, form: "/account", to: "/account/profile", [("name", "Ada King"), ("email", "GRACE@example.com")])
             #expect(taken.status == .unprocessableContent)
             #expect(taken.body.contains("Another account uses this address."))
-            let saved = try await browser.submit(client, form: "/account", to: "/account/profile", [("name", "Ada King"), ("email", "ada.king@example.com")])
+            let saved = try await browser.submit(
+                client, form: "/account", to: "/account/profile", [("name", "Ada King"), ("email", "ada.king@example.com")])
             #expect(saved.location == "/account?saved=profile")
             let result8 = try await browser.get(client, "/account")
             #expect(result8.body.contains("value=\"Ada King\""))

@@ -35,18 +35,24 @@ struct Browser {
     }
 
     /// Opens the page at `formURI`, then posts `fields` plus its CSRF token to `action`.
-    mutating func submit(_ client: some TestClientProtocol, form formURI: String, to action: String, _ fields: [(String, String)]) async throws -> Page {
+    mutating func submit(_ client: some TestClientProtocol, form formURI: String, to action: String, _ fields: [(String, String)]) async throws
+        -> Page
+    {
         let form = try await get(client, formURI)
         return try await post(client, action, [("_csrf", form.csrf ?? "")] + fields)
     }
 
-    mutating func register(_ client: some TestClientProtocol, name: String = "Ada Lovelace", email: String, password: String = "correct horse battery") async throws -> Page {
+    mutating func register(
+        _ client: some TestClientProtocol, name: String = "Ada Lovelace", email: String, password: String = "correct horse battery"
+    ) async throws -> Page {
         try await submit(
             client, form: "/register", to: "/register",
             [("name", name), ("email", email), ("password", password), ("password_confirmation", password)])
     }
 
-    mutating func login(_ client: some TestClientProtocol, email: String, password: String = "correct horse battery", next: String = "") async throws -> Page {
+    mutating func login(_ client: some TestClientProtocol, email: String, password: String = "correct horse battery", next: String = "") async throws
+        -> Page
+    {
         try await submit(client, form: "/login", to: "/login", [("email", email), ("password", password), ("next", next)])
     }
 

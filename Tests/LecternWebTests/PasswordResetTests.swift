@@ -51,7 +51,8 @@ import Testing
             _ = try await browser.register(client, email: "ada@example.com")
             let form = try await browser.get(client, "/password/forgot")
             _ = try await browser.post(
-                client, "/password/forgot", [("_csrf", form.csrf ?? ""), ("email", "ada@example.com")], headers: [HTTPField.Name("X-Forwarded-Host")!: "evil.example", HTTPField.Name("Host")!: "evil.example"])
+                client, "/password/forgot", [("_csrf", form.csrf ?? ""), ("email", "ada@example.com")],
+                headers: [HTTPField.Name("X-Forwarded-Host")!: "evil.example", HTTPField.Name("Host")!: "evil.example"])
             let link = try #require(try await Self.latestLink(path))
             #expect(link.hasPrefix("https://academy.example/password/reset/"))
             #expect(link.count == "https://academy.example/password/reset/".count + 43)
@@ -73,10 +74,12 @@ import Testing
             #expect(form.status == .ok)
             #expect(form.headers[.cacheControl] == "no-store")
             #expect(form.body.contains("For ada@example.com"))
-            let tooShort = try await forgetful.post(client, resetPath, [("_csrf", form.csrf ?? ""), ("password", "short"), ("password_confirmation", "short")])
+            let tooShort = try await forgetful.post(
+                client, resetPath, [("_csrf", form.csrf ?? ""), ("password", "short"), ("password_confirmation", "short")])
             #expect(tooShort.status == .unprocessableContent)
             let done = try await forgetful.post(
-                client, resetPath, [("_csrf", form.csrf ?? ""), ("password", "a fresh new passphrase"), ("password_confirmation", "a fresh new passphrase")])
+                client, resetPath,
+                [("_csrf", form.csrf ?? ""), ("password", "a fresh new passphrase"), ("password_confirmation", "a fresh new passphrase")])
             #expect(done.location == "/login?reset=1")
 
             let ended = try await owner.get(client, "/account")

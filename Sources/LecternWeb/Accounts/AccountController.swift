@@ -6,33 +6,24 @@ import Logging
 
 /// Registration, login, logout and the account page (profile, password, sessions).
 struct AccountController: Sendable {
-    let users: UserStore
-    let sessions: SessionStore
-    let hasher: PasswordHasher
+    let services: AccountServices
     let throttle: LoginThrottle
-    let mail: any MailTransport
-    let cookie: SessionCookie
-    let renderer: PageRenderer
-    let logger: Logger
     let registerTemplate: PageTemplate
     let loginTemplate: PageTemplate
     let accountTemplate: PageTemplate
 
-    init(
-        users: UserStore, sessions: SessionStore, hasher: PasswordHasher, throttle: LoginThrottle, mail: any MailTransport, cookie: SessionCookie,
-        renderer: PageRenderer, logger: Logger
-    ) throws {
-        self.users = users
-        self.sessions = sessions
-        self.hasher = hasher
+    var users: UserStore { services.users }
+    var sessions: SessionStore { services.sessions }
+    var hasher: PasswordHasher { services.hasher }
+    var cookie: SessionCookie { services.cookie }
+    var renderer: PageRenderer { services.renderer }
+
+    init(services: AccountServices, throttle: LoginThrottle) throws {
+        self.services = services
         self.throttle = throttle
-        self.mail = mail
-        self.cookie = cookie
-        self.renderer = renderer
-        self.logger = logger
-        self.registerTemplate = try renderer.template("register")
-        self.loginTemplate = try renderer.template("login")
-        self.accountTemplate = try renderer.template("account")
+        self.registerTemplate = try services.renderer.template("register")
+        self.loginTemplate = try services.renderer.template("login")
+        self.accountTemplate = try services.renderer.template("account")
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -52,22 +43,23 @@ struct AccountController: Sendable {
     @Sendable func registerForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         if context.session?.user != nil { return .redirect(to: "/account", type: .normal) }
         let (session, setCookie) = try await SessionGate.ensure(request, context: context, sessions: sessions, cookie: cookie)
-        let view = RegisterView(site: renderer.site, meta: meta("Create your account", "/register", session), csrf: session.csrfToken)
-        return try respond(renderer.render(view, with: registerTemplate), setCookie: setCookie, request, context)
+        let view = RegisterView(site: renderer.site, meta: services.meta("Create your account", "/register", session), csrf: session.csrfToken)
+        return try services.page(renderer.render(view, with: registerTemplate), setCookie: setCookie, request, context)
     }
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let form = try await FormFields.read(from: &request)
         let session = try SessionGate.require(context)
-        var view = RegisterView(site: renderer.site, meta: meta("Create your account", "/register", session), csrf: session.csrfToken)
+        var view = RegisterView(site: renderer.site, meta: services.meta("Create your account", "/register", session), csrf: session.csrfToken)
         view.name.value = form["name"]
         view.email.value = form["email"]
 
         let name = AccountRules.name(form["name"], error: &view.name.error)
         let email = AccountRules.email(form["email"], error: &view.email.error)
         let password = form["password"]
-        AccountRules.newPassword(password, confirmation: form["password_confirmation"], error: &view.password.error, confirmationError: &view.passwordConfirmation.error)
+        AccountRules.newPassword(
+            password, confirmation: form["password_confirmation"], error: &view.password.error, confirmationError: &view.passwordConfirmation.error)
         guard let name, let email, view.password.error == nil, view.passwordConfirmation.error == nil else {
             view.formError = "Please correct the fields marked below."
             return try renderer.render(view, with: registerTemplate, status: .unprocessableContent).response(from: request, context: context)
@@ -77,11 +69,11 @@ struct AccountController: Sendable {
         let hash = try await hasher.hash(password)
         do {
             _ = try await users.create(email: email, name: name, passwordHash: hash)
-            deliver(
+            services.deliver(
                 to: email.value, subject: "Welcome to \(renderer.site.name)",
                 body: "Hello \(name),\n\nYour \(renderer.site.name) account is ready. Log in at \(renderer.baseURL)/login with this address.\n")
         } catch UserStore.Failure.emailTaken {
-            deliver(
+            services.deliver(
                 to: email.value, subject: "Someone tried to register with your address",
                 body:
                     "Hello,\n\nSomeone tried to create a \(renderer.site.name) account with this address, which already has one.\nIf it was you, log in at \(renderer.baseURL)/login, or choose a new password at \(renderer.baseURL)/password/forgot.\nIf it was not you, you can ignore this message: nothing has changed.\n"
@@ -97,13 +89,13 @@ struct AccountController: Sendable {
         let next = SafeRedirect.path(request.uri.queryParameters.get("next"))
         if context.session?.user != nil { return .redirect(to: next, type: .normal) }
         let (session, setCookie) = try await SessionGate.ensure(request, context: context, sessions: sessions, cookie: cookie)
-        var view = LoginView(site: renderer.site, meta: meta("Log in", "/login", session), csrf: session.csrfToken, next: next)
+        var view = LoginView(site: renderer.site, meta: services.meta("Log in", "/login", session), csrf: session.csrfToken, next: next)
         if request.uri.queryParameters.get("registered") != nil {
             view.notice = "Thank you. If that address was new, your account is ready: log in with it. We have also sent a message to the address."
         } else if request.uri.queryParameters.get("reset") != nil {
             view.notice = "Your password has been changed and every device was signed out. Log in with the new password."
         }
-        return try respond(renderer.render(view, with: loginTemplate), setCookie: setCookie, request, context)
+        return try services.page(renderer.render(view, with: loginTemplate), setCookie: setCookie, request, context)
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -111,7 +103,7 @@ struct AccountController: Sendable {
         let form = try await FormFields.read(from: &request)
         let session = try SessionGate.require(context)
         let next = SafeRedirect.path(form["next"])
-        var view = LoginView(site: renderer.site, meta: meta("Log in", "/login", session), csrf: session.csrfToken, next: next)
+        var view = LoginView(site: renderer.site, meta: services.meta("Log in", "/login", session), csrf: session.csrfToken, next: next)
         view.email.value = form["email"].trimmingCharacters(in: .whitespacesAndNewlines)
         let password = form["password"]
 
@@ -162,7 +154,7 @@ struct AccountController: Sendable {
 
     @Sendable func account(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
-        var view = AccountView(site: renderer.site, meta: meta("Your account", "/account", session), csrf: session.csrfToken)
+        var view = AccountView(site: renderer.site, meta: services.meta("Your account", "/account", session), csrf: session.csrfToken)
         view.name.value = user.name
         view.email.value = user.email
         view.notice =
@@ -179,7 +171,7 @@ struct AccountController: Sendable {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
         var request = request
         let form = try await FormFields.read(from: &request)
-        var view = AccountView(site: renderer.site, meta: meta("Your account", "/account", session), csrf: session.csrfToken)
+        var view = AccountView(site: renderer.site, meta: services.meta("Your account", "/account", session), csrf: session.csrfToken)
         view.name.value = form["name"]
         view.email.value = form["email"]
         let name = AccountRules.name(form["name"], error: &view.name.error)
@@ -200,11 +192,12 @@ struct AccountController: Sendable {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
         var request = request
         let form = try await FormFields.read(from: &request)
-        var view = AccountView(site: renderer.site, meta: meta("Your account", "/account", session), csrf: session.csrfToken)
+        var view = AccountView(site: renderer.site, meta: services.meta("Your account", "/account", session), csrf: session.csrfToken)
         view.name.value = user.name
         view.email.value = user.email
         let password = form["password"]
-        AccountRules.newPassword(password, confirmation: form["password_confirmation"], error: &view.password.error, confirmationError: &view.passwordConfirmation.error)
+        AccountRules.newPassword(
+            password, confirmation: form["password_confirmation"], error: &view.password.error, confirmationError: &view.passwordConfirmation.error)
         let current = try await users.passwordHash(userID: user.id)
         if form["current_password"].isEmpty {
             view.currentPassword.error = "Enter your current password."
@@ -252,28 +245,5 @@ struct AccountController: Sendable {
         var response = Response.redirect(to: path, type: .normal)
         response.headers[.setCookie] = cookie.setting(id)
         return response
-    }
-
-    private func respond(_ html: HTML, setCookie: String?, _ request: Request, _ context: AppRequestContext) throws -> Response {
-        var response = try html.response(from: request, context: context)
-        if let setCookie { response.headers[.setCookie] = setCookie }
-        return response
-    }
-
-    private func meta(_ title: String, _ path: String, _ session: SessionRecord) -> PageMeta {
-        renderer.meta(title: title, description: "\(title) at \(renderer.site.name).", path: path, section: "account", noindex: true, session: session)
-    }
-
-    /// Sends in the background so that whether a message goes out never shows in the response time.
-    private func deliver(to recipient: String, subject: String, body: String) {
-        let mail = self.mail
-        let logger = self.logger
-        Task {
-            do {
-                try await mail.send(to: recipient, subject: subject, body: body)
-            } catch {
-                logger.error("could not send mail '\(subject)': \(error)")
-            }
-        }
     }
 }

@@ -28,7 +28,8 @@ struct SendmailTransport: MailTransport {
 
     func send(to recipient: String, subject: String, body: String) async throws {
         let command = self.command
-        let message = "From: \(from)\nTo: \(Self.headerSafe(recipient))\nSubject: \(Self.headerSafe(subject))\nContent-Type: text/plain; charset=utf-8\n\n\(body)\n"
+        let message =
+            "From: \(from)\nTo: \(Self.headerSafe(recipient))\nSubject: \(Self.headerSafe(subject))\nContent-Type: text/plain; charset=utf-8\n\n\(body)\n"
         try await NIOThreadPool.singleton.runIfActive {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: command[0])

@@ -32,4 +32,3 @@ enum SessionGate {
         return .redirect(to: "/login?next=\(encoded)", type: .normal)
     }
 }
-

@@ -41,7 +41,8 @@ struct BlogController: Sendable {
             throw HTTPError(.notFound, message: "There is no category called “\(slug)”.")
         }
         return try await list(
-            request, context: context, filter: .category(slug: slug), path: "/blog/category/\(slug)", heading: taxon.name, intro: "Posts in the \(taxon.name) category."
+            request, context: context, filter: .category(slug: slug), path: "/blog/category/\(slug)", heading: taxon.name,
+            intro: "Posts in the \(taxon.name) category."
         )
     }
 
@@ -51,10 +52,13 @@ struct BlogController: Sendable {
             throw HTTPError(.notFound, message: "No post is tagged “\(slug)”.")
         }
         return try await list(
-            request, context: context, filter: .tag(slug: slug), path: "/blog/tag/\(slug)", heading: "Tagged “\(taxon.name)”", intro: "Posts tagged \(taxon.name).")
+            request, context: context, filter: .tag(slug: slug), path: "/blog/tag/\(slug)", heading: "Tagged “\(taxon.name)”",
+            intro: "Posts tagged \(taxon.name).")
     }
 
-    private func list(_ request: Request, context: AppRequestContext, filter: PostFilter, path: String, heading: String, intro: String) async throws -> HTML {
+    private func list(_ request: Request, context: AppRequestContext, filter: PostFilter, path: String, heading: String, intro: String) async throws
+        -> HTML
+    {
         let page = try PageNumber.parse(request)
         async let pagedPosts = posts.page(page, perPage: Self.perPage, filter: filter)
         async let categories = posts.categories()
@@ -68,7 +72,9 @@ struct BlogController: Sendable {
         let pageSuffix = page > 1 ? " (page \(page))" : ""
         let view = BlogIndexView(
             site: renderer.site,
-            meta: renderer.meta(title: heading + pageSuffix, description: intro, path: page > 1 ? "\(path)?page=\(page)" : path, section: "blog", session: context.session),
+            meta: renderer.meta(
+                title: heading + pageSuffix, description: intro, path: page > 1 ? "\(path)?page=\(page)" : path, section: "blog",
+                session: context.session),
             heading: heading,
             intro: intro,
             posts: paged.items.map(renderer.postCard),
@@ -92,7 +98,8 @@ struct BlogController: Sendable {
         post.summary.viewCount += await viewCounter.record(slug)
         let card = renderer.postCard(post.summary)
         var meta = renderer.meta(
-            title: post.summary.title, description: post.summary.summary, path: "/blog/\(slug)", section: "blog", ogType: "article", session: context.session)
+            title: post.summary.title, description: post.summary.summary, path: "/blog/\(slug)", section: "blog", ogType: "article",
+            session: context.session)
         meta.heading = post.summary.title
         let view = PostPageView(
             site: renderer.site,

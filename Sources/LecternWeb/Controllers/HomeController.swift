@@ -27,7 +27,8 @@ struct HomeController: Sendable {
         let view = HomeView(
             site: renderer.site,
             meta: renderer.meta(
-                title: "", description: "\(renderer.site.tagline): practical articles and certificate courses on Python and Flask.", path: "/", session: context.session),
+                title: "", description: "\(renderer.site.tagline): practical articles and certificate courses on Python and Flask.", path: "/",
+                session: context.session),
             featured: Array(cards.prefix(1)),
             more: Array(cards.dropFirst()),
             course: try await featured.map(CoursePromoView.init),

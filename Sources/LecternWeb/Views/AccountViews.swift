@@ -72,17 +72,25 @@ struct AccountView: Sendable {
 enum DeviceName {
     static func from(userAgent: String) -> String {
         let browser =
-            userAgent.contains("Edg/") ? "Edge"
-            : userAgent.contains("Firefox/") ? "Firefox"
-            : userAgent.contains("Chrome/") || userAgent.contains("Chromium/") ? "Chrome"
-            : userAgent.contains("Safari/") ? "Safari"
-            : userAgent.hasPrefix("curl/") ? "curl" : nil
+            userAgent.contains("Edg/")
+            ? "Edge"
+            : userAgent.contains("Firefox/")
+                ? "Firefox"
+                : userAgent.contains("Chrome/") || userAgent.contains("Chromium/")
+                    ? "Chrome"
+                    : userAgent.contains("Safari/")
+                        ? "Safari"
+                        : userAgent.hasPrefix("curl/") ? "curl" : nil
         let system =
-            userAgent.contains("Android") ? "Android"
-            : userAgent.contains("iPhone") || userAgent.contains("iPad") ? "iOS"
-            : userAgent.contains("Mac OS X") ? "macOS"
-            : userAgent.contains("Windows") ? "Windows"
-            : userAgent.contains("Linux") ? "Linux" : nil
+            userAgent.contains("Android")
+            ? "Android"
+            : userAgent.contains("iPhone") || userAgent.contains("iPad")
+                ? "iOS"
+                : userAgent.contains("Mac OS X")
+                    ? "macOS"
+                    : userAgent.contains("Windows")
+                        ? "Windows"
+                        : userAgent.contains("Linux") ? "Linux" : nil
         switch (browser, system) {
         case (let browser?, let system?): return "\(browser) on \(system)"
         case (let browser?, nil): return browser
