@@ -6,10 +6,14 @@ import LecternCore
 public struct SessionLifetime: Sendable, Equatable {
     public var idle: TimeInterval
     public var absolute: TimeInterval
+    /// Sessions nobody has logged in to only carry a form's CSRF token; they go much sooner, so crawlers opening
+    /// the login page cannot fill the table.
+    public var anonymousIdle: TimeInterval
 
-    public init(idle: TimeInterval = 2 * 86_400, absolute: TimeInterval = 14 * 86_400) {
+    public init(idle: TimeInterval = 2 * 86_400, absolute: TimeInterval = 14 * 86_400, anonymousIdle: TimeInterval = 2 * 3600) {
         self.idle = idle
         self.absolute = absolute
+        self.anonymousIdle = min(anonymousIdle, idle)
     }
 }
 
@@ -86,7 +90,8 @@ public struct SessionStore: Sendable {
         let createdAt = found.createdAt
         let lastSeenAt = found.lastSeenAt
         let user = found.user
-        let expired = now.timeIntervalSince(lastSeenAt) > lifetime.idle || now.timeIntervalSince(createdAt) > lifetime.absolute
+        let idleLimit = user == nil ? lifetime.anonymousIdle : lifetime.idle
+        let expired = now.timeIntervalSince(lastSeenAt) > idleLimit || now.timeIntervalSince(createdAt) > lifetime.absolute
         if expired || user?.isDisabled == true {
             try await delete(idHash: idHash)
             return nil
@@ -134,8 +139,10 @@ public struct SessionStore: Sendable {
     public func prune(now: Date = Date()) async throws -> Int {
         try await database.pool.write { db in
             try db.execute(
-                sql: "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?",
-                arguments: [now.addingTimeInterval(-lifetime.idle), now.addingTimeInterval(-lifetime.absolute)])
+                sql: "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ? OR (user_id IS NULL AND last_seen_at < ?)",
+                arguments: [
+                    now.addingTimeInterval(-lifetime.idle), now.addingTimeInterval(-lifetime.absolute), now.addingTimeInterval(-lifetime.anonymousIdle),
+                ])
             return db.changesCount
         }
     }

@@ -55,4 +55,14 @@ import Testing
         #expect(try await sessions.prune(now: now) == 1)
         #expect(try await sessions.find(id: live, now: now) != nil)
     }
+
+    @Test func anonymousFormSessionsExpireSooner() async throws {
+        let sessions = SessionStore(database: database, lifetime: SessionLifetime(idle: 86_400, absolute: 7 * 86_400, anonymousIdle: 3600))
+        let start = Date()
+        let (anonymous, _) = try await sessions.create(userID: nil, userAgent: "", clientAddress: "", now: start)
+        let (signedIn, _) = try await sessions.create(userID: try await user().id, userAgent: "", clientAddress: "", now: start)
+        #expect(try await sessions.find(id: anonymous, now: start.addingTimeInterval(3601)) == nil)
+        #expect(try await sessions.find(id: signedIn, now: start.addingTimeInterval(3601)) != nil)
+        #expect(try await sessions.prune(now: start.addingTimeInterval(3601)) == 0)
+    }
 }
