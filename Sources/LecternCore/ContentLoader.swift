@@ -14,6 +14,9 @@ public struct ContentScan<Document: Sendable>: Sendable {
 public struct ContentSnapshot: Sendable {
     public var posts = ContentScan<PostDocument>()
     public var courses = ContentScan<CourseDocument>()
+    public var lessons = ContentScan<LessonDocument>()
+    /// Courses whose lesson folder was read, so that lessons missing from it can be retired.
+    public var scannedCourses: [String] = []
     public var problems: [ContentProblem] = []
 
     public var errors: [ContentProblem] { problems.filter { $0.severity == .error } }
@@ -88,7 +91,42 @@ public struct ContentLoader: Sendable {
                 snapshot.courses.failedPaths.append(path)
             }
         }
+        for folder in snapshot.courses.changed.map(\.slug) + snapshot.courses.unchangedPaths.map(Self.courseSlug) {
+            loadLessons(of: folder, knownHashes: knownHashes, into: &snapshot)
+        }
         return snapshot
+    }
+
+    private func loadLessons(of course: String, knownHashes: [String: String], into snapshot: inout ContentSnapshot) {
+        snapshot.scannedCourses.append(course)
+        var positions: [Int: String] = [:]
+        var slugs: [String: String] = [:]
+        for path in markdownFiles(in: "courses/\(course)/lessons") {
+            guard let (data, hash) = read(path, into: &snapshot.problems) else {
+                snapshot.lessons.failedPaths.append(path)
+                continue
+            }
+            if knownHashes[path] == hash {
+                snapshot.lessons.unchangedPaths.append(path)
+                continue
+            }
+            do throws(ContentProblem) {
+                let lesson = try LessonParser.parse(path: path, data: data, contentHash: hash, courseSlug: course, warnings: &snapshot.problems)
+                if let other = slugs[lesson.slug] { throw ContentProblem(path: path, reason: "duplicate lesson slug '\(lesson.slug)': \(other) already uses it") }
+                if let other = positions[lesson.position] { throw ContentProblem(path: path, reason: "lesson number \(lesson.position) is also used by \(other)") }
+                slugs[lesson.slug] = path
+                positions[lesson.position] = path
+                snapshot.lessons.changed.append(lesson)
+            } catch {
+                snapshot.problems.append(error)
+                snapshot.lessons.failedPaths.append(path)
+            }
+        }
+    }
+
+    /// `courses/<slug>/…` → `<slug>`.
+    static func courseSlug(_ path: String) -> String {
+        path.split(separator: "/").dropFirst().first.map(String.init) ?? ""
     }
 
     /// The hash covers the renderer version, so a renderer change re-renders every file once.

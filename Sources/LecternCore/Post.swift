@@ -142,6 +142,10 @@ public struct SyncReport: Sendable, Equatable {
     public var coursesCreated = 0
     public var coursesUpdated = 0
     public var coursesUnchanged = 0
+    public var lessonsCreated = 0
+    public var lessonsUpdated = 0
+    public var lessonsUnchanged = 0
+    public var lessonsRetired = 0
     public var problems: [ContentProblem] = []
 
     public init() {}
@@ -152,6 +156,7 @@ public struct SyncReport: Sendable, Equatable {
     public var line: String {
         var text = "posts: \(created) created, \(updated) updated, \(unchanged) unchanged, \(unpublished) unpublished"
         text += "; courses: \(coursesCreated) created, \(coursesUpdated) updated, \(coursesUnchanged) unchanged"
+        text += "; lessons: \(lessonsCreated) created, \(lessonsUpdated) updated, \(lessonsUnchanged) unchanged, \(lessonsRetired) retired"
         if !problems.isEmpty {
             let errorCount = errors.count
             text +=

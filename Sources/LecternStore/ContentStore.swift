@@ -20,6 +20,7 @@ public struct ContentStore: Sendable {
                 sql: """
                     SELECT source_path, content_hash FROM post WHERE is_removed = 0 AND source_path IS NOT NULL
                     UNION ALL SELECT source_path, content_hash FROM course WHERE is_removed = 0 AND source_path IS NOT NULL
+                    UNION ALL SELECT source_path, content_hash FROM lesson WHERE is_removed = 0 AND source_path IS NOT NULL
                     """)
             {
                 hashes[row[0]] = row[1]
@@ -32,6 +33,7 @@ public struct ContentStore: Sendable {
             report.problems = snapshot.problems
             try Self.applyPosts(snapshot.posts, to: db, now: now, report: &report)
             try Self.applyCourses(snapshot.courses, to: db, now: now, report: &report)
+            try Self.applyLessons(snapshot, to: db, now: now, report: &report)
             return report
         }
     }
@@ -153,5 +155,62 @@ public struct ContentStore: Sendable {
             sql:
                 "UPDATE course SET is_removed = 1, updated_at = ? WHERE is_removed = 0 AND (source_path IS NULL OR source_path NOT IN (SELECT value FROM json_each(?)))",
             arguments: [now, JSONColumn.encode(Array(kept))])
+    }
+
+    /// Upserts changed lessons of each scanned course and retires lessons whose file is gone. Completions and
+    /// certificates are never touched: a retired lesson simply stops counting towards progress.
+    private static func applyLessons(_ snapshot: ContentSnapshot, to db: Database, now: Date, report: inout SyncReport) throws {
+        let scan = snapshot.lessons
+        report.lessonsUnchanged = scan.unchangedPaths.count
+        var kept = Set(scan.unchangedPaths + scan.failedPaths)
+        for lesson in scan.changed {
+            guard let course = try Row.fetchOne(db, sql: "SELECT id, modules FROM course WHERE slug = ?", arguments: [lesson.courseSlug]) else {
+                continue
+            }
+            let modules = JSONColumn.decode(course["modules"])
+            guard modules.contains(lesson.module) else {
+                report.problems.append(
+                    ContentProblem(
+                        path: lesson.sourcePath,
+                        reason: "module '\(lesson.module)' is not one of the course's modules (\(modules.map { "'\($0)'" }.joined(separator: ", ")))"))
+                kept.insert(lesson.sourcePath)
+                continue
+            }
+            let courseID: Int64 = course["id"]
+            let values: [(any DatabaseValueConvertible)?] = [
+                lesson.position, lesson.title, lesson.module, lesson.isOptional, lesson.html, lesson.readingMinutes, lesson.sourcePath, lesson.contentHash,
+                now,
+            ]
+            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM lesson WHERE course_id = ? AND slug = ?", arguments: [courseID, lesson.slug]) {
+                try db.execute(
+                    sql: """
+                        UPDATE lesson SET position = ?, title = ?, module = ?, is_optional = ?, body_html = ?, reading_minutes = ?, source_path = ?,
+                            content_hash = ?, updated_at = ?, is_removed = 0
+                        WHERE id = ?
+                        """,
+                    arguments: StatementArguments(values + [id]))
+                report.lessonsUpdated += 1
+            } else {
+                try db.execute(
+                    sql: """
+                        INSERT INTO lesson (position, title, module, is_optional, body_html, reading_minutes, source_path, content_hash, updated_at,
+                            course_id, slug, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: StatementArguments(values + [courseID, lesson.slug, now]))
+                report.lessonsCreated += 1
+            }
+            kept.insert(lesson.sourcePath)
+        }
+        for course in snapshot.scannedCourses {
+            try db.execute(
+                sql: """
+                    UPDATE lesson SET is_removed = 1, updated_at = ?
+                    WHERE is_removed = 0 AND course_id = (SELECT id FROM course WHERE slug = ?)
+                        AND (source_path IS NULL OR source_path NOT IN (SELECT value FROM json_each(?)))
+                    """,
+                arguments: [now, course, JSONColumn.encode(Array(kept))])
+            report.lessonsRetired += db.changesCount
+        }
     }
 }

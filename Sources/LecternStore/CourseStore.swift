@@ -22,6 +22,61 @@ public struct CourseStore: Sendable {
     }
 }
 
+extension CourseStore {
+    /// Every course on offer, featured first, then by title.
+    public func catalogue() async throws -> [CourseDetail] {
+        let slugs = try await database.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT slug FROM course WHERE is_removed = 0 ORDER BY is_featured DESC, title")
+        }
+        var courses: [CourseDetail] = []
+        for slug in slugs {
+            if let course = try await course(slug: slug) { courses.append(course) }
+        }
+        return courses
+    }
+
+    /// A course with its syllabus (lessons in order) and how many are enrolled.
+    public func course(slug: String) async throws -> CourseDetail? {
+        try await database.pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM course WHERE slug = ? AND is_removed = 0", arguments: [slug]) else { return nil }
+            let id: Int64 = row["id"]
+            let lessons = try Row.fetchAll(
+                db, sql: "SELECT * FROM lesson WHERE course_id = ? AND is_removed = 0 ORDER BY position, slug", arguments: [id]
+            ).map(LessonSummary.init(row:))
+            let enrolled = try Int.fetchOne(db, sql: "SELECT count(*) FROM enrolment WHERE course_id = ?", arguments: [id]) ?? 0
+            return CourseDetail(
+                id: id,
+                summary: CourseSummary(row: row),
+                capacity: row["capacity"],
+                enrolmentOpens: row["enrolment_opens"],
+                enrolmentCloses: row["enrolment_closes"],
+                outcomes: JSONColumn.decode(row["outcomes"]),
+                instructors: JSONColumn.decode(row["instructors"]),
+                modules: JSONColumn.decode(row["modules"]),
+                descriptionHTML: row["description_html"],
+                lessons: lessons,
+                enrolledCount: enrolled
+            )
+        }
+    }
+
+    /// A lesson's HTML, or nil when the course has no such (current) lesson.
+    public func lessonBody(courseID: Int64, lessonSlug: String) async throws -> String? {
+        try await database.pool.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT body_html FROM lesson WHERE course_id = ? AND slug = ? AND is_removed = 0", arguments: [courseID, lessonSlug])
+        }
+    }
+}
+
+extension LessonSummary {
+    init(row: Row) {
+        self.init(
+            id: row["id"], slug: row["slug"], position: row["position"], title: row["title"], module: row["module"], isOptional: row["is_optional"],
+            readingMinutes: row["reading_minutes"])
+    }
+}
+
 extension CourseSummary {
     init(row: Row) {
         self.init(

@@ -137,6 +137,60 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-25-learning") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE lesson (
+                        id INTEGER PRIMARY KEY,
+                        course_id INTEGER NOT NULL REFERENCES course(id) ON DELETE CASCADE,
+                        slug TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        title TEXT NOT NULL,
+                        module TEXT NOT NULL,
+                        is_optional BOOLEAN NOT NULL DEFAULT 0,
+                        body_html TEXT NOT NULL,
+                        reading_minutes INTEGER NOT NULL,
+                        is_removed BOOLEAN NOT NULL DEFAULT 0,
+                        source_path TEXT,
+                        content_hash TEXT,
+                        created_at DATETIME NOT NULL,
+                        updated_at DATETIME NOT NULL,
+                        UNIQUE (course_id, slug)
+                    );
+
+                    CREATE TABLE enrolment (
+                        id INTEGER PRIMARY KEY,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        course_id INTEGER NOT NULL REFERENCES course(id) ON DELETE CASCADE,
+                        enrolled_at DATETIME NOT NULL,
+                        UNIQUE (user_id, course_id)
+                    );
+                    CREATE INDEX enrolment_course ON enrolment(course_id);
+
+                    CREATE TABLE lesson_completion (
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        lesson_id INTEGER NOT NULL REFERENCES lesson(id) ON DELETE CASCADE,
+                        completed_at DATETIME NOT NULL,
+                        PRIMARY KEY (user_id, lesson_id)
+                    ) WITHOUT ROWID;
+
+                    -- Facts are copied at issue time: a certificate says what was true when it was earned.
+                    CREATE TABLE certificate (
+                        id INTEGER PRIMARY KEY,
+                        code TEXT NOT NULL UNIQUE,
+                        user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+                        course_id INTEGER REFERENCES course(id) ON DELETE SET NULL,
+                        learner_name TEXT NOT NULL,
+                        course_title TEXT NOT NULL,
+                        course_slug TEXT NOT NULL,
+                        completed_at DATETIME NOT NULL,
+                        revoked_at DATETIME,
+                        revoke_reason TEXT,
+                        UNIQUE (user_id, course_id)
+                    );
+                    """
+            )
+        }
         return migrator
     }()
 }

@@ -54,6 +54,7 @@ struct PageRenderer: Sendable {
             isBlog: section == "blog",
             isCourses: section == "courses",
             isAccount: section == "account",
+            isDashboard: section == "dashboard",
             viewer: session.flatMap { session in session.user.map { ViewerView(name: $0.name, csrf: session.csrfToken) } }
         )
     }

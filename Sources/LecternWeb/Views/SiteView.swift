@@ -18,6 +18,7 @@ struct PageMeta: Sendable {
     var isBlog: Bool
     var isCourses: Bool
     var isAccount: Bool
+    var isDashboard: Bool
     /// The signed-in person, for the navigation (nil when signed out).
     var viewer: ViewerView?
 }

@@ -1,0 +1,125 @@
+import Foundation
+
+/// A lesson as listed in a syllabus.
+public struct LessonSummary: Sendable, Equatable {
+    public var id: Int64
+    public var slug: String
+    public var position: Int
+    public var title: String
+    public var module: String
+    public var isOptional: Bool
+    public var readingMinutes: Int
+
+    public init(id: Int64, slug: String, position: Int, title: String, module: String, isOptional: Bool, readingMinutes: Int) {
+        self.id = id
+        self.slug = slug
+        self.position = position
+        self.title = title
+        self.module = module
+        self.isOptional = isOptional
+        self.readingMinutes = readingMinutes
+    }
+}
+
+/// Everything the course page shows.
+public struct CourseDetail: Sendable, Equatable {
+    public var id: Int64
+    public var summary: CourseSummary
+    public var capacity: Int?
+    public var enrolmentOpens: Date?
+    public var enrolmentCloses: Date?
+    public var outcomes: [String]
+    public var instructors: [String]
+    public var modules: [String]
+    public var descriptionHTML: String
+    public var lessons: [LessonSummary]
+    public var enrolledCount: Int
+
+    public init(
+        id: Int64, summary: CourseSummary, capacity: Int?, enrolmentOpens: Date?, enrolmentCloses: Date?, outcomes: [String], instructors: [String],
+        modules: [String], descriptionHTML: String, lessons: [LessonSummary], enrolledCount: Int
+    ) {
+        self.id = id
+        self.summary = summary
+        self.capacity = capacity
+        self.enrolmentOpens = enrolmentOpens
+        self.enrolmentCloses = enrolmentCloses
+        self.outcomes = outcomes
+        self.instructors = instructors
+        self.modules = modules
+        self.descriptionHTML = descriptionHTML
+        self.lessons = lessons
+        self.enrolledCount = enrolledCount
+    }
+
+    /// Seats still free, or nil when the course has no cap.
+    public var seatsLeft: Int? { capacity.map { max(0, $0 - enrolledCount) } }
+
+    /// Whether enrolment is possible at `now`, and if not, why.
+    public func enrolmentState(at now: Date) -> EnrolmentState {
+        if let opens = enrolmentOpens, now < opens { return .notYetOpen(opens) }
+        if let closes = enrolmentCloses, now >= closes { return .closed(closes) }
+        if seatsLeft == 0 { return .full }
+        return .open
+    }
+}
+
+public enum EnrolmentState: Sendable, Equatable {
+    case open
+    case notYetOpen(Date)
+    case closed(Date)
+    case full
+}
+
+/// What an enrol request did.
+public enum EnrolmentOutcome: Sendable, Equatable {
+    case enrolled
+    case alreadyEnrolled
+    case refused(EnrolmentState)
+}
+
+/// A learner's progress in one course: required lessons completed out of required lessons.
+public struct CourseProgress: Sendable, Equatable {
+    public var completedLessonIDs: Set<Int64>
+    public var completedRequired: Int
+    public var required: Int
+
+    public init(completedLessonIDs: Set<Int64>, completedRequired: Int, required: Int) {
+        self.completedLessonIDs = completedLessonIDs
+        self.completedRequired = completedRequired
+        self.required = required
+    }
+
+    /// 0 to 100, rounded down so that 100 means really finished.
+    public var percent: Int { required == 0 ? 0 : completedRequired * 100 / required }
+    public var isComplete: Bool { required > 0 && completedRequired >= required }
+}
+
+/// A certificate of completion, with the facts as they were when it was issued.
+public struct Certificate: Sendable, Equatable {
+    public var code: String
+    public var learnerName: String
+    public var courseTitle: String
+    public var courseSlug: String
+    public var completedAt: Date
+    public var revokedAt: Date?
+    public var revokeReason: String?
+
+    public init(code: String, learnerName: String, courseTitle: String, courseSlug: String, completedAt: Date, revokedAt: Date?, revokeReason: String?) {
+        self.code = code
+        self.learnerName = learnerName
+        self.courseTitle = courseTitle
+        self.courseSlug = courseSlug
+        self.completedAt = completedAt
+        self.revokedAt = revokedAt
+        self.revokeReason = revokeReason
+    }
+
+    /// 20 characters of Crockford base32: 100 random bits, easy to read aloud and type.
+    public static func makeCode() -> String {
+        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        var generator = SystemRandomNumberGenerator()
+        let characters = (0..<20).map { _ in alphabet[Int.random(in: 0..<32, using: &generator)] }
+        return String(characters[0..<5]) + "-" + String(characters[5..<10]) + "-" + String(characters[10..<15]) + "-" + String(characters[15..<20])
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import GRDB
+import LecternCore
+
+/// Enrolments, lesson completions and the certificates they lead to. Every rule about seats, dates and
+/// certificates is applied here, in one transaction, for the web and the CLI alike.
+public struct EnrolmentStore: Sendable {
+    let database: LecternDatabase
+
+    public init(database: LecternDatabase) {
+        self.database = database
+    }
+
+    /// Enrols `userID` if the course is open and has a seat. A second request (a double click) changes nothing.
+    /// The seat count and the insert share one immediate transaction, so concurrent requests never overfill a course.
+    public func enrol(userID: Int64, courseID: Int64, now: Date = Date()) async throws -> EnrolmentOutcome {
+        try await database.pool.writeWithoutTransaction { db in
+            var outcome = EnrolmentOutcome.enrolled
+            try db.inTransaction(.immediate) {
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM enrolment WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID]) == true {
+                    outcome = .alreadyEnrolled
+                    return .commit
+                }
+                guard let course = try Row.fetchOne(db, sql: "SELECT capacity, enrolment_opens, enrolment_closes FROM course WHERE id = ?", arguments: [courseID])
+                else {
+                    outcome = .refused(.closed(now))
+                    return .commit
+                }
+                if let opens: Date = course["enrolment_opens"], now < opens {
+                    outcome = .refused(.notYetOpen(opens))
+                    return .commit
+                }
+                if let closes: Date = course["enrolment_closes"], now >= closes {
+                    outcome = .refused(.closed(closes))
+                    return .commit
+                }
+                if let capacity: Int = course["capacity"] {
+                    let taken = try Int.fetchOne(db, sql: "SELECT count(*) FROM enrolment WHERE course_id = ?", arguments: [courseID]) ?? 0
+                    if taken >= capacity {
+                        outcome = .refused(.full)
+                        return .commit
+                    }
+                }
+                try db.execute(sql: "INSERT INTO enrolment (user_id, course_id, enrolled_at) VALUES (?, ?, ?)", arguments: [userID, courseID, now])
+                return .commit
+            }
+            return outcome
+        }
+    }
+
+    /// Leaves a course. Completions are kept, so re-enrolling picks up where the learner left off.
+    public func leave(userID: Int64, courseID: Int64) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "DELETE FROM enrolment WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
+        }
+    }
+
+    public func isEnrolled(userID: Int64, courseID: Int64) async throws -> Bool {
+        try await database.pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM enrolment WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID]) == true
+        }
+    }
+
+    public func progress(userID: Int64, courseID: Int64) async throws -> CourseProgress {
+        try await database.pool.read { db in try Self.progress(db, userID: userID, courseID: courseID) }
+    }
+
+    /// Marks a lesson complete; when that completes the last required lesson, issues the certificate (once).
+    /// Returns the certificate code when one exists for this course afterwards.
+    @discardableResult
+    public func complete(userID: Int64, courseID: Int64, lessonID: Int64, learnerName: String, now: Date = Date()) async throws -> String? {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO lesson_completion (user_id, lesson_id, completed_at) VALUES (?, ?, ?)", arguments: [userID, lessonID, now])
+            if let code = try String.fetchOne(db, sql: "SELECT code FROM certificate WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID]) {
+                return code
+            }
+            guard try Self.progress(db, userID: userID, courseID: courseID).isComplete else { return nil }
+            let course = try Row.fetchOne(db, sql: "SELECT title, slug FROM course WHERE id = ?", arguments: [courseID])
+            let code = Certificate.makeCode()
+            try db.execute(
+                sql: """
+                    INSERT INTO certificate (code, user_id, course_id, learner_name, course_title, course_slug, completed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [code, userID, courseID, learnerName, course?["title"] ?? "", course?["slug"] ?? "", now])
+            return code
+        }
+    }
+
+    /// Undoes a completion. An issued certificate stays: it records what was achieved.
+    public func undo(userID: Int64, lessonID: Int64) async throws {
+        try await database.pool.write { db in
+            try db.execute(sql: "DELETE FROM lesson_completion WHERE user_id = ? AND lesson_id = ?", arguments: [userID, lessonID])
+        }
+    }
+
+    /// The courses a learner is enrolled in, with progress.
+    public func courses(of userID: Int64) async throws -> [(slug: String, title: String, progress: CourseProgress, nextLesson: LessonSummary?)] {
+        try await database.pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT course.id, course.slug, course.title FROM enrolment JOIN course ON course.id = enrolment.course_id
+                    WHERE enrolment.user_id = ? AND course.is_removed = 0 ORDER BY enrolment.enrolled_at DESC
+                    """,
+                arguments: [userID])
+            return try rows.map { row in
+                let courseID: Int64 = row["id"]
+                let progress = try Self.progress(db, userID: userID, courseID: courseID)
+                let lessons = try Row.fetchAll(
+                    db, sql: "SELECT * FROM lesson WHERE course_id = ? AND is_removed = 0 ORDER BY position, slug", arguments: [courseID]
+                ).map(LessonSummary.init(row:))
+                let next = lessons.first { !$0.isOptional && !progress.completedLessonIDs.contains($0.id) }
+                    ?? lessons.first { !progress.completedLessonIDs.contains($0.id) }
+                return (row["slug"], row["title"], progress, next)
+            }
+        }
+    }
+
+    /// The certificates a learner holds, newest first.
+    public func certificates(of userID: Int64) async throws -> [Certificate] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM certificate WHERE user_id = ? ORDER BY completed_at DESC", arguments: [userID]).map(Certificate.init(row:))
+        }
+    }
+
+    public func certificate(code: String) async throws -> Certificate? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM certificate WHERE code = ?", arguments: [code]).map(Certificate.init(row:))
+        }
+    }
+
+    /// Revokes a certificate; returns false when the code is unknown.
+    public func revoke(code: String, reason: String, now: Date = Date()) async throws -> Bool {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE certificate SET revoked_at = ?, revoke_reason = ? WHERE code = ? AND revoked_at IS NULL", arguments: [now, reason, code])
+            return db.changesCount > 0
+        }
+    }
+
+    static func progress(_ db: Database, userID: Int64, courseID: Int64) throws -> CourseProgress {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT lesson.id, lesson.is_optional FROM lesson_completion JOIN lesson ON lesson.id = lesson_completion.lesson_id
+                WHERE lesson_completion.user_id = ? AND lesson.course_id = ? AND lesson.is_removed = 0
+                """,
+            arguments: [userID, courseID])
+        let required = try Int.fetchOne(db, sql: "SELECT count(*) FROM lesson WHERE course_id = ? AND is_removed = 0 AND is_optional = 0", arguments: [courseID]) ?? 0
+        let completedRequired = rows.filter { !($0["is_optional"] as Bool) }.count
+        return CourseProgress(completedLessonIDs: Set(rows.map { $0["id"] }), completedRequired: completedRequired, required: required)
+    }
+}
+
+extension Certificate {
+    init(row: Row) {
+        self.init(
+            code: row["code"], learnerName: row["learner_name"], courseTitle: row["course_title"], courseSlug: row["course_slug"],
+            completedAt: row["completed_at"], revokedAt: row["revoked_at"], revokeReason: row["revoke_reason"])
+    }
+}

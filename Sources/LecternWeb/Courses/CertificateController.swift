@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+import LecternCore
+import LecternStore
+
+/// Public certificate pages anyone can verify: `/certificates/<code>` for people, `/certificates/<code>.json` for machines.
+struct CertificateController: Sendable {
+    let enrolments: EnrolmentStore
+    let renderer: PageRenderer
+    let template: PageTemplate
+
+    init(enrolments: EnrolmentStore, renderer: PageRenderer) throws {
+        self.enrolments = enrolments
+        self.renderer = renderer
+        self.template = try renderer.template("certificate")
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/certificates/:code", use: show)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var code = try context.parameters.require("code")
+        let wantsJSON = code.hasSuffix(".json")
+        if wantsJSON { code.removeLast(5) }
+        guard code.utf8.count <= 40, let certificate = try await enrolments.certificate(code: code.uppercased()) else {
+            throw HTTPError(.notFound, message: "No certificate has this code. Check it against the one printed on the certificate.")
+        }
+        let url = "\(renderer.baseURL)/certificates/\(certificate.code)"
+        if wantsJSON {
+            var facts: [String: Any] = [
+                "code": certificate.code, "learner": certificate.learnerName, "course": certificate.courseTitle,
+                "course_url": "\(renderer.baseURL)/courses/\(certificate.courseSlug)", "completed_on": renderer.dates.day(certificate.completedAt),
+                "status": certificate.revokedAt == nil ? "valid" : "revoked", "verify_url": url, "issuer": renderer.site.name,
+            ]
+            if let revoked = certificate.revokedAt {
+                facts["revoked_on"] = renderer.dates.day(revoked)
+                facts["revoke_reason"] = certificate.revokeReason ?? ""
+            }
+            let data = try JSONSerialization.data(withJSONObject: facts, options: [.prettyPrinted, .sortedKeys])
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        let view = CertificatePageView(
+            site: renderer.site,
+            meta: renderer.meta(
+                title: "Certificate: \(certificate.courseTitle)", description: "\(certificate.learnerName) completed \(certificate.courseTitle).",
+                path: "/certificates/\(certificate.code)", noindex: true, session: context.session),
+            code: certificate.code, learnerName: certificate.learnerName, courseTitle: certificate.courseTitle, courseSlug: certificate.courseSlug,
+            date: renderer.dates.long(certificate.completedAt), dateISO: renderer.dates.day(certificate.completedAt),
+            revokedDate: certificate.revokedAt.map(renderer.dates.long), revokeReason: certificate.revokeReason, verifyURL: url)
+        return try renderer.render(view, with: template).response(from: request, context: context)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import LecternCore
+import LecternStore
+
+/// The catalogue, the course page, enrolling and leaving.
+struct CourseController: Sendable {
+    let presenter: CoursePresenter
+    let catalogueTemplate: PageTemplate
+    let courseTemplate: PageTemplate
+    let leaveTemplate: PageTemplate
+
+    var renderer: PageRenderer { presenter.renderer }
+    var enrolments: EnrolmentStore { presenter.enrolments }
+
+    init(presenter: CoursePresenter) throws {
+        self.presenter = presenter
+        self.catalogueTemplate = try presenter.renderer.template("courses")
+        self.courseTemplate = try presenter.renderer.template("course")
+        self.leaveTemplate = try presenter.renderer.template("leave")
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/courses", use: catalogue)
+        group.get("/courses/:slug", use: show)
+        group.post("/courses/:slug/enrol", use: enrol)
+        group.get("/courses/:slug/leave", use: confirmLeave)
+        group.post("/courses/:slug/leave", use: leave)
+    }
+
+    @Sendable func catalogue(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let courses = try await presenter.courses.catalogue().map(CourseCardView.init)
+        let view = CatalogueView(
+            site: renderer.site,
+            meta: renderer.meta(
+                title: "Courses", description: "Certificate and short courses in Python web development at \(renderer.site.name).", path: "/courses",
+                section: "courses", session: context.session),
+            courses: courses,
+            hasCourses: !courses.isEmpty
+        )
+        return renderer.render(view, with: catalogueTemplate)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        let course = try await presenter.course(try context.parameters.require("slug"))
+        var view = try await presenter.page(course, context: context)
+        view.notice =
+            switch request.uri.queryParameters.get("notice") {
+            case "enrolled": "You are enrolled. Welcome to the course!"
+            case "already": "You were already enrolled in this course."
+            default: nil
+            }
+        return renderer.render(view, with: courseTemplate)
+    }
+
+    @Sendable func enrol(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let course = try await presenter.course(try context.parameters.require("slug"))
+        guard let user = context.session?.user else {
+            return .redirect(to: "/login?next=/courses/\(course.summary.slug)", type: .normal)
+        }
+        switch try await enrolments.enrol(userID: user.id, courseID: course.id) {
+        case .enrolled:
+            return .redirect(to: "/courses/\(course.summary.slug)?notice=enrolled", type: .normal)
+        case .alreadyEnrolled:
+            return .redirect(to: "/courses/\(course.summary.slug)?notice=already", type: .normal)
+        case .refused(let state):
+            // Not an error: the page explains why, with the course as it is now.
+            var view = try await presenter.page(try await presenter.course(course.summary.slug), context: context)
+            view.problem =
+                switch state {
+                case .full: "Sorry, the last seat was taken before your request arrived. This course is full."
+                case .notYetOpen(let opens): "Enrolment has not opened yet. It opens on \(renderer.dates.long(opens))."
+                case .closed(let closes): "Enrolment for this course closed on \(renderer.dates.long(closes))."
+                case .open: "Enrolment is not possible right now."
+                }
+            return try renderer.render(view, with: courseTemplate, status: .conflict).response(from: request, context: context)
+        }
+    }
+
+    @Sendable func confirmLeave(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let course = try await presenter.course(try context.parameters.require("slug"))
+        guard let session = context.session, session.user != nil else { return SessionGate.loginRedirect(for: request) }
+        let view = LeaveCourseView(
+            site: renderer.site,
+            meta: renderer.meta(title: "Leave \(course.summary.title)", description: "Leave this course.", path: "/courses/\(course.summary.slug)/leave", noindex: true, session: session),
+            slug: course.summary.slug, title: course.summary.title, csrf: session.csrfToken)
+        return try renderer.render(view, with: leaveTemplate).response(from: request, context: context)
+    }
+
+    @Sendable func leave(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let course = try await presenter.course(try context.parameters.require("slug"))
+        guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
+        try await enrolments.leave(userID: user.id, courseID: course.id)
+        return .redirect(to: "/dashboard?notice=left", type: .normal)
+    }
+}

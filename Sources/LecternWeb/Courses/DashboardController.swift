@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import LecternCore
+import LecternStore
+
+/// `/dashboard`: my courses with progress and the next lesson, and my certificates.
+struct DashboardController: Sendable {
+    let enrolments: EnrolmentStore
+    let renderer: PageRenderer
+    let template: PageTemplate
+
+    init(enrolments: EnrolmentStore, renderer: PageRenderer) throws {
+        self.enrolments = enrolments
+        self.renderer = renderer
+        self.template = try renderer.template("dashboard")
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/dashboard", use: dashboard)
+    }
+
+    @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
+        let courses = try await enrolments.courses(of: user.id).map { entry in
+            DashboardCourseView(
+                slug: entry.slug, title: entry.title, progress: ProgressView(entry.progress), nextLessonTitle: entry.nextLesson?.title,
+                nextLessonURL: entry.nextLesson.map { "/courses/\(entry.slug)/lessons/\($0.slug)" })
+        }
+        let certificates = try await enrolments.certificates(of: user.id).map {
+            CertificateLinkView(code: $0.code, courseTitle: $0.courseTitle, date: renderer.dates.long($0.completedAt), isRevoked: $0.revokedAt != nil)
+        }
+        let view = DashboardView(
+            site: renderer.site,
+            meta: renderer.meta(title: "Dashboard", description: "Your courses and certificates.", path: "/dashboard", section: "dashboard", noindex: true, session: session),
+            name: user.name,
+            courses: courses,
+            hasCourses: !courses.isEmpty,
+            certificates: certificates,
+            hasCertificates: !certificates.isEmpty,
+            notice: request.uri.queryParameters.get("notice") == "left" ? "You have left the course. Your completed lessons are kept if you come back." : nil
+        )
+        return try renderer.render(view, with: template).response(from: request, context: context)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import LecternCore
+import LecternStore
+
+/// Lesson pages (for enrolled learners and admins), and marking lessons complete.
+struct LessonController: Sendable {
+    let presenter: CoursePresenter
+    let template: PageTemplate
+
+    var renderer: PageRenderer { presenter.renderer }
+    var enrolments: EnrolmentStore { presenter.enrolments }
+
+    init(presenter: CoursePresenter) throws {
+        self.presenter = presenter
+        self.template = try presenter.renderer.template("lesson")
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/courses/:slug/lessons/:lesson", use: show)
+        group.post("/courses/:slug/lessons/:lesson/complete", use: complete)
+        group.post("/courses/:slug/lessons/:lesson/undo", use: undo)
+    }
+
+    /// The course, the lesson, and whether the visitor may read it.
+    private func find(_ context: AppRequestContext) async throws -> (CourseDetail, LessonSummary, Int, canRead: Bool, enrolled: Bool) {
+        let course = try await presenter.course(try context.parameters.require("slug"))
+        let slug = try context.parameters.require("lesson")
+        guard let index = course.lessons.firstIndex(where: { $0.slug == slug }) else {
+            throw HTTPError(.notFound, message: "This course has no such lesson. It may have been renamed or removed; see the syllabus.")
+        }
+        let user = context.session?.user
+        var enrolled = false
+        if let user { enrolled = try await enrolments.isEnrolled(userID: user.id, courseID: course.id) }
+        return (course, course.lessons[index], index, enrolled || user?.role == .admin, enrolled)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (course, lesson, index, canRead, enrolled) = try await find(context)
+        let slug = course.summary.slug
+        var view = LessonPageView(
+            site: renderer.site,
+            meta: renderer.meta(
+                title: "\(lesson.title) · \(course.summary.title)", description: "Lesson \(index + 1) of \(course.summary.title): \(lesson.title).",
+                path: "/courses/\(slug)/lessons/\(lesson.slug)", section: "courses", noindex: !canRead, session: context.session),
+            courseSlug: slug, courseTitle: course.summary.title, slug: lesson.slug, title: lesson.title, module: lesson.module, number: index + 1,
+            minutes: lesson.readingMinutes, isOptional: lesson.isOptional, html: nil, isDone: false, csrf: context.session?.csrfToken ?? "")
+        guard canRead else {
+            // Others see the syllabus and the call to enrol, never the lesson itself.
+            view.locked = try await presenter.page(course, context: context)
+            return try renderer.render(view, with: template, status: .forbidden).response(from: request, context: context)
+        }
+        view.html = try await presenter.courses.lessonBody(courseID: course.id, lessonSlug: lesson.slug)
+        func link(_ other: LessonSummary, _ number: Int) -> SyllabusLessonView {
+            SyllabusLessonView(
+                title: other.title, url: "/courses/\(slug)/lessons/\(other.slug)", minutes: other.readingMinutes, isOptional: other.isOptional,
+                isDone: false, number: number)
+        }
+        view.previous = index > 0 ? link(course.lessons[index - 1], index) : nil
+        view.next = index + 1 < course.lessons.count ? link(course.lessons[index + 1], index + 2) : nil
+        if enrolled, let user = context.session?.user {
+            let progress = try await enrolments.progress(userID: user.id, courseID: course.id)
+            view.isDone = progress.completedLessonIDs.contains(lesson.id)
+            view.progress = ProgressView(progress)
+            view.certificateCode = try await enrolments.certificates(of: user.id).first { $0.courseSlug == slug }?.code
+        }
+        view.notice =
+            switch request.uri.queryParameters.get("notice") {
+            case "done": view.certificateCode != nil && view.progress?.percent == 100 ? "Lesson complete, and with it the course. Your certificate is ready." : "Lesson marked as complete."
+            case "undone": "Lesson marked as not complete."
+            default: nil
+            }
+        return try renderer.render(view, with: template).response(from: request, context: context)
+    }
+
+    @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (course, lesson, _, _, enrolled) = try await find(context)
+        guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
+        guard enrolled else { throw HTTPError(.forbidden, message: "Enrol in \(course.summary.title) to track your progress through its lessons.") }
+        try await enrolments.complete(userID: user.id, courseID: course.id, lessonID: lesson.id, learnerName: user.name)
+        return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(lesson.slug)?notice=done", type: .normal)
+    }
+
+    @Sendable func undo(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (course, lesson, _, _, enrolled) = try await find(context)
+        guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
+        guard enrolled else { throw HTTPError(.forbidden, message: "Enrol in \(course.summary.title) to track your progress through its lessons.") }
+        try await enrolments.undo(userID: user.id, lessonID: lesson.id)
+        return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(lesson.slug)?notice=undone", type: .normal)
+    }
+}
