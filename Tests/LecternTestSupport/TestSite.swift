@@ -35,8 +35,14 @@ public struct TestSite: Sendable {
     }
 
     /// Writes `Content/courses/<slug>/course.md`.
-    public func writeCourse(_ slug: String, title: String = "Flask Certificate", featured: Bool = true) throws {
-        try FileManager.default.createDirectory(at: content.appendingPathComponent("courses/\(slug)"), withIntermediateDirectories: true)
+    public func writeCourse(
+        _ slug: String, title: String = "Flask Certificate", featured: Bool = true, capacity: Int? = nil, opens: String? = nil, closes: String? = nil
+    ) throws {
+        try FileManager.default.createDirectory(at: content.appendingPathComponent("courses/\(slug)/lessons"), withIntermediateDirectories: true)
+        var extra = ""
+        if let capacity { extra += "capacity: \(capacity)\n" }
+        if let opens { extra += "enrolment_opens: \(opens)\n" }
+        if let closes { extra += "enrolment_closes: \(closes)\n" }
         try writeFile(
             "courses/\(slug)/course.md",
             """
@@ -46,6 +52,8 @@ public struct TestSite: Sendable {
             level: Undergraduate certificate
             duration: 10 weeks
             price: "£1,450"
+            \(extra)instructors: [Maya Okafor, Daniel Reyes]
+            outcomes: [A deployed Flask application]
             featured: \(featured)
             benefits:
               - Build real Flask applications
@@ -57,6 +65,13 @@ public struct TestSite: Sendable {
             The flagship course.
 
             """)
+    }
+
+    /// Writes `Content/courses/<course>/lessons/<file>.md`, e.g. `writeLesson("flask-certificate", "01-first-app", module: "Foundations")`.
+    public func writeLesson(_ course: String, _ file: String, title: String? = nil, module: String = "Foundations", optional: Bool = false) throws {
+        try writeFile(
+            "courses/\(course)/lessons/\(file).md",
+            "---\ntitle: \"\(title ?? "Lesson \(file)")\"\nmodule: \(module)\n\(optional ? "optional: true\n" : "")---\nThe text of lesson \(file).\n\n```python\nprint('\(file)')\n```\n")
     }
 
     public func writeFile(_ relativePath: String, _ text: String) throws {

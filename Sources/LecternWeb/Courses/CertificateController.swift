@@ -37,7 +37,7 @@ struct CertificateController: Sendable {
                 facts["revoked_on"] = renderer.dates.day(revoked)
                 facts["revoke_reason"] = certificate.revokeReason ?? ""
             }
-            let data = try JSONSerialization.data(withJSONObject: facts, options: [.prettyPrinted, .sortedKeys])
+            let data = try JSONSerialization.data(withJSONObject: facts, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"],
                 body: .init(byteBuffer: ByteBuffer(bytes: data)))

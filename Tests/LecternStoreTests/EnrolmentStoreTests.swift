@@ -1,0 +1,157 @@
+import Foundation
+import LecternCore
+import LecternStore
+import LecternTestSupport
+import Testing
+
+@Suite final class EnrolmentStoreTests {
+    let site: TestSite
+    let database: LecternDatabase
+
+    init() throws {
+        site = try TestSite()
+        database = try LecternDatabase.open(path: site.databasePath)
+    }
+
+    deinit { site.delete() }
+
+    var enrolments: EnrolmentStore { EnrolmentStore(database: database) }
+
+    func sync() throws -> SyncReport {
+        try ContentStore(database: database).sync(from: ContentLoader(root: site.content))
+    }
+
+    func course(_ slug: String = "flask-certificate") async throws -> CourseDetail {
+        try #require(try await CourseStore(database: database).course(slug: slug))
+    }
+
+    func users(_ count: Int) async throws -> [User] {
+        var users: [User] = []
+        for index in 0..<count {
+            users.append(try await UserStore(database: database).create(email: try EmailAddress("learner\(index)@example.com"), name: "Learner \(index)", passwordHash: "x"))
+        }
+        return users
+    }
+
+    func threeLessons() throws {
+        try site.writeCourse("flask-certificate")
+        try site.writeLesson("flask-certificate", "01-first-app")
+        try site.writeLesson("flask-certificate", "02-routing")
+        try site.writeLesson("flask-certificate", "03-extras", optional: true)
+        _ = try sync()
+    }
+
+    @Test func twoHundredConcurrentRequestsForTenSeatsEnrolExactlyTen() async throws {
+        try site.writeCourse("flask-certificate", capacity: 10)
+        _ = try sync()
+        let course = try await course()
+        let learners = try await users(200)
+        let store = enrolments
+        let outcomes = try await withThrowingTaskGroup(of: EnrolmentOutcome.self) { group in
+            for learner in learners {
+                group.addTask { try await store.enrol(userID: learner.id, courseID: course.id) }
+            }
+            var all: [EnrolmentOutcome] = []
+            for try await outcome in group { all.append(outcome) }
+            return all
+        }
+        #expect(outcomes.filter { $0 == .enrolled }.count == 10)
+        #expect(outcomes.filter { $0 == .refused(.full) }.count == 190)
+        #expect(try await self.course().enrolledCount == 10)
+    }
+
+    @Test func enrollingTwiceEnrolsOnce() async throws {
+        try site.writeCourse("flask-certificate", capacity: 5)
+        _ = try sync()
+        let course = try await course()
+        let learner = try await users(1)[0]
+        #expect(try await enrolments.enrol(userID: learner.id, courseID: course.id) == .enrolled)
+        #expect(try await enrolments.enrol(userID: learner.id, courseID: course.id) == .alreadyEnrolled)
+        #expect(try await self.course().enrolledCount == 1)
+    }
+
+    @Test func enrolmentRespectsItsDates() async throws {
+        try site.writeCourse("future", title: "Future", opens: "2099-01-01")
+        try site.writeCourse("past", title: "Past", closes: "2020-01-01")
+        _ = try sync()
+        let learner = try await users(1)[0]
+        let future = try await course("future")
+        let past = try await course("past")
+        #expect(try await enrolments.enrol(userID: learner.id, courseID: future.id) == .refused(.notYetOpen(try #require(future.enrolmentOpens))))
+        #expect(try await enrolments.enrol(userID: learner.id, courseID: past.id) == .refused(.closed(try #require(past.enrolmentCloses))))
+    }
+
+    @Test func progressCountsRequiredLessonsOnly() async throws {
+        try threeLessons()
+        let course = try await course()
+        let learner = try await users(1)[0]
+        _ = try await enrolments.enrol(userID: learner.id, courseID: course.id)
+        let optional = try #require(course.lessons.first { $0.isOptional })
+        try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: optional.id, learnerName: learner.name)
+        var progress = try await enrolments.progress(userID: learner.id, courseID: course.id)
+        #expect(progress.required == 2 && progress.completedRequired == 0 && progress.percent == 0)
+        try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: course.lessons[0].id, learnerName: learner.name)
+        progress = try await enrolments.progress(userID: learner.id, courseID: course.id)
+        #expect(progress.percent == 50)
+    }
+
+    @Test func theCertificateIsIssuedExactlyOnce() async throws {
+        try threeLessons()
+        let course = try await course()
+        let learner = try await users(1)[0]
+        _ = try await enrolments.enrol(userID: learner.id, courseID: course.id)
+        #expect(try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: course.lessons[0].id, learnerName: learner.name) == nil)
+        let code = try #require(try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: course.lessons[1].id, learnerName: learner.name))
+        #expect(code.count == 23)
+        try await enrolments.undo(userID: learner.id, lessonID: course.lessons[1].id)
+        let again = try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: course.lessons[1].id, learnerName: learner.name)
+        #expect(again == code)
+        #expect(try await enrolments.certificates(of: learner.id).map(\.code) == [code])
+        let certificate = try #require(try await enrolments.certificate(code: code))
+        #expect(certificate.learnerName == "Learner 0" && certificate.courseTitle == "Flask Certificate" && certificate.revokedAt == nil)
+        #expect(try await enrolments.revoke(code: code, reason: "Issued in error"))
+        #expect(try await enrolments.certificate(code: code)?.revokeReason == "Issued in error")
+        #expect(try await enrolments.revoke(code: "NOPE", reason: "x") == false)
+    }
+
+    @Test func resyncingLessonsKeepsProgressAndCertificatesConsistent() async throws {
+        try threeLessons()
+        var course = try await course()
+        let learner = try await users(1)[0]
+        _ = try await enrolments.enrol(userID: learner.id, courseID: course.id)
+        try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: course.lessons[0].id, learnerName: learner.name)
+
+        // A removed lesson stops counting.
+        try site.remove("courses/flask-certificate/lessons/02-routing.md")
+        #expect(try sync().lessonsRetired == 1)
+        var progress = try await enrolments.progress(userID: learner.id, courseID: course.id)
+        #expect(progress.required == 1 && progress.completedRequired == 1)
+
+        // Completing the remaining required work issues the certificate; adding a lesson later never withdraws it.
+        course = try await self.course()
+        let code = try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: course.lessons[0].id, learnerName: learner.name)
+        #expect(code != nil)
+        try site.writeLesson("flask-certificate", "04-new-material")
+        _ = try sync()
+        progress = try await enrolments.progress(userID: learner.id, courseID: course.id)
+        #expect(progress.required == 2 && progress.completedRequired == 1)
+        #expect(try await enrolments.certificates(of: learner.id).map(\.code) == [try #require(code)])
+
+        // Reordering keeps completions, which follow the lesson, not its number.
+        try site.remove("courses/flask-certificate/lessons/01-first-app.md")
+        try site.writeLesson("flask-certificate", "05-first-app")
+        _ = try sync()
+        course = try await self.course()
+        #expect(course.lessons.map(\.slug) == ["extras", "new-material", "first-app"])
+        progress = try await enrolments.progress(userID: learner.id, courseID: course.id)
+        #expect(progress.completedRequired == 1)
+    }
+
+    @Test func lessonsOfUnknownModulesAreRefused() throws {
+        try site.writeCourse("flask-certificate")
+        try site.writeLesson("flask-certificate", "01-first-app", module: "Nonexistent")
+        let report = try sync()
+        #expect(report.errors.map(\.reason) == ["module 'Nonexistent' is not one of the course's modules ('Foundations', 'Data')"])
+        #expect(report.lessonsCreated == 0)
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LecternCore
+import LecternStore
+import LecternTestSupport
+import LecternWeb
+import Testing
+
+@Suite final class CourseTests {
+    let site: TestSite
+
+    init() throws {
+        site = try TestSite()
+        try seedBlog(site)
+        try site.writeCourse("flask-certificate", capacity: 40)
+        try site.writeLesson("flask-certificate", "01-first-app", title: "Your first Flask application")
+        try site.writeLesson("flask-certificate", "02-routing", title: "Routing and views", module: "Data")
+        try site.writeLesson("flask-certificate", "03-extras", title: "Extra reading", optional: true)
+        try site.writeCourse("tiny", title: "Tiny Course", featured: false, capacity: 1)
+        try site.writeLesson("tiny", "01-only", title: "The only lesson")
+    }
+
+    deinit { site.delete() }
+
+    /// Registers, logs in and enrols a browser in `course`.
+    static func enrolled(_ client: some TestClientProtocol, email: String, course: String = "flask-certificate") async throws -> Browser {
+        var browser = Browser()
+        _ = try await browser.register(client, email: email)
+        _ = try await browser.login(client, email: email)
+        let page = try await browser.get(client, "/courses/\(course)")
+        let enrolled = try await browser.post(client, "/courses/\(course)/enrol", [("_csrf", page.csrf ?? "")])
+        #expect(enrolled.location == "/courses/\(course)?notice=enrolled")
+        return browser
+    }
+
+    @Test func theCatalogueListsEveryCourse() async throws {
+        try await makeApp(site).test(.router) { client in
+            let page = try await client.get("/courses")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("href=\"/courses/flask-certificate\""))
+            #expect(page.body.contains("href=\"/courses/tiny\""))
+            #expect(page.body.contains("40 seats left"))
+        }
+    }
+
+    @Test func theCoursePageShowsEverythingAndOneCallToAction() async throws {
+        try await makeApp(site).test(.router) { client in
+            let page = try await client.get("/courses/flask-certificate")
+            #expect(page.status == .ok)
+            let body = page.body
+            #expect(body.contains("<h1 class=\"hero-title\">Flask Certificate</h1>"))
+            #expect(body.contains("This course helps you to"))
+            #expect(body.contains("Build real Flask applications"))
+            #expect(body.contains("A deployed Flask application"))
+            #expect(body.contains("Taught by Maya Okafor, Daniel Reyes"))
+            #expect(body.contains("40 of 40 seats left"))
+            #expect(body.contains("Module 1: Foundations"))
+            #expect(body.contains("Your first Flask application"))
+            #expect(body.contains("Optional"))
+            #expect(body.contains("<a class=\"button button-cta\" href=\"/login?next=/courses/flask-certificate\">Enrol now</a>"))
+            // The syllabus does not link anonymous visitors to lessons they cannot open.
+            #expect(!body.contains("href=\"/courses/flask-certificate/lessons/"))
+            let result1 = try await client.get("/courses/no-such-course")
+            #expect(result1.status == .notFound)
+        }
+    }
+
+    @Test func enrolRequiresLogin() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            let page = try await browser.get(client, "/login")
+            let refused = try await browser.post(client, "/courses/flask-certificate/enrol", [("_csrf", page.csrf ?? "")])
+            #expect(refused.location == "/login?next=/courses/flask-certificate")
+        }
+    }
+
+    @Test func enrollingShowsProgressAndOpensTheLessons() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = try await Self.enrolled(client, email: "ada@example.com")
+            let page = try await browser.get(client, "/courses/flask-certificate?notice=enrolled")
+            #expect(page.body.contains("You are enrolled"))
+            #expect(page.body.contains("Start the first lesson"))
+            #expect(page.body.contains("0 of 2 required lessons done (0%)"))
+            #expect(page.body.contains("href=\"/courses/flask-certificate/lessons/first-app\""))
+            #expect(page.body.contains("Leave this course"))
+            let again = try await browser.post(client, "/courses/flask-certificate/enrol", [("_csrf", page.csrf ?? "")])
+            #expect(again.location == "/courses/flask-certificate?notice=already")
+        }
+    }
+
+    @Test func lessonsAreForEnrolledLearnersAndAdmins() async throws {
+        let path = site.databasePath
+        try await makeApp(site).test(.router) { client in
+            let anonymous = try await client.get("/courses/flask-certificate/lessons/first-app")
+            #expect(anonymous.status == .forbidden)
+            #expect(!anonymous.body.contains("The text of lesson"))
+            #expect(anonymous.body.contains("Enrol now"))
+            #expect(anonymous.body.contains("Module 2: Data"))
+
+            var outsider = Browser()
+            _ = try await outsider.register(client, email: "out@example.com")
+            _ = try await outsider.login(client, email: "out@example.com")
+            let result2 = try await outsider.get(client, "/courses/flask-certificate/lessons/first-app")
+            #expect(result2.status == .forbidden)
+
+            var learner = try await Self.enrolled(client, email: "ada@example.com")
+            let lesson = try await learner.get(client, "/courses/flask-certificate/lessons/first-app")
+            #expect(lesson.status == .ok)
+            #expect(lesson.body.contains("The text of lesson 01-first-app"))
+            #expect(lesson.body.contains("rel=\"next\" href=\"/courses/flask-certificate/lessons/routing\""))
+
+            let database = try LecternDatabase.open(path: path)
+            _ = try await UserStore(database: database).create(
+                email: try EmailAddress("admin@example.com"), name: "Admin", passwordHash: try PasswordHash.make("correct horse battery"), role: .admin)
+            var admin = Browser()
+            _ = try await admin.login(client, email: "admin@example.com")
+            let result3 = try await admin.get(client, "/courses/flask-certificate/lessons/routing")
+            #expect(result3.status == .ok)
+            let result4 = try await learner.get(client, "/courses/flask-certificate/lessons/nope")
+            #expect(result4.status == .notFound)
+        }
+    }
+
+    @Test func completingEveryRequiredLessonIssuesAVerifiableCertificate() async throws {
+        try await makeApp(site).test(.router) { client in
+            var learner = try await Self.enrolled(client, email: "ada@example.com")
+            let lesson = try await learner.get(client, "/courses/flask-certificate/lessons/first-app")
+            let done = try await learner.post(client, "/courses/flask-certificate/lessons/first-app/complete", [("_csrf", lesson.csrf ?? "")])
+            #expect(done.location == "/courses/flask-certificate/lessons/first-app?notice=done")
+            let undone = try await learner.post(client, "/courses/flask-certificate/lessons/first-app/undo", [("_csrf", lesson.csrf ?? "")])
+            #expect(undone.status == .seeOther)
+            let result5 = try await learner.get(client, "/dashboard")
+            #expect(result5.body.contains("0 of 2 required lessons done"))
+            for slug in ["first-app", "routing"] {
+                _ = try await learner.post(client, "/courses/flask-certificate/lessons/\(slug)/complete", [("_csrf", lesson.csrf ?? "")])
+            }
+            let dashboard = try await learner.get(client, "/dashboard")
+            #expect(dashboard.body.contains("2 of 2 required lessons done (100%)"))
+            let codeStart = try #require(dashboard.body.range(of: "href=\"/certificates/"))
+            let code = String(dashboard.body[codeStart.upperBound...].prefix { $0 != "\"" })
+            #expect(code.count == 23)
+
+            // Anyone can verify it, people and machines.
+            let certificate = try await client.get("/certificates/\(code)")
+            #expect(certificate.status == .ok)
+            #expect(certificate.body.contains("Ada Lovelace"))
+            #expect(certificate.body.contains("Flask Certificate"))
+            #expect(certificate.body.contains(code))
+            let json = try await client.get("/certificates/\(code).json")
+            #expect(json.headers[.contentType] == "application/json; charset=utf-8")
+            let facts = try JSONSerialization.jsonObject(with: Data(json.body.utf8)) as? [String: String]
+            #expect(facts?["learner"] == "Ada Lovelace")
+            #expect(facts?["status"] == "valid")
+            let result6 = try await client.get("/certificates/AAAAA-AAAAA-AAAAA-AAAAA")
+            #expect(result6.status == .notFound)
+        }
+    }
+
+    @Test func aRevokedCertificateSaysSo() async throws {
+        let path = site.databasePath
+        try await makeApp(site).test(.router) { client in
+            var learner = try await Self.enrolled(client, email: "ada@example.com", course: "tiny")
+            let lesson = try await learner.get(client, "/courses/tiny/lessons/only")
+            _ = try await learner.post(client, "/courses/tiny/lessons/only/complete", [("_csrf", lesson.csrf ?? "")])
+            let store = EnrolmentStore(database: try LecternDatabase.open(path: path))
+            let user = try #require(try await UserStore(database: try LecternDatabase.open(path: path)).credentials(for: try EmailAddress("ada@example.com"))?.user)
+            let code = try #require(try await store.certificates(of: user.id).first?.code)
+            _ = try await store.revoke(code: code, reason: "Course requirements were not met")
+            let page = try await client.get("/certificates/\(code)")
+            #expect(page.body.contains("This certificate was revoked on"))
+            #expect(page.body.contains("Course requirements were not met"))
+            let json = try await client.get("/certificates/\(code).json")
+            #expect(json.body.contains("\"status\" : \"revoked\""))
+        }
+    }
+
+    @Test func aFullCourseSaysSoInsteadOfFailing() async throws {
+        try await makeApp(site).test(.router) { client in
+            _ = try await Self.enrolled(client, email: "first@example.com", course: "tiny")
+            var late = Browser()
+            _ = try await late.register(client, email: "late@example.com")
+            _ = try await late.login(client, email: "late@example.com")
+            let page = try await late.get(client, "/courses/tiny")
+            #expect(page.body.contains("This course is full"))
+            #expect(!page.body.contains(">Enrol now<"))
+            let refused = try await late.post(client, "/courses/tiny/enrol", [("_csrf", page.csrf ?? "")])
+            #expect(refused.status == .conflict)
+            #expect(refused.body.contains("This course is full"))
+        }
+    }
+
+    @Test func leavingAsksFirstAndKeepsCompletions() async throws {
+        try await makeApp(site).test(.router) { client in
+            var learner = try await Self.enrolled(client, email: "ada@example.com")
+            let confirm = try await learner.get(client, "/courses/flask-certificate/leave")
+            #expect(confirm.status == .ok)
+            #expect(confirm.body.contains("Yes, leave the course"))
+            let left = try await learner.post(client, "/courses/flask-certificate/leave", [("_csrf", confirm.csrf ?? "")])
+            #expect(left.location == "/dashboard?notice=left")
+            let result7 = try await learner.get(client, "/courses/flask-certificate/lessons/first-app")
+            #expect(result7.status == .forbidden)
+            let dashboard = try await learner.get(client, "/dashboard?notice=left")
+            #expect(dashboard.body.contains("You are not enrolled in any course yet"))
+        }
+    }
+
+    @Test func theDashboardNeedsALogin() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            let result8 = try await browser.get(client, "/dashboard")
+            #expect(result8.location == "/login?next=/dashboard")
+        }
+    }
+}
