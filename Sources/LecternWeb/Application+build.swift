@@ -74,7 +74,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try HomeController(posts: posts, courses: courses, renderer: renderer).addRoutes(to: routes)
     try BlogController(posts: posts, courses: courses, viewCounter: viewCounter, renderer: renderer).addRoutes(to: routes)
     try SearchController(posts: posts, renderer: renderer).addRoutes(to: routes)
-    FeedController(posts: posts, renderer: renderer).addRoutes(to: routes)
+    FeedController(posts: posts, courses: courses, renderer: renderer).addRoutes(to: routes)
     let enrolments = EnrolmentStore(database: database)
     let presenter = CoursePresenter(courses: courses, enrolments: enrolments, renderer: renderer)
     try CourseController(presenter: presenter).addRoutes(to: routes)

@@ -10,6 +10,6 @@ struct Lectern: AsyncParsableCommand {
             Run `lectern serve` to serve the site, `lectern content sync` to import Content/ into the database. \
             Every command reads the same --db and --content flags and LECTERN_* environment variables.
             """,
-        subcommands: [Serve.self, ContentCommand.self, UserCommand.self, MailCommand.self]
+        subcommands: [Serve.self, ContentCommand.self, UserCommand.self, MailCommand.self, CertificateCommand.self]
     )
 }

@@ -60,6 +60,7 @@ import Testing
             #expect(sitemap.body.contains("<loc>https://academy.example/blog/post-01</loc>"))
             #expect(sitemap.body.contains("<loc>https://academy.example/blog/category/databases</loc>"))
             #expect(sitemap.body.contains("<loc>https://academy.example/blog/tag/docker</loc>"))
+            #expect(sitemap.body.contains("<loc>https://academy.example/courses/flask-certificate</loc>"))
         }
     }
 

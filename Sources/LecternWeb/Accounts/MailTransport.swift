@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 import LecternStore
 import Logging
 import NIOPosix
@@ -26,7 +30,11 @@ struct SendmailTransport: MailTransport {
         var description: String
     }
 
+    /// A command that exits before reading its input must give a write error, not a SIGPIPE that ends the server.
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
     func send(to recipient: String, subject: String, body: String) async throws {
+        Self.ignoreBrokenPipes
         let command = self.command
         let message =
             "From: \(from)\nTo: \(Self.headerSafe(recipient))\nSubject: \(Self.headerSafe(subject))\nContent-Type: text/plain; charset=utf-8\n\n\(body)\n"
@@ -37,12 +45,13 @@ struct SendmailTransport: MailTransport {
             let input = Pipe()
             process.standardInput = input
             try process.run()
-            input.fileHandleForWriting.write(Data(message.utf8))
-            try input.fileHandleForWriting.close()
+            let written = Result { try input.fileHandleForWriting.write(contentsOf: Data(message.utf8)) }
+            try? input.fileHandleForWriting.close()
             process.waitUntilExit()
             guard process.terminationStatus == 0 else {
                 throw Failure(description: "\(command[0]) exited with status \(process.terminationStatus)")
             }
+            try written.get()
         }
     }
 

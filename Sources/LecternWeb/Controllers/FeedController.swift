@@ -8,6 +8,7 @@ struct FeedController: Sendable {
     static let feedSize = 20
 
     let posts: PostStore
+    let courses: CourseStore
     let renderer: PageRenderer
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -58,14 +59,19 @@ struct FeedController: Sendable {
         async let entries = posts.sitemap()
         async let categories = posts.categories()
         async let tags = posts.tags()
+        async let catalogue = courses.catalogue()
         let base = renderer.baseURL
         var xml = """
             <?xml version="1.0" encoding="utf-8"?>
             <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
               <url><loc>\(XML.escape(base))/</loc></url>
               <url><loc>\(XML.escape(base))/blog</loc></url>
+              <url><loc>\(XML.escape(base))/courses</loc></url>
 
             """
+        for course in try await catalogue {
+            xml += "  <url><loc>\(XML.escape("\(base)/courses/\(course.summary.slug)"))</loc></url>\n"
+        }
         for entry in try await entries {
             xml += "  <url><loc>\(XML.escape("\(base)/blog/\(entry.slug)"))</loc><lastmod>\(DateText.rfc3339(entry.updatedAt))</lastmod></url>\n"
         }
