@@ -112,8 +112,12 @@ public struct ContentLoader: Sendable {
             }
             do throws(ContentProblem) {
                 let lesson = try LessonParser.parse(path: path, data: data, contentHash: hash, courseSlug: course, warnings: &snapshot.problems)
-                if let other = slugs[lesson.slug] { throw ContentProblem(path: path, reason: "duplicate lesson slug '\(lesson.slug)': \(other) already uses it") }
-                if let other = positions[lesson.position] { throw ContentProblem(path: path, reason: "lesson number \(lesson.position) is also used by \(other)") }
+                if let other = slugs[lesson.slug] {
+                    throw ContentProblem(path: path, reason: "duplicate lesson slug '\(lesson.slug)': \(other) already uses it")
+                }
+                if let other = positions[lesson.position] {
+                    throw ContentProblem(path: path, reason: "lesson number \(lesson.position) is also used by \(other)")
+                }
                 slugs[lesson.slug] = path
                 positions[lesson.position] = path
                 snapshot.lessons.changed.append(lesson)

@@ -105,7 +105,9 @@ public struct Certificate: Sendable, Equatable {
     public var revokedAt: Date?
     public var revokeReason: String?
 
-    public init(code: String, learnerName: String, courseTitle: String, courseSlug: String, completedAt: Date, revokedAt: Date?, revokeReason: String?) {
+    public init(
+        code: String, learnerName: String, courseTitle: String, courseSlug: String, completedAt: Date, revokedAt: Date?, revokeReason: String?
+    ) {
         self.code = code
         self.learnerName = learnerName
         self.courseTitle = courseTitle

@@ -172,13 +172,15 @@ public struct ContentStore: Sendable {
                 report.problems.append(
                     ContentProblem(
                         path: lesson.sourcePath,
-                        reason: "module '\(lesson.module)' is not one of the course's modules (\(modules.map { "'\($0)'" }.joined(separator: ", ")))"))
+                        reason: "module '\(lesson.module)' is not one of the course's modules (\(modules.map { "'\($0)'" }.joined(separator: ", ")))")
+                )
                 kept.insert(lesson.sourcePath)
                 continue
             }
             let courseID: Int64 = course["id"]
             let values: [(any DatabaseValueConvertible)?] = [
-                lesson.position, lesson.title, lesson.module, lesson.isOptional, lesson.html, lesson.readingMinutes, lesson.sourcePath, lesson.contentHash,
+                lesson.position, lesson.title, lesson.module, lesson.isOptional, lesson.html, lesson.readingMinutes, lesson.sourcePath,
+                lesson.contentHash,
                 now,
             ]
             if let id = try Int64.fetchOne(db, sql: "SELECT id FROM lesson WHERE course_id = ? AND slug = ?", arguments: [courseID, lesson.slug]) {

@@ -21,7 +21,9 @@ public struct EnrolmentStore: Sendable {
                     outcome = .alreadyEnrolled
                     return .commit
                 }
-                guard let course = try Row.fetchOne(db, sql: "SELECT capacity, enrolment_opens, enrolment_closes FROM course WHERE id = ?", arguments: [courseID])
+                guard
+                    let course = try Row.fetchOne(
+                        db, sql: "SELECT capacity, enrolment_opens, enrolment_closes FROM course WHERE id = ?", arguments: [courseID])
                 else {
                     outcome = .refused(.closed(now))
                     return .commit
@@ -71,8 +73,11 @@ public struct EnrolmentStore: Sendable {
     public func complete(userID: Int64, courseID: Int64, lessonID: Int64, learnerName: String, now: Date = Date()) async throws -> String? {
         try await database.pool.write { db in
             try db.execute(
-                sql: "INSERT OR IGNORE INTO lesson_completion (user_id, lesson_id, completed_at) VALUES (?, ?, ?)", arguments: [userID, lessonID, now])
-            if let code = try String.fetchOne(db, sql: "SELECT code FROM certificate WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID]) {
+                sql: "INSERT OR IGNORE INTO lesson_completion (user_id, lesson_id, completed_at) VALUES (?, ?, ?)",
+                arguments: [userID, lessonID, now])
+            if let code = try String.fetchOne(
+                db, sql: "SELECT code FROM certificate WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
+            {
                 return code
             }
             guard try Self.progress(db, userID: userID, courseID: courseID).isComplete else { return nil }
@@ -111,7 +116,8 @@ public struct EnrolmentStore: Sendable {
                 let lessons = try Row.fetchAll(
                     db, sql: "SELECT * FROM lesson WHERE course_id = ? AND is_removed = 0 ORDER BY position, slug", arguments: [courseID]
                 ).map(LessonSummary.init(row:))
-                let next = lessons.first { !$0.isOptional && !progress.completedLessonIDs.contains($0.id) }
+                let next =
+                    lessons.first { !$0.isOptional && !progress.completedLessonIDs.contains($0.id) }
                     ?? lessons.first { !progress.completedLessonIDs.contains($0.id) }
                 return (row["slug"], row["title"], progress, next)
             }
@@ -121,7 +127,8 @@ public struct EnrolmentStore: Sendable {
     /// The certificates a learner holds, newest first.
     public func certificates(of userID: Int64) async throws -> [Certificate] {
         try await database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM certificate WHERE user_id = ? ORDER BY completed_at DESC", arguments: [userID]).map(Certificate.init(row:))
+            try Row.fetchAll(db, sql: "SELECT * FROM certificate WHERE user_id = ? ORDER BY completed_at DESC", arguments: [userID]).map(
+                Certificate.init(row:))
         }
     }
 
@@ -148,7 +155,9 @@ public struct EnrolmentStore: Sendable {
                 WHERE lesson_completion.user_id = ? AND lesson.course_id = ? AND lesson.is_removed = 0
                 """,
             arguments: [userID, courseID])
-        let required = try Int.fetchOne(db, sql: "SELECT count(*) FROM lesson WHERE course_id = ? AND is_removed = 0 AND is_optional = 0", arguments: [courseID]) ?? 0
+        let required =
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM lesson WHERE course_id = ? AND is_removed = 0 AND is_optional = 0", arguments: [courseID])
+            ?? 0
         let completedRequired = rows.filter { !($0["is_optional"] as Bool) }.count
         return CourseProgress(completedLessonIDs: Set(rows.map { $0["id"] }), completedRequired: completedRequired, required: required)
     }

@@ -141,7 +141,8 @@ public struct SessionStore: Sendable {
             try db.execute(
                 sql: "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ? OR (user_id IS NULL AND last_seen_at < ?)",
                 arguments: [
-                    now.addingTimeInterval(-lifetime.idle), now.addingTimeInterval(-lifetime.absolute), now.addingTimeInterval(-lifetime.anonymousIdle),
+                    now.addingTimeInterval(-lifetime.idle), now.addingTimeInterval(-lifetime.absolute),
+                    now.addingTimeInterval(-lifetime.anonymousIdle),
                 ])
             return db.changesCount
         }

@@ -28,7 +28,9 @@ import Testing
     func users(_ count: Int) async throws -> [User] {
         var users: [User] = []
         for index in 0..<count {
-            users.append(try await UserStore(database: database).create(email: try EmailAddress("learner\(index)@example.com"), name: "Learner \(index)", passwordHash: "x"))
+            users.append(
+                try await UserStore(database: database).create(
+                    email: try EmailAddress("learner\(index)@example.com"), name: "Learner \(index)", passwordHash: "x"))
         }
         return users
     }
@@ -100,8 +102,10 @@ import Testing
         let course = try await course()
         let learner = try await users(1)[0]
         _ = try await enrolments.enrol(userID: learner.id, courseID: course.id)
-        #expect(try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: course.lessons[0].id, learnerName: learner.name) == nil)
-        let code = try #require(try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: course.lessons[1].id, learnerName: learner.name))
+        #expect(
+            try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: course.lessons[0].id, learnerName: learner.name) == nil)
+        let code = try #require(
+            try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: course.lessons[1].id, learnerName: learner.name))
         #expect(code.count == 23)
         try await enrolments.undo(userID: learner.id, lessonID: course.lessons[1].id)
         let again = try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: course.lessons[1].id, learnerName: learner.name)

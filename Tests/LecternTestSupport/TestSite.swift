@@ -71,7 +71,8 @@ public struct TestSite: Sendable {
     public func writeLesson(_ course: String, _ file: String, title: String? = nil, module: String = "Foundations", optional: Bool = false) throws {
         try writeFile(
             "courses/\(course)/lessons/\(file).md",
-            "---\ntitle: \"\(title ?? "Lesson \(file)")\"\nmodule: \(module)\n\(optional ? "optional: true\n" : "")---\nThe text of lesson \(file).\n\n```python\nprint('\(file)')\n```\n")
+            "---\ntitle: \"\(title ?? "Lesson \(file)")\"\nmodule: \(module)\n\(optional ? "optional: true\n" : "")---\nThe text of lesson \(file).\n\n```python\nprint('\(file)')\n```\n"
+        )
     }
 
     public func writeFile(_ relativePath: String, _ text: String) throws {

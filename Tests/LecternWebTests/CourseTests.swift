@@ -67,6 +67,25 @@ import Testing
         }
     }
 
+    @Test func anonymousVisitorsComeBackToTheCourseAfterRegistering() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            let login = try await browser.get(client, "/login?next=/courses/flask-certificate")
+            #expect(login.body.contains("href=\"/register?next=/courses/flask-certificate\""))
+            let form = try await browser.get(client, "/register?next=/courses/flask-certificate")
+            #expect(form.body.contains("name=\"next\" value=\"/courses/flask-certificate\""))
+            let registered = try await browser.post(
+                client, "/register",
+                [
+                    ("_csrf", form.csrf ?? ""), ("name", "Ada"), ("email", "ada@example.com"), ("password", "correct horse battery"),
+                    ("password_confirmation", "correct horse battery"), ("next", "/courses/flask-certificate"),
+                ])
+            #expect(registered.location == "/login?registered=1&next=/courses/flask-certificate")
+            let loggedIn = try await browser.login(client, email: "ada@example.com", next: "/courses/flask-certificate")
+            #expect(loggedIn.location == "/courses/flask-certificate")
+        }
+    }
+
     @Test func enrolRequiresLogin() async throws {
         try await makeApp(site).test(.router) { client in
             var browser = Browser()
@@ -113,7 +132,8 @@ import Testing
 
             let database = try LecternDatabase.open(path: path)
             _ = try await UserStore(database: database).create(
-                email: try EmailAddress("admin@example.com"), name: "Admin", passwordHash: try PasswordHash.make("correct horse battery"), role: .admin)
+                email: try EmailAddress("admin@example.com"), name: "Admin", passwordHash: try PasswordHash.make("correct horse battery"),
+                role: .admin)
             var admin = Browser()
             _ = try await admin.login(client, email: "admin@example.com")
             let result3 = try await admin.get(client, "/courses/flask-certificate/lessons/routing")
@@ -165,7 +185,8 @@ import Testing
             let lesson = try await learner.get(client, "/courses/tiny/lessons/only")
             _ = try await learner.post(client, "/courses/tiny/lessons/only/complete", [("_csrf", lesson.csrf ?? "")])
             let store = EnrolmentStore(database: try LecternDatabase.open(path: path))
-            let user = try #require(try await UserStore(database: try LecternDatabase.open(path: path)).credentials(for: try EmailAddress("ada@example.com"))?.user)
+            let user = try #require(
+                try await UserStore(database: try LecternDatabase.open(path: path)).credentials(for: try EmailAddress("ada@example.com"))?.user)
             let code = try #require(try await store.certificates(of: user.id).first?.code)
             _ = try await store.revoke(code: code, reason: "Course requirements were not met")
             let page = try await client.get("/certificates/\(code)")

@@ -43,7 +43,8 @@ struct AccountController: Sendable {
     @Sendable func registerForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         if context.session?.user != nil { return .redirect(to: "/account", type: .normal) }
         let (session, setCookie) = try await SessionGate.ensure(request, context: context, sessions: sessions, cookie: cookie)
-        let view = RegisterView(site: renderer.site, meta: services.meta("Create your account", "/register", session), csrf: session.csrfToken)
+        var view = RegisterView(site: renderer.site, meta: services.meta("Create your account", "/register", session), csrf: session.csrfToken)
+        view.next = SafeRedirect.path(request.uri.queryParameters.get("next"), fallback: "")
         return try services.page(renderer.render(view, with: registerTemplate), setCookie: setCookie, request, context)
     }
 
@@ -54,6 +55,7 @@ struct AccountController: Sendable {
         var view = RegisterView(site: renderer.site, meta: services.meta("Create your account", "/register", session), csrf: session.csrfToken)
         view.name.value = form["name"]
         view.email.value = form["email"]
+        view.next = SafeRedirect.path(form["next"], fallback: "")
 
         let name = AccountRules.name(form["name"], error: &view.name.error)
         let email = AccountRules.email(form["email"], error: &view.email.error)
@@ -80,7 +82,7 @@ struct AccountController: Sendable {
             )
         }
         // The same answer either way: registration does not reveal which addresses have accounts.
-        return .redirect(to: "/login?registered=1", type: .normal)
+        return .redirect(to: "/login?registered=1" + (view.next.isEmpty ? "" : "&next=\(Self.queryEncoded(view.next))"), type: .normal)
     }
 
     // MARK: Login and logout
@@ -89,7 +91,9 @@ struct AccountController: Sendable {
         let next = SafeRedirect.path(request.uri.queryParameters.get("next"))
         if context.session?.user != nil { return .redirect(to: next, type: .normal) }
         let (session, setCookie) = try await SessionGate.ensure(request, context: context, sessions: sessions, cookie: cookie)
-        var view = LoginView(site: renderer.site, meta: services.meta("Log in", "/login", session), csrf: session.csrfToken, next: next)
+        var view = LoginView(
+            site: renderer.site, meta: services.meta("Log in", "/login", session), csrf: session.csrfToken, next: next, registerURL: "/register")
+        if next != "/account" { view.registerURL = "/register?next=\(Self.queryEncoded(next))" }
         if request.uri.queryParameters.get("registered") != nil {
             view.notice = "Thank you. If that address was new, your account is ready: log in with it. We have also sent a message to the address."
         } else if request.uri.queryParameters.get("reset") != nil {
@@ -103,7 +107,8 @@ struct AccountController: Sendable {
         let form = try await FormFields.read(from: &request)
         let session = try SessionGate.require(context)
         let next = SafeRedirect.path(form["next"])
-        var view = LoginView(site: renderer.site, meta: services.meta("Log in", "/login", session), csrf: session.csrfToken, next: next)
+        var view = LoginView(
+            site: renderer.site, meta: services.meta("Log in", "/login", session), csrf: session.csrfToken, next: next, registerURL: "/register")
         view.email.value = form["email"].trimmingCharacters(in: .whitespacesAndNewlines)
         let password = form["password"]
 
@@ -219,6 +224,10 @@ struct AccountController: Sendable {
     }
 
     // MARK: Helpers
+
+    static func queryEncoded(_ path: String) -> String {
+        path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_.~"))) ?? ""
+    }
 
     private func accountPage(
         _ view: AccountView, session: SessionRecord, user: User, request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok

@@ -82,7 +82,9 @@ struct CourseController: Sendable {
         guard let session = context.session, session.user != nil else { return SessionGate.loginRedirect(for: request) }
         let view = LeaveCourseView(
             site: renderer.site,
-            meta: renderer.meta(title: "Leave \(course.summary.title)", description: "Leave this course.", path: "/courses/\(course.summary.slug)/leave", noindex: true, session: session),
+            meta: renderer.meta(
+                title: "Leave \(course.summary.title)", description: "Leave this course.", path: "/courses/\(course.summary.slug)/leave",
+                noindex: true, session: session),
             slug: course.summary.slug, title: course.summary.title, csrf: session.csrfToken)
         return try renderer.render(view, with: leaveTemplate).response(from: request, context: context)
     }

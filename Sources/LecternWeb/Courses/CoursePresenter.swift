@@ -69,7 +69,8 @@ struct CoursePresenter: Sendable {
         return CoursePageView(
             site: renderer.site,
             meta: renderer.meta(
-                title: course.summary.title, description: course.summary.summary, path: "/courses/\(slug)", section: "courses", session: context.session),
+                title: course.summary.title, description: course.summary.summary, path: "/courses/\(slug)", section: "courses",
+                session: context.session),
             slug: slug,
             title: course.summary.title,
             subtitle: course.summary.subtitle,

@@ -31,13 +31,16 @@ struct DashboardController: Sendable {
         }
         let view = DashboardView(
             site: renderer.site,
-            meta: renderer.meta(title: "Dashboard", description: "Your courses and certificates.", path: "/dashboard", section: "dashboard", noindex: true, session: session),
+            meta: renderer.meta(
+                title: "Dashboard", description: "Your courses and certificates.", path: "/dashboard", section: "dashboard", noindex: true,
+                session: session),
             name: user.name,
             courses: courses,
             hasCourses: !courses.isEmpty,
             certificates: certificates,
             hasCertificates: !certificates.isEmpty,
-            notice: request.uri.queryParameters.get("notice") == "left" ? "You have left the course. Your completed lessons are kept if you come back." : nil
+            notice: request.uri.queryParameters.get("notice") == "left"
+                ? "You have left the course. Your completed lessons are kept if you come back." : nil
         )
         return try renderer.render(view, with: template).response(from: request, context: context)
     }

@@ -66,7 +66,9 @@ struct LessonController: Sendable {
         }
         view.notice =
             switch request.uri.queryParameters.get("notice") {
-            case "done": view.certificateCode != nil && view.progress?.percent == 100 ? "Lesson complete, and with it the course. Your certificate is ready." : "Lesson marked as complete."
+            case "done":
+                view.certificateCode != nil && view.progress?.percent == 100
+                    ? "Lesson complete, and with it the course. Your certificate is ready." : "Lesson marked as complete."
             case "undone": "Lesson marked as not complete."
             default: nil
             }

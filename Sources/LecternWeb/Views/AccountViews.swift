@@ -8,6 +8,8 @@ struct RegisterView: Sendable {
     var site: SiteView
     var meta: PageMeta
     var csrf: String
+    /// Where to go after logging in with the new account (a local path, or empty).
+    var next: String = ""
     var name = FieldView()
     var email = FieldView()
     var password = FieldView()
@@ -20,6 +22,7 @@ struct LoginView: Sendable {
     var meta: PageMeta
     var csrf: String
     var next: String
+    var registerURL: String
     var email = FieldView()
     var password = FieldView()
     var formError: String?
