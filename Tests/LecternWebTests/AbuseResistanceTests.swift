@@ -94,7 +94,11 @@ import Testing
             let form = try await browser.get(client, "/register")
             #expect(form.headers[.setCookie] != nil)
             #expect(form.headers[.cacheControl] == "no-store")
-            let anonymousPost = try await browser.get(client, "/blog/post-01")
+            // Anyone with a session may see a CSRF token or their name on any page: never cached either.
+            let withSession = try await browser.get(client, "/blog/post-01")
+            #expect(withSession.headers[.cacheControl] == "no-store")
+            var stranger = Browser()
+            let anonymousPost = try await stranger.get(client, "/blog/post-01")
             #expect(anonymousPost.headers[.setCookie] == nil)
             #expect(anonymousPost.headers[.cacheControl] == nil)
         }

@@ -1,8 +1,8 @@
 import Hummingbird
 import LecternStore
 
-/// Loads the visitor's session from the cookie. Responses for signed-in visitors, and any response that sets a
-/// cookie, are marked `no-store` so no shared cache keeps a personal page.
+/// Loads the visitor's session from the cookie. Responses to anyone with a session (their pages may carry a CSRF
+/// token or their name), and any response that sets a cookie, are marked `no-store` so no shared cache keeps them.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let sessions: SessionStore
@@ -14,7 +14,7 @@ struct SessionMiddleware: RouterMiddleware {
             context.session = try await sessions.find(id: id)
         }
         var response = try await next(request, context)
-        if context.session?.user != nil || response.headers[.setCookie] != nil {
+        if context.session != nil || response.headers[.setCookie] != nil {
             response.headers[.cacheControl] = "no-store"
         }
         return response
