@@ -48,83 +48,75 @@ public struct ContentLoader: Sendable {
 
         var snapshot = ContentSnapshot()
         var seenSlugs: [String: String] = [:]
-        for path in markdownFiles(in: "posts") {
-            guard let (data, hash) = read(path, into: &snapshot.problems) else {
-                snapshot.posts.failedPaths.append(path)
-                continue
+        scan(markdownFiles(in: "posts"), knownHashes: knownHashes, into: &snapshot.posts, problems: &snapshot.problems) {
+            (path: String, data: Data, hash: String, warnings: inout [ContentProblem]) throws(ContentProblem) -> PostDocument in
+            let post = try PostParser.parse(path: path, data: data, contentHash: hash, warnings: &warnings)
+            if let other = seenSlugs[post.slug] {
+                throw ContentProblem(path: path, reason: "duplicate slug '\(post.slug)': \(other) already uses it")
             }
-            if knownHashes[path] == hash {
-                snapshot.posts.unchangedPaths.append(path)
-                continue
-            }
-            do throws(ContentProblem) {
-                let post = try PostParser.parse(path: path, data: data, contentHash: hash, warnings: &snapshot.problems)
-                if let other = seenSlugs[post.slug] {
-                    throw ContentProblem(path: path, reason: "duplicate slug '\(post.slug)': \(other) already uses it")
-                }
-                seenSlugs[post.slug] = path
-                snapshot.posts.changed.append(post)
-            } catch {
-                snapshot.problems.append(error)
-                snapshot.posts.failedPaths.append(path)
-            }
+            seenSlugs[post.slug] = path
+            return post
         }
 
+        var coursePaths: [String] = []
         for folder in subfolders(of: "courses") {
             let path = "courses/\(folder)/course.md"
-            guard FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) else {
+            if FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) {
+                coursePaths.append(path)
+            } else {
                 snapshot.problems.append(ContentProblem(path: "courses/\(folder)", reason: "course folder has no course.md"))
-                continue
-            }
-            guard let (data, hash) = read(path, into: &snapshot.problems) else {
-                snapshot.courses.failedPaths.append(path)
-                continue
-            }
-            if knownHashes[path] == hash {
-                snapshot.courses.unchangedPaths.append(path)
-                continue
-            }
-            do throws(ContentProblem) {
-                snapshot.courses.changed.append(try CourseParser.parse(path: path, data: data, contentHash: hash, warnings: &snapshot.problems))
-            } catch {
-                snapshot.problems.append(error)
-                snapshot.courses.failedPaths.append(path)
             }
         }
+        scan(coursePaths, knownHashes: knownHashes, into: &snapshot.courses, problems: &snapshot.problems) {
+            (path: String, data: Data, hash: String, warnings: inout [ContentProblem]) throws(ContentProblem) -> CourseDocument in
+            try CourseParser.parse(path: path, data: data, contentHash: hash, warnings: &warnings)
+        }
+        // Lessons of a course whose course.md was refused are left as they are.
         for folder in snapshot.courses.changed.map(\.slug) + snapshot.courses.unchangedPaths.map(Self.courseSlug) {
             loadLessons(of: folder, knownHashes: knownHashes, into: &snapshot)
         }
         return snapshot
     }
 
+    /// Reads each file: an unreadable one is refused, one whose hash is known is unchanged, the rest go through `parse`.
+    private func scan<Document: Sendable>(
+        _ paths: [String], knownHashes: [String: String], into scan: inout ContentScan<Document>, problems: inout [ContentProblem],
+        parse: (String, Data, String, inout [ContentProblem]) throws(ContentProblem) -> Document
+    ) {
+        for path in paths {
+            guard let (data, hash) = read(path, into: &problems) else {
+                scan.failedPaths.append(path)
+                continue
+            }
+            if knownHashes[path] == hash {
+                scan.unchangedPaths.append(path)
+                continue
+            }
+            do throws(ContentProblem) {
+                scan.changed.append(try parse(path, data, hash, &problems))
+            } catch {
+                problems.append(error)
+                scan.failedPaths.append(path)
+            }
+        }
+    }
+
     private func loadLessons(of course: String, knownHashes: [String: String], into snapshot: inout ContentSnapshot) {
         snapshot.scannedCourses.append(course)
         var positions: [Int: String] = [:]
         var slugs: [String: String] = [:]
-        for path in markdownFiles(in: "courses/\(course)/lessons") {
-            guard let (data, hash) = read(path, into: &snapshot.problems) else {
-                snapshot.lessons.failedPaths.append(path)
-                continue
+        scan(markdownFiles(in: "courses/\(course)/lessons"), knownHashes: knownHashes, into: &snapshot.lessons, problems: &snapshot.problems) {
+            (path: String, data: Data, hash: String, warnings: inout [ContentProblem]) throws(ContentProblem) -> LessonDocument in
+            let lesson = try LessonParser.parse(path: path, data: data, contentHash: hash, courseSlug: course, warnings: &warnings)
+            if let other = slugs[lesson.slug] {
+                throw ContentProblem(path: path, reason: "duplicate lesson slug '\(lesson.slug)': \(other) already uses it")
             }
-            if knownHashes[path] == hash {
-                snapshot.lessons.unchangedPaths.append(path)
-                continue
+            if let other = positions[lesson.position] {
+                throw ContentProblem(path: path, reason: "lesson number \(lesson.position) is also used by \(other)")
             }
-            do throws(ContentProblem) {
-                let lesson = try LessonParser.parse(path: path, data: data, contentHash: hash, courseSlug: course, warnings: &snapshot.problems)
-                if let other = slugs[lesson.slug] {
-                    throw ContentProblem(path: path, reason: "duplicate lesson slug '\(lesson.slug)': \(other) already uses it")
-                }
-                if let other = positions[lesson.position] {
-                    throw ContentProblem(path: path, reason: "lesson number \(lesson.position) is also used by \(other)")
-                }
-                slugs[lesson.slug] = path
-                positions[lesson.position] = path
-                snapshot.lessons.changed.append(lesson)
-            } catch {
-                snapshot.problems.append(error)
-                snapshot.lessons.failedPaths.append(path)
-            }
+            slugs[lesson.slug] = path
+            positions[lesson.position] = path
+            return lesson
         }
     }
 
