@@ -82,7 +82,7 @@ struct AccountController: Sendable {
             )
         }
         // The same answer either way: registration does not reveal which addresses have accounts.
-        return .redirect(to: "/login?registered=1" + (view.next.isEmpty ? "" : "&next=\(Self.queryEncoded(view.next))"), type: .normal)
+        return .redirect(to: "/login?registered=1" + (view.next.isEmpty ? "" : "&next=\(SafeRedirect.queryValue(view.next))"), type: .normal)
     }
 
     // MARK: Login and logout
@@ -93,7 +93,7 @@ struct AccountController: Sendable {
         let (session, setCookie) = try await SessionGate.ensure(request, context: context, sessions: sessions, cookie: cookie)
         var view = LoginView(
             site: renderer.site, meta: services.meta("Log in", "/login", session), csrf: session.csrfToken, next: next, registerURL: "/register")
-        if next != "/account" { view.registerURL = "/register?next=\(Self.queryEncoded(next))" }
+        if next != "/account" { view.registerURL = "/register?next=\(SafeRedirect.queryValue(next))" }
         if request.uri.queryParameters.get("registered") != nil {
             view.notice = "Thank you. If that address was new, your account is ready: log in with it. We have also sent a message to the address."
         } else if request.uri.queryParameters.get("reset") != nil {
@@ -225,9 +225,6 @@ struct AccountController: Sendable {
 
     // MARK: Helpers
 
-    static func queryEncoded(_ path: String) -> String {
-        path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_.~"))) ?? ""
-    }
 
     private func accountPage(
         _ view: AccountView, session: SessionRecord, user: User, request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok

@@ -12,4 +12,9 @@ enum SafeRedirect {
         }
         return candidate
     }
+
+    /// A local path as the value of a `?next=` query parameter.
+    static func queryValue(_ path: String) -> String {
+        path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_.~"))) ?? ""
+    }
 }

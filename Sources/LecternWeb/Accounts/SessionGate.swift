@@ -28,7 +28,6 @@ enum SessionGate {
     /// Sends an anonymous visitor to the login page, and back here afterwards.
     static func loginRedirect(for request: Request) -> Response {
         let back = request.method == .get ? request.uri.path : "/account"
-        let encoded = back.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "/-_.~"))) ?? "/account"
-        return .redirect(to: "/login?next=\(encoded)", type: .normal)
+        return .redirect(to: "/login?next=\(SafeRedirect.queryValue(back))", type: .normal)
     }
 }
