@@ -225,7 +225,6 @@ struct AccountController: Sendable {
 
     // MARK: Helpers
 
-
     private func accountPage(
         _ view: AccountView, session: SessionRecord, user: User, request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
