@@ -60,8 +60,8 @@ let package = Package(
             ],
             resources: [.copy("Templates")]
         ),
-        .executableTarget(
-            name: "lectern",
+        .target(
+            name: "LecternCLI",
             dependencies: [
                 "LecternCore",
                 "LecternStore",
@@ -71,6 +71,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        .executableTarget(name: "lectern", dependencies: ["LecternCLI"]),
         .testTarget(name: "LecternCoreTests", dependencies: ["LecternCore"]),
         .target(name: "LecternTestSupport", dependencies: ["LecternCore"], path: "Tests/LecternTestSupport"),
         .testTarget(
@@ -87,6 +88,10 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
+        ),
+        .testTarget(
+            name: "LecternCLITests",
+            dependencies: ["LecternCLI", "LecternStore", "LecternCore", "LecternTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["LecternTestSupport"]),
     ],

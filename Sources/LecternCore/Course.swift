@@ -25,6 +25,7 @@ public struct LessonSummary: Sendable, Equatable {
 public struct CourseDetail: Sendable, Equatable {
     public var id: Int64
     public var summary: CourseSummary
+    /// Seats in force: the operator's setting when there is one, else the content's.
     public var capacity: Int?
     public var enrolmentOpens: Date?
     public var enrolmentCloses: Date?
@@ -34,6 +35,8 @@ public struct CourseDetail: Sendable, Equatable {
     public var descriptionHTML: String
     public var lessons: [LessonSummary]
     public var enrolledCount: Int
+    /// Set by `lectern course open|close|set-capacity`; wins over the content's dates and capacity.
+    public var operatorSettings = OperatorCourseSettings()
 
     public init(
         id: Int64, summary: CourseSummary, capacity: Int?, enrolmentOpens: Date?, enrolmentCloses: Date?, outcomes: [String], instructors: [String],
@@ -57,9 +60,44 @@ public struct CourseDetail: Sendable, Equatable {
 
     /// Whether enrolment is possible at `now`, and if not, why.
     public func enrolmentState(at now: Date) -> EnrolmentState {
-        if let opens = enrolmentOpens, now < opens { return .notYetOpen(opens) }
-        if let closes = enrolmentCloses, now >= closes { return .closed(closes) }
-        if seatsLeft == 0 { return .full }
+        EnrolmentRule.state(
+            at: now, opens: enrolmentOpens, closes: enrolmentCloses, override: operatorSettings.enrolment, capacity: capacity, enrolled: enrolledCount
+        )
+    }
+}
+
+/// What an operator decided about a course from the command line, kept apart from what Content/ says.
+public struct OperatorCourseSettings: Sendable, Equatable {
+    public enum Enrolment: Sendable, Equatable {
+        /// Open now whatever the content's dates say (seats still count).
+        case open(since: Date)
+        /// Closed now whatever the content's dates say.
+        case closed(since: Date)
+    }
+
+    public var enrolment: Enrolment?
+    /// `.some(nil)` means the operator lifted the cap; `nil` means the content's capacity is in force.
+    public var capacity: Int??
+
+    public init(enrolment: Enrolment? = nil, capacity: Int?? = nil) {
+        self.enrolment = enrolment
+        self.capacity = capacity
+    }
+}
+
+/// The one rule for whether a course takes enrolments, used by the course page and by the enrol transaction alike.
+public enum EnrolmentRule {
+    public static func state(
+        at now: Date, opens: Date?, closes: Date?, override: OperatorCourseSettings.Enrolment?, capacity: Int?, enrolled: Int
+    ) -> EnrolmentState {
+        switch override {
+        case .closed(let since): return .closed(since)
+        case .open: break
+        case nil:
+            if let opens, now < opens { return .notYetOpen(opens) }
+            if let closes, now >= closes { return .closed(closes) }
+        }
+        if let capacity, enrolled >= capacity { return .full }
         return .open
     }
 }

@@ -15,6 +15,15 @@ public struct LessonDocument: Sendable, Equatable {
 }
 
 /// Turns the bytes of a lesson file into a `LessonDocument`, or a one-line reason for the editor.
+extension LessonDocument {
+    /// Why this lesson cannot belong to a course with `modules`, or nil when its module is one of them.
+    public func moduleProblem(modules: [String]) -> ContentProblem? {
+        guard !modules.contains(module) else { return nil }
+        return ContentProblem(
+            path: sourcePath, reason: "module '\(module)' is not one of the course's modules (\(modules.map { "'\($0)'" }.joined(separator: ", ")))")
+    }
+}
+
 public enum LessonParser {
     public static let knownFields: Set<String> = ["title", "module", "optional"]
 

@@ -28,7 +28,7 @@ public struct ContentStore: Sendable {
             return hashes
         }
         let snapshot = try loader.load(knownHashes: known)
-        return try database.pool.write { db in
+        return try database.writeNow { db in
             var report = SyncReport()
             report.problems = snapshot.problems
             try Self.applyPosts(snapshot.posts, to: db, now: now, report: &report)
@@ -168,12 +168,8 @@ public struct ContentStore: Sendable {
                 continue
             }
             let modules = JSONColumn.decode(course["modules"])
-            guard modules.contains(lesson.module) else {
-                report.problems.append(
-                    ContentProblem(
-                        path: lesson.sourcePath,
-                        reason: "module '\(lesson.module)' is not one of the course's modules (\(modules.map { "'\($0)'" }.joined(separator: ", ")))")
-                )
+            if let problem = lesson.moduleProblem(modules: modules) {
+                report.problems.append(problem)
                 kept.insert(lesson.sourcePath)
                 continue
             }

@@ -44,10 +44,11 @@ extension CourseStore {
                 db, sql: "SELECT * FROM lesson WHERE course_id = ? AND is_removed = 0 ORDER BY position, slug", arguments: [id]
             ).map(LessonSummary.init(row:))
             let enrolled = try Int.fetchOne(db, sql: "SELECT count(*) FROM enrolment WHERE course_id = ?", arguments: [id]) ?? 0
-            return CourseDetail(
+            let settings = OperatorCourseSettings(row: row)
+            var detail = CourseDetail(
                 id: id,
                 summary: CourseSummary(row: row),
-                capacity: row["capacity"],
+                capacity: settings.effectiveCapacity(content: row["capacity"]),
                 enrolmentOpens: row["enrolment_opens"],
                 enrolmentCloses: row["enrolment_closes"],
                 outcomes: JSONColumn.decode(row["outcomes"]),
@@ -57,6 +58,8 @@ extension CourseStore {
                 lessons: lessons,
                 enrolledCount: enrolled
             )
+            detail.operatorSettings = settings
+            return detail
         }
     }
 
@@ -89,5 +92,23 @@ extension CourseSummary {
             summary: row["summary"],
             benefits: JSONColumn.decode(row["benefits"])
         )
+    }
+}
+
+extension OperatorCourseSettings {
+    init(row: Row) {
+        var settings = OperatorCourseSettings()
+        let since: Date = row["operator_enrolment_at"] ?? Date(timeIntervalSince1970: 0)
+        switch row["operator_enrolment"] as String? {
+        case "open": settings.enrolment = .open(since: since)
+        case "closed": settings.enrolment = .closed(since: since)
+        default: break
+        }
+        if row["operator_capacity_set"] as Bool? == true { settings.capacity = .some(row["operator_capacity"] as Int?) }
+        self = settings
+    }
+
+    func effectiveCapacity(content: Int?) -> Int? {
+        capacity ?? content
     }
 }

@@ -14,46 +14,31 @@ public struct EnrolmentStore: Sendable {
     /// Enrols `userID` if the course is open and has a seat. A second request (a double click) changes nothing.
     /// The seat count and the insert share one immediate transaction, so concurrent requests never overfill a course.
     public func enrol(userID: Int64, courseID: Int64, now: Date = Date()) async throws -> EnrolmentOutcome {
-        try await database.pool.writeWithoutTransaction { db in
-            var outcome = EnrolmentOutcome.enrolled
-            try db.inTransaction(.immediate) {
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM enrolment WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID]) == true {
-                    outcome = .alreadyEnrolled
-                    return .commit
-                }
-                guard
-                    let course = try Row.fetchOne(
-                        db, sql: "SELECT capacity, enrolment_opens, enrolment_closes FROM course WHERE id = ?", arguments: [courseID])
-                else {
-                    outcome = .refused(.closed(now))
-                    return .commit
-                }
-                if let opens: Date = course["enrolment_opens"], now < opens {
-                    outcome = .refused(.notYetOpen(opens))
-                    return .commit
-                }
-                if let closes: Date = course["enrolment_closes"], now >= closes {
-                    outcome = .refused(.closed(closes))
-                    return .commit
-                }
-                if let capacity: Int = course["capacity"] {
-                    let taken = try Int.fetchOne(db, sql: "SELECT count(*) FROM enrolment WHERE course_id = ?", arguments: [courseID]) ?? 0
-                    if taken >= capacity {
-                        outcome = .refused(.full)
-                        return .commit
-                    }
-                }
-                try db.execute(sql: "INSERT INTO enrolment (user_id, course_id, enrolled_at) VALUES (?, ?, ?)", arguments: [userID, courseID, now])
-                return .commit
+        try await database.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM enrolment WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID]) == true {
+                return .alreadyEnrolled
             }
-            return outcome
+            guard let course = try Row.fetchOne(db, sql: "SELECT * FROM course WHERE id = ? AND is_removed = 0", arguments: [courseID]) else {
+                return .refused(.closed(now))
+            }
+            let taken = try Int.fetchOne(db, sql: "SELECT count(*) FROM enrolment WHERE course_id = ?", arguments: [courseID]) ?? 0
+            let settings = OperatorCourseSettings(row: course)
+            let state = EnrolmentRule.state(
+                at: now, opens: course["enrolment_opens"], closes: course["enrolment_closes"], override: settings.enrolment,
+                capacity: settings.effectiveCapacity(content: course["capacity"]), enrolled: taken)
+            guard state == .open else { return .refused(state) }
+            try db.execute(sql: "INSERT INTO enrolment (user_id, course_id, enrolled_at) VALUES (?, ?, ?)", arguments: [userID, courseID, now])
+            return .enrolled
         }
     }
 
     /// Leaves a course. Completions are kept, so re-enrolling picks up where the learner left off.
-    public func leave(userID: Int64, courseID: Int64) async throws {
-        try await database.pool.write { db in
+    /// Returns false when the learner was not enrolled (nothing to do).
+    @discardableResult
+    public func leave(userID: Int64, courseID: Int64) async throws -> Bool {
+        try await database.write { db in
             try db.execute(sql: "DELETE FROM enrolment WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
+            return db.changesCount > 0
         }
     }
 
@@ -71,7 +56,7 @@ public struct EnrolmentStore: Sendable {
     /// Returns the certificate code when one exists for this course afterwards.
     @discardableResult
     public func complete(userID: Int64, courseID: Int64, lessonID: Int64, learnerName: String, now: Date = Date()) async throws -> String? {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO lesson_completion (user_id, lesson_id, completed_at) VALUES (?, ?, ?)",
                 arguments: [userID, lessonID, now])
@@ -95,7 +80,7 @@ public struct EnrolmentStore: Sendable {
 
     /// Undoes a completion. An issued certificate stays: it records what was achieved.
     public func undo(userID: Int64, lessonID: Int64) async throws {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "DELETE FROM lesson_completion WHERE user_id = ? AND lesson_id = ?", arguments: [userID, lessonID])
         }
     }
@@ -140,7 +125,7 @@ public struct EnrolmentStore: Sendable {
 
     /// Revokes a certificate; returns false when the code is unknown.
     public func revoke(code: String, reason: String, now: Date = Date()) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "UPDATE certificate SET revoked_at = ?, revoke_reason = ? WHERE code = ? AND revoked_at IS NULL", arguments: [now, reason, code])
             return db.changesCount > 0

@@ -8,17 +8,21 @@ public final class LecternDatabase: Sendable {
 
     public let path: String
     let pool: DatabasePool
+    /// When set, every write runs in full (so every rule and constraint is checked) and is then rolled back.
+    public let isDryRun: Bool
 
-    private init(path: String, pool: DatabasePool) {
+    private init(path: String, pool: DatabasePool, isDryRun: Bool) {
         self.path = path
         self.pool = pool
+        self.isDryRun = isDryRun
     }
 
     /// Opens (or creates) the database at `path` and applies pending migrations.
     ///
     /// Refuses, without writing a byte, a file that is not SQLite, a SQLite file of another application,
     /// or a database written by a newer Lectern.
-    public static func open(path: String, migrate: Bool = true) throws(DatabaseOpenError) -> LecternDatabase {
+    /// With `dryRun`, writes are rolled back; a database that does not exist yet or still needs migrating is refused instead of being written.
+    public static func open(path: String, migrate: Bool = true, dryRun: Bool = false) throws(DatabaseOpenError) -> LecternDatabase {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
@@ -27,6 +31,8 @@ public final class LecternDatabase: Sendable {
                 throw DatabaseOpenError(path: path, reason: "cannot be read (check its permissions)")
             }
             try inspectExisting(path: path)
+        } else if dryRun {
+            throw DatabaseOpenError(path: path, reason: "does not exist yet (a dry run creates nothing; check --db)")
         } else {
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty, !fileManager.fileExists(atPath: folder) {
@@ -41,8 +47,18 @@ public final class LecternDatabase: Sendable {
         configuration.label = "lectern"
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
-            let database = LecternDatabase(path: path, pool: pool)
-            if migrate { try database.migrate() }
+            let database = LecternDatabase(path: path, pool: pool, isDryRun: dryRun)
+            if dryRun, migrate {
+                let pending = try pool.read { db in
+                    try Migrations.migrator.migrations.filter { !(try Migrations.migrator.appliedMigrations(db)).contains($0) }
+                }
+                guard pending.isEmpty else {
+                    throw DatabaseOpenError(
+                        path: path, reason: "needs migrating first (\(pending.count) pending); run `lectern db migrate`, then repeat the dry run")
+                }
+            } else if migrate {
+                try database.migrate()
+            }
             return database
         } catch let error as DatabaseOpenError {
             throw error
@@ -67,6 +83,27 @@ public final class LecternDatabase: Sendable {
             let pending = Migrations.migrator.migrations.filter { !applied.contains($0) }
             return (applied, pending)
         }
+    }
+
+    /// Runs `updates` in one immediate transaction, or rolls it back in a dry run.
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        guard isDryRun else { return try await pool.write(updates) }
+        return try await pool.writeWithoutTransaction { db in try Self.rolledBack(db, updates) }
+    }
+
+    /// The blocking form of `write`, for the content import (run at start-up and from the CLI).
+    func writeNow<T>(_ updates: (Database) throws -> T) throws -> T {
+        guard isDryRun else { return try pool.write(updates) }
+        return try pool.writeWithoutTransaction { db in try Self.rolledBack(db, updates) }
+    }
+
+    private static func rolledBack<T>(_ db: Database, _ updates: (Database) throws -> T) throws -> T {
+        var result: T?
+        try db.inTransaction(.immediate) {
+            result = try updates(db)
+            return .rollback
+        }
+        return result!
     }
 
     public func close() throws {
@@ -124,6 +161,11 @@ public final class LecternDatabase: Sendable {
         default: return "cannot be opened: \(error.message ?? "\(error.resultCode)")"
         }
     }
+}
+
+/// The names of every migration this binary knows, oldest first.
+public enum LecternMigrations {
+    public static func all() throws -> [String] { Migrations.migrator.migrations }
 }
 
 /// The database file cannot be used; the message is one line meant for the operator.

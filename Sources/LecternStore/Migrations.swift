@@ -191,6 +191,17 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-25-operator-course-settings") { db in
+            // Kept apart from the content's columns, which every `content sync` rewrites.
+            try db.execute(
+                sql: """
+                    ALTER TABLE course ADD COLUMN operator_enrolment TEXT CHECK (operator_enrolment IN ('open', 'closed'));
+                    ALTER TABLE course ADD COLUMN operator_enrolment_at DATETIME;
+                    ALTER TABLE course ADD COLUMN operator_capacity_set BOOLEAN NOT NULL DEFAULT 0;
+                    ALTER TABLE course ADD COLUMN operator_capacity INTEGER CHECK (operator_capacity IS NULL OR operator_capacity >= 0);
+                    """
+            )
+        }
         return migrator
     }()
 }

@@ -33,7 +33,7 @@ import Testing
         let (status, output, _) = try lectern(
             ["user", "create", "Ops@Example.com", "--name", "Site Operator", "--admin", "--password-stdin"], input: "correct horse battery\n")
         #expect(status == 0)
-        #expect(output == "created admin Ops@Example.com (id 1)\n")
+        #expect(output == "Created admin Ops@Example.com (id 1).\n")
 
         let (again, _, error) = try lectern(
             ["user", "create", "ops@example.com", "--name", "Twin", "--password-stdin"], input: "another long password\n")
@@ -55,6 +55,10 @@ import Testing
     }
 
     @Test func theOutboxCanBeReadAndAnUnknownMessageIsAnError() throws {
+        let (missingDatabase, _, missingError) = try lectern(["mail", "list"])
+        #expect(missingDatabase == 1)
+        #expect(missingError.contains("does not exist"))
+        #expect(try lectern(["db", "migrate"]).0 == 0)
         let (empty, output, _) = try lectern(["mail", "list"])
         #expect(empty == 0)
         #expect(output == "The outbox is empty.\n")

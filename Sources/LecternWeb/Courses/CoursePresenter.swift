@@ -63,8 +63,11 @@ struct CoursePresenter: Sendable {
         }
 
         var dates: [String] = []
-        if let opens = course.enrolmentOpens { dates.append("Enrolment opens \(renderer.dates.long(opens))") }
-        if let closes = course.enrolmentCloses { dates.append("closes \(renderer.dates.long(closes))") }
+        // An operator's open or close overrides the content's dates, so those would only mislead.
+        if course.operatorSettings.enrolment == nil, let opens = course.enrolmentOpens {
+            dates.append("Enrolment opens \(renderer.dates.long(opens))")
+        }
+        if course.operatorSettings.enrolment == nil, let closes = course.enrolmentCloses { dates.append("closes \(renderer.dates.long(closes))") }
 
         return CoursePageView(
             site: renderer.site,

@@ -28,6 +28,17 @@ enum AccountSettings {
         }
     }
 
+    /// The site's public address, from a flag or LECTERN_BASE_URL, without a trailing slash; nil when neither is set.
+    static func baseURL(flag: String? = nil) throws -> String? {
+        guard let text = flag ?? Environment.value("LECTERN_BASE_URL") else { return nil }
+        guard text.hasPrefix("http://") || text.hasPrefix("https://"), !text.contains(" "), URL(string: text)?.host != nil else {
+            throw fail(
+                "\(flag == nil ? "LECTERN_BASE_URL" : "--base-url") must be an absolute http:// or https:// address such as https://academy.example, not '\(text)'"
+            )
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
     static func sendmail() throws -> [String]? {
         guard let text = Environment.value("LECTERN_SENDMAIL") else { return nil }
         let parts = text.split(separator: " ").map(String.init)

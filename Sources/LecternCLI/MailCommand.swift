@@ -26,32 +26,13 @@ struct MailCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let database: LecternDatabase
-            do { database = try LecternDatabase.open(path: site.databasePath) } catch { throw fail(error.description) }
+            let database = try site.openDatabase()
             let messages = try await OutboxStore(database: database).messages(limit: limit)
-            if json {
-                let rows = messages.map {
-                    ["id": "\($0.id)", "to": $0.recipient, "subject": $0.subject, "created_at": ISO8601DateFormatter().string(from: $0.createdAt)]
-                }
-                let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
-                return
-            }
-            guard !messages.isEmpty else {
-                print("The outbox is empty.")
-                return
-            }
-            let formatter = ISO8601DateFormatter()
-            let toWidth = min(40, max(2, messages.map(\.recipient.count).max() ?? 2))
-            print(
-                "ID".padding(toLength: 6, withPad: " ", startingAt: 0) + "CREATED (UTC)".padding(toLength: 22, withPad: " ", startingAt: 0)
-                    + "TO".padding(toLength: toWidth + 2, withPad: " ", startingAt: 0) + "SUBJECT")
-            for message in messages {
-                print(
-                    "\(message.id)".padding(toLength: 6, withPad: " ", startingAt: 0)
-                        + formatter.string(from: message.createdAt).padding(toLength: 22, withPad: " ", startingAt: 0)
-                        + message.recipient.padding(toLength: toWidth + 2, withPad: " ", startingAt: 0) + message.subject)
-            }
+            if json { return try sayJSON(messages.map { MailJSON($0) }) }
+            guard !messages.isEmpty else { return say("The outbox is empty.") }
+            var table = Table("ID", "CREATED (UTC)", "TO", "SUBJECT", numeric: [0])
+            for message in messages { table.add("\(message.id)", DisplayDate.text(message.createdAt), message.recipient, message.subject) }
+            table.say()
         }
     }
 
@@ -63,15 +44,34 @@ struct MailCommand: AsyncParsableCommand {
         @Argument(help: "The message's ID, from `lectern mail list`.")
         var id: Int64
 
+        @Flag(name: .long, help: "Print JSON for scripts.")
+        var json = false
+
         func run() async throws {
-            let database: LecternDatabase
-            do { database = try LecternDatabase.open(path: site.databasePath) } catch { throw fail(error.description) }
+            let database = try site.openDatabase()
             guard let message = try await OutboxStore(database: database).message(id: id) else {
                 throw fail("there is no message \(id) in the outbox (see lectern mail list)")
             }
-            print(
+            if json { return try sayJSON(MailJSON(message, body: true)) }
+            say(
                 "To: \(message.recipient)\nSubject: \(message.subject)\nDate: \(ISO8601DateFormatter().string(from: message.createdAt))\n\n\(message.body)"
             )
         }
+    }
+}
+
+struct MailJSON: Encodable {
+    var id: Int64
+    var to: String
+    var subject: String
+    var createdAt: Date
+    var body: String?
+
+    init(_ message: OutboxMessage, body: Bool = false) {
+        id = message.id
+        to = message.recipient
+        subject = message.subject
+        createdAt = message.createdAt
+        self.body = body ? message.body : nil
     }
 }

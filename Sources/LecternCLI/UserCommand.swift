@@ -12,12 +12,14 @@ struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage accounts.",
-        subcommands: [Create.self]
+        subcommands: [
+            List.self, Show.self, Create.self, Promote.self, Demote.self, Disable.self, Enable.self, ResetLink.self, Delete.self,
+        ]
     )
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create an account (admins are made only this way).",
+            abstract: "Create an account; --admin makes it an administrator.",
             discussion: """
                 The password is asked twice without echo, or read from standard input with --password-stdin. \\
                 It must follow the same rules as on the website: 12 to 128 characters, not a common password.
@@ -42,6 +44,9 @@ struct UserCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Read the password from standard input instead of asking for it.")
         var passwordStdin = false
 
+        @OptionGroup var dryRun: DryRunOption
+        @OptionGroup var output: OutputOptions
+
         func run() async throws {
             let address: EmailAddress
             do {
@@ -51,6 +56,10 @@ struct UserCommand: AsyncParsableCommand {
             }
             let trimmedName = name.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmedName.isEmpty, trimmedName.count <= 100 else { throw fail("--name must be 1 to 100 characters") }
+            let database = try site.openDatabase(create: !dryRun.dryRun, dryRun: dryRun.dryRun)
+            if try await UserStore(database: database).user(email: address) != nil {
+                throw fail("an account with the address \(address.value) already exists")
+            }
             let password = try readPassword()
             do {
                 try PasswordPolicy.check(password)
@@ -58,29 +67,25 @@ struct UserCommand: AsyncParsableCommand {
                 throw fail("password refused: \(error.description)")
             }
             let hash = try PasswordHash.make(password, parameters: try AccountSettings.argon2())
-            let database: LecternDatabase
+            let user: User
             do {
-                database = try LecternDatabase.open(path: site.databasePath)
-            } catch {
-                throw fail(error.description)
-            }
-            do {
-                let user = try await UserStore(database: database).create(
+                user = try await UserStore(database: database).create(
                     email: address, name: trimmedName, passwordHash: hash, role: admin ? .admin : .learner)
-                print("created \(user.role.rawValue) \(user.email) (id \(user.id))")
             } catch UserStore.Failure.emailTaken {
                 throw fail("an account with the address \(address.value) already exists")
             }
+            if output.json { return try sayJSON(UserChangeJSON(user: UserJSON(user), dryRun: dryRun.dryRun)) }
+            say("\(dryRun.dryRun ? "Would create" : "Created") \(user.role.rawValue) \(user.email)\(dryRun.dryRun ? "" : " (id \(user.id))").")
+            dryRun.sayNothingChanged()
         }
 
         private func readPassword() throws -> String {
             if passwordStdin {
-                let data = FileHandle.standardInput.readDataToEndOfFile()
-                var text = String(decoding: data, as: UTF8.self)
+                var text = Console.current.readLine() ?? ""
                 while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
                 return text
             }
-            guard isatty(STDIN_FILENO) == 1 else {
+            guard Console.current.isInteractive else {
                 throw fail("no terminal to ask for the password: pipe it in with --password-stdin")
             }
             let first = Self.prompt("Password for \(email): ")

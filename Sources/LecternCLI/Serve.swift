@@ -40,10 +40,7 @@ struct Serve: AsyncParsableCommand {
             }
             logLevel = parsed
         }
-        let baseURL = Environment.value("LECTERN_BASE_URL")
-        if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) || baseURL.contains(" ") {
-            throw fail("LECTERN_BASE_URL must be an absolute http:// or https:// address such as https://academy.example, not '\(baseURL)'")
-        }
+        let baseURL = try AccountSettings.baseURL()
         var timeZone = TimeZone(identifier: "UTC")!
         if let name = Environment.value("LECTERN_TIMEZONE") {
             guard let zone = TimeZone(identifier: name) else {

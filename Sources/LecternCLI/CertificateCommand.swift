@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import LecternCore
+import LecternStore
+
+/// `lectern certificate …`: the certificates issued, and revoking one issued in error.
+struct CertificateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "certificate",
+        abstract: "List and revoke completion certificates.",
+        subcommands: [List.self, Revoke.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List certificates, newest first.",
+            discussion: "Examples:\n  lectern certificate list\n  lectern certificate list --course flask-framework-certificate --json"
+        )
+
+        @OptionGroup var site: SiteOptions
+
+        @Option(name: .long, help: ArgumentHelp("Only this course.", valueName: "slug"))
+        var course: String?
+
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let database = try site.openDatabase()
+            // A course removed since keeps its certificates, so an unknown slug is only an error when none match.
+            let records = try await EnrolmentStore(database: database).certificateRecords(courseSlug: course)
+            if let course, records.isEmpty { _ = try await Lookup.course(course, in: database) }
+            if output.json { return try sayJSON(records.map { CertificateJSON($0.certificate, email: $0.email) }) }
+            guard !records.isEmpty else { return say("No certificates have been issued\(course.map { " for \($0)" } ?? "") yet.") }
+            var table = Table("CODE", "LEARNER", "EMAIL", "COURSE", "COMPLETED", "STATUS")
+            for record in records {
+                let certificate = record.certificate
+                table.add(
+                    certificate.code, certificate.learnerName, record.email ?? "(account deleted)", certificate.courseSlug,
+                    DisplayDate.day(certificate.completedAt), certificate.revokedAt.map { "revoked \(DisplayDate.day($0))" } ?? "valid")
+            }
+            table.say()
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a certificate. Its public page then shows it as revoked, with the date and reason.",
+            discussion: "Example:\n  lectern certificate revoke 7KQ2MXD4PA9RTZCH8W3N --reason \"Issued in error\""
+        )
+
+        @OptionGroup var site: SiteOptions
+
+        @Argument(help: "The verification code printed on the certificate.")
+        var code: String
+
+        @Option(name: .long, help: "Why it is revoked; shown on the certificate's page.")
+        var reason: String
+
+        @OptionGroup var dryRun: DryRunOption
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !reason.isEmpty, reason.count <= 300 else { throw fail("--reason must be 1 to 300 characters") }
+            let database = try site.openDatabase(dryRun: dryRun.dryRun)
+            let store = EnrolmentStore(database: database)
+            let normalised = code.trimmingCharacters(in: .whitespaces).uppercased()
+            guard let certificate = try await store.certificate(code: normalised) else {
+                throw fail("no certificate has the code '\(code)' (see `lectern certificate list`)")
+            }
+            guard certificate.revokedAt == nil else { throw fail("certificate \(normalised) is already revoked") }
+            _ = try await store.revoke(code: normalised, reason: reason)
+            if output.json {
+                struct JSON: Encodable {
+                    var code: String
+                    var learner: String
+                    var course: String
+                    var reason: String
+                    var dryRun: Bool
+                }
+                return try sayJSON(
+                    JSON(code: normalised, learner: certificate.learnerName, course: certificate.courseSlug, reason: reason, dryRun: dryRun.dryRun))
+            }
+            say("\(dryRun.dryRun ? "Would revoke" : "Revoked") \(normalised): \(certificate.learnerName), \(certificate.courseTitle).")
+            dryRun.sayNothingChanged()
+        }
+    }
+}
+
+struct CertificateJSON: Encodable {
+    var code: String
+    var learner: String
+    var email: String?
+    var course: String
+    var courseTitle: String
+    var completedAt: Date
+    var revokedAt: Date?
+    var revokeReason: String?
+
+    init(_ certificate: Certificate, email: String?) {
+        code = certificate.code
+        learner = certificate.learnerName
+        self.email = email
+        course = certificate.courseSlug
+        courseTitle = certificate.courseTitle
+        completedAt = certificate.completedAt
+        revokedAt = certificate.revokedAt
+        revokeReason = certificate.revokeReason
+    }
+}

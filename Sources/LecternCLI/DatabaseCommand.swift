@@ -1,0 +1,221 @@
+import ArgumentParser
+import Foundation
+import LecternStore
+
+/// `lectern db …`: the SQLite file itself.
+struct DatabaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Migrate, inspect, back up and check the database.",
+        subcommands: [Migrate.self, Status.self, Backup.self, Check.self]
+    )
+
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create the database, or bring it up to this version's schema.",
+            discussion: """
+                `serve` and `content sync` migrate by themselves; this is for doing it first, on purpose, such as \
+                right after installing a new version. Migrations only add: they never drop data.
+
+                Examples:
+                  lectern db migrate --dry-run
+                  lectern db migrate --db /var/lib/lectern/site.sqlite
+                """
+        )
+
+        @OptionGroup var site: SiteOptions
+        @OptionGroup var dryRun: DryRunOption
+        @OptionGroup var output: OutputOptions
+
+        struct Result: Encodable {
+            var applied: [String]
+            var alreadyApplied: Int
+            var dryRun: Bool
+        }
+
+        func run() async throws {
+            let exists = FileManager.default.fileExists(atPath: site.databasePath)
+            if dryRun.dryRun, !exists {
+                let all = try LecternMigrations.all()
+                return try report(Result(applied: all, alreadyApplied: 0, dryRun: true), creating: true)
+            }
+            let database = try site.openDatabase(create: true, migrate: false)
+            let before = try await database.migrationStatus()
+            if !dryRun.dryRun {
+                do { try database.migrate() } catch { throw fail(String(describing: error)) }
+            }
+            try report(Result(applied: before.pending, alreadyApplied: before.applied.count, dryRun: dryRun.dryRun), creating: !exists)
+        }
+
+        private func report(_ result: Result, creating: Bool) throws {
+            if output.json { return try sayJSON(result) }
+            let verb = result.dryRun ? "would apply" : "applied"
+            if result.applied.isEmpty {
+                say("\(site.databasePath) is up to date (\(result.alreadyApplied) migrations applied).")
+            } else {
+                if creating { say("\(result.dryRun ? "Would create" : "Created") \(site.databasePath).") }
+                say("\(verb.prefix(1).uppercased() + verb.dropFirst()) \(result.applied.count) migration\(result.applied.count == 1 ? "" : "s"):")
+                for name in result.applied { say("  \(name)") }
+            }
+            dryRun.sayNothingChanged()
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the database's size, schema version and what it holds.",
+            discussion: "Example:\n  lectern db status --json"
+        )
+
+        @OptionGroup var site: SiteOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let database = try site.openDatabase(migrate: false)
+            let status = try await database.status()
+            if output.json {
+                struct JSON: Encodable {
+                    var path: String
+                    var bytes: Int64
+                    var journalMode: String
+                    var appliedMigrations: [String]
+                    var pendingMigrations: [String]
+                    var counts: [String: Int]
+                }
+                return try sayJSON(
+                    JSON(
+                        path: status.path, bytes: status.bytes, journalMode: status.journalMode, appliedMigrations: status.appliedMigrations,
+                        pendingMigrations: status.pendingMigrations, counts: status.counts))
+            }
+            say("Database:   \(status.path)")
+            say("Size:       \(ByteCountFormatter.string(fromByteCount: status.bytes, countStyle: .file)) (\(status.journalMode) journal)")
+            let pending = status.pendingMigrations.isEmpty ? "up to date" : "\(status.pendingMigrations.count) pending: run `lectern db migrate`"
+            say("Schema:     \(status.appliedMigrations.count) migrations applied, \(pending)")
+            if let last = status.appliedMigrations.last { say("Latest:     \(last)") }
+            say("")
+            var table = Table("RECORDS", "COUNT", numeric: [1])
+            for name in ["posts", "drafts", "courses", "lessons", "users", "sessions", "enrolments", "certificates", "outbox"] {
+                if let count = status.counts[name] { table.add(name, "\(count)") }
+            }
+            table.say()
+        }
+    }
+
+    struct Backup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a consistent copy of the database, even while the server is writing to it.",
+            discussion: """
+                Uses SQLite's online backup: the copy is a single self-contained file (no -wal beside it) and is \
+                renamed into place only when complete. Restore by stopping the server and copying it back.
+
+                Examples:
+                  lectern db backup backups/lectern-$(date +%F).sqlite
+                  lectern db backup /tmp/copy.sqlite --force
+                """
+        )
+
+        @OptionGroup var site: SiteOptions
+
+        @Argument(help: ArgumentHelp("Where to write the copy.", valueName: "file"))
+        var file: String
+
+        @Flag(name: .long, help: "Replace the file if it exists.")
+        var force = false
+
+        @OptionGroup var dryRun: DryRunOption
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let fileManager = FileManager.default
+            let source = URL(fileURLWithPath: site.databasePath).standardizedFileURL.path
+            let target = URL(fileURLWithPath: file).standardizedFileURL.path
+            guard source != target else { throw fail("the backup cannot be the database itself: choose another file") }
+            var isDirectory: ObjCBool = false
+            if fileManager.fileExists(atPath: file, isDirectory: &isDirectory) {
+                guard !isDirectory.boolValue else {
+                    throw fail("'\(file)' is a folder: give the name of the file to write, such as \(file)/lectern.sqlite")
+                }
+                guard force else { throw fail("'\(file)' already exists: choose another name, or add --force to replace it") }
+            }
+            let folder = (target as NSString).deletingLastPathComponent
+            guard fileManager.fileExists(atPath: folder) else { throw fail("cannot write '\(file)': the folder '\(folder)' does not exist") }
+            guard fileManager.isWritableFile(atPath: folder) else { throw fail("cannot write '\(file)': the folder '\(folder)' is not writable") }
+            let database = try site.openDatabase(migrate: false)
+            let started = Date()
+            var bytes: Int64 = 0
+            if !dryRun.dryRun {
+                do {
+                    bytes = try await database.backup(to: file)
+                } catch {
+                    throw fail("the backup to '\(file)' failed: \(error.localizedDescription)")
+                }
+            }
+            let seconds = Date().timeIntervalSince(started)
+            if output.json {
+                struct JSON: Encodable {
+                    var source: String
+                    var backup: String
+                    var bytes: Int64
+                    var seconds: Double
+                    var dryRun: Bool
+                }
+                return try sayJSON(JSON(source: site.databasePath, backup: file, bytes: bytes, seconds: seconds, dryRun: dryRun.dryRun))
+            }
+            if dryRun.dryRun {
+                say("Would copy \(site.databasePath) to \(file).")
+            } else {
+                say(
+                    "Copied \(site.databasePath) to \(file) (\(ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file)) in \(String(format: "%.2f", seconds)) s)."
+                )
+            }
+            dryRun.sayNothingChanged()
+        }
+    }
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run SQLite's integrity and foreign-key checks and the search index's check.",
+            discussion: """
+                Exits with status 1 when anything is wrong. A damaged search index (and only that) can be rebuilt \
+                from the posts with --repair-search.
+
+                Examples:
+                  lectern db check
+                  lectern db check --repair-search
+                """
+        )
+
+        @OptionGroup var site: SiteOptions
+
+        @Flag(name: .long, help: "Rebuild the search index from the posts before checking.")
+        var repairSearch = false
+
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let database = try site.openDatabase(migrate: false)
+            if repairSearch { try await database.rebuildSearchIndex() }
+            let problems: [String]
+            do {
+                problems = try await database.check()
+            } catch {
+                problems = ["the check could not run: \(error)"]
+            }
+            if output.json {
+                struct JSON: Encodable {
+                    var ok: Bool
+                    var problems: [String]
+                }
+                try sayJSON(JSON(ok: problems.isEmpty, problems: problems))
+            } else if problems.isEmpty {
+                say("\(site.databasePath): integrity ok, foreign keys ok, search index ok.")
+            } else {
+                for problem in problems { warn(problem) }
+                warn(
+                    "lectern: \(site.databasePath) has \(problems.count) problem\(problems.count == 1 ? "" : "s"); restore a backup made with `lectern db backup`"
+                )
+            }
+            if !problems.isEmpty { throw ExitCode.failure }
+        }
+    }
+}

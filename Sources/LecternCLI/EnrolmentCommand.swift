@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import LecternCore
+import LecternStore
+
+/// `lectern enrolment …`: who is on which course, and enrolling or removing learners by hand.
+struct EnrolmentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enrolment",
+        abstract: "List, add and remove enrolments (with the same rules as the website).",
+        subcommands: [List.self, Add.self, Remove.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List enrolments with each learner's progress, oldest first.",
+            discussion: """
+                Examples:
+                  lectern enrolment list --course flask-framework-certificate
+                  lectern enrolment list --csv > enrolments.csv
+                """
+        )
+
+        @OptionGroup var site: SiteOptions
+
+        @Option(name: .long, help: ArgumentHelp("Only this course.", valueName: "slug"))
+        var course: String?
+
+        @Flag(name: .long, help: "Print CSV (with a header row) for spreadsheets.")
+        var csv = false
+
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if csv && output.json { throw ValidationError("choose one of --csv and --json") }
+        }
+
+        func run() async throws {
+            let database = try site.openDatabase()
+            if let course { _ = try await Lookup.course(course, in: database) }
+            let records = try await EnrolmentStore(database: database).records(courseSlug: course)
+            if output.json { return try sayJSON(records.map(EnrolmentJSON.init)) }
+            if csv {
+                say("email,name,course,enrolled_at,lessons_completed,lessons_required,percent,certificate")
+                let formatter = ISO8601DateFormatter()
+                for record in records {
+                    say(
+                        [
+                            record.email, record.name, record.courseSlug, formatter.string(from: record.enrolledAt),
+                            "\(record.progress.completedRequired)",
+                            "\(record.progress.required)", "\(record.progress.percent)", record.certificateCode ?? "",
+                        ].map(csvField).joined(separator: ","))
+                }
+                return
+            }
+            guard !records.isEmpty else { return say(course == nil ? "Nobody is enrolled yet." : "Nobody is enrolled in \(course!) yet.") }
+            var table = Table("EMAIL", "NAME", "COURSE", "ENROLLED", "PROGRESS", "CERTIFICATE")
+            for record in records {
+                table.add(
+                    record.email, record.name, record.courseSlug, DisplayDate.day(record.enrolledAt),
+                    "\(record.progress.completedRequired)/\(record.progress.required) (\(record.progress.percent)%)", record.certificateCode ?? "-")
+            }
+            table.say()
+            say("\(records.count) enrolment\(records.count == 1 ? "" : "s").")
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enrol a learner, if the course is open and has a seat. Enrolling twice changes nothing.",
+            discussion: """
+                To enrol beyond the seats or outside the dates, change the course first \
+                (`lectern course set-capacity`, `lectern course open`).
+
+                Example:
+                  lectern enrolment add ada@example.com flask-framework-certificate
+                """
+        )
+
+        @OptionGroup var site: SiteOptions
+        @Argument(help: "The learner's email address.") var email: String
+        @Argument(help: "The course's slug.") var course: String
+        @OptionGroup var dryRun: DryRunOption
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let database = try site.openDatabase(dryRun: dryRun.dryRun)
+            let user = try await Lookup.account(email, in: database)
+            let detail = try await Lookup.course(course, in: database)
+            let outcome = try await EnrolmentStore(database: database).enrol(userID: user.id, courseID: detail.id)
+            let result: String
+            switch outcome {
+            case .enrolled: result = "enrolled"
+            case .alreadyEnrolled: result = "already-enrolled"
+            case .refused(let state):
+                let reason: String
+                switch state {
+                case .full: reason = "the course is full (\(detail.capacity ?? 0) seats): raise it with `lectern course set-capacity \(course) <n>`"
+                case .notYetOpen(let date):
+                    reason = "enrolment opens on \(DisplayDate.text(date)) UTC: open it now with `lectern course open \(course)`"
+                case .closed(let date): reason = "enrolment closed on \(DisplayDate.text(date)) UTC: reopen it with `lectern course open \(course)`"
+                case .open: reason = "enrolment was refused"
+                }
+                throw fail("cannot enrol \(user.email) in \(course): \(reason)")
+            }
+            if output.json { return try sayJSON(EnrolmentChange(email: user.email, course: course, result: result, dryRun: dryRun.dryRun)) }
+            switch outcome {
+            case .alreadyEnrolled: say("\(user.email) is already enrolled in \(course); nothing to do.")
+            default: say("\(dryRun.dryRun ? "Would enrol" : "Enrolled") \(user.email) in \(course).")
+            }
+            dryRun.sayNothingChanged()
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take a learner off a course, as if they had left it. Their lesson progress and any certificate stay.",
+            discussion: "Example:\n  lectern enrolment remove ada@example.com flask-framework-certificate"
+        )
+
+        @OptionGroup var site: SiteOptions
+        @Argument(help: "The learner's email address.") var email: String
+        @Argument(help: "The course's slug.") var course: String
+        @OptionGroup var dryRun: DryRunOption
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let database = try site.openDatabase(dryRun: dryRun.dryRun)
+            let user = try await Lookup.account(email, in: database)
+            let detail = try await Lookup.course(course, in: database)
+            let removed = try await EnrolmentStore(database: database).leave(userID: user.id, courseID: detail.id)
+            if output.json {
+                return try sayJSON(
+                    EnrolmentChange(email: user.email, course: course, result: removed ? "removed" : "not-enrolled", dryRun: dryRun.dryRun))
+            }
+            if removed {
+                say("\(dryRun.dryRun ? "Would remove" : "Removed") \(user.email) from \(course).")
+            } else {
+                say("\(user.email) is not enrolled in \(course); nothing to do.")
+            }
+            dryRun.sayNothingChanged()
+        }
+    }
+}
+
+struct EnrolmentChange: Encodable {
+    var email: String
+    var course: String
+    var result: String
+    var dryRun: Bool
+}
+
+struct EnrolmentJSON: Encodable {
+    var email: String
+    var name: String
+    var course: String
+    var enrolledAt: Date
+    var lessonsCompleted: Int
+    var lessonsRequired: Int
+    var percent: Int
+    var certificate: String?
+
+    init(_ record: EnrolmentRecord) {
+        email = record.email
+        name = record.name
+        course = record.courseSlug
+        enrolledAt = record.enrolledAt
+        lessonsCompleted = record.progress.completedRequired
+        lessonsRequired = record.progress.required
+        percent = record.progress.percent
+        certificate = record.certificateCode
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What `lectern db status` reports.
+public struct DatabaseStatus: Sendable, Equatable {
+    public var path: String
+    /// Main file plus its -wal file, in bytes.
+    public var bytes: Int64
+    public var journalMode: String
+    public var appliedMigrations: [String]
+    public var pendingMigrations: [String]
+    /// Rows per kind of record, e.g. "posts": 12.
+    public var counts: [String: Int]
+}
+
+extension LecternDatabase {
+    public func status() async throws -> DatabaseStatus {
+        let (applied, pending) = try await migrationStatus()
+        let counts = try await pool.read { db -> [String: Int] in
+            var counts: [String: Int] = [:]
+            let queries = [
+                ("posts", "post", "is_draft = 0 AND is_removed = 0"), ("drafts", "post", "is_draft = 1 AND is_removed = 0"),
+                ("courses", "course", "is_removed = 0"), ("lessons", "lesson", "is_removed = 0"), ("users", "users", "1"),
+                ("sessions", "sessions", "user_id IS NOT NULL"), ("enrolments", "enrolment", "1"), ("certificates", "certificate", "1"),
+                ("outbox", "outbox", "1"),
+            ]
+            for (name, table, condition) in queries where try db.tableExists(table) {
+                counts[name] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE \(condition)") ?? 0
+            }
+            return counts
+        }
+        let journalMode = try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?" }
+        let size = { (file: String) -> Int64 in
+            ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.int64Value ?? 0
+        }
+        return DatabaseStatus(
+            path: path, bytes: size(path) + size(path + "-wal"), journalMode: journalMode, appliedMigrations: applied, pendingMigrations: pending,
+            counts: counts)
+    }
+
+    /// SQLite's integrity and foreign-key checks, and the search index's own check. Empty when all is well.
+    public func check() async throws -> [String] {
+        try await pool.writeWithoutTransaction { db in
+            var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+            for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
+                let table: String = row[0]
+                let rowID: Int64? = row[1]
+                let parent: String = row[2]
+                problems.append("\(table) row \(rowID.map(String.init) ?? "?") points at a missing \(parent) row")
+            }
+            if try db.tableExists("post_fts") {
+                do {
+                    try db.execute(sql: "INSERT INTO post_fts(post_fts, rank) VALUES ('integrity-check', 1)")
+                } catch let error as DatabaseError {
+                    problems.append("search index: \(error.message ?? "\(error.resultCode)") (rebuild it with `lectern db check --repair`)")
+                }
+            }
+            return problems
+        }
+    }
+
+    /// Rebuilds the search index from the posts table.
+    public func rebuildSearchIndex() async throws {
+        try await write { db in try db.execute(sql: "INSERT INTO post_fts(post_fts) VALUES ('rebuild')") }
+    }
+
+    /// A consistent copy made with SQLite's online backup while the server may be writing. The copy is written
+    /// beside `destination` and renamed into place only when complete, so a failed backup never leaves half a file.
+    public func backup(to destination: String) async throws -> Int64 {
+        let temporary = destination + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.removeItem(atPath: temporary)
+        do {
+            let copy = try DatabaseQueue(path: temporary)
+            try pool.backup(to: copy)
+            // A single self-contained file: no -wal beside it to forget when it is moved.
+            try await copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+            try copy.close()
+            guard rename(temporary, destination) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination]) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+        return ((try? FileManager.default.attributesOfItem(atPath: destination))?[.size] as? NSNumber)?.int64Value ?? 0
+    }
+}

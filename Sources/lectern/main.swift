@@ -1,0 +1,5 @@
+import Foundation
+import LecternCLI
+
+// All commands live in LecternCLI so that tests run them in-process, through this very same entry point.
+exit(await Lectern.execute(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,117 @@
+import Foundation
+import LecternTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The operator's commands against the database a running server is using: the server sees each change at once,
+/// and a burst of requests during the writes is answered without a single error.
+extension ServeCommandTests {
+    /// Runs the built binary against this site and waits for it.
+    func cli(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments + ["--db", site.databasePath]
+        let output = Pipe()
+        let errors = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, out, err)
+    }
+
+    /// curl with a cookie jar, as one browser; returns the status and the body.
+    func browse(_ url: String, jar: String, form: [String: String]? = nil) throws -> (status: Int, body: String) {
+        var arguments = ["-s", "-b", jar, "-c", jar, "-w", "\n%{http_code}", url]
+        for (name, value) in form ?? [:] { arguments += ["--data-urlencode", "\(name)=\(value)"] }
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = arguments
+        let pipe = Pipe()
+        curl.standardOutput = pipe
+        try curl.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        curl.waitUntilExit()
+        let status = Int(text.split(separator: "\n").last ?? "") ?? 0
+        return (status, String(text.dropLast(String(status).count + 1)))
+    }
+
+    static func csrf(in page: String) -> String? {
+        guard let range = page.range(of: "name=\"_csrf\" value=\"") else { return nil }
+        return String(page[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    @Test func whatTheCLIChangesTheRunningServerSeesAtOnce() async throws {
+        let server = try start(["serve", "--port", "0", "--db", site.databasePath, "--content", site.content.path, "--public", TestSite.publicFolder])
+        defer {
+            kill(server.process.processIdentifier, SIGTERM)
+            server.process.waitUntilExit()
+        }
+        let ready = try #require(waitForLine(server) { $0.contains("is ready on http://") })
+        let address = try #require(ready.split(separator: " ").last.map(String.init))
+        let jar = site.folder.appendingPathComponent("cookies.txt").path
+
+        // Created by the CLI, then logged in on the website.
+        let created = try cli(
+            ["user", "create", "ada@example.com", "--name", "Ada Lovelace", "--password-stdin"], input: "correct horse battery staple\n")
+        #expect(created.status == 0, "\(created.errors)")
+        let loginPage = try browse("\(address)/login", jar: jar)
+        let token = try #require(Self.csrf(in: loginPage.body))
+        let login = try browse(
+            "\(address)/login", jar: jar,
+            form: ["_csrf": token, "email": "ada@example.com", "password": "correct horse battery staple", "next": "/dashboard"])
+        #expect(login.status == 303)
+        #expect(try browse("\(address)/dashboard", jar: jar).body.contains("Ada Lovelace"))
+
+        // Enrolled by the CLI: the dashboard lists the course on the next request.
+        #expect(try browse("\(address)/dashboard", jar: jar).body.contains("Flask Certificate") == false)
+        #expect(try cli(["enrolment", "add", "ada@example.com", "flask-certificate"]).status == 0)
+        #expect(try browse("\(address)/dashboard", jar: jar).body.contains("Flask Certificate"))
+
+        // Closed by the CLI: the course page says so.
+        #expect(try cli(["course", "close", "flask-certificate"]).status == 0)
+        #expect(
+            try browse("\(address)/courses/flask-certificate", jar: site.folder.appendingPathComponent("anonymous.txt").path).body.contains(
+                "Enrolment closed"))
+
+        // 400 page requests from 8 connections while the CLI writes: every one is answered 200.
+        let load = Process()
+        load.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        load.arguments =
+            ["-s", "--parallel", "--parallel-max", "8", "-w", "%{http_code}\n"]
+            + (0..<400).flatMap { index in ["-o", "/dev/null", "\(address)/" + ["blog/hello", "courses/flask-certificate", "", "blog"][index % 4]] }
+        let codes = Pipe()
+        load.standardOutput = codes
+        try load.run()
+        var writes: [Int32] = []
+        for round in 0..<5 {
+            writes.append(try cli(["course", "set-capacity", "flask-certificate", "\(10 + round)"]).status)
+            writes.append(
+                try cli(
+                    ["user", "create", "learner\(round)@example.com", "--name", "Learner \(round)", "--password-stdin"],
+                    input: "correct horse battery staple\n"
+                ).status)
+            writes.append(try cli(["content", "sync", "--content", site.content.path]).status)
+        }
+        let answered = String(decoding: codes.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        load.waitUntilExit()
+        #expect(writes.allSatisfy { $0 == 0 }, "CLI exits: \(writes)")
+        #expect(answered.count == 400)
+        #expect(answered.allSatisfy { $0 == "200" }, "statuses: \(Set(answered))")
+
+        // Disabled by the CLI: the very next request is no longer logged in.
+        #expect(try cli(["user", "disable", "ada@example.com"]).status == 0)
+        let after = try browse("\(address)/dashboard", jar: jar)
+        #expect(after.status == 303)
+        #expect(try cli(["user", "list", "--search", "learner", "--json"]).output.components(separatedBy: "\"email\"").count == 6)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import LecternCLI
+import LecternStore
+import Testing
+
+@Suite struct EnrolmentCommandTests {
+    @Test func addAndRemoveAreIdempotentLikeTheWebsite() async throws {
+        let site = try await CLISite()
+        try await site.register("ada@example.com")
+        let first = try await site.lectern("enrolment", "add", "ada@example.com", "flask-certificate", "--json").object()
+        #expect(first["result"] as? String == "enrolled")
+        let second = try await site.lectern("enrolment", "add", "ada@example.com", "flask-certificate", "--json").object()
+        #expect(second["result"] as? String == "already-enrolled")
+        #expect(try await site.lectern("enrolment", "list", "--json").array().count == 1)
+
+        let dry = await site.lectern("enrolment", "remove", "ada@example.com", "flask-certificate", "--dry-run")
+        #expect(dry.output.contains("Would remove"))
+        #expect(try await site.lectern("enrolment", "list", "--json").array().count == 1)
+        let removed = try await site.lectern("enrolment", "remove", "ada@example.com", "flask-certificate", "--json").object()
+        #expect(removed["result"] as? String == "removed")
+        let again = try await site.lectern("enrolment", "remove", "ada@example.com", "flask-certificate", "--json").object()
+        #expect(again["result"] as? String == "not-enrolled")
+    }
+
+    @Test func badInputGetsOneLineAndExitOne() async throws {
+        let site = try await CLISite()
+        try await site.register("ada@example.com")
+        let noUser = await site.lectern("enrolment", "add", "nobody@example.com", "flask-certificate")
+        #expect(noUser.status == 1)
+        #expect(noUser.errors.hasPrefix("lectern: no account has the address nobody@example.com"))
+        let noCourse = await site.lectern("enrolment", "add", "ada@example.com", "nope")
+        #expect(noCourse.errors == "lectern: no course has the slug 'nope'; courses: flask-certificate\n")
+        let badEmail = await site.lectern("enrolment", "remove", "ada", "flask-certificate")
+        #expect(badEmail.errors == "lectern: 'ada' is not an email address\n")
+        let both = await site.lectern("enrolment", "list", "--csv", "--json")
+        #expect(both.status != 0)
+        let missing = await site.lectern("enrolment", "list", "--course", "nope")
+        #expect(missing.status == 1)
+    }
+
+    @Test func csvHasAHeaderQuotesCommasAndDefusesFormulas() async throws {
+        let site = try await CLISite()
+        try await site.register("ada@example.com", name: "Lovelace, Ada")
+        try await site.register("eve@example.com", name: "=HYPERLINK(\"http://x\")")
+        _ = await site.enrol("ada@example.com")
+        _ = await site.enrol("eve@example.com")
+        let run = await site.lectern("enrolment", "list", "--course", "flask-certificate", "--csv")
+        let lines = run.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "email,name,course,enrolled_at,lessons_completed,lessons_required,percent,certificate")
+        #expect(lines.count == 3)
+        #expect(lines[1].hasPrefix("ada@example.com,\"Lovelace, Ada\",flask-certificate,"))
+        #expect(lines[2].hasPrefix("eve@example.com,\"'=HYPERLINK(\"\"http://x\"\")\",flask-certificate,"))
+        #expect(lines[1].hasSuffix(",0,2,0,"))
+        let json = try await site.lectern("enrolment", "list", "--json").array()
+        #expect(Set(json[0].keys) == ["email", "name", "course", "enrolled_at", "lessons_completed", "lessons_required", "percent"])
+    }
+}
+
+@Suite struct CertificateCommandTests {
+    @Test func listShowsIssuedCertificatesAndRevokeMarksOne() async throws {
+        let site = try await CLISite()
+        let ada = try await site.register("ada@example.com", name: "Ada")
+        _ = await site.enrol("ada@example.com")
+        let code = try #require(try await site.completeCourse(ada))
+
+        let listed = try await site.lectern("certificate", "list", "--course", "flask-certificate", "--json").array()
+        #expect(listed.map { $0["code"] as? String } == [code])
+        #expect(listed[0]["email"] as? String == "ada@example.com")
+
+        let dry = await site.lectern("certificate", "revoke", code.lowercased(), "--reason", "Issued in error", "--dry-run")
+        #expect(dry.status == 0)
+        #expect(try await EnrolmentStore(database: site.database).certificate(code: code)?.revokedAt == nil)
+        let revoke = try await site.lectern("certificate", "revoke", code.lowercased(), "--reason", "Issued in error", "--json").object()
+        #expect(revoke["code"] as? String == code)
+        #expect(try await EnrolmentStore(database: site.database).certificate(code: code)?.revokeReason == "Issued in error")
+        let twice = await site.lectern("certificate", "revoke", code, "--reason", "again")
+        #expect(twice.errors == "lectern: certificate \(code) is already revoked\n")
+        let unknown = await site.lectern("certificate", "revoke", "NOPE", "--reason", "x")
+        #expect(unknown.status == 1)
+        let empty = await site.lectern("certificate", "list", "--course", "nope")
+        #expect(empty.status == 1)
+    }
+}
+
+@Suite struct MailCommandTests {
+    @Test func listAndShowTheOutbox() async throws {
+        let site = try await CLISite()
+        #expect(await site.lectern("mail", "list").output == "The outbox is empty.\n")
+        let id = try await OutboxStore(database: site.database).add(
+            recipient: "ada@example.com", subject: "Reset your password", body: "Follow the link.")
+        let list = try await site.lectern("mail", "list", "--json").array()
+        #expect(list.first?["id"] as? Int == Int(id))
+        #expect(Set(list[0].keys) == ["id", "to", "subject", "created_at"])
+        let show = try await site.lectern("mail", "show", "\(id)", "--json").object()
+        #expect(show["body"] as? String == "Follow the link.")
+        #expect(await site.lectern("mail", "show", "42").errors.contains("there is no message 42"))
+        #expect(await site.lectern("mail", "show", "forty-two").status != 0)
+    }
+}
