@@ -190,10 +190,11 @@ struct DatabaseCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Rebuild the search index from the posts before checking.")
         var repairSearch = false
 
+        @OptionGroup var dryRun: DryRunOption
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase(migrate: false)
+            let database = try site.openDatabase(migrate: false, dryRun: dryRun.dryRun)
             if repairSearch { try await database.rebuildSearchIndex() }
             let problems: [String]
             do {

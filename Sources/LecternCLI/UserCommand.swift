@@ -11,7 +11,7 @@ import LecternStore
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
-        abstract: "Manage accounts.",
+        abstract: "List, inspect, create, promote, disable and delete accounts.",
         subcommands: [
             List.self, Show.self, Create.self, Promote.self, Demote.self, Disable.self, Enable.self, ResetLink.self, Delete.self,
         ]

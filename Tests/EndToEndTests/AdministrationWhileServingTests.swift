@@ -101,6 +101,16 @@ extension ServeCommandTests {
                     input: "correct horse battery staple\n"
                 ).status)
             writes.append(try cli(["content", "sync", "--content", site.content.path]).status)
+            let copy = site.folder.appendingPathComponent("backup-\(round).sqlite").path
+            writes.append(try cli(["db", "backup", copy]).status)
+            // The copy is whole and consistent even though the server was writing sessions and views meanwhile.
+            let check = Process()
+            check.executableURL = Self.binary
+            check.arguments = ["db", "check", "--db", copy]
+            check.standardOutput = FileHandle.nullDevice
+            try check.run()
+            check.waitUntilExit()
+            writes.append(check.terminationStatus)
         }
         let answered = String(decoding: codes.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
         load.waitUntilExit()
