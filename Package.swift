@@ -72,6 +72,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "lectern", dependencies: ["LecternCLI"]),
+        // Writes the benchmark's posts and accounts; run by Benchmarks/run, not shipped.
+        .executableTarget(name: "BenchmarkSeed", dependencies: ["LecternCore", "LecternStore"], path: "Benchmarks/Seed"),
         .testTarget(name: "LecternCoreTests", dependencies: ["LecternCore"]),
         .target(name: "LecternTestSupport", dependencies: ["LecternCore"], path: "Tests/LecternTestSupport"),
         .testTarget(

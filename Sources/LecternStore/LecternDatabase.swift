@@ -87,13 +87,19 @@ public final class LecternDatabase: Sendable {
 
     /// Runs `updates` in one immediate transaction, or rolls it back in a dry run.
     func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        guard isDryRun else { return try await pool.write(updates) }
+        guard isDryRun else {
+            defer { WriteGeneration.shared.advance() }
+            return try await pool.write(updates)
+        }
         return try await pool.writeWithoutTransaction { db in try Self.rolledBack(db, updates) }
     }
 
     /// The blocking form of `write`, for the content import (run at start-up and from the CLI).
     func writeNow<T>(_ updates: (Database) throws -> T) throws -> T {
-        guard isDryRun else { return try pool.write(updates) }
+        guard isDryRun else {
+            defer { WriteGeneration.shared.advance() }
+            return try pool.write(updates)
+        }
         return try pool.writeWithoutTransaction { db in try Self.rolledBack(db, updates) }
     }
 
@@ -161,6 +167,19 @@ public final class LecternDatabase: Sendable {
         default: return "cannot be opened: \(error.message ?? "\(error.resultCode)")"
         }
     }
+}
+
+/// A number that changes after every write this process makes to any Lectern database, so caches of what was read
+/// can tell they may be stale without asking SQLite. (Writes by other processes, such as the CLI, are not seen:
+/// caches bound their age for those.)
+public final class WriteGeneration: @unchecked Sendable {
+    public static let shared = WriteGeneration()
+    private let lock = NSLock()
+    private var value = 0
+
+    public var current: Int { lock.withLock { value } }
+
+    func advance() { lock.withLock { value &+= 1 } }
 }
 
 /// The names of every migration this binary knows, oldest first.

@@ -202,6 +202,12 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-25-listing-indexes") { db in
+            // Lets the category list read only this index instead of every post's row (10,000 rows with their bodies).
+            try db.execute(
+                sql: "CREATE INDEX post_category_listing ON post(category_slug, category) WHERE is_draft = 0 AND is_removed = 0"
+            )
+        }
         return migrator
     }()
 }

@@ -86,7 +86,7 @@ public struct PostStore: Sendable {
             try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT category_slug, min(category) AS name, count(*) AS n FROM post WHERE \(Self.isPublished) GROUP BY category_slug ORDER BY n DESC, category_slug"
+                    "SELECT category_slug, min(category) AS name, count(*) AS n FROM post INDEXED BY post_category_listing WHERE \(Self.isPublished) GROUP BY category_slug ORDER BY n DESC, category_slug"
             ).map { (Taxon(name: $0["name"], slug: $0["category_slug"]), $0["n"]) }
         }
     }
@@ -97,8 +97,8 @@ public struct PostStore: Sendable {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT post_tag.slug, min(post_tag.name) AS name, count(*) AS n FROM post_tag JOIN post ON post.id = post_tag.post_id
-                    WHERE \(Self.isPublished) GROUP BY post_tag.slug ORDER BY n DESC, post_tag.slug
+                    SELECT slug, min(name) AS name, count(*) AS n FROM post_tag
+                    WHERE post_id IN (SELECT id FROM post WHERE \(Self.isPublished)) GROUP BY slug ORDER BY n DESC, slug
                     """
             ).map { (Taxon(name: $0["name"], slug: $0["slug"]), $0["n"]) }
         }
@@ -119,18 +119,18 @@ public struct PostStore: Sendable {
             let previous = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT slug, title FROM post WHERE \(Self.isPublished) AND (published_at < ? OR (published_at = ? AND id < ?))
+                    SELECT slug, title FROM post WHERE \(Self.isPublished) AND (published_at, id) < (?, ?)
                     ORDER BY published_at DESC, id DESC LIMIT 1
                     """,
-                arguments: [date, date, id]
+                arguments: [date, id]
             ).map { PostLink(slug: $0["slug"], title: $0["title"]) }
             let next = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT slug, title FROM post WHERE \(Self.isPublished) AND (published_at > ? OR (published_at = ? AND id > ?))
+                    SELECT slug, title FROM post WHERE \(Self.isPublished) AND (published_at, id) > (?, ?)
                     ORDER BY published_at ASC, id ASC LIMIT 1
                     """,
-                arguments: [date, date, id]
+                arguments: [date, id]
             ).map { PostLink(slug: $0["slug"], title: $0["title"]) }
             return Post(
                 summary: PostSummary(row: row),

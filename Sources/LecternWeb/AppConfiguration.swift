@@ -18,6 +18,9 @@ public struct AppConfiguration: Sendable {
     public var timeZone: TimeZone
     /// How often counted post views are written to the database; a crash loses at most this much.
     public var viewFlushInterval: Duration
+    /// How long a public page rendered for visitors without a session may be reused; zero turns the cache off.
+    /// Writes by this process end it at once; this bounds how long a change made by the CLI can go unseen.
+    public var pageCacheLifetime: Duration
     public var logLevel: Logger.Level
     /// Import `contentPath` when the application is built.
     public var syncContentAtStart: Bool
@@ -39,6 +42,7 @@ public struct AppConfiguration: Sendable {
         baseURL: String? = nil,
         timeZone: TimeZone = TimeZone(identifier: "UTC")!,
         viewFlushInterval: Duration = .seconds(1),
+        pageCacheLifetime: Duration = .seconds(1),
         logLevel: Logger.Level = .info,
         syncContentAtStart: Bool = true,
         secureCookies: Bool? = nil,
@@ -56,6 +60,7 @@ public struct AppConfiguration: Sendable {
         self.baseURL = Self.trimmedBaseURL(baseURL ?? "http://\(hostForURL == "0.0.0.0" ? "127.0.0.1" : hostForURL):\(port)")
         self.timeZone = timeZone
         self.viewFlushInterval = viewFlushInterval
+        self.pageCacheLifetime = pageCacheLifetime
         self.logLevel = logLevel
         self.syncContentAtStart = syncContentAtStart
         self.secureCookies = secureCookies ?? self.baseURL.hasPrefix("https://")

@@ -10,6 +10,16 @@ actor ViewCounter: Service {
     private let interval: Duration
     private let logger: Logger
     private var pending: [String: Int] = [:]
+    /// Every view counted since start, written or not: lets a cached page add the views since it was rendered.
+    private var counted: [String: Int] = [:]
+    /// Odd while a batch is being written. A reader of the stored count that sees it unchanged and even before and
+    /// after its read knows the stored count and the pending count describe the same moment.
+    private var flushes = 0
+
+    /// The views of `slug` not yet written, all views counted since start, and the flush state, read together.
+    func snapshot(_ slug: String) -> (pending: Int, counted: Int, flushes: Int) {
+        (pending[slug, default: 0], counted[slug, default: 0], flushes)
+    }
 
     init(store: PostStore, interval: Duration, logger: Logger) {
         self.store = store
@@ -17,10 +27,12 @@ actor ViewCounter: Service {
         self.logger = logger
     }
 
-    /// Counts one view and returns the views of `slug` not yet written, to add to the stored count when showing it.
-    func record(_ slug: String) -> Int {
+    /// Counts one view. Returns the views of `slug` not yet written (to add to the stored count when showing it),
+    /// and all the views counted since start.
+    func record(_ slug: String) -> (pending: Int, counted: Int) {
         pending[slug, default: 0] += 1
-        return pending[slug, default: 0]
+        counted[slug, default: 0] += 1
+        return (pending[slug, default: 0], counted[slug, default: 0])
     }
 
     /// Writes the pending counts; on failure (a full disk, say) they are kept for the next try.
@@ -28,6 +40,8 @@ actor ViewCounter: Service {
         guard !pending.isEmpty else { return }
         let batch = pending
         pending = [:]
+        flushes += 1
+        defer { flushes += 1 }
         do {
             try await store.addViews(batch)
         } catch {

@@ -12,8 +12,10 @@ struct BlogController: Sendable {
     let renderer: PageRenderer
     let indexTemplate: PageTemplate
     let postTemplate: PageTemplate
+    let pageCache: PageCache
 
-    init(posts: PostStore, courses: CourseStore, viewCounter: ViewCounter, renderer: PageRenderer) throws {
+    init(posts: PostStore, courses: CourseStore, viewCounter: ViewCounter, renderer: PageRenderer, pageCache: PageCache) throws {
+        self.pageCache = pageCache
         self.posts = posts
         self.courses = courses
         self.viewCounter = viewCounter
@@ -30,12 +32,24 @@ struct BlogController: Sendable {
     }
 
     @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        try await pageCache.page(pageCache.key(for: request, context: context)) { try await self.renderIndex(request, context: context) }
+    }
+
+    @Sendable func category(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        try await pageCache.page(pageCache.key(for: request, context: context)) { try await self.renderCategory(request, context: context) }
+    }
+
+    @Sendable func tag(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        try await pageCache.page(pageCache.key(for: request, context: context)) { try await self.renderTag(request, context: context) }
+    }
+
+    private func renderIndex(_ request: Request, context: AppRequestContext) async throws -> HTML {
         try await list(
             request, context: context, filter: .all, path: "/blog", heading: "Blog",
             intro: "Practical writing on Python web development from the instructors of \(renderer.site.name).")
     }
 
-    @Sendable func category(_ request: Request, context: AppRequestContext) async throws -> HTML {
+    private func renderCategory(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let slug = try context.parameters.require("name")
         guard let taxon = try await posts.taxon(for: .category(slug: slug)) else {
             throw HTTPError(.notFound, message: "There is no category called “\(slug)”.")
@@ -46,7 +60,7 @@ struct BlogController: Sendable {
         )
     }
 
-    @Sendable func tag(_ request: Request, context: AppRequestContext) async throws -> HTML {
+    private func renderTag(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let slug = try context.parameters.require("name")
         guard let taxon = try await posts.taxon(for: .tag(slug: slug)) else {
             throw HTTPError(.notFound, message: "No post is tagged “\(slug)”.")
@@ -87,16 +101,41 @@ struct BlogController: Sendable {
         return renderer.render(view, with: indexTemplate)
     }
 
+    /// The post with its stored count, and the counter's pending and total views, all as of one moment: a read that
+    /// overlapped a flush of the counter is repeated, so the count shown (and cached) is never off by a batch.
+    private func postWithViews(_ slug: String) async throws -> (Post?, (pending: Int, counted: Int)) {
+        while true {
+            let before = await viewCounter.snapshot(slug)
+            guard before.flushes % 2 == 0 else {
+                try await Task.sleep(for: .milliseconds(1))
+                continue
+            }
+            let post = try await posts.post(slug: slug)
+            if await viewCounter.snapshot(slug).flushes == before.flushes { return (post, (before.pending, before.counted)) }
+        }
+    }
+
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let slug = try context.parameters.require("slug")
         guard Slug.isValid(slug) else { throw HTTPError(.notFound) }
-        async let loaded = posts.post(slug: slug)
+        let key = pageCache.key(for: request, context: context)
+        if let key, let entry = pageCache.entry(key), let views = entry.views {
+            let counted = await viewCounter.record(slug).counted
+            return HTML(body: entry.parts.joined(separator: ViewCountText.make(views.shown + counted - views.counted)))
+        }
+        let generation = WriteGeneration.shared.current
         async let featured = courses.featured()
-        guard var post = try await loaded else {
+        let (loaded, views) = try await postWithViews(slug)
+        guard var post = loaded else {
             throw HTTPError(.notFound, message: "There is no post at this address. It may have been renamed or unpublished.")
         }
-        post.summary.viewCount += await viewCounter.record(slug)
-        let card = renderer.postCard(post.summary)
+        // Counted only once the post is known to exist, so made-up addresses cannot grow the counter.
+        let countedNow = await viewCounter.record(slug).counted
+        let shownAtSnapshot = post.summary.viewCount + views.pending
+        post.summary.viewCount = shownAtSnapshot + countedNow - views.counted
+        var card = renderer.postCard(post.summary)
+        // A page kept for other visitors gets its count filled in on each request.
+        if key != nil { card.views = PageCache.viewsMarker }
         var meta = renderer.meta(
             title: post.summary.title, description: post.summary.summary, path: "/blog/\(slug)", section: "blog", ogType: "article",
             session: context.session)
@@ -119,6 +158,10 @@ struct BlogController: Sendable {
                 tags: post.summary.tags.map(\.name)
             )
         )
-        return renderer.render(view, with: postTemplate)
+        let html = renderer.render(view, with: postTemplate)
+        guard let key else { return html }
+        let parts = html.body.components(separatedBy: PageCache.viewsMarker)
+        pageCache.store(key, .init(generation: generation, rendered: .now, parts: parts, views: (shownAtSnapshot, views.counted)))
+        return HTML(body: parts.joined(separator: ViewCountText.make(post.summary.viewCount)))
     }
 }

@@ -8,8 +8,10 @@ struct HomeController: Sendable {
     let courses: CourseStore
     let renderer: PageRenderer
     let template: PageTemplate
+    let pageCache: PageCache
 
-    init(posts: PostStore, courses: CourseStore, renderer: PageRenderer) throws {
+    init(posts: PostStore, courses: CourseStore, renderer: PageRenderer, pageCache: PageCache) throws {
+        self.pageCache = pageCache
         self.posts = posts
         self.courses = courses
         self.renderer = renderer
@@ -21,6 +23,10 @@ struct HomeController: Sendable {
     }
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        try await pageCache.page(pageCache.key(for: request, context: context)) { try await self.renderHome(request, context: context) }
+    }
+
+    private func renderHome(_ request: Request, context: AppRequestContext) async throws -> HTML {
         async let latest = posts.latest(limit: 7)
         async let featured = courses.featured()
         let cards = try await latest.map(renderer.postCard)

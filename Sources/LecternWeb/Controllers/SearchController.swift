@@ -10,8 +10,10 @@ struct SearchController: Sendable {
     let posts: PostStore
     let renderer: PageRenderer
     let template: PageTemplate
+    let pageCache: PageCache
 
-    init(posts: PostStore, renderer: PageRenderer) throws {
+    init(posts: PostStore, renderer: PageRenderer, pageCache: PageCache) throws {
+        self.pageCache = pageCache
         self.posts = posts
         self.renderer = renderer
         self.template = try renderer.template("search")
@@ -22,6 +24,10 @@ struct SearchController: Sendable {
     }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        try await pageCache.page(pageCache.key(for: request, context: context)) { try await self.renderSearch(request, context: context) }
+    }
+
+    private func renderSearch(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let text = request.uri.queryParameters.get("q")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let page = try PageNumber.parse(request)
         var view = SearchView(

@@ -9,11 +9,13 @@ struct CourseController: Sendable {
     let catalogueTemplate: PageTemplate
     let courseTemplate: PageTemplate
     let leaveTemplate: PageTemplate
+    let pageCache: PageCache
 
     var renderer: PageRenderer { presenter.renderer }
     var enrolments: EnrolmentStore { presenter.enrolments }
 
-    init(presenter: CoursePresenter) throws {
+    init(presenter: CoursePresenter, pageCache: PageCache) throws {
+        self.pageCache = pageCache
         self.presenter = presenter
         self.catalogueTemplate = try presenter.renderer.template("courses")
         self.courseTemplate = try presenter.renderer.template("course")
@@ -29,6 +31,10 @@ struct CourseController: Sendable {
     }
 
     @Sendable func catalogue(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        try await pageCache.page(pageCache.key(for: request, context: context)) { try await self.renderCatalogue(request, context: context) }
+    }
+
+    private func renderCatalogue(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let courses = try await presenter.courses.catalogue().map(CourseCardView.init)
         let view = CatalogueView(
             site: renderer.site,
@@ -42,6 +48,10 @@ struct CourseController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {
+        try await pageCache.page(pageCache.key(for: request, context: context)) { try await self.renderCourse(request, context: context) }
+    }
+
+    private func renderCourse(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let course = try await presenter.course(try context.parameters.require("slug"))
         var view = try await presenter.page(course, context: context)
         view.notice =
