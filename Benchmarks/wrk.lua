@@ -1,7 +1,9 @@
 -- wrk script for Benchmarks/run. Arguments (after --):
 --   get                                  plain GETs of the URL given to wrk
 --   enrol <sessions file> <course slug>  POST /courses/<slug>/enrol, each request as the next signed-in user
---   login <anonymous file> <password>    POST /login, each request with a fresh anonymous session and the next user
+--   login <anonymous file> <users file> <password>
+--                                        POST /login, each request with a fresh anonymous session and the next user
+--                                        (LOGIN_OFFSET: where in the anonymous file this run starts)
 -- Every mode ends with one line: RESULT <req/s> <p50 ms> <p99 ms> <errors> <requests>
 
 local thread_count = 0
@@ -35,6 +37,8 @@ function init(args)
     anonymous = read_lines(args[2])
     users = read_lines(args[3])
     password = args[4]
+    -- Each run starts on sessions no earlier run used (Benchmarks/run sets the offset).
+    offset = tonumber(os.getenv("LOGIN_OFFSET") or "0")
   end
 end
 
@@ -48,7 +52,7 @@ function request()
     }, "_csrf=" .. encode(s[2]))
   elseif mode == "login" then
     -- Each anonymous session is used once: logging in replaces it.
-    local index = (step * 2 + thread_id) % #anonymous + 1
+    local index = (offset + step * 2 + thread_id) % #anonymous + 1
     local a = anonymous[index]
     local u = users[index % #users + 1]
     return wrk.format("POST", "/login", {

@@ -27,6 +27,15 @@ public struct Argon2Parameters: Sendable, Equatable, CustomStringConvertible {
 ///
 /// These calls are slow on purpose (tens of milliseconds) and block their thread: run them on a thread pool.
 public enum PasswordHash {
+    /// Each hash allocates `memoryKiB` at once. After the first such block is freed, glibc raises its mmap threshold,
+    /// so later blocks come from the heap and a server never shrinks back after a burst of logins. A fixed threshold
+    /// keeps them mapped, and returned to the system as soon as each hash is done. Call once, before hashing.
+    public static func keepHashMemoryReturnable() {
+        #if canImport(Glibc)
+            _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
+        #endif
+    }
+
     public static let saltLength = 16
     public static let hashLength = 32
 

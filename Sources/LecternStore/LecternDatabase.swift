@@ -85,10 +85,12 @@ public final class LecternDatabase: Sendable {
         }
     }
 
-    /// Runs `updates` in one immediate transaction, or rolls it back in a dry run.
-    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    /// Runs `updates` in one immediate transaction, or rolls it back in a dry run. Writes that cannot change what
+    /// visitors without an account see (sessions, view counts, mail) pass `changesPublicPages: false`, so cached
+    /// public pages stay valid.
+    func write<T: Sendable>(changesPublicPages: Bool = true, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         guard isDryRun else {
-            defer { WriteGeneration.shared.advance() }
+            defer { if changesPublicPages { WriteGeneration.shared.advance() } }
             return try await pool.write(updates)
         }
         return try await pool.writeWithoutTransaction { db in try Self.rolledBack(db, updates) }
@@ -169,8 +171,8 @@ public final class LecternDatabase: Sendable {
     }
 }
 
-/// A number that changes after every write this process makes to any Lectern database, so caches of what was read
-/// can tell they may be stale without asking SQLite. (Writes by other processes, such as the CLI, are not seen:
+/// A number that changes after every write this process makes to any Lectern database that may change a public
+/// page, so caches of what was read can tell they may be stale without asking SQLite. (Writes by other processes, such as the CLI, are not seen:
 /// caches bound their age for those.)
 public final class WriteGeneration: @unchecked Sendable {
     public static let shared = WriteGeneration()

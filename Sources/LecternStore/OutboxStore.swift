@@ -20,7 +20,7 @@ public struct OutboxStore: Sendable {
 
     @discardableResult
     public func add(recipient: String, subject: String, body: String, now: Date = Date()) async throws -> Int64 {
-        try await database.write { db in
+        try await database.write(changesPublicPages: false) { db in
             try db.execute(
                 sql: "INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)", arguments: [recipient, subject, body, now])
             return db.lastInsertedRowID

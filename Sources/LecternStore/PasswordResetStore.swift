@@ -14,7 +14,7 @@ public struct PasswordResetStore: Sendable {
     /// A new token for `userID`; earlier unused tokens of the user stop working.
     public func create(userID: Int64, now: Date = Date()) async throws -> String {
         let token = SecretToken.make()
-        try await database.write { db in
+        try await database.write(changesPublicPages: false) { db in
             try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, userID])
             try db.execute(
                 sql: "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
@@ -41,7 +41,7 @@ public struct PasswordResetStore: Sendable {
     /// Uses the token up and sets the new password, ending every session of the user, all in one transaction.
     /// Returns nil when the token is unknown, used or expired (two tabs racing: only one wins).
     public func reset(token: String, passwordHash: String, now: Date = Date()) async throws -> User? {
-        try await database.write { db in
+        try await database.write(changesPublicPages: false) { db in
             let tokenHash = SecretToken.hash(token)
             guard
                 let user = try Row.fetchOne(

@@ -168,7 +168,7 @@ public struct PostStore: Sendable {
     /// Adds counted views in one transaction; slugs that no longer exist are ignored.
     public func addViews(_ counts: [String: Int]) async throws {
         guard !counts.isEmpty else { return }
-        try await database.write { db in
+        try await database.write(changesPublicPages: false) { db in
             let statement = try db.cachedStatement(sql: "UPDATE post SET view_count = view_count + ? WHERE slug = ?")
             for (slug, count) in counts where count > 0 {
                 try statement.execute(arguments: [count, slug])

@@ -49,7 +49,7 @@ public struct SessionStore: Sendable {
         let csrf = SecretToken.make()
         let idHash = SecretToken.hash(id)
         let agent = String(userAgent.prefix(300))
-        let user = try await database.write { db -> User? in
+        let user = try await database.write(changesPublicPages: false) { db -> User? in
             try db.execute(
                 sql:
                     "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, user_agent, client_address) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -97,7 +97,7 @@ public struct SessionStore: Sendable {
             return nil
         }
         if now.timeIntervalSince(lastSeenAt) > Self.touchInterval {
-            try await database.write { db in
+            try await database.write(changesPublicPages: false) { db in
                 try db.execute(sql: "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", arguments: [now, idHash])
             }
         }
@@ -105,14 +105,14 @@ public struct SessionStore: Sendable {
     }
 
     public func delete(idHash: String) async throws {
-        try await database.write { db in
+        try await database.write(changesPublicPages: false) { db in
             try db.execute(sql: "DELETE FROM sessions WHERE id_hash = ?", arguments: [idHash])
         }
     }
 
     /// Ends every session of a user except `keeping` (the one making the request), e.g. "sign out everywhere else".
     public func deleteAll(userID: Int64, keeping idHash: String? = nil) async throws {
-        try await database.write { db in
+        try await database.write(changesPublicPages: false) { db in
             try db.execute(sql: "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", arguments: [userID, idHash ?? ""])
         }
     }
@@ -137,7 +137,7 @@ public struct SessionStore: Sendable {
     /// Deletes sessions past either expiry; returns how many.
     @discardableResult
     public func prune(now: Date = Date()) async throws -> Int {
-        try await database.write { db in
+        try await database.write(changesPublicPages: false) { db in
             try db.execute(
                 sql: "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ? OR (user_id IS NULL AND last_seen_at < ?)",
                 arguments: [

@@ -17,7 +17,7 @@ public struct UserStore: Sendable {
     static let columns = "users.id, users.email, users.name, users.role, users.disabled_at, users.created_at"
 
     public func create(email: EmailAddress, name: String, passwordHash: String, role: User.Role = .learner, now: Date = Date()) async throws -> User {
-        try await database.write { db in
+        try await database.write(changesPublicPages: false) { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE email_key = ?", arguments: [email.key]) == true {
                 throw Failure.emailTaken
             }
@@ -49,7 +49,7 @@ public struct UserStore: Sendable {
     }
 
     public func updateProfile(userID: Int64, name: String, email: EmailAddress, now: Date = Date()) async throws {
-        try await database.write { db in
+        try await database.write(changesPublicPages: false) { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE email_key = ? AND id <> ?", arguments: [email.key, userID]) == true {
                 throw Failure.emailTaken
             }
@@ -61,7 +61,7 @@ public struct UserStore: Sendable {
 
     /// Sets a new password and ends every session of the user, in one transaction.
     public func setPassword(userID: Int64, passwordHash: String, now: Date = Date()) async throws {
-        try await database.write { db in
+        try await database.write(changesPublicPages: false) { db in
             try db.execute(sql: "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", arguments: [passwordHash, now, userID])
             try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID])
             try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, userID])
@@ -70,14 +70,14 @@ public struct UserStore: Sendable {
 
     /// Replaces a hash made with weaker parameters by one of the same password at today's cost; sessions stay.
     public func upgradeHash(userID: Int64, from old: String, to new: String) async throws {
-        try await database.write { db in
+        try await database.write(changesPublicPages: false) { db in
             try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?", arguments: [new, userID, old])
         }
     }
 
     /// Disables or re-enables an account; disabling ends its sessions at once.
     public func setDisabled(userID: Int64, _ disabled: Bool, now: Date = Date()) async throws {
-        try await database.write { db in
+        try await database.write(changesPublicPages: false) { db in
             try db.execute(
                 sql: "UPDATE users SET disabled_at = ?, updated_at = ? WHERE id = ?", arguments: [disabled ? now : nil, now, userID])
             if disabled { try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID]) }

@@ -25,6 +25,8 @@ final class PageCache: @unchecked Sendable {
     let capacity: Int
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
+    /// Keys being rendered again, and since when.
+    private var refreshing: [String: ContinuousClock.Instant] = [:]
 
     init(lifetime: Duration, capacity: Int = 2000) {
         self.lifetime = lifetime
@@ -37,6 +39,29 @@ final class PageCache: @unchecked Sendable {
         return request.uri.description
     }
 
+    /// What to do for one request.
+    enum Lookup {
+        /// Send this entry (fresh, or stale while another request renders its replacement).
+        case hit(Entry)
+        /// Render the page and `store` it (or `abandon` the key on failure): this request refreshes the entry.
+        case render
+    }
+
+    /// Decides between sending an entry and rendering. When an entry goes stale, only the first request renders
+    /// its replacement; the others keep getting the previous page meanwhile, instead of all rendering at once.
+    func lookup(_ key: String) -> Lookup {
+        let generation = WriteGeneration.shared.current
+        let now = ContinuousClock.now
+        return lock.withLock {
+            guard let entry = entries[key] else { return .render }
+            if entry.generation == generation, now - entry.rendered < lifetime { return .hit(entry) }
+            if let started = refreshing[key], now - started < .seconds(5) { return .hit(entry) }
+            refreshing[key] = now
+            return .render
+        }
+    }
+
+    /// The entry for `key` if it is fresh.
     func entry(_ key: String) -> Entry? {
         let generation = WriteGeneration.shared.current
         return lock.withLock {
@@ -45,24 +70,39 @@ final class PageCache: @unchecked Sendable {
         }
     }
 
+    /// Gives up a refresh that failed, so the next request tries again.
+    func abandon(_ key: String) {
+        lock.withLock { _ = refreshing.removeValue(forKey: key) }
+    }
+
     func store(_ key: String, _ entry: Entry) {
         lock.withLock {
             if entries.count >= capacity {
                 // Many distinct addresses (searches, say): start again rather than track ages; the busy pages come back at once.
                 entries.removeAll(keepingCapacity: true)
+                refreshing.removeAll(keepingCapacity: true)
             }
             entries[key] = entry
+            refreshing.removeValue(forKey: key)
         }
     }
 
     /// The page for `key`, rendered by `render` when there is no fresh entry. Only complete 200 pages are kept.
     func page(_ key: String?, render: () async throws -> HTML) async throws -> HTML {
         guard let key else { return try await render() }
-        if let entry = entry(key) { return HTML(body: entry.parts[0]) }
+        if case .hit(let entry) = lookup(key) { return HTML(body: entry.parts[0]) }
         let generation = WriteGeneration.shared.current
-        let html = try await render()
+        let html: HTML
+        do {
+            html = try await render()
+        } catch {
+            abandon(key)
+            throw error
+        }
         if html.status == .ok, html.headers.isEmpty {
             store(key, Entry(generation: generation, rendered: .now, parts: [html.body], views: nil))
+        } else {
+            abandon(key)
         }
         return html
     }

@@ -20,6 +20,7 @@ final class PasswordHasher: Sendable {
 
     init(parameters: Argon2Parameters, maxConcurrent: Int = max(1, NIOCore.System.coreCount - 1), maxWaiting: Int = 256) throws {
         self.parameters = parameters
+        PasswordHash.keepHashMemoryReturnable()
         self.limiter = ConcurrencyLimiter(permits: maxConcurrent, maxWaiting: maxWaiting)
         self.dummyHash = try PasswordHash.make(SecretToken.make(), parameters: parameters)
     }

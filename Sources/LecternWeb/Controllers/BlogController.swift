@@ -105,13 +105,13 @@ struct BlogController: Sendable {
     /// overlapped a flush of the counter is repeated, so the count shown (and cached) is never off by a batch.
     private func postWithViews(_ slug: String) async throws -> (Post?, (pending: Int, counted: Int)) {
         while true {
-            let before = await viewCounter.snapshot(slug)
+            let before = viewCounter.snapshot(slug)
             guard before.flushes % 2 == 0 else {
                 try await Task.sleep(for: .milliseconds(1))
                 continue
             }
             let post = try await posts.post(slug: slug)
-            if await viewCounter.snapshot(slug).flushes == before.flushes { return (post, (before.pending, before.counted)) }
+            if viewCounter.snapshot(slug).flushes == before.flushes { return (post, (before.pending, before.counted)) }
         }
     }
 
@@ -119,10 +119,19 @@ struct BlogController: Sendable {
         let slug = try context.parameters.require("slug")
         guard Slug.isValid(slug) else { throw HTTPError(.notFound) }
         let key = pageCache.key(for: request, context: context)
-        if let key, let entry = pageCache.entry(key), let views = entry.views {
-            let counted = await viewCounter.record(slug).counted
+        if let key, case .hit(let entry) = pageCache.lookup(key), let views = entry.views {
+            let counted = viewCounter.record(slug).counted
             return HTML(body: entry.parts.joined(separator: ViewCountText.make(views.shown + counted - views.counted)))
         }
+        do {
+            return try await renderPost(slug, key: key, context: context)
+        } catch {
+            if let key { pageCache.abandon(key) }
+            throw error
+        }
+    }
+
+    private func renderPost(_ slug: String, key: String?, context: AppRequestContext) async throws -> HTML {
         let generation = WriteGeneration.shared.current
         async let featured = courses.featured()
         let (loaded, views) = try await postWithViews(slug)
@@ -130,7 +139,7 @@ struct BlogController: Sendable {
             throw HTTPError(.notFound, message: "There is no post at this address. It may have been renamed or unpublished.")
         }
         // Counted only once the post is known to exist, so made-up addresses cannot grow the counter.
-        let countedNow = await viewCounter.record(slug).counted
+        let countedNow = viewCounter.record(slug).counted
         let shownAtSnapshot = post.summary.viewCount + views.pending
         post.summary.viewCount = shownAtSnapshot + countedNow - views.counted
         var card = renderer.postCard(post.summary)
