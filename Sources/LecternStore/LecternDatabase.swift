@@ -91,16 +91,38 @@ public final class LecternDatabase: Sendable {
     func write<T: Sendable>(changesPublicPages: Bool = true, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         guard isDryRun else {
             defer { if changesPublicPages { WriteGeneration.shared.advance() } }
-            return try await pool.write(updates)
+            return try await pool.write { db in
+                let result = try updates(db)
+                if changesPublicPages { try Self.bumpRevision(db) }
+                return result
+            }
         }
         return try await pool.writeWithoutTransaction { db in try Self.rolledBack(db, updates) }
+    }
+
+    private static func bumpRevision(_ db: Database) throws {
+        try db.execute(sql: "UPDATE site_revision SET revision = revision + 1 WHERE id = 1")
+    }
+
+    /// The revision of the public site, changed by any process's writes that can change a public page.
+    public func siteRevision() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT revision FROM site_revision WHERE id = 1") ?? 0 }
+    }
+
+    /// Marks what this process has cached as possibly stale (after another process changed the site).
+    public static func siteChangedElsewhere() {
+        WriteGeneration.shared.advance()
     }
 
     /// The blocking form of `write`, for the content import (run at start-up and from the CLI).
     func writeNow<T>(_ updates: (Database) throws -> T) throws -> T {
         guard isDryRun else {
             defer { WriteGeneration.shared.advance() }
-            return try pool.write(updates)
+            return try pool.write { db in
+                let result = try updates(db)
+                try Self.bumpRevision(db)
+                return result
+            }
         }
         return try pool.writeWithoutTransaction { db in try Self.rolledBack(db, updates) }
     }

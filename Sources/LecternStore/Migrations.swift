@@ -208,6 +208,16 @@ enum Migrations {
                 sql: "CREATE INDEX post_category_listing ON post(category_slug, category) WHERE is_draft = 0 AND is_removed = 0"
             )
         }
+        migrator.registerMigration("2026-11-25-site-revision") { db in
+            // Bumped by every write that can change a public page, by the server and the CLI alike, so a server can
+            // tell that another process changed the site by reading one row.
+            try db.execute(
+                sql: """
+                    CREATE TABLE site_revision (id INTEGER PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL);
+                    INSERT INTO site_revision (id, revision) VALUES (1, 0);
+                    """
+            )
+        }
         return migrator
     }()
 }

@@ -19,7 +19,8 @@ public struct AppConfiguration: Sendable {
     /// How often counted post views are written to the database; a crash loses at most this much.
     public var viewFlushInterval: Duration
     /// How long a public page rendered for visitors without a session may be reused; zero turns the cache off.
-    /// Writes by this process end it at once; this bounds how long a change made by the CLI can go unseen.
+    /// Any write that changes a public page ends it sooner: at once in this process, within a quarter of a second
+    /// when the CLI makes it. This bounds only what depends on the clock, such as an enrolment date passing.
     public var pageCacheLifetime: Duration
     public var logLevel: Logger.Level
     /// Import `contentPath` when the application is built.
@@ -42,7 +43,7 @@ public struct AppConfiguration: Sendable {
         baseURL: String? = nil,
         timeZone: TimeZone = TimeZone(identifier: "UTC")!,
         viewFlushInterval: Duration = .seconds(1),
-        pageCacheLifetime: Duration = .seconds(1),
+        pageCacheLifetime: Duration = .seconds(30),
         logLevel: Logger.Level = .info,
         syncContentAtStart: Bool = true,
         secureCookies: Bool? = nil,

@@ -93,7 +93,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         // Slow or idle clients must not hold connections open forever.
         server: .http1(configuration: .init(idleTimeout: .seconds(30))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [viewCounter, sessionPruner],
+        services: [viewCounter, sessionPruner, SiteRevisionWatcher(database: database, interval: .milliseconds(250), logger: logger)],
         onServerRunning: { channel in
             let address = channel.localAddress
             let host = address?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? configuration.host

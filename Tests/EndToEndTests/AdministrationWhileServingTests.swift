@@ -77,11 +77,19 @@ extension ServeCommandTests {
         #expect(try cli(["enrolment", "add", "ada@example.com", "flask-certificate"]).status == 0)
         #expect(try browse("\(address)/dashboard", jar: jar).body.contains("Flask Certificate"))
 
-        // Closed by the CLI: the course page says so.
+        // Closed by the CLI: the course page says so, even to visitors who were being served a cached copy of it.
+        let anonymous = site.folder.appendingPathComponent("anonymous.txt").path
+        #expect(try browse("\(address)/courses/flask-certificate", jar: anonymous).body.contains("Enrolment closed") == false)
         #expect(try cli(["course", "close", "flask-certificate"]).status == 0)
-        #expect(
-            try browse("\(address)/courses/flask-certificate", jar: site.folder.appendingPathComponent("anonymous.txt").path).body.contains(
-                "Enrolment closed"))
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(try browse("\(address)/courses/flask-certificate", jar: anonymous).body.contains("Enrolment closed"))
+
+        // A post imported by the CLI is on the (cached) blog list within a second.
+        #expect(try browse("\(address)/blog", jar: anonymous).body.contains("Fresh from the CLI") == false)
+        try site.writePost("fresh", title: "Fresh from the CLI")
+        #expect(try cli(["content", "sync", "--content", site.content.path]).status == 0)
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(try browse("\(address)/blog", jar: anonymous).body.contains("Fresh from the CLI"))
 
         // 400 page requests from 8 connections while the CLI writes: every one is answered 200.
         let load = Process()
