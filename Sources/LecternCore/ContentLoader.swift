@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What a scan of the content folder found, for one kind of document.
 public struct ContentScan<Document: Sendable>: Sendable {
     /// New or changed files, parsed and rendered.
@@ -8,6 +12,8 @@ public struct ContentScan<Document: Sendable>: Sendable {
     public var unchangedPaths: [String] = []
     /// Files present but refused: whatever was stored from them before stays as it was.
     public var failedPaths: [String] = []
+    /// The size-and-time stamp of each file that was read (changed, or unchanged by hash but touched), to store.
+    public var stamps: [String: String] = [:]
 }
 
 /// Everything read from the content folder in one pass.
@@ -38,7 +44,9 @@ public struct ContentLoader: Sendable {
     }
 
     /// `knownHashes` maps a relative source path to the hash stored for it, so unchanged files are skipped.
-    public func load(knownHashes: [String: String]) throws(ContentFolderError) -> ContentSnapshot {
+    /// `knownStamps` maps a path to the stamp stored with that hash: a file whose size and modification time still
+    /// match is not even read, which keeps a start with 10,000 unchanged posts well under a second.
+    public func load(knownHashes: [String: String], knownStamps: [String: String] = [:]) throws(ContentFolderError) -> ContentSnapshot {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
             throw ContentFolderError(
@@ -48,7 +56,7 @@ public struct ContentLoader: Sendable {
 
         var snapshot = ContentSnapshot()
         var seenSlugs: [String: String] = [:]
-        scan(markdownFiles(in: "posts"), knownHashes: knownHashes, into: &snapshot.posts, problems: &snapshot.problems) {
+        scan(markdownFiles(in: "posts"), knownHashes: knownHashes, knownStamps: knownStamps, into: &snapshot.posts, problems: &snapshot.problems) {
             (path: String, data: Data, hash: String, warnings: inout [ContentProblem]) throws(ContentProblem) -> PostDocument in
             let post = try PostParser.parse(path: path, data: data, contentHash: hash, warnings: &warnings)
             if let other = seenSlugs[post.slug] {
@@ -67,27 +75,34 @@ public struct ContentLoader: Sendable {
                 snapshot.problems.append(ContentProblem(path: "courses/\(folder)", reason: "course folder has no course.md"))
             }
         }
-        scan(coursePaths, knownHashes: knownHashes, into: &snapshot.courses, problems: &snapshot.problems) {
+        scan(coursePaths, knownHashes: knownHashes, knownStamps: knownStamps, into: &snapshot.courses, problems: &snapshot.problems) {
             (path: String, data: Data, hash: String, warnings: inout [ContentProblem]) throws(ContentProblem) -> CourseDocument in
             try CourseParser.parse(path: path, data: data, contentHash: hash, warnings: &warnings)
         }
         // Lessons of a course whose course.md was refused are left as they are.
         for folder in snapshot.courses.changed.map(\.slug) + snapshot.courses.unchangedPaths.map(Self.courseSlug) {
-            loadLessons(of: folder, knownHashes: knownHashes, into: &snapshot)
+            loadLessons(of: folder, knownHashes: knownHashes, knownStamps: knownStamps, into: &snapshot)
         }
         return snapshot
     }
 
     /// Reads each file: an unreadable one is refused, one whose hash is known is unchanged, the rest go through `parse`.
     private func scan<Document: Sendable>(
-        _ paths: [String], knownHashes: [String: String], into scan: inout ContentScan<Document>, problems: inout [ContentProblem],
+        _ paths: [String], knownHashes: [String: String], knownStamps: [String: String], into scan: inout ContentScan<Document>,
+        problems: inout [ContentProblem],
         parse: (String, Data, String, inout [ContentProblem]) throws(ContentProblem) -> Document
     ) {
         for path in paths {
+            let stamp = stamp(of: path)
+            if let stamp, knownHashes[path] != nil, knownStamps[path] == stamp {
+                scan.unchangedPaths.append(path)
+                continue
+            }
             guard let (data, hash) = read(path, into: &problems) else {
                 scan.failedPaths.append(path)
                 continue
             }
+            if let stamp { scan.stamps[path] = stamp }
             if knownHashes[path] == hash {
                 scan.unchangedPaths.append(path)
                 continue
@@ -101,11 +116,14 @@ public struct ContentLoader: Sendable {
         }
     }
 
-    private func loadLessons(of course: String, knownHashes: [String: String], into snapshot: inout ContentSnapshot) {
+    private func loadLessons(of course: String, knownHashes: [String: String], knownStamps: [String: String], into snapshot: inout ContentSnapshot) {
         snapshot.scannedCourses.append(course)
         var positions: [Int: String] = [:]
         var slugs: [String: String] = [:]
-        scan(markdownFiles(in: "courses/\(course)/lessons"), knownHashes: knownHashes, into: &snapshot.lessons, problems: &snapshot.problems) {
+        scan(
+            markdownFiles(in: "courses/\(course)/lessons"), knownHashes: knownHashes, knownStamps: knownStamps, into: &snapshot.lessons,
+            problems: &snapshot.problems
+        ) {
             (path: String, data: Data, hash: String, warnings: inout [ContentProblem]) throws(ContentProblem) -> LessonDocument in
             let lesson = try LessonParser.parse(path: path, data: data, contentHash: hash, courseSlug: course, warnings: &warnings)
             if let other = slugs[lesson.slug] {
@@ -130,6 +148,17 @@ public struct ContentLoader: Sendable {
         var bytes = Array("lectern-md-\(MarkdownRenderer.version)\n".utf8)
         bytes.append(contentsOf: data)
         return SHA256.hexDigest(bytes)
+    }
+
+    /// Size and modification time (to the nanosecond) with the renderer version, or nil when the file cannot be
+    /// examined (it is then read, and its problem reported, as usual). A file changed in the last two seconds gets
+    /// no stamp: file systems keep times only to a few milliseconds, so an edit of the same size made just after an
+    /// import could otherwise carry the stamp stored by that import and never be read.
+    func stamp(of path: String) -> String? {
+        var info = stat()
+        guard stat(root.appendingPathComponent(path).path, &info) == 0 else { return nil }
+        guard Double(info.st_mtim.tv_sec) < Date().timeIntervalSince1970 - 2 else { return nil }
+        return "\(MarkdownRenderer.version):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
     }
 
     private func read(_ path: String, into problems: inout [ContentProblem]) -> (Data, String)? {

@@ -13,28 +13,39 @@ public struct ContentStore: Sendable {
     /// Reads `loader`'s folder, re-renders only changed files and applies everything in one transaction.
     /// A refused file leaves what was stored from it untouched; a vanished file's post is unpublished, keeping its views.
     public func sync(from loader: ContentLoader, now: Date = Date()) throws -> SyncReport {
-        let known = try database.pool.read { db in
+        let (known, stamps) = try database.pool.read { db in
             var hashes: [String: String] = [:]
+            var stamps: [String: String] = [:]
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT source_path, content_hash FROM post WHERE is_removed = 0 AND source_path IS NOT NULL
-                    UNION ALL SELECT source_path, content_hash FROM course WHERE is_removed = 0 AND source_path IS NOT NULL
-                    UNION ALL SELECT source_path, content_hash FROM lesson WHERE is_removed = 0 AND source_path IS NOT NULL
+                    SELECT source_path, content_hash, source_stamp FROM post WHERE is_removed = 0 AND source_path IS NOT NULL
+                    UNION ALL SELECT source_path, content_hash, source_stamp FROM course WHERE is_removed = 0 AND source_path IS NOT NULL
+                    UNION ALL SELECT source_path, content_hash, source_stamp FROM lesson WHERE is_removed = 0 AND source_path IS NOT NULL
                     """)
             {
                 hashes[row[0]] = row[1]
+                if let stamp: String = row[2] { stamps[row[0]] = stamp }
             }
-            return hashes
+            return (hashes, stamps)
         }
-        let snapshot = try loader.load(knownHashes: known)
+        let snapshot = try loader.load(knownHashes: known, knownStamps: stamps)
         return try database.writeNow { db in
             var report = SyncReport()
             report.problems = snapshot.problems
             try Self.applyPosts(snapshot.posts, to: db, now: now, report: &report)
             try Self.applyCourses(snapshot.courses, to: db, now: now, report: &report)
             try Self.applyLessons(snapshot, to: db, now: now, report: &report)
+            try Self.saveStamps(snapshot, in: db)
             return report
+        }
+    }
+
+    /// Stamps of the files read this time, so the next import can skip them without reading while they stay as they are.
+    private static func saveStamps(_ snapshot: ContentSnapshot, in db: Database) throws {
+        for (table, stamps) in [("post", snapshot.posts.stamps), ("course", snapshot.courses.stamps), ("lesson", snapshot.lessons.stamps)] {
+            let statement = try db.cachedStatement(sql: "UPDATE \(table) SET source_stamp = ? WHERE source_path = ? AND is_removed = 0")
+            for (path, stamp) in stamps { try statement.execute(arguments: [stamp, path]) }
         }
     }
 

@@ -218,6 +218,17 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("2026-11-25-source-stamps") { db in
+            // Size and modification time of the file a row came from: an import skips files whose stamp still matches.
+            try db.execute(
+                sql: """
+                    ALTER TABLE post ADD COLUMN source_stamp TEXT;
+                    ALTER TABLE course ADD COLUMN source_stamp TEXT;
+                    ALTER TABLE lesson ADD COLUMN source_stamp TEXT;
+                    CREATE INDEX lesson_source ON lesson(source_path);
+                    """
+            )
+        }
         return migrator
     }()
 }

@@ -45,6 +45,19 @@ final class PageCache: @unchecked Sendable {
         case hit(Entry)
         /// Render the page and `store` it (or `abandon` the key on failure): this request refreshes the entry.
         case render
+        /// Another request is rendering a page nobody has yet: wait for it rather than render the same page too.
+        case wait
+    }
+
+    /// `lookup`, waiting (briefly) while another request renders a page that is not cached yet, so a burst of
+    /// requests for a cold page renders it once instead of once per connection.
+    func lookupWaiting(_ key: String) async -> Lookup {
+        for _ in 0..<250 {
+            let result = lookup(key)
+            guard case .wait = result else { return result }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        return .render
     }
 
     /// Decides between sending an entry and rendering. When an entry goes stale, only the first request renders
@@ -53,7 +66,11 @@ final class PageCache: @unchecked Sendable {
         let generation = WriteGeneration.shared.current
         let now = ContinuousClock.now
         return lock.withLock {
-            guard let entry = entries[key] else { return .render }
+            guard let entry = entries[key] else {
+                if let started = refreshing[key], now - started < .seconds(5) { return .wait }
+                refreshing[key] = now
+                return .render
+            }
             if entry.generation == generation, now - entry.rendered < lifetime { return .hit(entry) }
             if let started = refreshing[key], now - started < .seconds(5) { return .hit(entry) }
             refreshing[key] = now
@@ -90,7 +107,7 @@ final class PageCache: @unchecked Sendable {
     /// The page for `key`, rendered by `render` when there is no fresh entry. Only complete 200 pages are kept.
     func page(_ key: String?, render: () async throws -> HTML) async throws -> HTML {
         guard let key else { return try await render() }
-        if case .hit(let entry) = lookup(key) { return HTML(body: entry.parts[0]) }
+        if case .hit(let entry) = await lookupWaiting(key) { return HTML(body: entry.parts[0]) }
         let generation = WriteGeneration.shared.current
         let html: HTML
         do {

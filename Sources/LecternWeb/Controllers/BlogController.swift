@@ -119,7 +119,7 @@ struct BlogController: Sendable {
         let slug = try context.parameters.require("slug")
         guard Slug.isValid(slug) else { throw HTTPError(.notFound) }
         let key = pageCache.key(for: request, context: context)
-        if let key, case .hit(let entry) = pageCache.lookup(key), let views = entry.views {
+        if let key, case .hit(let entry) = await pageCache.lookupWaiting(key), let views = entry.views {
             let counted = viewCounter.record(slug).counted
             return HTML(body: entry.parts.joined(separator: ViewCountText.make(views.shown + counted - views.counted)))
         }
