@@ -43,16 +43,21 @@ public struct ContentLoader: Sendable {
         self.root = root
     }
 
-    /// `knownHashes` maps a relative source path to the hash stored for it, so unchanged files are skipped.
-    /// `knownStamps` maps a path to the stamp stored with that hash: a file whose size and modification time still
-    /// match is not even read, which keeps a start with 10,000 unchanged posts well under a second.
-    public func load(knownHashes: [String: String], knownStamps: [String: String] = [:]) throws(ContentFolderError) -> ContentSnapshot {
+    /// Throws unless the content folder exists and is a folder; nothing else is read.
+    public func checkFolder() throws(ContentFolderError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
             throw ContentFolderError(
                 path: root.path, reason: "does not exist (set --content or LECTERN_CONTENT to the folder that holds posts/ and courses/)")
         }
         guard isDirectory.boolValue else { throw ContentFolderError(path: root.path, reason: "is a file, not a folder") }
+    }
+
+    /// `knownHashes` maps a relative source path to the hash stored for it, so unchanged files are skipped.
+    /// `knownStamps` maps a path to the stamp stored with that hash: a file whose size and modification time still
+    /// match is not even read, which keeps a start with 10,000 unchanged posts well under a second.
+    public func load(knownHashes: [String: String], knownStamps: [String: String] = [:]) throws(ContentFolderError) -> ContentSnapshot {
+        try checkFolder()
 
         var snapshot = ContentSnapshot()
         var seenSlugs: [String: String] = [:]

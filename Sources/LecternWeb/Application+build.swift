@@ -9,9 +9,12 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     var logger = Logger(label: "lectern")
     logger.logLevel = configuration.logLevel
 
+    let loader = ContentLoader(root: URL(fileURLWithPath: configuration.contentPath))
+    // A wrong --content must not leave a new, empty database behind.
+    if configuration.syncContentAtStart { try loader.checkFolder() }
     let database = try LecternDatabase.open(path: configuration.databasePath)
     if configuration.syncContentAtStart {
-        let report = try ContentStore(database: database).sync(from: ContentLoader(root: URL(fileURLWithPath: configuration.contentPath)))
+        let report = try ContentStore(database: database).sync(from: loader)
         for problem in report.problems {
             logger.warning("content: \(problem)")
         }
