@@ -3,7 +3,7 @@ import Hummingbird
 import LecternCore
 import LecternStore
 
-/// Machine-readable views of the blog: the Atom feed, the sitemap and robots.txt.
+/// Machine-readable views of the blog: the Atom feed, the sitemap, robots.txt (and the favicon's old address).
 struct FeedController: Sendable {
     static let feedSize = 20
 
@@ -15,6 +15,7 @@ struct FeedController: Sendable {
         group.get("/feed.xml", use: feed)
         group.get("/sitemap.xml", use: sitemap)
         group.get("/robots.txt", use: robots)
+        group.get("/favicon.ico", use: favicon)
     }
 
     @Sendable func feed(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -83,6 +84,11 @@ struct FeedController: Sendable {
         }
         xml += "</urlset>\n"
         return Self.response(xml, contentType: "application/xml; charset=utf-8")
+    }
+
+    /// Browsers ask for /favicon.ico on pages without a <link rel=icon> (the certificate's JSON, say): point them at the SVG.
+    @Sendable func favicon(_ request: Request, context: AppRequestContext) -> Response {
+        Response(status: .movedPermanently, headers: [.location: "/favicon.svg", .cacheControl: "public, max-age=86400"])
     }
 
     @Sendable func robots(_ request: Request, context: AppRequestContext) -> Response {
