@@ -49,9 +49,7 @@ public final class LecternDatabase: Sendable {
             let pool = try DatabasePool(path: path, configuration: configuration)
             let database = LecternDatabase(path: path, pool: pool, isDryRun: dryRun)
             if dryRun, migrate {
-                let pending = try pool.read { db in
-                    try Migrations.migrator.migrations.filter { !(try Migrations.migrator.appliedMigrations(db)).contains($0) }
-                }
+                let pending = try pool.read { db in try Self.pendingMigrations(db) }
                 guard pending.isEmpty else {
                     throw DatabaseOpenError(
                         path: path, reason: "needs migrating first (\(pending.count) pending); run `lectern db migrate`, then repeat the dry run")
@@ -78,11 +76,7 @@ public final class LecternDatabase: Sendable {
 
     /// Names of the migrations applied, and of those this binary would still apply.
     public func migrationStatus() async throws -> (applied: [String], pending: [String]) {
-        try await pool.read { db in
-            let applied = try Migrations.migrator.appliedMigrations(db)
-            let pending = Migrations.migrator.migrations.filter { !applied.contains($0) }
-            return (applied, pending)
-        }
+        try await pool.read { db in (try Migrations.migrator.appliedMigrations(db), try Self.pendingMigrations(db)) }
     }
 
     /// Runs `updates` in one immediate transaction, or rolls it back in a dry run. Writes that cannot change what
@@ -167,6 +161,11 @@ public final class LecternDatabase: Sendable {
         } catch {
             throw DatabaseOpenError(path: path, reason: "cannot be opened: \(error)")
         }
+    }
+
+    private static func pendingMigrations(_ db: Database) throws -> [String] {
+        let applied = Set(try Migrations.migrator.appliedMigrations(db))
+        return Migrations.migrator.migrations.filter { !applied.contains($0) }
     }
 
     private static func unknownMigrations(_ db: Database) throws -> [String] {

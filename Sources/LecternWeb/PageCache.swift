@@ -71,7 +71,7 @@ final class PageCache: @unchecked Sendable {
                 refreshing[key] = now
                 return .render
             }
-            if entry.generation == generation, now - entry.rendered < lifetime { return .hit(entry) }
+            if isFresh(entry, generation: generation, now: now) { return .hit(entry) }
             if let started = refreshing[key], now - started < .seconds(5) { return .hit(entry) }
             refreshing[key] = now
             return .render
@@ -81,10 +81,11 @@ final class PageCache: @unchecked Sendable {
     /// The entry for `key` if it is fresh.
     func entry(_ key: String) -> Entry? {
         let generation = WriteGeneration.shared.current
-        return lock.withLock {
-            guard let entry = entries[key], entry.generation == generation, ContinuousClock.now - entry.rendered < lifetime else { return nil }
-            return entry
-        }
+        return lock.withLock { entries[key].flatMap { isFresh($0, generation: generation, now: .now) ? $0 : nil } }
+    }
+
+    private func isFresh(_ entry: Entry, generation: Int, now: ContinuousClock.Instant) -> Bool {
+        entry.generation == generation && now - entry.rendered < lifetime
     }
 
     /// Gives up a refresh that failed, so the next request tries again.

@@ -11,22 +11,7 @@ import Testing
 
     /// Runs the binary with `input` on standard input; returns the exit status, standard output and standard error.
     func lectern(_ arguments: [String], input: String? = nil) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = ServeCommandTests.binary
-        process.arguments = arguments + ["--db", site.databasePath]
-        let output = Pipe()
-        let errors = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, out, err)
+        try ServeCommandTests.runBinary(arguments + ["--db", site.databasePath], input: input)
     }
 
     @Test func createsAnAdminWithAPasswordFromStandardInput() throws {

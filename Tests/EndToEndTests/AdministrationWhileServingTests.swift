@@ -11,22 +11,7 @@ import Testing
 extension ServeCommandTests {
     /// Runs the built binary against this site and waits for it.
     func cli(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments + ["--db", site.databasePath]
-        let output = Pipe()
-        let errors = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, out, err)
+        try Self.runBinary(arguments + ["--db", site.databasePath], input: input)
     }
 
     /// curl with a cookie jar, as one browser; returns the status and the body.
