@@ -1,6 +1,7 @@
 import Foundation
 import LecternCore
 import LecternStore
+import LecternWeb
 
 /// Account-related settings from the environment, shared by `serve` and `user create` so both hash alike.
 enum AccountSettings {
@@ -17,6 +18,14 @@ enum AccountSettings {
         let idleMinutes = try number("LECTERN_SESSION_IDLE_MINUTES", default: UInt32(2 * 24 * 60), atLeast: 5, atMost: 525_600)
         let maxDays = try number("LECTERN_SESSION_MAX_DAYS", default: UInt32(14), atLeast: 1, atMost: 365)
         return SessionLifetime(idle: TimeInterval(idleMinutes) * 60, absolute: TimeInterval(maxDays) * 86_400)
+    }
+
+    static func loginLimits() throws -> LoginLimits {
+        let defaults = LoginLimits()
+        return LoginLimits(
+            perAccount: Int(try number("LECTERN_LOGIN_FAILURES_PER_ACCOUNT", default: UInt32(defaults.perAccount), atLeast: 1, atMost: 1000)),
+            perAddress: Int(try number("LECTERN_LOGIN_FAILURES_PER_ADDRESS", default: UInt32(defaults.perAddress), atLeast: 1, atMost: 1_000_000))
+        )
     }
 
     static func secureCookies() throws -> Bool? {

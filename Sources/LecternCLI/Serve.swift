@@ -61,6 +61,7 @@ struct Serve: AsyncParsableCommand {
             secureCookies: try AccountSettings.secureCookies(),
             argon2: try AccountSettings.argon2(),
             sessionLifetime: try AccountSettings.sessionLifetime(),
+            loginLimits: try AccountSettings.loginLimits(),
             sendmailCommand: try AccountSettings.sendmail()
         )
         let app: any ApplicationProtocol

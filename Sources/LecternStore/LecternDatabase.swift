@@ -24,19 +24,33 @@ public final class LecternDatabase: Sendable {
     /// With `dryRun`, writes are rolled back; a database that does not exist yet or still needs migrating is refused instead of being written.
     public static func open(path: String, migrate: Bool = true, dryRun: Bool = false) throws(DatabaseOpenError) -> LecternDatabase {
         let fileManager = FileManager.default
+        let parent = (path as NSString).deletingLastPathComponent
+        let folder = parent.isEmpty ? "." : parent
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard !isDirectory.boolValue else { throw DatabaseOpenError(path: path, reason: "is a folder, not a database file") }
             guard fileManager.isReadableFile(atPath: path) else {
                 throw DatabaseOpenError(path: path, reason: "cannot be read (check its permissions)")
             }
+            // SQLite would only say "unable to open": name the cause. A read-only mount refuses even root.
+            guard fileManager.isWritableFile(atPath: path) else {
+                throw DatabaseOpenError(
+                    path: path, reason: "is read-only (its permissions or a read-only file system): Lectern must write to it; it was left untouched")
+            }
+            guard fileManager.isWritableFile(atPath: folder) else {
+                throw DatabaseOpenError(
+                    path: path,
+                    reason: "is in a read-only folder '\(folder)': Lectern must create its -wal and -shm files beside it; it was left untouched")
+            }
             try inspectExisting(path: path)
         } else if dryRun {
             throw DatabaseOpenError(path: path, reason: "does not exist yet (a dry run creates nothing; check --db)")
         } else {
-            let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty, !fileManager.fileExists(atPath: folder) {
+            if !fileManager.fileExists(atPath: folder) {
                 throw DatabaseOpenError(path: path, reason: "cannot be created: the folder '\(folder)' does not exist")
+            }
+            guard fileManager.isWritableFile(atPath: folder) else {
+                throw DatabaseOpenError(path: path, reason: "cannot be created: the folder '\(folder)' is read-only")
             }
         }
 
@@ -83,15 +97,24 @@ public final class LecternDatabase: Sendable {
     /// visitors without an account see (sessions, view counts, mail) pass `changesPublicPages: false`, so cached
     /// public pages stay valid.
     func write<T: Sendable>(changesPublicPages: Bool = true, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        guard isDryRun else {
-            defer { if changesPublicPages { WriteGeneration.shared.advance() } }
-            return try await pool.write { db in
-                let result = try updates(db)
-                if changesPublicPages { try Self.bumpRevision(db) }
-                return result
+        do {
+            guard isDryRun else {
+                defer { if changesPublicPages { WriteGeneration.shared.advance() } }
+                return try await pool.write { db in
+                    let result = try updates(db)
+                    if changesPublicPages { try Self.bumpRevision(db) }
+                    return result
+                }
             }
+            return try await pool.writeWithoutTransaction { db in try Self.rolledBack(db, updates) }
+        } catch let error as DatabaseError {
+            throw storageProblem(error)
         }
-        return try await pool.writeWithoutTransaction { db in try Self.rolledBack(db, updates) }
+    }
+
+    /// A storage failure as a `StorageUnavailableError` (so the web answers 503, not 500), any other error unchanged.
+    private func storageProblem(_ error: DatabaseError) -> any Error {
+        StorageUnavailableError(error, path: path) ?? error
     }
 
     private static func bumpRevision(_ db: Database) throws {
@@ -110,15 +133,19 @@ public final class LecternDatabase: Sendable {
 
     /// The blocking form of `write`, for the content import (run at start-up and from the CLI).
     func writeNow<T>(_ updates: (Database) throws -> T) throws -> T {
-        guard isDryRun else {
-            defer { WriteGeneration.shared.advance() }
-            return try pool.write { db in
-                let result = try updates(db)
-                try Self.bumpRevision(db)
-                return result
+        do {
+            guard isDryRun else {
+                defer { WriteGeneration.shared.advance() }
+                return try pool.write { db in
+                    let result = try updates(db)
+                    try Self.bumpRevision(db)
+                    return result
+                }
             }
+            return try pool.writeWithoutTransaction { db in try Self.rolledBack(db, updates) }
+        } catch let error as DatabaseError {
+            throw storageProblem(error)
         }
-        return try pool.writeWithoutTransaction { db in try Self.rolledBack(db, updates) }
     }
 
     private static func rolledBack<T>(_ db: Database, _ updates: (Database) throws -> T) throws -> T {

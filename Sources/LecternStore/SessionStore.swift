@@ -92,14 +92,18 @@ public struct SessionStore: Sendable {
         let user = found.user
         let idleLimit = user == nil ? lifetime.anonymousIdle : lifetime.idle
         let expired = now.timeIntervalSince(lastSeenAt) > idleLimit || now.timeIntervalSince(createdAt) > lifetime.absolute
+        // Deleting a dead session and recording activity are housekeeping: when the disk is full they wait for a
+        // later request, so signed-in visitors can still read.
         if expired || user?.isDisabled == true {
-            try await delete(idHash: idHash)
+            do { try await delete(idHash: idHash) } catch is StorageUnavailableError {}
             return nil
         }
         if now.timeIntervalSince(lastSeenAt) > Self.touchInterval {
-            try await database.write(changesPublicPages: false) { db in
-                try db.execute(sql: "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", arguments: [now, idHash])
-            }
+            do {
+                try await database.write(changesPublicPages: false) { db in
+                    try db.execute(sql: "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", arguments: [now, idHash])
+                }
+            } catch is StorageUnavailableError {}
         }
         return found
     }

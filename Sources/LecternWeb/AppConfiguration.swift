@@ -30,6 +30,7 @@ public struct AppConfiguration: Sendable {
     /// argon2id cost for new hashes; stored hashes that are weaker are re-hashed at the next login.
     public var argon2: Argon2Parameters
     public var sessionLifetime: SessionLifetime
+    public var loginLimits: LoginLimits
     /// A sendmail-compatible command and its arguments; nil keeps mail in the outbox table.
     public var sendmailCommand: [String]?
 
@@ -49,6 +50,7 @@ public struct AppConfiguration: Sendable {
         secureCookies: Bool? = nil,
         argon2: Argon2Parameters = .owaspMinimum,
         sessionLifetime: SessionLifetime = SessionLifetime(),
+        loginLimits: LoginLimits = LoginLimits(),
         sendmailCommand: [String]? = nil
     ) {
         self.host = host
@@ -67,6 +69,7 @@ public struct AppConfiguration: Sendable {
         self.secureCookies = secureCookies ?? self.baseURL.hasPrefix("https://")
         self.argon2 = argon2
         self.sessionLifetime = sessionLifetime
+        self.loginLimits = loginLimits
         self.sendmailCommand = sendmailCommand
     }
 

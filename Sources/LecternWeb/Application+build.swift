@@ -86,7 +86,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try DashboardController(enrolments: enrolments, renderer: renderer).addRoutes(to: routes)
     try CertificateController(enrolments: enrolments, renderer: renderer).addRoutes(to: routes)
     let accounts = AccountServices(users: users, sessions: sessions, hasher: hasher, mail: mail, cookie: cookie, renderer: renderer, logger: logger)
-    try AccountController(services: accounts, throttle: LoginThrottle()).addRoutes(to: routes)
+    try AccountController(services: accounts, throttle: LoginThrottle(limits: configuration.loginLimits)).addRoutes(to: routes)
     try PasswordResetController(services: accounts, resets: PasswordResetStore(database: database)).addRoutes(to: routes)
 
     let siteName = configuration.siteName

@@ -19,10 +19,10 @@ BINARY, WORK = sys.argv[1], sys.argv[2]
 CONTENT = os.path.join(WORK, "Content")
 
 
-def start(database, content=CONTENT, wait=True):
+def start(database, content=CONTENT, wait=True, environment=None):
     log = open(os.path.join(WORK, "faults-server.log"), "w+")
     process = subprocess.Popen([BINARY, "serve", "--port", "0", "--db", database, "--content", content, "--public", "Public"],
-                               stderr=log, stdout=subprocess.DEVNULL)
+                               stderr=log, stdout=subprocess.DEVNULL, env={**os.environ, **(environment or {})})
     if not wait:
         return process, log, None
     for _ in range(600):

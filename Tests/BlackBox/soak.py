@@ -2,8 +2,14 @@
 """A mixed soak: readers, logins and enrolments together for a while; no 5xx, no socket errors, and the server's
 memory settles (growth under 20% from the end of the warm-up to the end).
 
-Usage: soak.py http://127.0.0.1:PORT <server pid> [seconds]
+With a lectern binary, database and content folder, an operator also runs CLI writes throughout (create a user,
+enrol them, change a course's capacity, unpublish and republish a post, sync content, back up and check the
+database): every command must succeed, and the server must still answer nothing with an error.
+
+Usage: soak.py http://127.0.0.1:PORT <server pid> [seconds] [<lectern binary> <database> <content folder>]
 """
+import os
+import subprocess
 import sys
 import threading
 import time
@@ -14,6 +20,7 @@ import suite
 suite.use(sys.argv[1])
 PID = int(sys.argv[2])
 SECONDS = int(sys.argv[3]) if len(sys.argv) > 3 else 60
+OPERATOR = sys.argv[4:7] if len(sys.argv) > 6 else None
 WARMUP = 10
 
 
@@ -82,6 +89,36 @@ def enrol(number):
             record(error=True)
 
 
+operator_runs = {"commands": 0, "rounds": 0, "failures": []}
+
+
+def operator():
+    """CLI writes against the database the server is using, one round after another."""
+    binary, database, content = OPERATOR
+    site = ["--db", database, "--content", content]
+    backup = os.path.join(os.path.dirname(database), "soak-backup.sqlite")
+    index = 0
+    while not stop.is_set():
+        index += 1
+        email = f"soak-operator-{index}@example.com"
+        commands = [
+            (["user", "create", email, "--name", f"Operator {index}", "--password-stdin"], suite.PASSWORD + "\n"),
+            (["enrolment", "add", email, "flask-framework-certificate"], None),
+            (["course", "set-capacity", "flask-framework-certificate", "1000" if index % 2 else "none"], None),
+            (["post", "unpublish", "websockets-with-flask"], None),
+            (["post", "publish", "websockets-with-flask"], None),
+            (["content", "sync"], None),
+            (["db", "backup", backup, "--force"], None),
+            (["db", "check"], None),
+        ]
+        for arguments, standard_input in commands:
+            run = subprocess.run([binary, *arguments, *site], input=standard_input, capture_output=True, text=True, timeout=60)
+            operator_runs["commands"] += 1
+            if run.returncode != 0:
+                operator_runs["failures"].append(f"{' '.join(arguments)}: exit {run.returncode}: {run.stderr.strip()[:160]}")
+        operator_runs["rounds"] += 1
+
+
 threads = [threading.Thread(target=reader, args=(n,)) for n in range(6)]
 threads += [threading.Thread(target=login, args=(n,)) for n in range(2)]
 threads += [threading.Thread(target=enrol, args=(n,)) for n in range(2)]
@@ -89,6 +126,10 @@ for thread in threads:
     thread.start()
 time.sleep(WARMUP)
 warm = rss_mib()
+if OPERATOR:
+    operator_thread = threading.Thread(target=operator)
+    operator_thread.start()
+    threads.append(operator_thread)
 time.sleep(SECONDS)
 end = rss_mib()
 stop.set()
@@ -97,6 +138,11 @@ for thread in threads:
 growth = (end - warm) / warm * 100 if warm else 0
 suite.check(f"{SECONDS} s mixed soak ({counts['requests']} requests: reads, logins, enrolments): no 5xx, no socket errors",
             counts["5xx"] == 0 and counts["socket errors"] == 0 and counts["requests"] > 1000, str(counts))
+if OPERATOR:
+    suite.check(
+        f"during the soak, {operator_runs['commands']} CLI writes in {operator_runs['rounds']} rounds all succeeded "
+        "(user create, enrolment add, set-capacity, unpublish/publish, content sync, db backup, db check)",
+        not operator_runs["failures"] and operator_runs["rounds"] >= 3, "; ".join(operator_runs["failures"][:3]))
 suite.check(f"server memory after the warm-up {warm:.1f} MiB, at the end {end:.1f} MiB: growth {growth:.1f}% (under 20%)", growth < 20)
 failed = [r for r in suite.results if not r[1]]
 print(f"\n{len(suite.results) - len(failed)} of {len(suite.results)} soak checks passed")

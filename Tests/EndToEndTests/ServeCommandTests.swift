@@ -129,6 +129,17 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: site.databasePath)) == Data("definitely not sqlite".utf8))
     }
 
+    @Test func aBadLoginLimitInTheEnvironmentStopsTheStartWithOneLine() throws {
+        let run = try start(
+            ["serve", "--port", "0", "--db", site.databasePath, "--content", site.content.path, "--public", TestSite.publicFolder],
+            environment: ["LECTERN_LOGIN_FAILURES_PER_ADDRESS": "lots"])
+        run.process.waitUntilExit()
+        let errors = String(decoding: run.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(run.process.terminationStatus == 1)
+        #expect(errors == "lectern: LECTERN_LOGIN_FAILURES_PER_ADDRESS must be a whole number from 1 to 1000000, not 'lots'\n")
+        #expect(!FileManager.default.fileExists(atPath: site.databasePath))
+    }
+
     @Test func contentSyncReportsItsCountsAndRefusedFiles() throws {
         let first = try start(["content", "sync", "--db", site.databasePath, "--content", site.content.path])
         first.process.waitUntilExit()

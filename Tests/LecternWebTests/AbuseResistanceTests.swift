@@ -57,6 +57,22 @@ import Testing
         }
     }
 
+    @Test func theOperatorCanAllowMoreFailuresFromOneSharedAddress() async throws {
+        var configuration = testConfiguration(site)
+        configuration.loginLimits = LoginLimits(perAccount: 50, perAddress: 8)
+        try await buildApplication(configuration).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.register(client, email: "ada@example.com")
+            for attempt in 1...8 {
+                let failed = try await browser.login(client, email: "learner\(attempt)@example.com", password: "wrong horse battery")
+                #expect(failed.status == .unprocessableContent)
+            }
+            // The ninth failure from the same address is one too many, even for a real account with the right password.
+            let throttled = try await browser.login(client, email: "ada@example.com")
+            #expect(throttled.status == .tooManyRequests)
+        }
+    }
+
     @Test func repeatedFailuresForOneAccountAreThrottledWithoutAPermanentLock() async throws {
         try await makeApp(site).test(.router) { client in
             var browser = Browser()

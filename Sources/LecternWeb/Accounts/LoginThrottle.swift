@@ -1,15 +1,25 @@
 import Foundation
 
+/// How many failed logins the login throttle allows within a window, per account and per client address.
+public struct LoginLimits: Sendable {
+    /// Failed logins for one email address within `window` before it must wait.
+    public var perAccount: Int
+    /// Failed logins from one client address within `window` before it must wait. Raise it when many learners share
+    /// one address (a campus network, a reverse proxy).
+    public var perAddress: Int
+    public var window: TimeInterval
+
+    public init(perAccount: Int = 5, perAddress: Int = 30, window: TimeInterval = 15 * 60) {
+        self.perAccount = perAccount
+        self.perAddress = perAddress
+        self.window = window
+    }
+}
+
 /// Slows password guessing: too many failed logins for one account, or from one client address, within a
 /// window blocks further tries from that key until the window has passed. Nothing is locked for good.
 actor LoginThrottle {
-    struct Limits: Sendable {
-        /// Failed logins for one email address within `window` before it must wait.
-        var perAccount = 5
-        /// Failed logins from one client address within `window` before it must wait.
-        var perAddress = 30
-        var window: TimeInterval = 15 * 60
-    }
+    typealias Limits = LoginLimits
 
     let limits: Limits
     private var failures: [String: [Date]] = [:]

@@ -1,8 +1,10 @@
 import Hummingbird
+import LecternStore
 import Logging
 
 /// Turns thrown errors into pages in the site's style: the status's own page for HTTP errors, and for
-/// anything unexpected a 500 that shows a request id (also logged with the error) and never the error itself.
+/// a 503 when the database's storage refuses a write (a full disk: reading still works, and writing again once the
+/// operator frees space), and for anything unexpected a 500 that shows a request id (also logged with the error) and never the error itself.
 struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
     let renderer: PageRenderer
     let template: PageTemplate
@@ -12,12 +14,20 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
         self.template = try renderer.template("error")
     }
 
+    /// What a 503 for a storage problem tells clients: an operator usually needs minutes to free space.
+    static var storageRetrySeconds: Int { 120 }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as HTTPError {
             context.logger.debug("\(request.method) \(request.uri.path) \(error.status.code)")
             return try page(status: error.status, message: error.body, headers: error.headers, request: request, context: context)
+        } catch let error as StorageUnavailableError {
+            context.logger.error("\(request.method) \(request.uri.path) refused: \(error)", metadata: ["request_id": .string(context.id)])
+            return try page(
+                status: .serviceUnavailable, message: nil, headers: [.retryAfter: String(Self.storageRetrySeconds)], request: request,
+                context: context)
         } catch let error as any HTTPResponseError where error.status != .internalServerError {
             return try page(status: error.status, message: nil, headers: [:], request: request, context: context)
         } catch {
@@ -55,7 +65,11 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
         case 405: return ("Method not allowed", "This address does not accept that kind of request.")
         case 413: return ("Too large", "What you sent is larger than this site accepts.")
         case 429: return ("Too many requests", "Please wait a moment, then try again.")
-        case 503: return ("Temporarily unavailable", "The site cannot save changes right now. Reading still works; please try again shortly.")
+        case 503:
+            return (
+                "Temporarily unavailable",
+                "The site cannot save changes right now, so nothing you sent was saved. Reading still works; please try again in a few minutes."
+            )
         case 500..<600: return ("Something went wrong", "An unexpected error stopped this page. It has been logged; please try again in a moment.")
         default: return (status.reasonPhrase, "The request could not be completed.")
         }

@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Storage faults: the database on a full disk (a small tmpfs), then on a read-only file system.
+
+On a full disk, writes must get a clear 503 page and lose nothing, reads must keep working (for visitors and signed-in
+learners), and once space returns the same server process must accept writes again. A read-only database must stop
+the start with one clear line, leaving the file untouched.
+
+Usage: storage.py <lectern binary> <work folder with Content/>
+Run it in a private mount namespace (`unshare -m --propagation private` as root, `unshare -rm` otherwise): the file
+systems it mounts disappear with it, whatever happens.
+"""
+import errno
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+import faults  # noqa: E402  (starting the server, running the CLI)
+import suite  # noqa: E402  (the HTTP client and check helpers)
+
+WORK = sys.argv[2]
+DISK = os.path.join(WORK, "small-disk")
+DATABASE = os.path.join(DISK, "lectern.sqlite")
+FILLER = os.path.join(DISK, "filler")
+COURSE = "/courses/flask-framework-certificate"
+OTHER_COURSE = "/courses/docker-for-python-developers"
+
+
+def mount_small_disk():
+    os.makedirs(DISK, exist_ok=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m,mode=0755", "tmpfs", DISK], check=True)
+
+
+def fill_disk():
+    """Writes a file until the file system says it is full. Returns the bytes written."""
+    # Empty the write-ahead log first: SQLite reuses its space, so a full disk would otherwise only show once it grows.
+    with sqlite3.connect(DATABASE) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    written = 0
+    chunk = b"\0" * 65536
+    with open(FILLER, "wb", buffering=0) as filler:
+        while True:
+            try:
+                written += filler.write(chunk)
+            except OSError as error:
+                if error.errno != errno.ENOSPC:
+                    raise
+                break
+    return written
+
+
+def register(email, client=None):
+    """Registers through the form; a `client` that already holds the form (loaded earlier) posts it as it is."""
+    fields = {"name": "Disk Test", "email": email, "password": suite.PASSWORD, "password_confirmation": suite.PASSWORD}
+    if client is None:
+        client = suite.Client()
+        return client.submit("/register", "/register", fields)
+    return client.request("POST", "/register", body={"_csrf": client.csrf(client.last_body), **fields})
+
+
+def account_exists(email):
+    return faults.lectern("user", "show", email, "--db", DATABASE).returncode == 0
+
+
+def full_disk():
+    mount_small_disk()
+    process, _, url = faults.start(DATABASE)
+    suite.use(url)
+    try:
+        learner, status = suite.register_and_login("before-the-disk-filled@example.com")
+        learner.submit(COURSE, COURSE + "/enrol", {})
+        _, _, course_page = learner.get(COURSE)
+        lessons = re.findall(r'href="(' + COURSE + r'/lessons/[^"]+)"', course_page)
+        first_lesson = lessons[0] if lessons else COURSE + "/lessons/missing"
+
+        form_loaded_earlier = suite.Client()
+        form_loaded_earlier.get("/register")
+
+        filled = fill_disk()
+        print(f"filled the disk with {filled // 1024} KiB", file=sys.stderr)
+
+        status, headers, body = register("while-the-disk-was-full@example.com", client=form_loaded_earlier)
+        suite.check(
+            "full disk: submitting the registration form gets 503 with a page that says nothing was saved, and Retry-After",
+            status == 503 and "nothing you sent was saved" in body and "retry-after" in headers, f"got {status}")
+        status, _, body = suite.Client().get("/register")
+        suite.check(
+            "full disk: a new visitor's form (it needs a session) gets the same 503 page, not a 500",
+            status == 503 and "nothing you sent was saved" in body, f"got {status}")
+        status, _, body = learner.submit(OTHER_COURSE, OTHER_COURSE + "/enrol", {})
+        suite.check("full disk: enrolling gets 503, not 500", status == 503 and "Temporarily unavailable" in body, f"got {status}")
+
+        anonymous = suite.Client()
+        reads = ["/", "/blog", "/blog/async-views-in-flask", "/search?q=alembic+migrations", "/courses", COURSE, "/feed.xml", "/sitemap.xml"]
+        failed = [f"{path} {anonymous.get(path)[0]}" for path in reads]
+        failed = [line for line in failed if not line.endswith(" 200")]
+        suite.check(f"full disk: {len(reads)} pages still read for visitors (200)", not failed, "; ".join(failed))
+        learner_reads = ["/dashboard", COURSE, first_lesson, "/account"]
+        failed = [f"{path} {learner.get(path)[0]}" for path in learner_reads]
+        failed = [line for line in failed if not line.endswith(" 200")]
+        suite.check(f"full disk: {len(learner_reads)} pages still read for a signed-in learner (200)", not failed, "; ".join(failed))
+
+        os.remove(FILLER)
+        status, _, _ = register("after-space-returned@example.com")
+        enrolled, _, _ = learner.submit(OTHER_COURSE, OTHER_COURSE + "/enrol", {})
+        _, login_status = suite.register_and_login("after-space-returned-2@example.com")
+        suite.check(
+            "space returns: the same server process registers (303), enrols (303) and logs in (303) again, without a restart",
+            status == 303 and enrolled == 303 and login_status == 303 and process.poll() is None,
+            f"register {status}, enrol {enrolled}, login {login_status}, server {'running' if process.poll() is None else 'stopped'}")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+    kept = [account_exists(email) for email in ("before-the-disk-filled@example.com", "after-space-returned@example.com")]
+    refused = account_exists("while-the-disk-was-full@example.com")
+    check = faults.lectern("db", "check", "--db", DATABASE)
+    suite.check(
+        "after the full disk: acknowledged accounts are there, the refused one is not, and `lectern db check` is clean",
+        all(kept) and not refused and check.returncode == 0, f"kept {kept}, refused present {refused}, check: {check.stderr.strip()}")
+
+
+def read_only_database():
+    subprocess.run(["mount", "-o", "remount,ro", DISK], check=True)
+    faults.refuses_to_start("a database on a read-only file system", DATABASE, faults.CONTENT, "is read-only")
+    listing = faults.lectern("user", "list", "--db", DATABASE)
+    suite.check("the CLI on a read-only database: exit 1 and one line naming the cause",
+                listing.returncode == 1 and "read-only" in listing.stderr and len(listing.stderr.strip().splitlines()) == 1,
+                f"exit {listing.returncode}: {listing.stderr.strip()[:200]}")
+
+
+def main():
+    full_disk()
+    read_only_database()
+    failed = [r for r in suite.results if not r[1]]
+    print(f"\n{len(suite.results) - len(failed)} of {len(suite.results)} storage checks passed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
