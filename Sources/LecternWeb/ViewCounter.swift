@@ -19,6 +19,8 @@ final class ViewCounter: Service, @unchecked Sendable {
     /// Odd while a batch is being written. A reader of the stored count that sees it unchanged and even before and
     /// after its read knows the stored count and the pending count describe the same moment.
     private var flushes = 0
+    /// Whether the last write of counts failed, so an outage is logged when it starts and ends, not every interval.
+    private var failing = false
 
     init(store: PostStore, interval: Duration, logger: Logger) {
         self.store = store
@@ -51,16 +53,23 @@ final class ViewCounter: Service, @unchecked Sendable {
             return batch
         }
         guard !batch.isEmpty else { return }
-        var failed = false
+        var failure: (any Error)?
         do {
             try await store.addViews(batch)
         } catch {
-            failed = true
-            logger.warning("could not save post view counts, will retry: \(error)")
+            failure = error
         }
-        lock.withLock {
-            if failed { for (slug, count) in batch { pending[slug, default: 0] += count } }
+        let wasFailing = lock.withLock {
+            if failure != nil { for (slug, count) in batch { pending[slug, default: 0] += count } }
             flushes += 1
+            defer { failing = failure != nil }
+            return failing
+        }
+        // Once per outage, not once a second: a full disk can last hours.
+        if let failure, !wasFailing {
+            logger.warning("could not save post view counts; keeping them in memory and retrying every \(interval): \(failure)")
+        } else if failure == nil, wasFailing {
+            logger.notice("post view counts are being saved again")
         }
     }
 

@@ -10,6 +10,7 @@ Run it in a private mount namespace (`unshare -m --propagation private` as root,
 systems it mounts disappear with it, whatever happens.
 """
 import errno
+import json
 import os
 import re
 import signal
@@ -28,6 +29,7 @@ DATABASE = os.path.join(DISK, "lectern.sqlite")
 FILLER = os.path.join(DISK, "filler")
 COURSE = "/courses/flask-framework-certificate"
 OTHER_COURSE = "/courses/docker-for-python-developers"
+VIEWED_POST = "websockets-with-flask"
 
 
 def mount_small_disk():
@@ -81,7 +83,7 @@ def full_disk():
         form_loaded_earlier.get("/register")
 
         filled = fill_disk()
-        print(f"filled the disk with {filled // 1024} KiB", file=sys.stderr)
+        print(f"(filled the disk: {filled // 1024} KiB)", flush=True)
 
         status, headers, body = register("while-the-disk-was-full@example.com", client=form_loaded_earlier)
         suite.check(
@@ -104,7 +106,12 @@ def full_disk():
         failed = [line for line in failed if not line.endswith(" 200")]
         suite.check(f"full disk: {len(learner_reads)} pages still read for a signed-in learner (200)", not failed, "; ".join(failed))
 
+        for _ in range(5):
+            anonymous.get("/blog/" + VIEWED_POST)
+        time.sleep(2.5)  # at least two flushes of the view counter fail while the disk is full
+
         os.remove(FILLER)
+        time.sleep(1.5)  # the next flush writes the views kept in memory
         status, _, _ = register("after-space-returned@example.com")
         enrolled, _, _ = learner.submit(OTHER_COURSE, OTHER_COURSE + "/enrol", {})
         _, login_status = suite.register_and_login("after-space-returned-2@example.com")
@@ -115,6 +122,16 @@ def full_disk():
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+
+    with open(os.path.join(WORK, "faults-server.log")) as log:
+        server_log = log.read()
+    outage_lines = server_log.count("could not save post view counts")
+    recovered = "post view counts are being saved again" in server_log
+    stats = json.loads(faults.lectern("post", "stats", "--json", "--db", DATABASE).stdout or "{}")
+    views = next((post["views"] for post in stats.get("posts", []) if post["slug"] == VIEWED_POST), None)
+    suite.check(
+        "views counted on the full disk are written once space returns, and the outage is logged once, not every second",
+        views == 5 and outage_lines == 1 and recovered, f"views {views}, outage lines {outage_lines}, recovery logged {recovered}")
 
     kept = [account_exists(email) for email in ("before-the-disk-filled@example.com", "after-space-returned@example.com")]
     refused = account_exists("while-the-disk-was-full@example.com")
