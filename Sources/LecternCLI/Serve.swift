@@ -73,6 +73,8 @@ struct Serve: AsyncParsableCommand {
             throw fail(error.description)
         } catch let error as ContentFolderError {
             throw fail(error.description)
+        } catch let error as StorageUnavailableError {
+            throw fail(error.description)
         }
         do {
             try await app.runService()

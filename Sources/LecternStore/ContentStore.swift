@@ -30,6 +30,15 @@ public struct ContentStore: Sendable {
             return (hashes, stamps)
         }
         let snapshot = try loader.load(knownHashes: known, knownStamps: stamps)
+        // Every file as stored and none gone: nothing to write, so a restart works on a full disk and keeps caches warm.
+        if Self.matchesStoredContent(snapshot, known: Set(known.keys)) {
+            var report = SyncReport()
+            report.problems = snapshot.problems
+            report.unchanged = snapshot.posts.unchangedPaths.count
+            report.coursesUnchanged = snapshot.courses.unchangedPaths.count
+            report.lessonsUnchanged = snapshot.lessons.unchangedPaths.count
+            return report
+        }
         return try database.writeNow { db in
             var report = SyncReport()
             report.problems = snapshot.problems
@@ -39,6 +48,16 @@ public struct ContentStore: Sendable {
             try Self.saveStamps(snapshot, in: db)
             return report
         }
+    }
+
+    private static func matchesStoredContent(_ snapshot: ContentSnapshot, known: Set<String>) -> Bool {
+        let scans: [(changed: Int, failed: Int, stamps: Int, unchanged: [String])] = [
+            (snapshot.posts.changed.count, snapshot.posts.failedPaths.count, snapshot.posts.stamps.count, snapshot.posts.unchangedPaths),
+            (snapshot.courses.changed.count, snapshot.courses.failedPaths.count, snapshot.courses.stamps.count, snapshot.courses.unchangedPaths),
+            (snapshot.lessons.changed.count, snapshot.lessons.failedPaths.count, snapshot.lessons.stamps.count, snapshot.lessons.unchangedPaths),
+        ]
+        guard scans.allSatisfy({ $0.changed == 0 && $0.failed == 0 && $0.stamps == 0 }) else { return false }
+        return Set(scans.flatMap(\.unchanged)) == known
     }
 
     /// Stamps of the files read this time, so the next import can skip them without reading while they stay as they are.

@@ -37,10 +37,14 @@ public final class LecternDatabase: Sendable {
                 throw DatabaseOpenError(
                     path: path, reason: "is read-only (its permissions or a read-only file system): Lectern must write to it; it was left untouched")
             }
-            guard fileManager.isWritableFile(atPath: folder) else {
+            // Beside the real file when the path is a symbolic link: that is where SQLite puts them.
+            let realFolder = ((path as NSString).resolvingSymlinksInPath as NSString).deletingLastPathComponent
+            guard fileManager.isWritableFile(atPath: realFolder.isEmpty ? folder : realFolder) else {
                 throw DatabaseOpenError(
                     path: path,
-                    reason: "is in a read-only folder '\(folder)': Lectern must create its -wal and -shm files beside it; it was left untouched")
+                    reason:
+                        "is in a read-only folder '\(realFolder.isEmpty ? folder : realFolder)': Lectern must create its -wal and -shm files beside it; it was left untouched"
+                )
             }
             try inspectExisting(path: path)
         } else if dryRun {
@@ -75,7 +79,7 @@ public final class LecternDatabase: Sendable {
         } catch let error as DatabaseOpenError {
             throw error
         } catch let error as DatabaseError {
-            throw DatabaseOpenError(path: path, reason: Self.explain(error))
+            throw DatabaseOpenError(path: path, reason: Self.explain(error, folder: folder))
         } catch {
             throw DatabaseOpenError(path: path, reason: "cannot be opened: \(error)")
         }
@@ -184,7 +188,7 @@ public final class LecternDatabase: Sendable {
         } catch let error as DatabaseOpenError {
             throw error
         } catch let error as DatabaseError {
-            throw DatabaseOpenError(path: path, reason: explain(error))
+            throw DatabaseOpenError(path: path, reason: explain(error, folder: (path as NSString).deletingLastPathComponent))
         } catch {
             throw DatabaseOpenError(path: path, reason: "cannot be opened: \(error)")
         }
@@ -206,13 +210,21 @@ public final class LecternDatabase: Sendable {
         "was written by a newer version of Lectern (unknown migration\(unknown.count == 1 ? "" : "s") \(unknown.map { "'\($0)'" }.joined(separator: ", "))): upgrade lectern, or point --db at another file"
     }
 
-    private static func explain(_ error: DatabaseError) -> String {
+    private static func explain(_ error: DatabaseError, folder: String) -> String {
+        // SQLite reports a disk with no room for the -shm file as a plain I/O error: look at the disk itself.
+        if [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_CANTOPEN].contains(error.resultCode),
+            let free = try? FileManager.default.attributesOfFileSystem(forPath: folder.isEmpty ? "." : folder)[.systemFreeSize] as? NSNumber,
+            free.int64Value < 1_048_576
+        {
+            return
+                "cannot be opened: the disk is full (\(free.int64Value / 1024) KiB free; SQLite needs room beside the database for its -wal and -shm files). Free some space and start again"
+        }
         switch error.resultCode {
         case .SQLITE_NOTADB: return "is not a SQLite database (the file is damaged or of another kind); it was left untouched"
         case .SQLITE_CORRUPT: return "is damaged (SQLite reports corruption); restore it from a backup"
         case .SQLITE_READONLY: return "is read-only: Lectern needs to write to it and to its folder (for the -wal and -shm files)"
         case .SQLITE_CANTOPEN: return "cannot be opened (check that the file and its folder exist and are writable)"
-        case .SQLITE_FULL: return "cannot be written: the disk is full"
+        case .SQLITE_FULL: return "cannot be opened: the disk is full. Free some space and start again"
         case .SQLITE_BUSY, .SQLITE_LOCKED: return "is locked by another process for too long"
         default: return "cannot be opened: \(error.message ?? "\(error.resultCode)")"
         }

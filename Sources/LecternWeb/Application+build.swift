@@ -14,11 +14,16 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     if configuration.syncContentAtStart { try loader.checkFolder() }
     let database = try LecternDatabase.open(path: configuration.databasePath)
     if configuration.syncContentAtStart {
-        let report = try ContentStore(database: database).sync(from: loader)
-        for problem in report.problems {
-            logger.warning("content: \(problem)")
+        do {
+            let report = try ContentStore(database: database).sync(from: loader)
+            for problem in report.problems {
+                logger.warning("content: \(problem)")
+            }
+            logger.info("content: \(report.line)")
+        } catch let error as StorageUnavailableError {
+            // Serving what is stored beats a restart loop on a full disk: reading works, and the operator is told what to run.
+            logger.error("content was not imported: \(error). Serving what the database holds; run `lectern content sync` once there is space.")
         }
-        logger.info("content: \(report.line)")
     }
 
     let publicFolder = URL(fileURLWithPath: configuration.publicPath)

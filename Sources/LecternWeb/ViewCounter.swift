@@ -59,14 +59,16 @@ final class ViewCounter: Service, @unchecked Sendable {
         } catch {
             failure = error
         }
+        // Cancelled by a shutdown in the middle of a write: the final flush retries, and it is no outage.
+        let outage = failure != nil && !(failure is CancellationError)
         let wasFailing = lock.withLock {
             if failure != nil { for (slug, count) in batch { pending[slug, default: 0] += count } }
             flushes += 1
-            defer { failing = failure != nil }
+            defer { if failure == nil || outage { failing = outage } }
             return failing
         }
         // Once per outage, not once a second: a full disk can last hours.
-        if let failure, !wasFailing {
+        if let failure, outage, !wasFailing {
             logger.warning("could not save post view counts; keeping them in memory and retrying every \(interval): \(failure)")
         } else if failure == nil, wasFailing {
             logger.notice("post view counts are being saved again")

@@ -33,6 +33,9 @@ def start(database, content=CONTENT, wait=True, environment=None):
         if process.poll() is not None:
             break
         time.sleep(0.05)
+    if process.poll() is None:
+        process.kill()
+        process.wait()
     log.seek(0)
     raise RuntimeError("server did not start: " + log.read())
 

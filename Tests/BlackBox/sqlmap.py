@@ -70,7 +70,8 @@ def main():
         for label, target, arguments, level in targets:
             found, finished, requests, statuses = sqlmap(label, target, arguments, level)
             errors = sum(count for code, count in statuses.items() if code.startswith("5"))
-            refused = statuses.get("403", 0)
+            # 403: a form sent without a valid token; 429: the login throttle. Either would mean the payloads never reached SQL.
+            refused = statuses.get("403", 0) + statuses.get("429", 0)
             summary = ", ".join(f"{code}: {count}" for code, count in sorted(statuses.items()))
             suite.check(
                 f"sqlmap on {label} (level {level}, risk 2): no injection in {requests} requests ({summary})",

@@ -44,6 +44,22 @@ import Testing
         try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: site.content.appendingPathComponent(relativePath).path)
     }
 
+    @Test func anUnchangedFolderIsImportedWithoutWriting() async throws {
+        try site.writePost("one")
+        try site.writeCourse("flask-certificate")
+        try site.writeLesson("flask-certificate", "01-first-app")
+        _ = try sync()
+        let revision = try await database.siteRevision()
+        let report = try sync()
+        #expect(report.unchanged == 1 && report.coursesUnchanged == 1 && report.lessonsUnchanged == 1)
+        // No write at all: a restart on a full disk needs none, and cached pages stay valid.
+        #expect(try await database.siteRevision() == revision)
+        // A vanished file is a change, and is written.
+        try FileManager.default.removeItem(at: site.content.appendingPathComponent("posts/one.md"))
+        #expect(try sync().unpublished == 1)
+        #expect(try await database.siteRevision() == revision + 1)
+    }
+
     @Test func aFileWhoseSizeAndTimeAreUnchangedIsNotReadAgain() async throws {
         let old = Date().addingTimeInterval(-3600)
         try site.writePost("one", title: "First title")

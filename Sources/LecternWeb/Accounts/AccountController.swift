@@ -149,7 +149,14 @@ struct AccountController: Sendable {
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if let session = context.session { try await sessions.delete(idHash: session.idHash) }
+        if let session = context.session {
+            do {
+                try await sessions.delete(idHash: session.idHash)
+            } catch let error as StorageUnavailableError {
+                // Signing out of this browser must still work (a shared computer); the stored session expires on its own.
+                context.logger.error("logout could not delete the session, clearing the cookie only: \(error)")
+            }
+        }
         var response = Response.redirect(to: "/", type: .normal)
         response.headers[.setCookie] = cookie.clearing
         return response

@@ -68,7 +68,7 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
         case 503:
             return (
                 "Temporarily unavailable",
-                "The site cannot save changes right now, so nothing you sent was saved. Reading still works; please try again in a few minutes."
+                "The site cannot save changes right now: if you sent a form, it was not saved. Reading still works; please try again in a few minutes."
             )
         case 500..<600: return ("Something went wrong", "An unexpected error stopped this page. It has been logged; please try again in a moment.")
         default: return (status.reasonPhrase, "The request could not be completed.")
