@@ -24,8 +24,7 @@ public final class LecternDatabase: Sendable {
     /// With `dryRun`, writes are rolled back; a database that does not exist yet or still needs migrating is refused instead of being written.
     public static func open(path: String, migrate: Bool = true, dryRun: Bool = false) throws(DatabaseOpenError) -> LecternDatabase {
         let fileManager = FileManager.default
-        let parent = (path as NSString).deletingLastPathComponent
-        let folder = parent.isEmpty ? "." : parent
+        let folder = Self.folder(of: path)
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard !isDirectory.boolValue else { throw DatabaseOpenError(path: path, reason: "is a folder, not a database file") }
@@ -38,13 +37,11 @@ public final class LecternDatabase: Sendable {
                     path: path, reason: "is read-only (its permissions or a read-only file system): Lectern must write to it; it was left untouched")
             }
             // Beside the real file when the path is a symbolic link: that is where SQLite puts them.
-            let realFolder = ((path as NSString).resolvingSymlinksInPath as NSString).deletingLastPathComponent
-            guard fileManager.isWritableFile(atPath: realFolder.isEmpty ? folder : realFolder) else {
+            let realFolder = Self.folder(of: (path as NSString).resolvingSymlinksInPath)
+            guard fileManager.isWritableFile(atPath: realFolder) else {
                 throw DatabaseOpenError(
                     path: path,
-                    reason:
-                        "is in a read-only folder '\(realFolder.isEmpty ? folder : realFolder)': Lectern must create its -wal and -shm files beside it; it was left untouched"
-                )
+                    reason: "is in a read-only folder '\(realFolder)': Lectern must create its -wal and -shm files beside it; it was left untouched")
             }
             try inspectExisting(path: path)
         } else if dryRun {
@@ -104,11 +101,7 @@ public final class LecternDatabase: Sendable {
         do {
             guard isDryRun else {
                 defer { if changesPublicPages { WriteGeneration.shared.advance() } }
-                return try await pool.write { db in
-                    let result = try updates(db)
-                    if changesPublicPages { try Self.bumpRevision(db) }
-                    return result
-                }
+                return try await pool.write { db in try Self.apply(updates, to: db, changesPublicPages: changesPublicPages) }
             }
             return try await pool.writeWithoutTransaction { db in try Self.rolledBack(db, updates) }
         } catch let error as DatabaseError {
@@ -121,8 +114,11 @@ public final class LecternDatabase: Sendable {
         StorageUnavailableError(error, path: path) ?? error
     }
 
-    private static func bumpRevision(_ db: Database) throws {
-        try db.execute(sql: "UPDATE site_revision SET revision = revision + 1 WHERE id = 1")
+    /// Runs `updates`, then bumps the site revision (read by every server) when they can change a public page.
+    private static func apply<T>(_ updates: (Database) throws -> T, to db: Database, changesPublicPages: Bool) throws -> T {
+        let result = try updates(db)
+        if changesPublicPages { try db.execute(sql: "UPDATE site_revision SET revision = revision + 1 WHERE id = 1") }
+        return result
     }
 
     /// The revision of the public site, changed by any process's writes that can change a public page.
@@ -140,11 +136,7 @@ public final class LecternDatabase: Sendable {
         do {
             guard isDryRun else {
                 defer { WriteGeneration.shared.advance() }
-                return try pool.write { db in
-                    let result = try updates(db)
-                    try Self.bumpRevision(db)
-                    return result
-                }
+                return try pool.write { db in try Self.apply(updates, to: db, changesPublicPages: true) }
             }
             return try pool.writeWithoutTransaction { db in try Self.rolledBack(db, updates) }
         } catch let error as DatabaseError {
@@ -188,10 +180,16 @@ public final class LecternDatabase: Sendable {
         } catch let error as DatabaseOpenError {
             throw error
         } catch let error as DatabaseError {
-            throw DatabaseOpenError(path: path, reason: explain(error, folder: (path as NSString).deletingLastPathComponent))
+            throw DatabaseOpenError(path: path, reason: explain(error, folder: folder(of: path)))
         } catch {
             throw DatabaseOpenError(path: path, reason: "cannot be opened: \(error)")
         }
+    }
+
+    /// The folder holding `path` ("." for a bare file name): where SQLite creates the -wal and -shm files.
+    private static func folder(of path: String) -> String {
+        let parent = (path as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "." : parent
     }
 
     private static func pendingMigrations(_ db: Database) throws -> [String] {
@@ -213,7 +211,7 @@ public final class LecternDatabase: Sendable {
     private static func explain(_ error: DatabaseError, folder: String) -> String {
         // SQLite reports a disk with no room for the -shm file as a plain I/O error: look at the disk itself.
         if [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_CANTOPEN].contains(error.resultCode),
-            let free = try? FileManager.default.attributesOfFileSystem(forPath: folder.isEmpty ? "." : folder)[.systemFreeSize] as? NSNumber,
+            let free = try? FileManager.default.attributesOfFileSystem(forPath: folder)[.systemFreeSize] as? NSNumber,
             free.int64Value < 1_048_576
         {
             return

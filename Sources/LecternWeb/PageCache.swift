@@ -105,9 +105,10 @@ final class PageCache: @unchecked Sendable {
         }
     }
 
-    /// The page for `key`, rendered by `render` when there is no fresh entry. Only complete 200 pages are kept.
-    func page(_ key: String?, render: () async throws -> HTML) async throws -> HTML {
-        guard let key else { return try await render() }
+    /// The page for `request`, rendered by `render` when there is no fresh entry (always, for visitors with a session).
+    /// Only complete 200 pages are kept.
+    func page(for request: Request, context: AppRequestContext, render: () async throws -> HTML) async throws -> HTML {
+        guard let key = key(for: request, context: context) else { return try await render() }
         if case .hit(let entry) = await lookupWaiting(key) { return HTML(body: entry.parts[0]) }
         let generation = WriteGeneration.shared.current
         let html: HTML

@@ -59,16 +59,17 @@ final class ViewCounter: Service, @unchecked Sendable {
         } catch {
             failure = error
         }
-        // Cancelled by a shutdown in the middle of a write: the final flush retries, and it is no outage.
-        let outage = failure != nil && !(failure is CancellationError)
+        // Cancelled by a shutdown in the middle of a write: the final flush retries, and it says nothing of the disk.
+        let cancelled = failure is CancellationError
         let wasFailing = lock.withLock {
             if failure != nil { for (slug, count) in batch { pending[slug, default: 0] += count } }
             flushes += 1
-            defer { if failure == nil || outage { failing = outage } }
-            return failing
+            let was = failing
+            if !cancelled { failing = failure != nil }
+            return was
         }
         // Once per outage, not once a second: a full disk can last hours.
-        if let failure, outage, !wasFailing {
+        if let failure, !cancelled, !wasFailing {
             logger.warning("could not save post view counts; keeping them in memory and retrying every \(interval): \(failure)")
         } else if failure == nil, wasFailing {
             logger.notice("post view counts are being saved again")

@@ -19,12 +19,10 @@ public struct LoginLimits: Sendable {
 /// Slows password guessing: too many failed logins for one account, or from one client address, within a
 /// window blocks further tries from that key until the window has passed. Nothing is locked for good.
 actor LoginThrottle {
-    typealias Limits = LoginLimits
-
-    let limits: Limits
+    let limits: LoginLimits
     private var failures: [String: [Date]] = [:]
 
-    init(limits: Limits = Limits()) {
+    init(limits: LoginLimits = LoginLimits()) {
         self.limits = limits
     }
 

@@ -32,15 +32,15 @@ struct BlogController: Sendable {
     }
 
     @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        try await pageCache.page(pageCache.key(for: request, context: context)) { try await self.renderIndex(request, context: context) }
+        try await pageCache.page(for: request, context: context) { try await self.renderIndex(request, context: context) }
     }
 
     @Sendable func category(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        try await pageCache.page(pageCache.key(for: request, context: context)) { try await self.renderCategory(request, context: context) }
+        try await pageCache.page(for: request, context: context) { try await self.renderCategory(request, context: context) }
     }
 
     @Sendable func tag(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        try await pageCache.page(pageCache.key(for: request, context: context)) { try await self.renderTag(request, context: context) }
+        try await pageCache.page(for: request, context: context) { try await self.renderTag(request, context: context) }
     }
 
     private func renderIndex(_ request: Request, context: AppRequestContext) async throws -> HTML {

@@ -23,7 +23,7 @@ struct HomeController: Sendable {
     }
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        try await pageCache.page(pageCache.key(for: request, context: context)) { try await self.renderHome(request, context: context) }
+        try await pageCache.page(for: request, context: context) { try await self.renderHome(request, context: context) }
     }
 
     private func renderHome(_ request: Request, context: AppRequestContext) async throws -> HTML {

@@ -31,7 +31,7 @@ struct CourseController: Sendable {
     }
 
     @Sendable func catalogue(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        try await pageCache.page(pageCache.key(for: request, context: context)) { try await self.renderCatalogue(request, context: context) }
+        try await pageCache.page(for: request, context: context) { try await self.renderCatalogue(request, context: context) }
     }
 
     private func renderCatalogue(_ request: Request, context: AppRequestContext) async throws -> HTML {
@@ -48,7 +48,7 @@ struct CourseController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        try await pageCache.page(pageCache.key(for: request, context: context)) { try await self.renderCourse(request, context: context) }
+        try await pageCache.page(for: request, context: context) { try await self.renderCourse(request, context: context) }
     }
 
     private func renderCourse(_ request: Request, context: AppRequestContext) async throws -> HTML {
