@@ -28,6 +28,14 @@ enum AccountSettings {
         )
     }
 
+    static func outboxRetention() throws -> TimeInterval {
+        TimeInterval(try number("LECTERN_OUTBOX_RETENTION_DAYS", default: 30, atLeast: 1, atMost: 3650)) * 86_400
+    }
+
+    static func pageCacheBudget() throws -> Int {
+        Int(try number("LECTERN_PAGE_CACHE_MIB", default: 32, atLeast: 1, atMost: 4096)) * 1024 * 1024
+    }
+
     static func secureCookies() throws -> Bool? {
         guard let text = Environment.value("LECTERN_SECURE_COOKIES") else { return nil }
         switch text.lowercased() {

@@ -62,7 +62,9 @@ struct Serve: AsyncParsableCommand {
             argon2: try AccountSettings.argon2(),
             sessionLifetime: try AccountSettings.sessionLifetime(),
             loginLimits: try AccountSettings.loginLimits(),
-            sendmailCommand: try AccountSettings.sendmail()
+            sendmailCommand: try AccountSettings.sendmail(),
+            outboxRetention: try AccountSettings.outboxRetention(),
+            pageCacheBudget: try AccountSettings.pageCacheBudget()
         )
         let app: any ApplicationProtocol
         do {

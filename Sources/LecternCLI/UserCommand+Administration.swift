@@ -169,7 +169,7 @@ extension UserCommand {
 
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Stop an account from logging in; its sessions end at once. Enrolments and certificates stay.",
+            abstract: "Stop an account from logging in; its sessions, reset links and pending address change end at once. Enrolments and certificates stay.",
             discussion: "Example:\n  lectern user disable mallory@example.com")
 
         @OptionGroup var site: SiteOptions

@@ -54,8 +54,12 @@ struct UserCommand: AsyncParsableCommand {
             } catch {
                 throw fail("'\(email)' is not an email address")
             }
-            let trimmedName = name.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !trimmedName.isEmpty, trimmedName.count <= 100 else { throw fail("--name must be 1 to 100 characters") }
+            let trimmedName: String
+            do {
+                trimmedName = try PersonName.clean(name)
+            } catch {
+                throw fail("--name refused: \(error.description)")
+            }
             let database = try site.openDatabase(create: !dryRun.dryRun, dryRun: dryRun.dryRun)
             if try await UserStore(database: database).user(email: address) != nil {
                 throw fail("an account with the address \(address.value) already exists")

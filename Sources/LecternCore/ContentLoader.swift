@@ -152,7 +152,7 @@ public struct ContentLoader: Sendable {
     public static func hash(_ data: Data) -> String {
         var bytes = Array("lectern-md-\(MarkdownRenderer.version)\n".utf8)
         bytes.append(contentsOf: data)
-        return SHA256.hexDigest(bytes)
+        return Digest.sha256Hex(bytes)
     }
 
     /// Size and modification time (to the nanosecond) with the renderer version, or nil when the file cannot be

@@ -59,6 +59,19 @@ extension LecternDatabase {
                     problems.append("search index: \(error.message ?? "\(error.resultCode)") (rebuild it with `lectern db check --repair`)")
                 }
             }
+            // Left by the 2026-12-02 migration: accounts whose addresses became one once normalised (NFC, lowercase
+            // domain). They are never merged silently; the operator decides (`lectern user show`, `user disable`).
+            let conflicts = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT address_conflicts.email_key, group_concat(users.email || ' (id ' || users.id || ')', ', ') AS accounts
+                    FROM address_conflicts JOIN users ON users.id = address_conflicts.user_id GROUP BY address_conflicts.email_key
+                    """)
+            for conflict in conflicts {
+                let key: String = conflict["email_key"]
+                let accounts: String = conflict["accounts"]
+                problems.append("accounts \(accounts) are one address once normalised (\(key)); keep one and disable the others")
+            }
             return problems
         }
     }

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import LecternCore
 
 /// The schema's history. Append only: a migration that has shipped is never edited, renamed or removed.
 enum Migrations {
@@ -228,6 +230,57 @@ enum Migrations {
                     CREATE INDEX lesson_source ON lesson(source_path);
                     """
             )
+        }
+        migrator.registerMigration("2026-12-02-security-review") { db in
+            // The key that signs form tokens, device cookies and visitor hashes: one per database, so every instance
+            // and restart agrees on it; made here from the system's CSPRNG, never from SQLite's.
+            try db.execute(sql: "CREATE TABLE site_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret BLOB NOT NULL)")
+            try db.execute(sql: "INSERT INTO site_secret (id, secret) VALUES (1, ?)", arguments: [Data(SecretToken.randomBytes(32))])
+            try db.execute(
+                sql: """
+                    CREATE TABLE email_changes (
+                        token_hash TEXT PRIMARY KEY,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        new_email TEXT NOT NULL,
+                        new_email_key TEXT NOT NULL,
+                        created_at DATETIME NOT NULL,
+                        expires_at DATETIME NOT NULL,
+                        used_at DATETIME
+                    );
+                    CREATE INDEX email_changes_user ON email_changes(user_id);
+                    CREATE TABLE mail_log (
+                        recipient_key TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        created_at DATETIME NOT NULL
+                    );
+                    CREATE INDEX mail_log_recipient ON mail_log(recipient_key, kind, created_at);
+                    CREATE INDEX mail_log_created ON mail_log(created_at);
+                    CREATE INDEX password_resets_expiry ON password_resets(expires_at);
+                    CREATE INDEX outbox_created ON outbox(created_at);
+                    CREATE TABLE address_conflicts (
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        email_key TEXT NOT NULL
+                    );
+                    """)
+            // Addresses are now stored in NFC with a lowercase domain. Rows that become one address once normalised
+            // are not merged: both keep their stored form and are listed for the operator (`lectern db check`).
+            let rows = try Row.fetchAll(db, sql: "SELECT id, email FROM users ORDER BY id")
+            let normalised = rows.map { row -> (id: Int64, email: String, key: String) in
+                let email: String = row["email"]
+                let value = (try? EmailAddress(email).value) ?? email
+                return (row["id"], value, EmailAddress.key(value))
+            }
+            let groups = Dictionary(grouping: normalised, by: \.key)
+            for (key, members) in groups {
+                if members.count > 1 {
+                    for member in members {
+                        try db.execute(sql: "INSERT INTO address_conflicts (user_id, email_key) VALUES (?, ?)", arguments: [member.id, key])
+                    }
+                    continue
+                }
+                let member = members[0]
+                try db.execute(sql: "UPDATE users SET email = ?, email_key = ? WHERE id = ?", arguments: [member.email, member.key, member.id])
+            }
         }
         return migrator
     }()

@@ -27,6 +27,15 @@ public struct OutboxStore: Sendable {
         }
     }
 
+    /// Deletes messages older than `retention`; returns how many.
+    @discardableResult
+    public func prune(olderThan retention: TimeInterval, now: Date = Date()) async throws -> Int {
+        try await database.write(changesPublicPages: false) { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE created_at < ?", arguments: [now.addingTimeInterval(-retention)])
+            return db.changesCount
+        }
+    }
+
     /// Newest first.
     public func messages(limit: Int = 100) async throws -> [OutboxMessage] {
         try await database.pool.read { db in

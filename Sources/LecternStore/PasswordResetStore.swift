@@ -57,7 +57,21 @@ public struct PasswordResetStore: Sendable {
             try db.execute(sql: "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", arguments: [passwordHash, now, user.id])
             try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, user.id])
             try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [user.id])
+            try EmailChangeStore.cancel(userID: user.id, in: db, now: now)
             return user
+        }
+    }
+
+    /// Deletes reset links and address changes that expired more than a day ago, used or not (the last day is kept
+    /// for the per-address mail limits); returns how many.
+    @discardableResult
+    public func prune(now: Date = Date()) async throws -> Int {
+        try await database.write(changesPublicPages: false) { db in
+            let cutoff = now.addingTimeInterval(-86_400)
+            try db.execute(sql: "DELETE FROM password_resets WHERE expires_at < ?", arguments: [cutoff])
+            let resets = db.changesCount
+            try db.execute(sql: "DELETE FROM email_changes WHERE expires_at < ?", arguments: [cutoff])
+            return resets + db.changesCount
         }
     }
 }

@@ -48,14 +48,10 @@ public struct UserStore: Sendable {
         }
     }
 
-    public func updateProfile(userID: Int64, name: String, email: EmailAddress, now: Date = Date()) async throws {
+    /// Changes the name only: a new address goes through `EmailChangeStore`, which proves the new mailbox first.
+    public func updateName(userID: Int64, name: String, now: Date = Date()) async throws {
         try await database.write(changesPublicPages: false) { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE email_key = ? AND id <> ?", arguments: [email.key, userID]) == true {
-                throw Failure.emailTaken
-            }
-            try db.execute(
-                sql: "UPDATE users SET name = ?, email = ?, email_key = ?, updated_at = ? WHERE id = ?",
-                arguments: [name, email.value, email.key, now, userID])
+            try db.execute(sql: "UPDATE users SET name = ?, updated_at = ? WHERE id = ?", arguments: [name, now, userID])
         }
     }
 
@@ -65,6 +61,7 @@ public struct UserStore: Sendable {
             try db.execute(sql: "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", arguments: [passwordHash, now, userID])
             try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID])
             try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, userID])
+            try EmailChangeStore.cancel(userID: userID, in: db, now: now)
         }
     }
 
@@ -75,13 +72,20 @@ public struct UserStore: Sendable {
         }
     }
 
-    /// Disables or re-enables an account; disabling ends its sessions at once.
+    /// Disables or re-enables an account. Disabling ends, at once, its sessions, its reset links and its pending
+    /// address change: none of them may outlive it, whatever happens after `enable`.
     public func setDisabled(userID: Int64, _ disabled: Bool, now: Date = Date()) async throws {
         try await database.write(changesPublicPages: false) { db in
-            try db.execute(
-                sql: "UPDATE users SET disabled_at = ?, updated_at = ? WHERE id = ?", arguments: [disabled ? now : nil, now, userID])
-            if disabled { try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID]) }
+            try Self.setDisabled(userID: userID, disabled, in: db, now: now)
         }
+    }
+
+    static func setDisabled(userID: Int64, _ disabled: Bool, in db: Database, now: Date) throws {
+        try db.execute(sql: "UPDATE users SET disabled_at = ?, updated_at = ? WHERE id = ?", arguments: [disabled ? now : nil, now, userID])
+        guard disabled else { return }
+        try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID])
+        try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, userID])
+        try EmailChangeStore.cancel(userID: userID, in: db, now: now)
     }
 }
 

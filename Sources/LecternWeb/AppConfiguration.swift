@@ -33,6 +33,10 @@ public struct AppConfiguration: Sendable {
     public var loginLimits: LoginLimits
     /// A sendmail-compatible command and its arguments; nil keeps mail in the outbox table.
     public var sendmailCommand: [String]?
+    /// How long outbox messages are kept before they are deleted.
+    public var outboxRetention: TimeInterval
+    /// The most memory, in bytes, the page cache may hold; the least recently used pages go first.
+    public var pageCacheBudget: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -51,7 +55,9 @@ public struct AppConfiguration: Sendable {
         argon2: Argon2Parameters = .owaspMinimum,
         sessionLifetime: SessionLifetime = SessionLifetime(),
         loginLimits: LoginLimits = LoginLimits(),
-        sendmailCommand: [String]? = nil
+        sendmailCommand: [String]? = nil,
+        outboxRetention: TimeInterval = 30 * 86_400,
+        pageCacheBudget: Int = 32 * 1024 * 1024
     ) {
         self.host = host
         self.port = port
@@ -71,6 +77,8 @@ public struct AppConfiguration: Sendable {
         self.sessionLifetime = sessionLifetime
         self.loginLimits = loginLimits
         self.sendmailCommand = sendmailCommand
+        self.outboxRetention = outboxRetention
+        self.pageCacheBudget = pageCacheBudget
     }
 
     static func trimmedBaseURL(_ url: String) -> String {

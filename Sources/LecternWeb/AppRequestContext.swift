@@ -8,6 +8,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public let remoteAddress: SocketAddress?
     /// The visitor's server-side session, loaded by `SessionMiddleware`.
     public var session: SessionRecord?
+    /// The one-time notice for this page, read by `FlashMiddleware`.
+    var flash: Flash?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

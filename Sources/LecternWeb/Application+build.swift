@@ -47,11 +47,12 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let users = UserStore(database: database)
     let sessions = SessionStore(database: database, lifetime: configuration.sessionLifetime)
     let viewCounter = ViewCounter(store: posts, interval: configuration.viewFlushInterval, logger: logger)
-    let sessionPruner = SessionPruner(sessions: sessions, logger: logger)
+    let signer = MessageSigner(secret: try await database.siteSecret())
     let pageCache = PageCache(lifetime: configuration.pageCacheLifetime)
     let errorPages = try ErrorPageMiddleware<AppRequestContext>(renderer: renderer)
     let cookie = SessionCookie(secure: configuration.secureCookies, maxAge: Int(configuration.sessionLifetime.absolute))
     let hasher = try PasswordHasher(parameters: configuration.argon2)
+    let outbox = configuration.sendmailCommand == nil ? OutboxStore(database: database) : nil
     let mail: any MailTransport =
         if let command = configuration.sendmailCommand {
             SendmailTransport(
@@ -59,6 +60,12 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         } else {
             OutboxMailTransport(outbox: OutboxStore(database: database))
         }
+    let formTokens = FormTokens(signer: signer, secure: configuration.secureCookies)
+    let flash = FlashCookie(signer: signer, secure: configuration.secureCookies)
+    let resets = PasswordResetStore(database: database)
+    let ledger = MailLedger(database: database)
+    let housekeeping = Housekeeping(
+        sessions: sessions, resets: resets, ledger: ledger, outbox: outbox, outboxRetention: configuration.outboxRetention, logger: logger)
 
     // Hummingbird's own start-up chatter stays out of the log unless debugging: we log one line when ready.
     var serverLogger = logger
@@ -76,7 +83,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
             logger: serverLogger
         )
         SessionMiddleware(sessions: sessions, cookie: cookie)
-        CSRFMiddleware(baseURL: configuration.baseURL)
+        FlashMiddleware(cookie: flash)
+        CSRFMiddleware(baseURL: configuration.baseURL, tokens: formTokens)
     }
     let routes = router.group()
     HealthController().addRoutes(to: routes)
@@ -85,14 +93,17 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try SearchController(posts: posts, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     FeedController(posts: posts, courses: courses, renderer: renderer).addRoutes(to: routes)
     let enrolments = EnrolmentStore(database: database)
-    let presenter = CoursePresenter(courses: courses, enrolments: enrolments, renderer: renderer)
+    let presenter = CoursePresenter(courses: courses, enrolments: enrolments, renderer: renderer, flash: flash)
     try CourseController(presenter: presenter, pageCache: pageCache).addRoutes(to: routes)
     try LessonController(presenter: presenter).addRoutes(to: routes)
     try DashboardController(enrolments: enrolments, renderer: renderer).addRoutes(to: routes)
     try CertificateController(enrolments: enrolments, renderer: renderer).addRoutes(to: routes)
-    let accounts = AccountServices(users: users, sessions: sessions, hasher: hasher, mail: mail, cookie: cookie, renderer: renderer, logger: logger)
-    try AccountController(services: accounts, throttle: LoginThrottle(limits: configuration.loginLimits)).addRoutes(to: routes)
-    try PasswordResetController(services: accounts, resets: PasswordResetStore(database: database)).addRoutes(to: routes)
+    let accounts = AccountServices(
+        users: users, sessions: sessions, hasher: hasher, mail: mail, ledger: ledger, cookie: cookie, formTokens: formTokens,
+        deviceCookie: DeviceCookie(signer: signer, secure: configuration.secureCookies), flash: flash, limiter: RateLimiter(),
+        throttle: LoginThrottle(limits: configuration.loginLimits), renderer: renderer, logger: logger)
+    try AccountController(services: accounts, emailChanges: EmailChangeStore(database: database)).addRoutes(to: routes)
+    try PasswordResetController(services: accounts, resets: resets).addRoutes(to: routes)
 
     let siteName = configuration.siteName
     let readyLogger = logger
@@ -101,7 +112,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         // Slow or idle clients must not hold connections open forever.
         server: .http1(configuration: .init(idleTimeout: .seconds(30))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [viewCounter, sessionPruner, SiteRevisionWatcher(database: database, interval: .milliseconds(250), logger: logger)],
+        services: [viewCounter, housekeeping, SiteRevisionWatcher(database: database, interval: .milliseconds(250), logger: logger)],
         onServerRunning: { channel in
             let address = channel.localAddress
             let host = address?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? configuration.host
@@ -122,7 +133,7 @@ struct Stylesheet {
             throw StartupError(
                 "public folder '\(publicFolder.path)' has no \(Self.path) (set --public or LECTERN_PUBLIC to the folder that holds it)")
         }
-        self.url = "/\(Self.path)?v=\(SHA256.hexDigest(data).prefix(10))"
+        self.url = "/\(Self.path)?v=\(Digest.sha256Hex(data).prefix(10))"
     }
 }
 

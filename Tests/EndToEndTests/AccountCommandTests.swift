@@ -18,7 +18,7 @@ import Testing
         let (status, output, _) = try lectern(
             ["user", "create", "Ops@Example.com", "--name", "Site Operator", "--admin", "--password-stdin"], input: "correct horse battery\n")
         #expect(status == 0)
-        #expect(output == "Created admin Ops@Example.com (id 1).\n")
+        #expect(output == "Created admin Ops@example.com (id 1).\n")
 
         let (again, _, error) = try lectern(
             ["user", "create", "ops@example.com", "--name", "Twin", "--password-stdin"], input: "another long password\n")

@@ -71,7 +71,7 @@ import Testing
 @Suite struct EmailAddressTests {
     @Test func isTrimmedAndComparedWithoutCase() throws {
         let email = try EmailAddress("  Ada.Lovelace@Example.COM \n")
-        #expect(email.value == "Ada.Lovelace@Example.COM")
+        #expect(email.value == "Ada.Lovelace@example.com")  // the domain is lowercased; the local part keeps its case
         #expect(email.key == "ada.lovelace@example.com")
     }
 
@@ -92,5 +92,31 @@ import Testing
         #expect(SecretToken.hash(token) != token)
         #expect(SecretToken.constantTimeEquals(token, token))
         #expect(!SecretToken.constantTimeEquals(token, SecretToken.make()))
+    }
+}
+
+@Suite struct IdentityRuleTests {
+    @Test func addressesAreStoredInNFCWithALowercaseDomain() throws {
+        let decomposed = try EmailAddress(" jose\u{0301}@Example.COM ")
+        let composed = try EmailAddress("jos\u{00E9}@example.com")
+        #expect(decomposed.value == "jos\u{00E9}@example.com")
+        #expect(decomposed.value.unicodeScalars.elementsEqual(composed.value.unicodeScalars))
+        #expect(decomposed.key == composed.key)
+        #expect(EmailAddress.key("JOSE\u{0301}@example.com") == composed.key)
+    }
+
+    @Test(arguments: ["a\u{202E}b@example.com", "a\u{200B}b@example.com", "ab@exam\u{2066}ple.com", "a\u{2028}@example.com"])
+    func addressesWithInvisibleCharactersAreRefused(_ text: String) {
+        #expect(throws: EmailAddress.Problem.invalid) { try EmailAddress(text) }
+    }
+
+    @Test func namesRefuseInvisibleFormattingButKeepRealSpelling() throws {
+        for bad in ["\u{202A}x", "x\u{202E}", "\u{2066}x\u{2069}", "a\u{2028}b", "a\u{2029}b", "a\u{200B}b", "a\u{FEFF}b", "a\u{0007}b", "a\u{E000}b"] {
+            #expect(throws: PersonName.Problem.invisibleCharacters) { try PersonName.clean(bad) }
+        }
+        #expect(try PersonName.clean("  Zoe\u{0308} Brontë ") == "Zoë Brontë")
+        #expect(try PersonName.clean("می\u{200C}خواهم") == "می\u{200C}خواهم")  // Persian needs the zero-width non-joiner
+        #expect(throws: PersonName.Problem.empty) { try PersonName.clean("   ") }
+        #expect(throws: PersonName.Problem.tooLong) { try PersonName.clean(String(repeating: "a", count: 101)) }
     }
 }

@@ -111,6 +111,8 @@ import Testing
             #expect(form.headers[.setCookie] != nil)
             #expect(form.headers[.cacheControl] == "no-store")
             // Anyone with a session may see a CSRF token or their name on any page: never cached either.
+            _ = try await browser.register(client, email: "ada@example.com")
+            _ = try await browser.login(client, email: "ada@example.com")
             let withSession = try await browser.get(client, "/blog/post-01")
             #expect(withSession.headers[.cacheControl] == "no-store")
             var stranger = Browser()

@@ -2,10 +2,25 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 
-/// A minimal browser for tests: keeps the session cookie and fills forms with their CSRF token.
+/// A minimal browser for tests: keeps its cookies (session, form, device, flash) and fills forms with their CSRF token.
 struct Browser {
-    var cookie: String?
+    /// Cookie values by name.
+    var jar: [String: String] = [:]
+    /// The session cookie (`name=value`), or nil when signed out. Setting it replaces the session cookie only.
+    var cookie: String? {
+        get { jar.first { $0.key.hasSuffix("lectern_session") }.map { "\($0.key)=\($0.value)" } }
+        set {
+            for name in jar.keys where name.hasSuffix("lectern_session") { jar[name] = nil }
+            if let newValue, let equals = newValue.firstIndex(of: "=") {
+                jar[String(newValue[..<equals])] = String(newValue[newValue.index(after: equals)...])
+            }
+        }
+    }
     var userAgent = "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36"
+
+    init(cookie: String? = nil) {
+        self.cookie = cookie
+    }
 
     struct Page {
         var status: HTTPResponse.Status
@@ -60,14 +75,16 @@ struct Browser {
         _ client: some TestClientProtocol, _ uri: String, method: HTTPRequest.Method, headers extra: HTTPFields, body: ByteBuffer?
     ) async throws -> Page {
         var headers = extra
-        if let cookie { headers[.cookie] = cookie }
+        if headers[.cookie] == nil, !jar.isEmpty { headers[.cookie] = jar.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         headers[.userAgent] = userAgent
         let page = try await client.execute(uri: uri, method: method, headers: headers, body: body) { response in
             Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
         }
-        if let setCookie = page.headers[.setCookie] {
-            let pair = String(setCookie.prefix { $0 != ";" })
-            cookie = setCookie.contains("Max-Age=0") ? nil : pair
+        for setCookie in page.headers[values: .setCookie] {
+            let pair = setCookie.prefix { $0 != ";" }
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            let name = String(pair[..<equals])
+            jar[name] = setCookie.contains("Max-Age=0") ? nil : String(pair[pair.index(after: equals)...])
         }
         return page
     }

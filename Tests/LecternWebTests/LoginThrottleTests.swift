@@ -4,33 +4,98 @@ import Testing
 @testable import LecternWeb
 
 @Suite struct LoginThrottleTests {
+    /// One failed attempt from start to finish.
+    private func fail(_ throttle: LoginThrottle, _ account: String, _ address: String, device: String? = nil, now: Date) async -> Bool {
+        guard case .success(let reservation) = await throttle.reserve(account: account, address: address, device: device, now: now) else {
+            return false
+        }
+        await throttle.finish(reservation, succeeded: false, now: now)
+        return true
+    }
+
+    private func allowed(_ throttle: LoginThrottle, _ account: String, _ address: String, device: String? = nil, now: Date) async -> Bool {
+        guard case .success(let reservation) = await throttle.reserve(account: account, address: address, device: device, now: now) else {
+            return false
+        }
+        await throttle.finish(reservation, succeeded: true, now: now)
+        return true
+    }
+
     @Test func oneAddressTryingManyAccountsIsSlowedToo() async {
         let throttle = LoginThrottle()
         let now = Date()
-        for index in 0..<30 {
-            #expect(await throttle.retryAfter(account: "user\(index)@example.com", address: "203.0.113.7", now: now) == nil)
-            await throttle.recordFailure(account: "user\(index)@example.com", address: "203.0.113.7", now: now)
-        }
-        #expect(await throttle.retryAfter(account: "fresh@example.com", address: "203.0.113.7", now: now) != nil)
-        #expect(await throttle.retryAfter(account: "fresh@example.com", address: "198.51.100.1", now: now) == nil)
+        for index in 0..<30 { #expect(await fail(throttle, "user\(index)@example.com", "203.0.113.7", now: now)) }
+        #expect(await !allowed(throttle, "fresh@example.com", "203.0.113.7", now: now))
+        #expect(await allowed(throttle, "fresh@example.com", "198.51.100.1", now: now))
     }
 
     @Test func theWaitEndsWhenTheWindowHasPassed() async {
         let throttle = LoginThrottle()
         let start = Date()
-        for _ in 0..<5 { await throttle.recordFailure(account: "ada@example.com", address: "a", now: start) }
-        let wait = await throttle.retryAfter(account: "ada@example.com", address: "b", now: start.addingTimeInterval(60))
-        #expect(abs((wait ?? 0) - (15 * 60 - 60)) < 0.001)
-        #expect(await throttle.retryAfter(account: "ada@example.com", address: "b", now: start.addingTimeInterval(15 * 60 + 1)) == nil)
+        for _ in 0..<5 { _ = await fail(throttle, "ada@example.com", "a", now: start) }
+        guard case .failure(let wait) = await throttle.reserve(account: "ada@example.com", address: "b", now: start.addingTimeInterval(60)) else {
+            Issue.record("the sixth try was allowed")
+            return
+        }
+        #expect(abs(wait.seconds - (15 * 60 - 60)) < 0.001)
+        #expect(await allowed(throttle, "ada@example.com", "b", now: start.addingTimeInterval(15 * 60 + 1)))
     }
 
     @Test func aSuccessClearsTheAccountButNotTheAddress() async {
         let throttle = LoginThrottle(limits: .init(perAccount: 2, perAddress: 3, window: 900))
         let now = Date()
-        for _ in 0..<2 { await throttle.recordFailure(account: "ada@example.com", address: "a", now: now) }
-        await throttle.recordSuccess(account: "ada@example.com")
-        #expect(await throttle.retryAfter(account: "ada@example.com", address: "b", now: now) == nil)
-        await throttle.recordFailure(account: "x@example.com", address: "a", now: now)
-        #expect(await throttle.retryAfter(account: "y@example.com", address: "a", now: now) != nil)
+        _ = await fail(throttle, "ada@example.com", "a", now: now)
+        #expect(await allowed(throttle, "ada@example.com", "a", now: now))
+        #expect(await fail(throttle, "ada@example.com", "b", now: now))
+        #expect(await fail(throttle, "x@example.com", "a", now: now))
+        #expect(await fail(throttle, "z@example.com", "a", now: now))
+        #expect(await !allowed(throttle, "y@example.com", "a", now: now))
+    }
+
+    @Test func attemptsInFlightCountAgainstTheLimit() async {
+        // 150 attempts reserved before any has finished hashing: only the limit's worth get a place.
+        let throttle = LoginThrottle(limits: .init(perAccount: 5, perAddress: 1000, window: 900))
+        let now = Date()
+        var granted: [LoginThrottle.Reservation] = []
+        var refused = 0
+        for index in 0..<150 {
+            switch await throttle.reserve(account: "ada@example.com", address: "10.0.0.\(index % 250)", now: now) {
+            case .success(let reservation): granted.append(reservation)
+            case .failure: refused += 1
+            }
+        }
+        #expect(granted.count == 5)
+        #expect(refused == 145)
+        for reservation in granted { await throttle.finish(reservation, succeeded: false, now: now) }
+        #expect(await !allowed(throttle, "ada@example.com", "10.9.9.9", now: now))
+    }
+
+    @Test func anAddressBurstIsRefusedToo() async {
+        let throttle = LoginThrottle(limits: .init(perAccount: 1000, perAddress: 3, window: 900))
+        var granted = 0
+        for index in 0..<50 {
+            if case .success = await throttle.reserve(account: "user\(index)@example.com", address: "203.0.113.9") { granted += 1 }
+        }
+        #expect(granted == 3)
+    }
+
+    @Test func aBrowserThatSignedInBeforeIsNotLockedOutByFailuresFromElsewhere() async {
+        let throttle = LoginThrottle()
+        let now = Date()
+        for index in 0..<5 { _ = await fail(throttle, "ada@example.com", "198.51.100.\(index)", now: now) }
+        #expect(await !allowed(throttle, "ada@example.com", "203.0.113.1", now: now))
+        #expect(await allowed(throttle, "ada@example.com", "203.0.113.1", device: "laptop", now: now))
+        // The device has a budget of its own: guessing from a stolen cookie is still limited.
+        for _ in 0..<5 { _ = await fail(throttle, "ada@example.com", "203.0.113.1", device: "laptop", now: now) }
+        #expect(await !allowed(throttle, "ada@example.com", "203.0.113.1", device: "laptop", now: now))
+    }
+
+    @Test func aCompletedResetEndsTheAccountsLock() async {
+        let throttle = LoginThrottle()
+        let now = Date()
+        for index in 0..<5 { _ = await fail(throttle, "ada@example.com", "198.51.100.\(index)", now: now) }
+        #expect(await !allowed(throttle, "ada@example.com", "203.0.113.1", now: now))
+        await throttle.unlock(account: "ada@example.com")
+        #expect(await allowed(throttle, "ada@example.com", "203.0.113.1", now: now))
     }
 }

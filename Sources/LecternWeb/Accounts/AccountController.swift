@@ -1,16 +1,18 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import LecternCore
 import LecternStore
 import Logging
 
-/// Registration, login, logout and the account page (profile, password, sessions).
+/// Registration, login, logout and the account page (profile, address, password, sessions).
 struct AccountController: Sendable {
     let services: AccountServices
-    let throttle: LoginThrottle
+    let emailChanges: EmailChangeStore
     let registerTemplate: PageTemplate
     let loginTemplate: PageTemplate
     let accountTemplate: PageTemplate
+    let confirmEmailTemplate: PageTemplate
 
     var users: UserStore { services.users }
     var sessions: SessionStore { services.sessions }
@@ -18,12 +20,13 @@ struct AccountController: Sendable {
     var cookie: SessionCookie { services.cookie }
     var renderer: PageRenderer { services.renderer }
 
-    init(services: AccountServices, throttle: LoginThrottle) throws {
+    init(services: AccountServices, emailChanges: EmailChangeStore) throws {
         self.services = services
-        self.throttle = throttle
+        self.emailChanges = emailChanges
         self.registerTemplate = try services.renderer.template("register")
         self.loginTemplate = try services.renderer.template("login")
         self.accountTemplate = try services.renderer.template("account")
+        self.confirmEmailTemplate = try services.renderer.template("confirm-email")
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -34,6 +37,9 @@ struct AccountController: Sendable {
         group.post("/logout", use: logout)
         group.get("/account", use: account)
         group.post("/account/profile", use: updateProfile)
+        group.post("/account/email", use: changeEmail)
+        group.get("/account/email/confirm/:token", use: confirmEmailForm)
+        group.post("/account/email/confirm/:token", use: confirmEmail)
         group.post("/account/password", use: changePassword)
         group.post("/account/sessions/end-others", use: endOtherSessions)
     }
@@ -42,8 +48,8 @@ struct AccountController: Sendable {
 
     @Sendable func registerForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         if context.session?.user != nil { return .redirect(to: "/account", type: .normal) }
-        let (session, setCookie) = try await SessionGate.ensure(request, context: context, sessions: sessions, cookie: cookie)
-        var view = RegisterView(site: renderer.site, meta: services.meta("Create your account", "/register", session), csrf: session.csrfToken)
+        let (csrf, setCookie) = services.formTokens.issue(request, context: context)
+        var view = RegisterView(site: renderer.site, meta: services.meta("Create your account", "/register", context), csrf: csrf)
         view.next = SafeRedirect.path(request.uri.queryParameters.get("next"), fallback: "")
         return try services.page(renderer.render(view, with: registerTemplate), setCookie: setCookie, request, context)
     }
@@ -51,8 +57,9 @@ struct AccountController: Sendable {
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let form = try await FormFields.read(from: &request)
-        let session = try SessionGate.require(context)
-        var view = RegisterView(site: renderer.site, meta: services.meta("Create your account", "/register", session), csrf: session.csrfToken)
+        var view = RegisterView(
+            site: renderer.site, meta: services.meta("Create your account", "/register", context),
+            csrf: services.formTokens.current(request, context: context))
         view.name.value = form["name"]
         view.email.value = form["email"]
         view.next = SafeRedirect.path(form["next"], fallback: "")
@@ -66,23 +73,26 @@ struct AccountController: Sendable {
             view.formError = "Please correct the fields marked below."
             return try renderer.render(view, with: registerTemplate, status: .unprocessableContent).response(from: request, context: context)
         }
+        try await services.limitMailForms(context)
 
         // Hash before looking the address up, so a taken address answers in the same time as a new one.
         let hash = try await hasher.hash(password)
+        let site = renderer.site.name
         do {
             _ = try await users.create(email: email, name: name, passwordHash: hash)
             services.deliver(
-                to: email.value, subject: "Welcome to \(renderer.site.name)",
-                body: "Hello \(name),\n\nYour \(renderer.site.name) account is ready. Log in at \(renderer.baseURL)/login with this address.\n")
+                to: email.value, kind: "welcome", subject: "Welcome to \(site)",
+                body: "Hello,\n\nA \(site) account was created with this address. Log in at \(renderer.baseURL)/login with it.\n")
         } catch UserStore.Failure.emailTaken {
             services.deliver(
-                to: email.value, subject: "Someone tried to register with your address",
+                to: email.value, kind: "register-taken", subject: "Someone tried to register with your address",
                 body:
-                    "Hello,\n\nSomeone tried to create a \(renderer.site.name) account with this address, which already has one.\nIf it was you, log in at \(renderer.baseURL)/login, or choose a new password at \(renderer.baseURL)/password/forgot.\nIf it was not you, you can ignore this message: nothing has changed.\n"
+                    "Hello,\n\nSomeone tried to create a \(site) account with this address, which already has one.\nIf it was you, log in at \(renderer.baseURL)/login, or choose a new password at \(renderer.baseURL)/password/forgot.\nIf it was not you, you can ignore this message: nothing has changed.\n"
             )
         }
         // The same answer either way: registration does not reveal which addresses have accounts.
-        return .redirect(to: "/login?registered=1" + (view.next.isEmpty ? "" : "&next=\(SafeRedirect.queryValue(view.next))"), type: .normal)
+        let next = view.next.isEmpty ? "" : "?next=\(SafeRedirect.queryValue(view.next))"
+        return .redirect(to: "/login" + next, flash: .registered, cookie: services.flash)
     }
 
     // MARK: Login and logout
@@ -90,25 +100,20 @@ struct AccountController: Sendable {
     @Sendable func loginForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let next = SafeRedirect.path(request.uri.queryParameters.get("next"))
         if context.session?.user != nil { return .redirect(to: next, type: .normal) }
-        let (session, setCookie) = try await SessionGate.ensure(request, context: context, sessions: sessions, cookie: cookie)
-        var view = LoginView(
-            site: renderer.site, meta: services.meta("Log in", "/login", session), csrf: session.csrfToken, next: next, registerURL: "/register")
+        let (csrf, setCookie) = services.formTokens.issue(request, context: context)
+        var view = LoginView(site: renderer.site, meta: services.meta("Log in", "/login", context), csrf: csrf, next: next, registerURL: "/register")
         if next != "/account" { view.registerURL = "/register?next=\(SafeRedirect.queryValue(next))" }
-        if request.uri.queryParameters.get("registered") != nil {
-            view.notice = "Thank you. If that address was new, your account is ready: log in with it. We have also sent a message to the address."
-        } else if request.uri.queryParameters.get("reset") != nil {
-            view.notice = "Your password has been changed and every device was signed out. Log in with the new password."
-        }
+        view.notice = context.flash?.text
         return try services.page(renderer.render(view, with: loginTemplate), setCookie: setCookie, request, context)
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let form = try await FormFields.read(from: &request)
-        let session = try SessionGate.require(context)
         let next = SafeRedirect.path(form["next"])
         var view = LoginView(
-            site: renderer.site, meta: services.meta("Log in", "/login", session), csrf: session.csrfToken, next: next, registerURL: "/register")
+            site: renderer.site, meta: services.meta("Log in", "/login", context), csrf: services.formTokens.current(request, context: context),
+            next: next, registerURL: "/register")
         view.email.value = form["email"].trimmingCharacters(in: .whitespacesAndNewlines)
         let password = form["password"]
 
@@ -120,32 +125,50 @@ struct AccountController: Sendable {
             view.password.error = "Enter your password."
             return try renderer.render(view, with: loginTemplate, status: .unprocessableContent).response(from: request, context: context)
         }
-        if let wait = await throttle.retryAfter(account: email.key, address: context.clientAddress) {
-            let minutes = max(1, Int((wait / 60).rounded(.up)))
+        // The place is held before the hash, so attempts still being hashed count against the limit.
+        let device = services.deviceCookie.trustedDevice(in: request, emailKey: email.key)
+        let reservation: LoginThrottle.Reservation
+        switch await services.throttle.reserve(account: email.key, address: context.clientAddress, device: device) {
+        case .success(let held): reservation = held
+        case .failure(let wait):
+            let minutes = max(1, Int((wait.seconds / 60).rounded(.up)))
             view.formError = "Too many failed attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again, or reset your password."
             var response = try renderer.render(view, with: loginTemplate, status: .tooManyRequests).response(from: request, context: context)
-            response.headers[.retryAfter] = String(Int(wait.rounded(.up)))
+            response.headers[.retryAfter] = String(Int(wait.seconds.rounded(.up)))
             return response
         }
+        let signedIn: User?
+        do {
+            signedIn = try await check(email: email, password: password)
+        } catch {
+            await services.throttle.finish(reservation, succeeded: false)
+            throw error
+        }
+        await services.throttle.finish(reservation, succeeded: signedIn != nil)
+        guard let user = signedIn else {
+            view.formError = "That email address and password do not match an account. Check both and try again."
+            return try renderer.render(view, with: loginTemplate, status: .unprocessableContent).response(from: request, context: context)
+        }
+        // A new id at login: the pre-login session dies, so an id planted before login is worthless after it.
+        if let session = context.session { try await sessions.delete(idHash: session.idHash) }
+        var response = try await signIn(user, request: request, context: context, redirectTo: next)
+        response.headers.append(HTTPField(name: .setCookie, value: services.deviceCookie.setting(emailKey: email.key)))
+        return response
+    }
 
+    /// The user when `password` is theirs and the account is enabled; a weaker stored hash is upgraded on the way.
+    private func check(email: EmailAddress, password: String) async throws -> User? {
         let credentials = try await users.credentials(for: email)
         // Passwords longer than the policy allows cannot match; refuse them without spending a hash on them.
         let matches =
             password.unicodeScalars.count <= PasswordPolicy.maximumLength * 4
             ? try await hasher.verify(password, against: credentials?.passwordHash) : false
-        guard matches, let credentials, !credentials.user.isDisabled else {
-            await throttle.recordFailure(account: email.key, address: context.clientAddress)
-            view.formError = "That email address and password do not match an account. Check both and try again."
-            return try renderer.render(view, with: loginTemplate, status: .unprocessableContent).response(from: request, context: context)
-        }
-        await throttle.recordSuccess(account: email.key)
+        guard matches, let credentials, !credentials.user.isDisabled else { return nil }
         if hasher.needsRehash(credentials.passwordHash) {
             let upgraded = try await hasher.hash(password)
             try await users.upgradeHash(userID: credentials.user.id, from: credentials.passwordHash, to: upgraded)
         }
-        // A new id at login: the pre-login session dies, so an id planted before login is worthless after it.
-        try await sessions.delete(idHash: session.idHash)
-        return try await signIn(credentials.user, request: request, context: context, redirectTo: next)
+        return credentials.user
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -158,7 +181,7 @@ struct AccountController: Sendable {
             }
         }
         var response = Response.redirect(to: "/", type: .normal)
-        response.headers[.setCookie] = cookie.clearing
+        response.headers.append(HTTPField(name: .setCookie, value: cookie.clearing))
         return response
     }
 
@@ -166,16 +189,9 @@ struct AccountController: Sendable {
 
     @Sendable func account(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
-        var view = AccountView(site: renderer.site, meta: services.meta("Your account", "/account", session), csrf: session.csrfToken)
+        var view = AccountView(site: renderer.site, meta: services.meta("Your account", "/account", context), csrf: session.csrfToken, email: user.email)
         view.name.value = user.name
-        view.email.value = user.email
-        view.notice =
-            switch request.uri.queryParameters.get("saved") {
-            case "profile": "Your profile has been saved."
-            case "password": "Your password has been changed. Your other devices have been signed out."
-            case "sessions": "You have been signed out everywhere else."
-            default: nil
-            }
+        view.notice = context.flash?.text
         return try await accountPage(view, session: session, user: user, request: request, context: context)
     }
 
@@ -183,30 +199,106 @@ struct AccountController: Sendable {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
         var request = request
         let form = try await FormFields.read(from: &request)
-        var view = AccountView(site: renderer.site, meta: services.meta("Your account", "/account", session), csrf: session.csrfToken)
+        var view = AccountView(site: renderer.site, meta: services.meta("Your account", "/account", context), csrf: session.csrfToken, email: user.email)
         view.name.value = form["name"]
-        view.email.value = form["email"]
-        let name = AccountRules.name(form["name"], error: &view.name.error)
-        let email = AccountRules.email(form["email"], error: &view.email.error)
-        if let name, let email {
-            do {
-                try await users.updateProfile(userID: user.id, name: name, email: email)
-                return .redirect(to: "/account?saved=profile", type: .normal)
-            } catch UserStore.Failure.emailTaken {
-                view.email.error = "Another account uses this address."
-            }
+        if let name = AccountRules.name(form["name"], error: &view.name.error) {
+            try await limitProfileChanges(user)
+            try await users.updateName(userID: user.id, name: name)
+            return .redirect(to: "/account", flash: .profileSaved, cookie: services.flash)
         }
         view.profileError = "Your profile was not saved. Please correct the fields marked below."
         return try await accountPage(view, session: session, user: user, request: request, context: context, status: .unprocessableContent)
+    }
+
+    /// Asks for the current password, then mails a link to the new address; the address changes only when it is
+    /// followed. The answer is the same whether or not another account has the new address.
+    @Sendable func changeEmail(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
+        var request = request
+        let form = try await FormFields.read(from: &request)
+        var view = AccountView(site: renderer.site, meta: services.meta("Your account", "/account", context), csrf: session.csrfToken, email: user.email)
+        view.name.value = user.name
+        view.newEmail.value = form["email"]
+        let email = AccountRules.email(form["email"], error: &view.newEmail.error)
+        if let email, email.key == EmailAddress.key(user.email) { view.newEmail.error = "That is already your address." }
+        if form["current_password"].isEmpty {
+            view.emailPassword.error = "Enter your current password."
+        } else if view.newEmail.error == nil {
+            try await limitProfileChanges(user)
+            if try await !hasher.verify(form["current_password"], against: try await users.passwordHash(userID: user.id)) {
+                view.emailPassword.error = "That is not your current password."
+            }
+        }
+        guard let email, view.newEmail.error == nil, view.emailPassword.error == nil else {
+            view.emailError = "Your address was not changed. Please correct the fields marked below."
+            return try await accountPage(view, session: session, user: user, request: request, context: context, status: .unprocessableContent)
+        }
+        try await services.limitMailForms(context)
+        let site = renderer.site.name
+        if let token = try await emailChanges.request(userID: user.id, newEmail: email) {
+            services.deliver(
+                to: email.value, kind: "email-change", subject: "Confirm your new \(site) address",
+                body:
+                    "Hello,\n\nSomeone asked to use this address for a \(site) account. To confirm, follow this link within 24 hours:\n\n\(renderer.baseURL)/account/email/confirm/\(token)\n\nIf you did not ask, ignore this message: nothing changes unless the link is followed.\n"
+            )
+            services.deliver(
+                to: user.email, kind: "email-change-requested", subject: "A change of your \(site) address was requested",
+                body:
+                    "Hello,\n\nOn \(renderer.dates.longWithTime(Date())) someone signed in to your \(site) account asked to change its email address. It changes only if the link we sent to the new address is followed.\n\nIf this was not you, secure your account now: choose a new password at \(renderer.baseURL)/password/forgot. That cancels the change and signs out every device.\n"
+            )
+        }
+        return .redirect(to: "/account", flash: .emailChangeSent, cookie: services.flash)
+    }
+
+    @Sendable func confirmEmailForm(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        let (csrf, setCookie) = services.formTokens.issue(request, context: context)
+        let address = try await emailChanges.pendingAddress(forToken: token)
+        let view = ConfirmEmailView(
+            site: renderer.site, meta: services.meta("Confirm your new address", "/account", context), csrf: csrf, token: token,
+            valid: address != nil, email: address ?? "")
+        var response = try services.page(
+            renderer.render(view, with: confirmEmailTemplate, status: address == nil ? .notFound : .ok), setCookie: setCookie, request, context)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    @Sendable func confirmEmail(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        let change: EmailChangeStore.Change?
+        do {
+            change = try await emailChanges.confirm(token: token, keeping: context.session?.idHash)
+        } catch EmailChangeStore.Failure.emailTaken {
+            throw HTTPError(.conflict, message: "Another account started using that address meanwhile, so yours was not changed.")
+        }
+        guard let change else {
+            let view = ConfirmEmailView(
+                site: renderer.site, meta: services.meta("Confirm your new address", "/account", context),
+                csrf: services.formTokens.current(request, context: context), token: token, valid: false, email: "")
+            return try renderer.render(view, with: confirmEmailTemplate, status: .notFound).response(from: request, context: context)
+        }
+        let site = renderer.site.name
+        services.deliver(
+            to: change.previousEmail, kind: "email-changed", subject: "Your \(site) address was changed",
+            body:
+                "Hello,\n\nOn \(renderer.dates.longWithTime(Date())) the email address of your \(site) account was changed from this one to a new address, confirmed from that mailbox. Every other device was signed out, and reset links sent here no longer work.\n\nIf this was not you, reply to this message or contact the school at once, quoting this address, so we can secure the account.\n"
+        )
+        let signedInAsOwner = context.session?.user?.id == change.user.id
+        return .redirect(to: signedInAsOwner ? "/account" : "/login", flash: .emailChanged, cookie: services.flash)
+    }
+
+    private func limitProfileChanges(_ user: User) async throws {
+        if let wait = await services.limiter.take("profile:\(user.id)", AccountLimits.profileChangesPerAccount) {
+            throw AccountServices.tooManyRequests(wait, "Your account has made many changes in the last hour. Wait a while and try again.")
+        }
     }
 
     @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
         var request = request
         let form = try await FormFields.read(from: &request)
-        var view = AccountView(site: renderer.site, meta: services.meta("Your account", "/account", session), csrf: session.csrfToken)
+        var view = AccountView(site: renderer.site, meta: services.meta("Your account", "/account", context), csrf: session.csrfToken, email: user.email)
         view.name.value = user.name
-        view.email.value = user.email
         let password = form["password"]
         AccountRules.newPassword(
             password, confirmation: form["password_confirmation"], error: &view.password.error, confirmationError: &view.passwordConfirmation.error)
@@ -221,13 +313,15 @@ struct AccountController: Sendable {
         }
         // Ends every session of the user, this one included; this browser continues on a brand-new session.
         try await users.setPassword(userID: user.id, passwordHash: try await hasher.hash(password))
-        return try await signIn(user, request: request, context: context, redirectTo: "/account?saved=password")
+        var response = try await signIn(user, request: request, context: context, redirectTo: "/account")
+        response.headers.append(HTTPField(name: .setCookie, value: services.flash.setting(.passwordChanged)))
+        return response
     }
 
     @Sendable func endOtherSessions(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
         try await sessions.deleteAll(userID: user.id, keeping: session.idHash)
-        return .redirect(to: "/account?saved=sessions", type: .normal)
+        return .redirect(to: "/account", flash: .otherSessionsEnded, cookie: services.flash)
     }
 
     // MARK: Helpers
@@ -255,7 +349,7 @@ struct AccountController: Sendable {
         let (id, _) = try await sessions.create(
             userID: user.id, userAgent: request.headers[.userAgent] ?? "", clientAddress: context.clientAddress)
         var response = Response.redirect(to: path, type: .normal)
-        response.headers[.setCookie] = cookie.setting(id)
+        response.headers.append(HTTPField(name: .setCookie, value: cookie.setting(id)))
         return response
     }
 }

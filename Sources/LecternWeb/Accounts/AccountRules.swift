@@ -4,18 +4,13 @@ import LecternCore
 /// Form validation shared by registration, the account page and password reset: each returns the clean value,
 /// or nil with a message for the field.
 enum AccountRules {
-    static func name(_ text: String, error: inout String?) -> String? {
-        let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if name.isEmpty {
-            error = "Enter your name as it should appear on your certificates."
-        } else if name.count > 100 {
-            error = "Use at most 100 characters."
-        } else if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            error = "Use letters, spaces and punctuation only."
-        } else {
-            return name
+    static func name(_ text: String, error message: inout String?) -> String? {
+        do {
+            return try PersonName.clean(text)
+        } catch {
+            message = error.description
+            return nil
         }
-        return nil
     }
 
     static func email(_ text: String, error message: inout String?) -> EmailAddress? {

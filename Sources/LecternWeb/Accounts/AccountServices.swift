@@ -1,29 +1,50 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
+import LecternCore
 import LecternStore
 import Logging
 
-/// What the account pages share: stores, hashing, mail, the cookie, rendering, and the few helpers they all use.
+/// What the account pages share: stores, hashing, mail, the cookies, rendering, limits, and the few helpers they all use.
 struct AccountServices: Sendable {
     let users: UserStore
     let sessions: SessionStore
     let hasher: PasswordHasher
     let mail: any MailTransport
+    let ledger: MailLedger
     let cookie: SessionCookie
+    let formTokens: FormTokens
+    let deviceCookie: DeviceCookie
+    let flash: FlashCookie
+    let limiter: RateLimiter
+    let throttle: LoginThrottle
     let renderer: PageRenderer
     let logger: Logger
 
     /// Head values of an account page: never indexed, "Account" marked in the navigation.
-    func meta(_ title: String, _ path: String, _ session: SessionRecord) -> PageMeta {
+    func meta(_ title: String, _ path: String, _ context: AppRequestContext) -> PageMeta {
         renderer.meta(
-            title: title, description: "\(title) at \(renderer.site.name).", path: path, section: "account", noindex: true, session: session)
+            title: title, description: "\(title) at \(renderer.site.name).", path: path, section: "account", noindex: true,
+            session: context.session)
     }
 
-    /// Sends in the background so that whether a message goes out never shows in the response time.
-    func deliver(to recipient: String, subject: String, body: String) {
+    /// Sends in the background so that whether a message goes out never shows in the response time. At most
+    /// `AccountLimits.mailPerRecipient` messages of one `kind` go to one address an hour; past that, nothing is
+    /// sent and the form answers as usual.
+    ///
+    /// Mail to an address that has not proved it is its owner's carries no text a visitor chose (no name): only the
+    /// site's own words and links.
+    func deliver(to recipient: String, kind: String, subject: String, body: String) {
         let mail = self.mail
+        let ledger = self.ledger
         let logger = self.logger
         Task {
             do {
+                let limit = AccountLimits.mailPerRecipient
+                guard try await ledger.claim(recipient: recipient, kind: kind, limit: limit.limit, window: limit.window) else {
+                    logger.notice("not sending '\(kind)' mail: \(limit.limit) already went to that address within the hour")
+                    return
+                }
                 try await mail.send(to: recipient, subject: subject, body: body)
             } catch {
                 logger.error("could not send mail '\(subject)': \(error)")
@@ -31,10 +52,25 @@ struct AccountServices: Sendable {
         }
     }
 
-    /// A rendered page, with the cookie of a session created for its form when there was none.
+    /// Counts a mail-sending form from this client; throws a 429 past the limit.
+    func limitMailForms(_ context: AppRequestContext) async throws {
+        if let wait = await limiter.take("mail-form:\(context.clientAddress)", AccountLimits.mailFormsPerClient) {
+            throw Self.tooManyRequests(wait, "Too many requests came from your network. Wait a while and try again.")
+        }
+    }
+
+    /// A 429 on the site's error page, with `Retry-After`.
+    static func tooManyRequests(_ seconds: TimeInterval, _ message: String) -> HTTPError {
+        let minutes = max(1, Int((seconds / 60).rounded(.up)))
+        return HTTPError(
+            .tooManyRequests, headers: [.retryAfter: String(Int(seconds.rounded(.up)))],
+            message: "\(message) (about \(minutes) minute\(minutes == 1 ? "" : "s"))")
+    }
+
+    /// A rendered page, with the form cookie of a visitor who had none.
     func page(_ html: HTML, setCookie: String?, _ request: Request, _ context: AppRequestContext) throws -> Response {
         var response = try html.response(from: request, context: context)
-        if let setCookie { response.headers[.setCookie] = setCookie }
+        if let setCookie { response.headers.append(HTTPField(name: .setCookie, value: setCookie)) }
         return response
     }
 }

@@ -3,11 +3,13 @@ import Hummingbird
 import LecternCore
 
 /// Refuses state-changing requests that did not come from this site's own forms: first by the browser's
-/// `Sec-Fetch-Site` and `Origin` headers, then by the per-session token every form carries in `_csrf`.
+/// `Sec-Fetch-Site` and `Origin` headers, then by the token every form carries in `_csrf` (the session's, or for a
+/// visitor without a session the signed token bound to their form cookie: see `FormTokens`).
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let field = "_csrf"
     let baseURL: String
+    let tokens: FormTokens
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard ![.get, .head, .options].contains(request.method) else { return try await next(request, context) }
@@ -23,10 +25,10 @@ struct CSRFMiddleware: RouterMiddleware {
         }
         var request = request
         let fields = try await FormFields.read(from: &request)
-        guard let session = context.session else {
+        guard context.session != nil || request.cookies[tokens.cookieName] != nil else {
             throw Self.refusal("Your session has expired, or your browser is blocking cookies. Go back, reload the page and try again.")
         }
-        guard SecretToken.constantTimeEquals(fields[Self.field], session.csrfToken) else {
+        guard tokens.isValid(fields[Self.field], request: request, context: context) else {
             throw Self.refusal("This form has expired or was not sent from this site. Go back, reload the page and try again.")
         }
         return try await next(request, context)

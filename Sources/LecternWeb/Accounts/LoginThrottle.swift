@@ -2,7 +2,9 @@ import Foundation
 
 /// How many failed logins the login throttle allows within a window, per account and per client address.
 public struct LoginLimits: Sendable {
-    /// Failed logins for one email address within `window` before it must wait.
+    /// Failed logins for one email address within `window` before it must wait. A browser that has signed in to
+    /// the account before (it holds a device cookie) has a budget of its own instead, so failures from elsewhere
+    /// do not lock the owner out.
     public var perAccount: Int
     /// Failed logins from one client address within `window` before it must wait. Raise it when many learners share
     /// one address (a campus network, a reverse proxy).
@@ -16,39 +18,70 @@ public struct LoginLimits: Sendable {
     }
 }
 
-/// Slows password guessing: too many failed logins for one account, or from one client address, within a
-/// window blocks further tries from that key until the window has passed. Nothing is locked for good.
+/// Slows password guessing. Each login attempt reserves a place before the password is hashed, against the
+/// account (or, for a browser that has signed in to it before, that device) and against the client address;
+/// recent failures and attempts still being hashed both count. So a burst of logins sent at once is refused
+/// with 429 once the limit is reached, however many arrive together, and the hashing queue cannot be used to
+/// get round it. Nothing is locked for good: failures fall out of the window, and a completed password reset
+/// (proof of the mailbox) ends the account's lock.
 actor LoginThrottle {
     let limits: LoginLimits
     private var failures: [String: [Date]] = [:]
+    private var pending: [String: Int] = [:]
 
     init(limits: LoginLimits = LoginLimits()) {
         self.limits = limits
     }
 
-    /// Seconds to wait before `account` may try again from `address`, or nil when a try is allowed now.
-    func retryAfter(account: String, address: String, now: Date = Date()) -> TimeInterval? {
-        let waits = [wait("account:\(account)", limit: limits.perAccount, now: now), wait("address:\(address)", limit: limits.perAddress, now: now)]
-        return waits.compactMap { $0 }.max()
+    /// A place held for one attempt; hand it back to `finish`.
+    struct Reservation: Sendable {
+        fileprivate let keys: [String]
+        fileprivate let account: String
     }
 
-    func recordFailure(account: String, address: String, now: Date = Date()) {
-        for key in ["account:\(account)", "address:\(address)"] {
-            failures[key, default: []].append(now)
+    /// Holds a place for an attempt on `account` from `address` (from a trusted `device` of the account, if any),
+    /// or returns the seconds to wait.
+    func reserve(account: String, address: String, device: String? = nil, now: Date = Date()) -> Result<Reservation, Wait> {
+        let accountKey = device.map { "device:\($0)" } ?? "account:\(account)"
+        let checks = [(accountKey, limits.perAccount), ("address:\(address)", limits.perAddress)]
+        let waits = checks.compactMap { wait($0.0, limit: $0.1, now: now) }
+        if let longest = waits.max() { return .failure(Wait(seconds: longest)) }
+        for (key, _) in checks { pending[key, default: 0] += 1 }
+        return .success(Reservation(keys: checks.map(\.0), account: "account:\(account)"))
+    }
+
+    /// Ends an attempt: a failure is counted against every key it reserved; a success clears the account's
+    /// failures (not the address's: one address may try many accounts).
+    func finish(_ reservation: Reservation, succeeded: Bool, now: Date = Date()) {
+        for key in reservation.keys {
+            let left = (pending[key] ?? 1) - 1
+            pending[key] = left > 0 ? left : nil
+            if !succeeded { failures[key, default: []].append(now) }
+        }
+        if succeeded {
+            failures[reservation.account] = nil
+            for key in reservation.keys where key.hasPrefix("device:") { failures[key] = nil }
         }
         if failures.count > 100_000 { prune(now: now) }
     }
 
-    /// A successful login clears the account's failures (not the address's: one address may try many accounts).
-    func recordSuccess(account: String) {
+    /// A completed password reset proves the mailbox: the account may log in again at once.
+    func unlock(account: String) {
         failures["account:\(account)"] = nil
     }
 
+    struct Wait: Error, Sendable {
+        var seconds: TimeInterval
+    }
+
+    /// Seconds to wait before another attempt on `key`, counting failures in the window and attempts in flight.
     private func wait(_ key: String, limit: Int, now: Date) -> TimeInterval? {
         let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < limits.window }
         failures[key] = recent.isEmpty ? nil : recent
-        guard recent.count >= limit, let oldest = recent.first else { return nil }
-        return limits.window - now.timeIntervalSince(oldest)
+        guard recent.count + (pending[key] ?? 0) >= limit else { return nil }
+        // Only attempts in flight: they end within seconds.
+        guard recent.count >= limit, let oldest = recent.first else { return 5 }
+        return max(1, limits.window - now.timeIntervalSince(oldest))
     }
 
     private func prune(now: Date) {

@@ -28,32 +28,45 @@ struct PasswordResetController: Sendable {
     }
 
     @Sendable func forgotForm(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (session, setCookie) = try await SessionGate.ensure(request, context: context, sessions: services.sessions, cookie: services.cookie)
-        let view = ForgotPasswordView(
-            site: renderer.site, meta: services.meta("Reset your password", "/password/forgot", session), csrf: session.csrfToken)
+        let (csrf, setCookie) = services.formTokens.issue(request, context: context)
+        let view = ForgotPasswordView(site: renderer.site, meta: services.meta("Reset your password", "/password/forgot", context), csrf: csrf)
         return try services.page(renderer.render(view, with: forgotTemplate), setCookie: setCookie, request, context)
     }
 
     @Sendable func forgot(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let form = try await FormFields.read(from: &request)
-        let session = try SessionGate.require(context)
         var view = ForgotPasswordView(
-            site: renderer.site, meta: services.meta("Reset your password", "/password/forgot", session), csrf: session.csrfToken)
+            site: renderer.site, meta: services.meta("Reset your password", "/password/forgot", context),
+            csrf: services.formTokens.current(request, context: context))
         view.email.value = form["email"]
         guard let email = AccountRules.email(form["email"], error: &view.email.error) else {
             return try renderer.render(view, with: forgotTemplate, status: .unprocessableContent).response(from: request, context: context)
         }
-        if let user = try await services.users.credentials(for: email)?.user, !user.isDisabled {
-            let token = try await resets.create(userID: user.id)
-            let link = "\(renderer.baseURL)/password/reset/\(token)"
-            services.deliver(
-                to: user.email, subject: "Choose a new \(renderer.site.name) password",
-                body:
-                    "Hello \(user.name),\n\nSomeone (we hope you) asked to reset the password of your \(renderer.site.name) account.\nChoose a new password here; the link works once, for one hour:\n\n\(link)\n\nIf you did not ask, ignore this message: your password has not changed.\n"
-            )
+        try await services.limitMailForms(context)
+        // Looked up, and the link made and mailed, after the answer: the response is the same, in the same time,
+        // whether or not the address has an account, and whether or not its hourly mail limit was reached.
+        let services = self.services
+        let resets = self.resets
+        let (site, baseURL) = (renderer.site.name, renderer.baseURL)
+        Task {
+            do {
+                guard let user = try await services.users.credentials(for: email)?.user, !user.isDisabled else { return }
+                let limit = AccountLimits.mailPerRecipient
+                guard try await services.ledger.claim(recipient: user.email, kind: "reset", limit: limit.limit, window: limit.window) else {
+                    services.logger.notice("not sending a reset link: \(limit.limit) already went to that address within the hour")
+                    return
+                }
+                let token = try await resets.create(userID: user.id)
+                try await services.mail.send(
+                    to: user.email, subject: "Choose a new \(site) password",
+                    body:
+                        "Hello,\n\nSomeone (we hope you) asked to reset the password of the \(site) account with this address.\nChoose a new password here; the link works once, for one hour:\n\n\(baseURL)/password/reset/\(token)\n\nIf you did not ask, ignore this message: your password has not changed.\n"
+                )
+            } catch {
+                services.logger.error("could not send a reset link: \(error)")
+            }
         }
-        // Always the same answer, whether or not the address has an account.
         view.sent = true
         view.email.value = ""
         return try renderer.render(view, with: forgotTemplate).response(from: request, context: context)
@@ -61,10 +74,10 @@ struct PasswordResetController: Sendable {
 
     @Sendable func resetForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        let (session, setCookie) = try await SessionGate.ensure(request, context: context, sessions: services.sessions, cookie: services.cookie)
+        let (csrf, setCookie) = services.formTokens.issue(request, context: context)
         let user = try await resets.user(forToken: token)
         let view = ResetPasswordView(
-            site: renderer.site, meta: services.meta("Choose a new password", "/password/forgot", session), csrf: session.csrfToken, token: token,
+            site: renderer.site, meta: services.meta("Choose a new password", "/password/forgot", context), csrf: csrf, token: token,
             valid: user != nil, email: user?.email ?? "")
         var response = try services.page(
             renderer.render(view, with: resetTemplate, status: user == nil ? .notFound : .ok), setCookie: setCookie, request, context)
@@ -76,11 +89,10 @@ struct PasswordResetController: Sendable {
         let token = try context.parameters.require("token")
         var request = request
         let form = try await FormFields.read(from: &request)
-        let session = try SessionGate.require(context)
         let user = try await resets.user(forToken: token)
         var view = ResetPasswordView(
-            site: renderer.site, meta: services.meta("Choose a new password", "/password/forgot", session), csrf: session.csrfToken, token: token,
-            valid: user != nil, email: user?.email ?? "")
+            site: renderer.site, meta: services.meta("Choose a new password", "/password/forgot", context),
+            csrf: services.formTokens.current(request, context: context), token: token, valid: user != nil, email: user?.email ?? "")
         guard user != nil else {
             return try renderer.render(view, with: resetTemplate, status: .notFound).response(from: request, context: context)
         }
@@ -91,10 +103,12 @@ struct PasswordResetController: Sendable {
             return try renderer.render(view, with: resetTemplate, status: .unprocessableContent).response(from: request, context: context)
         }
         // Uses the token, sets the password and ends every session of the user in one transaction.
-        guard try await resets.reset(token: token, passwordHash: try await services.hasher.hash(password)) != nil else {
+        guard let changed = try await resets.reset(token: token, passwordHash: try await services.hasher.hash(password)) else {
             view.valid = false
             return try renderer.render(view, with: resetTemplate, status: .notFound).response(from: request, context: context)
         }
-        return .redirect(to: "/login?reset=1", type: .normal)
+        // The reset proved the mailbox: failed logins by others no longer lock the owner out.
+        await services.throttle.unlock(account: EmailAddress.key(changed.email))
+        return .redirect(to: "/login", flash: .passwordReset, cookie: services.flash)
     }
 }

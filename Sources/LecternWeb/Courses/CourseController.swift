@@ -6,6 +6,7 @@ import LecternStore
 /// The catalogue, the course page, enrolling and leaving.
 struct CourseController: Sendable {
     let presenter: CoursePresenter
+    var flash: FlashCookie { presenter.flash }
     let catalogueTemplate: PageTemplate
     let courseTemplate: PageTemplate
     let leaveTemplate: PageTemplate
@@ -54,12 +55,7 @@ struct CourseController: Sendable {
     private func renderCourse(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let course = try await presenter.course(try context.parameters.require("slug"))
         var view = try await presenter.page(course, context: context)
-        view.notice =
-            switch request.uri.queryParameters.get("notice") {
-            case "enrolled": "You are enrolled. Welcome to the course!"
-            case "already": "You were already enrolled in this course."
-            default: nil
-            }
+        view.notice = context.flash?.text
         return renderer.render(view, with: courseTemplate)
     }
 
@@ -70,9 +66,9 @@ struct CourseController: Sendable {
         }
         switch try await enrolments.enrol(userID: user.id, courseID: course.id) {
         case .enrolled:
-            return .redirect(to: "/courses/\(course.summary.slug)?notice=enrolled", type: .normal)
+            return .redirect(to: "/courses/\(course.summary.slug)", flash: .enrolled, cookie: flash)
         case .alreadyEnrolled:
-            return .redirect(to: "/courses/\(course.summary.slug)?notice=already", type: .normal)
+            return .redirect(to: "/courses/\(course.summary.slug)", flash: .alreadyEnrolled, cookie: flash)
         case .refused(let state):
             // Not an error: the page explains why, with the course as it is now.
             var view = try await presenter.page(try await presenter.course(course.summary.slug), context: context)
@@ -103,6 +99,6 @@ struct CourseController: Sendable {
         let course = try await presenter.course(try context.parameters.require("slug"))
         guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
         try await enrolments.leave(userID: user.id, courseID: course.id)
-        return .redirect(to: "/dashboard?notice=left", type: .normal)
+        return .redirect(to: "/dashboard", flash: .left, cookie: flash)
     }
 }

@@ -8,6 +8,8 @@ struct CoursePresenter: Sendable {
     let courses: CourseStore
     let enrolments: EnrolmentStore
     let renderer: PageRenderer
+    /// Notices after enrolling, leaving or completing a lesson.
+    let flash: FlashCookie
 
     /// The course, or a 404 that says so.
     func course(_ slug: String) async throws -> CourseDetail {

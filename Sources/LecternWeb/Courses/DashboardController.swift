@@ -39,8 +39,7 @@ struct DashboardController: Sendable {
             hasCourses: !courses.isEmpty,
             certificates: certificates,
             hasCertificates: !certificates.isEmpty,
-            notice: request.uri.queryParameters.get("notice") == "left"
-                ? "You have left the course. Your completed lessons are kept if you come back." : nil
+            notice: context.flash?.text
         )
         return try renderer.render(view, with: template).response(from: request, context: context)
     }

@@ -6,6 +6,7 @@ import LecternStore
 /// Lesson pages (for enrolled learners and admins), and marking lessons complete.
 struct LessonController: Sendable {
     let presenter: CoursePresenter
+    var flash: FlashCookie { presenter.flash }
     let template: PageTemplate
 
     var renderer: PageRenderer { presenter.renderer }
@@ -65,13 +66,8 @@ struct LessonController: Sendable {
             view.certificateCode = try await enrolments.certificates(of: user.id).first { $0.courseSlug == slug }?.code
         }
         view.notice =
-            switch request.uri.queryParameters.get("notice") {
-            case "done":
-                view.certificateCode != nil && view.progress?.percent == 100
-                    ? "Lesson complete, and with it the course. Your certificate is ready." : "Lesson marked as complete."
-            case "undone": "Lesson marked as not complete."
-            default: nil
-            }
+            context.flash == .lessonDone && view.certificateCode != nil && view.progress?.percent == 100
+            ? "Lesson complete, and with it the course. Your certificate is ready." : context.flash?.text
         return try renderer.render(view, with: template).response(from: request, context: context)
     }
 
@@ -80,7 +76,7 @@ struct LessonController: Sendable {
         guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
         guard enrolled else { throw HTTPError(.forbidden, message: "Enrol in \(course.summary.title) to track your progress through its lessons.") }
         try await enrolments.complete(userID: user.id, courseID: course.id, lessonID: lesson.id, learnerName: user.name)
-        return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(lesson.slug)?notice=done", type: .normal)
+        return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(lesson.slug)", flash: .lessonDone, cookie: flash)
     }
 
     @Sendable func undo(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -88,6 +84,6 @@ struct LessonController: Sendable {
         guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
         guard enrolled else { throw HTTPError(.forbidden, message: "Enrol in \(course.summary.title) to track your progress through its lessons.") }
         try await enrolments.undo(userID: user.id, lessonID: lesson.id)
-        return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(lesson.slug)?notice=undone", type: .normal)
+        return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(lesson.slug)", flash: .lessonUndone, cookie: flash)
     }
 }

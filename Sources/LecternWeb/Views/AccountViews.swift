@@ -48,6 +48,15 @@ struct ResetPasswordView: Sendable {
     var passwordConfirmation = FieldView()
 }
 
+struct ConfirmEmailView: Sendable {
+    var site: SiteView
+    var meta: PageMeta
+    var csrf: String
+    var token: String
+    var valid: Bool
+    var email: String
+}
+
 struct SessionRowView: Sendable {
     var device: String
     var address: String
@@ -60,10 +69,14 @@ struct AccountView: Sendable {
     var site: SiteView
     var meta: PageMeta
     var csrf: String
+    /// The account's address as it is now; a new one is shown here only once its link has been followed.
+    var email: String
     var notice: String?
     var profileError: String?
+    var emailError: String?
     var name = FieldView()
-    var email = FieldView()
+    var newEmail = FieldView()
+    var emailPassword = FieldView()
     var currentPassword = FieldView()
     var password = FieldView()
     var passwordConfirmation = FieldView()

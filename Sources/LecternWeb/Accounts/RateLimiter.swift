@@ -1,0 +1,35 @@
+import Foundation
+
+/// Counts actions per key in a sliding window and refuses those past the limit (forms that mail, profile changes).
+/// In memory: it protects this process's mail and CPU; the per-address mail limits that must hold across processes
+/// are in `MailLedger`.
+actor RateLimiter {
+    struct Rule: Sendable {
+        var limit: Int
+        var window: TimeInterval
+    }
+
+    private var hits: [String: [Date]] = [:]
+
+    /// Counts one action for `key` and returns nil, or returns the seconds to wait (counting nothing).
+    func take(_ key: String, _ rule: Rule, now: Date = Date()) -> TimeInterval? {
+        let recent = (hits[key] ?? []).filter { now.timeIntervalSince($0) < rule.window }
+        if recent.count >= rule.limit, let oldest = recent.first {
+            hits[key] = recent
+            return max(1, rule.window - now.timeIntervalSince(oldest))
+        }
+        hits[key] = recent + [now]
+        if hits.count > 100_000 { hits = hits.filter { !$0.value.isEmpty && now.timeIntervalSince($0.value.last!) < 86_400 } }
+        return nil
+    }
+}
+
+/// The limits on forms that send mail or change an account.
+enum AccountLimits {
+    /// Mail-sending forms (register, forgot password, address change, resend) from one client address.
+    static let mailFormsPerClient = RateLimiter.Rule(limit: 20, window: 3600)
+    /// Profile and address changes by one account.
+    static let profileChangesPerAccount = RateLimiter.Rule(limit: 10, window: 3600)
+    /// Messages of one kind to one address; a form past it answers as usual and mails nothing.
+    static let mailPerRecipient = (limit: 3, window: TimeInterval(3600))
+}

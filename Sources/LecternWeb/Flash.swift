@@ -1,0 +1,89 @@
+import HTTPTypes
+import Hummingbird
+import LecternCore
+
+/// A one-time notice shown on the page a form redirects to ("You are enrolled"). It travels in a short-lived cookie
+/// signed with the site key, never in the query string, so nobody can make the site say something by sending a link;
+/// `FlashMiddleware` reads it for one page and clears it.
+enum Flash: String, Sendable, CaseIterable {
+    case registered
+    case passwordReset = "reset"
+    case profileSaved = "profile"
+    case passwordChanged = "password"
+    case otherSessionsEnded = "sessions"
+    case emailChangeSent = "email-sent"
+    case emailChanged = "email-changed"
+    case enrolled
+    case alreadyEnrolled = "already"
+    case left
+    case lessonDone = "done"
+    case lessonUndone = "undone"
+
+    var text: String {
+        switch self {
+        case .registered:
+            "Thank you. If that address was new, your account is ready: log in with it. We have also sent a message to the address."
+        case .passwordReset: "Your password has been changed and every device was signed out. Log in with the new password."
+        case .profileSaved: "Your profile has been saved."
+        case .passwordChanged: "Your password has been changed. Your other devices have been signed out."
+        case .otherSessionsEnded: "You have been signed out everywhere else."
+        case .emailChangeSent:
+            "We have sent a link to the new address. Your address changes when you follow it (within 24 hours); until then, it stays as it is."
+        case .emailChanged: "Your email address has been changed. Your other devices have been signed out."
+        case .enrolled: "You are enrolled. Welcome to the course!"
+        case .alreadyEnrolled: "You were already enrolled in this course."
+        case .left: "You have left the course. Your completed lessons are kept if you come back."
+        case .lessonDone: "Lesson marked as complete."
+        case .lessonUndone: "Lesson marked as not complete."
+        }
+    }
+}
+
+/// Sets and reads the signed flash cookie.
+struct FlashCookie: Sendable {
+    let signer: MessageSigner
+    let secure: Bool
+
+    var name: String { secure ? "__Host-lectern_flash" : "lectern_flash" }
+
+    func setting(_ flash: Flash) -> String {
+        "\(name)=\(flash.rawValue).\(signer.signature("flash:\(flash.rawValue)")); Path=/; Max-Age=120; HttpOnly; SameSite=Lax\(secure ? "; Secure" : "")"
+    }
+
+    var clearing: String { "\(name)=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax\(secure ? "; Secure" : "")" }
+
+    func read(_ request: Request) -> Flash? {
+        guard let value = request.cookies[name]?.value else { return nil }
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let flash = Flash(rawValue: String(parts[0])), signer.isValid(String(parts[1]), for: "flash:\(parts[0])")
+        else { return nil }
+        return flash
+    }
+}
+
+/// Puts the request's flash into the context and clears the cookie on the response that shows it (a GET that
+/// answers 200), so a notice is shown once.
+struct FlashMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let cookie: FlashCookie
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.headers[.cookie]?.contains(cookie.name) == true else { return try await next(request, context) }
+        var context = context
+        context.flash = cookie.read(request)
+        var response = try await next(request, context)
+        if request.method == .get, response.status == .ok || context.flash == nil {
+            response.headers.append(HTTPField(name: .setCookie, value: cookie.clearing))
+        }
+        return response
+    }
+}
+
+extension Response {
+    /// A 303 to `path` that shows `flash` there.
+    static func redirect(to path: String, flash: Flash, cookie: FlashCookie) -> Response {
+        var response = Response.redirect(to: path, type: .normal)
+        response.headers.append(HTTPField(name: .setCookie, value: cookie.setting(flash)))
+        return response
+    }
+}

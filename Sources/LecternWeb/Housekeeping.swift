@@ -1,0 +1,42 @@
+import Foundation
+import LecternStore
+import Logging
+import ServiceLifecycle
+
+/// Deletes what has outlived its use, at start and then hourly: expired sessions, expired reset links and address
+/// changes, the mail-limit ledger past a day, and outbox messages past the operator's retention.
+struct Housekeeping: Service {
+    let sessions: SessionStore
+    let resets: PasswordResetStore
+    let ledger: MailLedger
+    /// Nil when mail goes to a sendmail command and the outbox is not written.
+    let outbox: OutboxStore?
+    let outboxRetention: TimeInterval
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await sweep()
+                try? await Task.sleep(for: .seconds(3600))
+            }
+        }
+    }
+
+    /// One pass; each step is independent, so a failing one (a full disk) does not stop the others.
+    func sweep(now: Date = Date()) async {
+        await step("expired sessions") { try await sessions.prune(now: now) }
+        await step("expired reset links and address changes") { try await resets.prune(now: now) }
+        await step("mail-limit entries") { try await ledger.prune(olderThan: 86_400, now: now) }
+        if let outbox { await step("outbox messages older than the retention") { try await outbox.prune(olderThan: outboxRetention, now: now) } }
+    }
+
+    private func step(_ what: String, _ prune: () async throws -> Int) async {
+        do {
+            let removed = try await prune()
+            if removed > 0 { logger.debug("removed \(removed) \(what)") }
+        } catch {
+            logger.warning("could not remove \(what): \(error)")
+        }
+    }
+}
