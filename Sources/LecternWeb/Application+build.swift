@@ -28,6 +28,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
 
     let publicFolder = URL(fileURLWithPath: configuration.publicPath)
     let stylesheet = try Stylesheet(publicFolder: publicFolder)
+    let staticFiles = try StaticFiles<AppRequestContext>(folder: publicFolder, logger: logger)
     let dates = DateText(timeZone: configuration.timeZone)
     let renderer = PageRenderer(
         library: try await PageRenderer.loadLibrary(),
@@ -75,13 +76,10 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         RequestLogMiddleware()
         SecurityHeadersMiddleware(hsts: configuration.secureCookies)
         errorPages
+        HostHeaderGuard()
         PathGuardMiddleware()
-        // Files are served when the routes below answer 404, so a static file never passes through sessions.
-        FileMiddleware(
-            publicFolder.path,
-            cacheControl: .init([(.init(type: .text, subType: "css"), [.public, .maxAge(86400)]), (.init(type: .image), [.public, .maxAge(86400)])]),
-            logger: serverLogger
-        )
+        // Before sessions: a static file never costs a session lookup.
+        staticFiles
         SessionMiddleware(sessions: sessions, cookie: cookie)
         FlashMiddleware(cookie: flash)
         CSRFMiddleware(baseURL: configuration.baseURL, tokens: formTokens)

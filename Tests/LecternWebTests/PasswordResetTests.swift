@@ -52,7 +52,7 @@ import Testing
             let form = try await browser.get(client, "/password/forgot")
             _ = try await browser.post(
                 client, "/password/forgot", [("_csrf", form.csrf ?? ""), ("email", "ada@example.com")],
-                headers: [HTTPField.Name("X-Forwarded-Host")!: "evil.example", HTTPField.Name("Host")!: "evil.example"])
+                headers: [HTTPField.Name("X-Forwarded-Host")!: "evil.example"])
             let link = try #require(try await Self.latestLink(path))
             #expect(link.hasPrefix("https://academy.example/password/reset/"))
             #expect(link.count == "https://academy.example/password/reset/".count + 43)

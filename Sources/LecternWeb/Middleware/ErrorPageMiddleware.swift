@@ -1,6 +1,7 @@
 import Hummingbird
 import LecternStore
 import Logging
+import NIOHTTP1
 
 /// Turns thrown errors into pages in the site's style: the status's own page for HTTP errors, and for
 /// a 503 when the database's storage refuses a write (a full disk: reading still works, and writing again once the
@@ -23,6 +24,10 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             context.logger.debug("\(request.method) \(request.uri.path) \(error.status.code)")
             return try page(status: error.status, message: error.body, headers: error.headers, request: request, context: context)
+        } catch let error as HTTPParserError {
+            // A malformed body (a bad chunk size, say) is the client's mistake, not ours: 400, logged at debug only.
+            context.logger.debug("\(request.method) \(request.uri.path) 400: malformed request (\(error))")
+            return try page(status: .badRequest, message: "The request was malformed, so it was not read.", headers: [.connection: "close"], request: request, context: context)
         } catch let error as StorageUnavailableError {
             context.logger.error("\(request.method) \(request.uri.path) refused: \(error)", metadata: ["request_id": .string(context.id)])
             return try page(
