@@ -28,6 +28,10 @@ enum AccountSettings {
         )
     }
 
+    static func mailFormsPerAddress() throws -> Int {
+        Int(try number("LECTERN_MAIL_FORMS_PER_ADDRESS", default: 20, atLeast: 1, atMost: 1_000_000))
+    }
+
     static func outboxRetention() throws -> TimeInterval {
         TimeInterval(try number("LECTERN_OUTBOX_RETENTION_DAYS", default: 30, atLeast: 1, atMost: 3650)) * 86_400
     }

@@ -62,6 +62,7 @@ struct Serve: AsyncParsableCommand {
             argon2: try AccountSettings.argon2(),
             sessionLifetime: try AccountSettings.sessionLifetime(),
             loginLimits: try AccountSettings.loginLimits(),
+            mailFormsPerAddress: try AccountSettings.mailFormsPerAddress(),
             sendmailCommand: try AccountSettings.sendmail(),
             outboxRetention: try AccountSettings.outboxRetention(),
             pageCacheBudget: try AccountSettings.pageCacheBudget()

@@ -42,8 +42,8 @@ public enum CourseParser {
         }
         do throws(FrontMatterError) {
             let frontMatter = try FrontMatter(parsing: text)
-            for key in frontMatter.unknownKeys(known: knownFields) {
-                warnings.append(ContentProblem(path: path, reason: "unknown field '\(key)' is ignored", severity: .warning))
+            for reason in frontMatter.warnings(known: knownFields) {
+                warnings.append(ContentProblem(path: path, reason: reason, severity: .warning))
             }
             let opens = try frontMatter.optionalDate("enrolment_opens")
             let closes = try frontMatter.optionalDate("enrolment_closes")

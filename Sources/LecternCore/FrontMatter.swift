@@ -15,6 +15,8 @@ public struct FrontMatter: Sendable {
     public private(set) var body: String
     /// 1-based line of the file where the body starts, for messages.
     public private(set) var bodyLine: Int
+    /// Fields from which control, invisible-formatting or non-characters were removed, with the first one found.
+    public private(set) var strippedFields: [(key: String, character: Unicode.Scalar)] = []
 
     /// Splits `text` into front matter and body. Throws a one-line reason on a missing or invalid header.
     public init(parsing text: String) throws(FrontMatterError) {
@@ -45,7 +47,43 @@ public struct FrontMatter: Sendable {
         guard case .map(let fields) = try Self.value(of: node) else {
             throw FrontMatterError("front matter must be a list of 'key: value' fields")
         }
-        self.fields = fields
+        var cleaned: [String: Value] = [:]
+        for (key, value) in fields {
+            var first: Unicode.Scalar?
+            cleaned[key] = Self.clean(value, removed: &first)
+            if let first { strippedFields.append((key, first)) }
+        }
+        strippedFields.sort { $0.key < $1.key }
+        self.fields = cleaned
+    }
+
+    /// Removes what must never reach a page: C0 and C1 controls (tab and newline stay), bidi and other invisible
+    /// formatting (zero-width joiners stay: spelling needs them), private-use characters and non-characters.
+    private static func clean(_ value: Value, removed first: inout Unicode.Scalar?) -> Value {
+        switch value {
+        case .scalar(let text):
+            guard text.unicodeScalars.contains(where: isRemoved) else { return value }
+            var kept = String.UnicodeScalarView()
+            for scalar in text.unicodeScalars {
+                if isRemoved(scalar) {
+                    if first == nil { first = scalar }
+                } else {
+                    kept.append(scalar)
+                }
+            }
+            return .scalar(String(kept))
+        case .list(let items): return .list(items.map { clean($0, removed: &first) })
+        case .map(let map): return .map(map.mapValues { clean($0, removed: &first) })
+        }
+    }
+
+    static func isRemoved(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == "\t" || scalar == "\n" || scalar.value == 0x200C || scalar.value == 0x200D { return false }
+        if scalar.properties.isNoncharacterCodePoint { return true }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .privateUse, .surrogate, .lineSeparator, .paragraphSeparator: return true
+        default: return false
+        }
     }
 
     private static func value(of node: Node) throws(FrontMatterError) -> Value {
@@ -90,6 +128,15 @@ public struct FrontMatter: Sendable {
     /// Keys present that are not in `known`, for warnings about typos.
     public func unknownKeys(known: Set<String>) -> [String] {
         fields.keys.filter { !known.contains($0) }.sorted()
+    }
+
+    /// What an editor should be told about this header: unknown fields, and characters removed from fields.
+    public func warnings(known: Set<String>) -> [String] {
+        unknownKeys(known: known).map { "unknown field '\($0)' is ignored" }
+            + strippedFields.map { field in
+                let code = String(field.character.value, radix: 16, uppercase: true)
+                return "'\(field.key)' contained control or invisible characters (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)); they were removed"
+            }
     }
 
     /// A required single-line text field.

@@ -45,8 +45,8 @@ public enum LessonParser {
         }
         do throws(FrontMatterError) {
             let frontMatter = try FrontMatter(parsing: text)
-            for key in frontMatter.unknownKeys(known: knownFields) {
-                warnings.append(ContentProblem(path: path, reason: "unknown field '\(key)' is ignored", severity: .warning))
+            for reason in frontMatter.warnings(known: knownFields) {
+                warnings.append(ContentProblem(path: path, reason: reason, severity: .warning))
             }
             let rendered = MarkdownRenderer.render(frontMatter.body)
             return LessonDocument(

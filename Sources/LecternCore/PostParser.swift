@@ -14,8 +14,8 @@ public enum PostParser {
         }
         do throws(FrontMatterError) {
             let frontMatter = try FrontMatter(parsing: text)
-            for key in frontMatter.unknownKeys(known: knownFields) {
-                warnings.append(ContentProblem(path: path, reason: "unknown field '\(key)' is ignored", severity: .warning))
+            for reason in frontMatter.warnings(known: knownFields) {
+                warnings.append(ContentProblem(path: path, reason: reason, severity: .warning))
             }
             let slug = try slug(for: path, frontMatter: frontMatter)
             let title = try frontMatter.requiredText("title")

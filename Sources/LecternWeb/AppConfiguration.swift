@@ -31,6 +31,8 @@ public struct AppConfiguration: Sendable {
     public var argon2: Argon2Parameters
     public var sessionLifetime: SessionLifetime
     public var loginLimits: LoginLimits
+    /// Posts of forms that send mail (register, forgot password, address change) allowed from one client address an hour.
+    public var mailFormsPerAddress: Int
     /// A sendmail-compatible command and its arguments; nil keeps mail in the outbox table.
     public var sendmailCommand: [String]?
     /// How long outbox messages are kept before they are deleted.
@@ -55,6 +57,7 @@ public struct AppConfiguration: Sendable {
         argon2: Argon2Parameters = .owaspMinimum,
         sessionLifetime: SessionLifetime = SessionLifetime(),
         loginLimits: LoginLimits = LoginLimits(),
+        mailFormsPerAddress: Int = 20,
         sendmailCommand: [String]? = nil,
         outboxRetention: TimeInterval = 30 * 86_400,
         pageCacheBudget: Int = 32 * 1024 * 1024
@@ -76,6 +79,7 @@ public struct AppConfiguration: Sendable {
         self.argon2 = argon2
         self.sessionLifetime = sessionLifetime
         self.loginLimits = loginLimits
+        self.mailFormsPerAddress = mailFormsPerAddress
         self.sendmailCommand = sendmailCommand
         self.outboxRetention = outboxRetention
         self.pageCacheBudget = pageCacheBudget

@@ -49,7 +49,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let sessions = SessionStore(database: database, lifetime: configuration.sessionLifetime)
     let viewCounter = ViewCounter(store: posts, interval: configuration.viewFlushInterval, logger: logger)
     let signer = MessageSigner(secret: try await database.siteSecret())
-    let pageCache = PageCache(lifetime: configuration.pageCacheLifetime)
+    let pageCache = PageCache(lifetime: configuration.pageCacheLifetime, budget: configuration.pageCacheBudget)
     let errorPages = try ErrorPageMiddleware<AppRequestContext>(renderer: renderer)
     let cookie = SessionCookie(secure: configuration.secureCookies, maxAge: Int(configuration.sessionLifetime.absolute))
     let hasher = try PasswordHasher(parameters: configuration.argon2)
@@ -87,9 +87,11 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let routes = router.group()
     HealthController().addRoutes(to: routes)
     try HomeController(posts: posts, courses: courses, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
-    try BlogController(posts: posts, courses: courses, viewCounter: viewCounter, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
+    try BlogController(
+        posts: posts, courses: courses, viewCounter: viewCounter, views: ViewDeduplicator(signer: signer), renderer: renderer, pageCache: pageCache
+    ).addRoutes(to: routes)
     try SearchController(posts: posts, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
-    FeedController(posts: posts, courses: courses, renderer: renderer).addRoutes(to: routes)
+    FeedController(posts: posts, courses: courses, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     let enrolments = EnrolmentStore(database: database)
     let presenter = CoursePresenter(courses: courses, enrolments: enrolments, renderer: renderer, flash: flash)
     try CourseController(presenter: presenter, pageCache: pageCache).addRoutes(to: routes)
@@ -99,6 +101,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let accounts = AccountServices(
         users: users, sessions: sessions, hasher: hasher, mail: mail, ledger: ledger, cookie: cookie, formTokens: formTokens,
         deviceCookie: DeviceCookie(signer: signer, secure: configuration.secureCookies), flash: flash, limiter: RateLimiter(),
+        mailFormsPerAddress: configuration.mailFormsPerAddress,
         throttle: LoginThrottle(limits: configuration.loginLimits), renderer: renderer, logger: logger)
     try AccountController(services: accounts, emailChanges: EmailChangeStore(database: database)).addRoutes(to: routes)
     try PasswordResetController(services: accounts, resets: resets).addRoutes(to: routes)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import LecternCore
 import LecternStore
 
 /// Finished HTML of public pages for visitors without a session, who all see the same page. Rendering a page costs
@@ -8,9 +9,16 @@ import LecternStore
 /// An entry is used only while nothing was written by this process since it was rendered and it is younger than
 /// `lifetime`, which bounds how long a change made by another process (the CLI) can go unseen. A post's view count
 /// is spliced in on each request, so it stays exact.
+///
+/// The cache holds at most `budget` bytes of pages; past it, the least recently used pages go first, so a flood of
+/// made-up addresses cannot push memory up or evict the pages people read. A key holds only the query parameters
+/// its page reads (`?page=2`, `?q=`), so `?junk=…` variations of a page are one entry.
 final class PageCache: @unchecked Sendable {
-    /// Where the view count goes in a cached page.
-    static let viewsMarker = "\u{1}lectern-views\u{1}"
+    /// A marker for the view count that no content can contain: random for every render, and in a private-use
+    /// character that the importer refuses in front matter.
+    static func newViewsMarker() -> String {
+        "\u{E000}views-\(SecretToken.make(bytes: 12))\u{E000}"
+    }
 
     struct Entry {
         var generation: Int
@@ -19,24 +27,42 @@ final class PageCache: @unchecked Sendable {
         var parts: [String]
         /// The count shown when rendered, and the counter's total for the post at that moment.
         var views: (shown: Int, counted: Int)?
+        var contentType = HTML.htmlType
+        /// Bytes held for this entry, its key included.
+        var size = 0
+        /// When it was last sent, in `PageCache.clock` ticks.
+        var lastUsed: UInt64 = 0
     }
 
     let lifetime: Duration
-    let capacity: Int
+    let budget: Int
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
+    private var bytes = 0
+    private var clock: UInt64 = 0
     /// Keys being rendered again, and since when.
     private var refreshing: [String: ContinuousClock.Instant] = [:]
 
-    init(lifetime: Duration, capacity: Int = 2000) {
+    init(lifetime: Duration, budget: Int = 32 * 1024 * 1024) {
         self.lifetime = lifetime
-        self.capacity = capacity
+        self.budget = budget
     }
 
-    /// The cache key, or nil when this request must be rendered for its visitor alone.
-    func key(for request: Request, context: AppRequestContext) -> String? {
-        guard lifetime > .zero, context.session == nil else { return nil }
-        return request.uri.description
+    /// The bytes held now (for tests and the operator).
+    var size: Int { lock.withLock { bytes } }
+    var count: Int { lock.withLock { entries.count } }
+
+    /// The cache key, or nil when this request must be rendered for its visitor alone. `parameters` are the query
+    /// parameters the page reads; any other is left out of the key.
+    func key(for request: Request, context: AppRequestContext, parameters: [String] = []) -> String? {
+        guard lifetime > .zero, context.session == nil, context.flash == nil else { return nil }
+        var key = request.uri.path
+        let query = request.uri.queryParameters
+        for name in parameters {
+            guard let value = query.get(name) else { continue }
+            key += (key.contains("?") ? "&" : "?") + name + "=" + value
+        }
+        return key
     }
 
     /// What to do for one request.
@@ -71,6 +97,8 @@ final class PageCache: @unchecked Sendable {
                 refreshing[key] = now
                 return .render
             }
+            clock &+= 1
+            entries[key]?.lastUsed = clock
             if isFresh(entry, generation: generation, now: now) { return .hit(entry) }
             if let started = refreshing[key], now - started < .seconds(5) { return .hit(entry) }
             refreshing[key] = now
@@ -94,22 +122,37 @@ final class PageCache: @unchecked Sendable {
     }
 
     func store(_ key: String, _ entry: Entry) {
+        var entry = entry
+        entry.size = key.utf8.count + entry.parts.reduce(0) { $0 + $1.utf8.count } + 128
         lock.withLock {
-            if entries.count >= capacity {
-                // Many distinct addresses (searches, say): start again rather than track ages; the busy pages come back at once.
-                entries.removeAll(keepingCapacity: true)
-                refreshing.removeAll(keepingCapacity: true)
-            }
-            entries[key] = entry
             refreshing.removeValue(forKey: key)
+            // A page bigger than a quarter of the budget would evict too much for one address.
+            guard entry.size <= budget / 4 else { return }
+            clock &+= 1
+            entry.lastUsed = clock
+            if let old = entries.updateValue(entry, forKey: key) { bytes -= old.size }
+            bytes += entry.size
+            if bytes > budget { evict(downTo: budget * 3 / 4) }
+        }
+    }
+
+    /// Drops the least recently used entries until at most `target` bytes are held (under the lock). Evicting a
+    /// quarter at a time keeps the sort rare.
+    private func evict(downTo target: Int) {
+        for (key, entry) in entries.sorted(by: { $0.value.lastUsed < $1.value.lastUsed }) {
+            guard bytes > target else { break }
+            entries.removeValue(forKey: key)
+            bytes -= entry.size
         }
     }
 
     /// The page for `request`, rendered by `render` when there is no fresh entry (always, for visitors with a session).
-    /// Only complete 200 pages are kept.
-    func page(for request: Request, context: AppRequestContext, render: () async throws -> HTML) async throws -> HTML {
-        guard let key = key(for: request, context: context) else { return try await render() }
-        if case .hit(let entry) = await lookupWaiting(key) { return HTML(body: entry.parts[0]) }
+    /// Only complete 200 pages are kept. `parameters` are the query parameters the page reads.
+    func page(for request: Request, context: AppRequestContext, parameters: [String] = [], render: () async throws -> HTML) async throws
+        -> HTML
+    {
+        guard let key = key(for: request, context: context, parameters: parameters) else { return try await render() }
+        if case .hit(let entry) = await lookupWaiting(key) { return HTML(body: entry.parts[0], contentType: entry.contentType) }
         let generation = WriteGeneration.shared.current
         let html: HTML
         do {
@@ -119,7 +162,7 @@ final class PageCache: @unchecked Sendable {
             throw error
         }
         if html.status == .ok, html.headers.isEmpty {
-            store(key, Entry(generation: generation, rendered: .now, parts: [html.body], views: nil))
+            store(key, Entry(generation: generation, rendered: .now, parts: [html.body], views: nil, contentType: html.contentType))
         } else {
             abandon(key)
         }

@@ -46,7 +46,8 @@ def main():
     binary = sys.argv[1]
     os.makedirs(OUTPUT, exist_ok=True)
     database = os.path.join(WORK, "sqlmap.sqlite")
-    relaxed = {"LECTERN_LOGIN_FAILURES_PER_ACCOUNT": "1000", "LECTERN_LOGIN_FAILURES_PER_ADDRESS": "1000000"}
+    relaxed = {"LECTERN_LOGIN_FAILURES_PER_ACCOUNT": "1000", "LECTERN_LOGIN_FAILURES_PER_ADDRESS": "1000000",
+               "LECTERN_MAIL_FORMS_PER_ADDRESS": "1000000"}
     process, _, url = faults.start(database, environment=relaxed)
     try:
         suite.use(url)

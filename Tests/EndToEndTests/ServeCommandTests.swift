@@ -79,11 +79,11 @@ import Testing
         }
     }
 
-    func fetch(_ url: String) async throws -> (Int, String) {
+    func fetch(_ url: String, userAgent: String = "Mozilla/5.0 (end-to-end test)") async throws -> (Int, String) {
         // Foundation's URLSession is not in every Linux toolchain image; curl is.
         let curl = Process()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "-w", "\n%{http_code}", url]
+        curl.arguments = ["-s", "-A", userAgent, "-w", "\n%{http_code}", url]
         let pipe = Pipe()
         curl.standardOutput = pipe
         try curl.run()
@@ -101,7 +101,8 @@ import Testing
         let address = try #require(ready.split(separator: " ").last.map(String.init))
         let health = try await fetch("\(address)/healthz")
         #expect(health.0 == 200 && health.1 == "ok")
-        for _ in 0..<3 { _ = try await fetch("\(address)/blog/hello") }
+        // Three readers: one visitor's reloads count once.
+        for reader in 0..<3 { _ = try await fetch("\(address)/blog/hello", userAgent: "Mozilla/5.0 (reader \(reader))") }
 
         kill(run.process.processIdentifier, SIGTERM)
         run.process.waitUntilExit()

@@ -135,4 +135,19 @@ import Testing
             reason(Self.good.replacingOccurrences(of: "author:", with: "cover: //evil.example/x.png\nauthor:"))?.hasPrefix("'cover' must be") == true)
         #expect(reason(Self.good.replacingOccurrences(of: "author:", with: "cover: /images/x.png\nauthor:")) == nil)
     }
+
+    @Test(arguments: ["\u{0001}", "\u{0008}", "\u{000B}", "\u{000C}", "\u{FFFE}", "\u{FFFF}", "\u{202E}", "\u{2066}", "\u{200B}", "\u{E000}", "\u{0085}"])
+    func controlAndInvisibleCharactersInFrontMatterAreRemovedWithAWarning(_ character: String) throws {
+        // Double-quoted YAML escapes, so the characters reach the parser whatever YAML itself allows raw.
+        let escaped = character.unicodeScalars.map { String(format: "\\U%08X", $0.value) }.joined()
+        let text = Self.good
+            .replacingOccurrences(of: "title: \"Testing Flask applications\"", with: "title: \"Testing\(escaped) Flask applications\"")
+            .replacingOccurrences(of: "author: Maya Okafor", with: "author: \"Maya\(escaped) Okafor\"")
+        let (post, warnings) = try parse(text)
+        #expect(post.title == "Testing Flask applications")
+        #expect(post.author == "Maya Okafor")
+        #expect(!post.title.unicodeScalars.contains { $0 == character.unicodeScalars.first! })
+        #expect(warnings.contains { $0.reason.contains("'title' contained control or invisible characters") })
+        #expect(warnings.contains { $0.reason.contains("'author'") })
+    }
 }

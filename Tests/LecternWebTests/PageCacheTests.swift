@@ -1,8 +1,10 @@
 import Foundation
+import GRDB
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LecternCore
-import LecternStore
+@testable import LecternStore
 import LecternTestSupport
 import Testing
 
@@ -36,14 +38,16 @@ import Testing
 
     @Test func concurrentViewsOfACachedPostAreAllCounted() async throws {
         try await makeApp(site).test(.router) { client in
-            #expect(try await client.get("/blog/post-05").body.contains(">1 view<"))
+            // Distinct visitors (by user agent: every test request comes from one address).
+            func visitor(_ index: Int) -> HTTPFields { [.userAgent: "Mozilla/5.0 (visitor \(index)) Firefox/130.0"] }
+            #expect(try await client.get("/blog/post-05", headers: visitor(0)).body.contains(">1 view<"))
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<50 { group.addTask { _ = try await client.get("/blog/post-05") } }
+                for index in 1...50 { group.addTask { _ = try await client.get("/blog/post-05", headers: visitor(index)) } }
                 try await group.waitForAll()
             }
-            let body = try await client.get("/blog/post-05").body
+            let body = try await client.get("/blog/post-05", headers: visitor(51)).body
             #expect(body.contains(">52 views<"), "\(body.components(separatedBy: "views<").first?.suffix(20) ?? "")")
-            #expect(!body.contains(PageCache.viewsMarker))
+            #expect(!body.contains("\u{E000}"))
         }
     }
 
@@ -60,18 +64,98 @@ import Testing
         }
     }
 
-    @Test func entriesExpireAndTheCacheStaysBounded() async throws {
-        let cache = PageCache(lifetime: .milliseconds(100), capacity: 3)
+    @Test func entriesExpire() async throws {
+        let cache = PageCache(lifetime: .milliseconds(100))
         // Other tests write meanwhile (which rightly empties the cache), so a miss right after storing is allowed for.
         let generation = WriteGeneration.shared.current
-        cache.store("/a", .init(generation: generation, rendered: .now, parts: ["a"], views: nil))
+        cache.store("/a", PageCache.Entry(generation: generation, rendered: .now, parts: ["a"], views: nil))
         #expect(cache.entry("/a")?.parts == ["a"] || WriteGeneration.shared.current != generation)
         try await Task.sleep(for: .milliseconds(150))
         #expect(cache.entry("/a") == nil)
+    }
 
+    @Test func theCacheIsBoundedInBytesAndEvictsTheLeastRecentlyUsed() {
+        let page = String(repeating: "x", count: 10_000)
+        let cache = PageCache(lifetime: .seconds(60), budget: 50_000)
+        let generation = WriteGeneration.shared.current
         for key in ["/1", "/2", "/3", "/4"] {
-            cache.store(key, .init(generation: WriteGeneration.shared.current, rendered: .now, parts: [key], views: nil))
+            cache.store(key, PageCache.Entry(generation: generation, rendered: .now, parts: [page], views: nil))
         }
-        #expect(cache.entry("/1") == nil)
+        _ = cache.lookup("/1")  // read recently: kept
+        cache.store("/5", PageCache.Entry(generation: generation, rendered: .now, parts: [page], views: nil))
+        cache.store("/6", PageCache.Entry(generation: generation, rendered: .now, parts: [page], views: nil))
+        #expect(cache.size <= 50_000)
+        let kept = Set(["/1", "/2", "/3", "/4", "/5", "/6"].filter { key in
+            if case .hit = cache.lookup(key) { return true }
+            cache.abandon(key)
+            return false
+        })
+        #expect(kept.contains("/1") && kept.contains("/6"))
+        #expect(!kept.contains("/2"))
+        // A page larger than a quarter of the budget is not kept at all.
+        cache.store("/huge", PageCache.Entry(generation: generation, rendered: .now, parts: [String(repeating: "y", count: 20_000)], views: nil))
+        #expect(cache.entry("/huge") == nil)
+    }
+
+    @Test func madeUpQueryParametersShareOneEntryAndCannotGrowTheCache() async throws {
+        try await makeApp(site).test(.router) { client in
+            _ = try await client.get("/blog")
+            for index in 0..<200 {
+                let junk = String(repeating: "j", count: 2000) + "\(index)"
+                #expect(try await client.get("/blog?junk=\(junk)").status == .ok)
+                #expect(try await client.get("/?x=\(index)").status == .ok)
+            }
+            // The page's own parameter still makes its own page.
+            let second = try await client.get("/blog?page=2&junk=1")
+            #expect(second.body.contains("Post number 2"))
+        }
+    }
+
+    @Test func theFeedAndTheSitemapAreCachedLikePages() async throws {
+        let site = self.site
+        try await makeApp(site).test(.router) { client in
+            let database = try LecternDatabase.open(path: site.databasePath)
+            // Other tests in this process write meanwhile, which rightly ends cached pages: try until a quiet moment.
+            for attempt in 0..<20 {
+                let generation = WriteGeneration.shared.current
+                let first = try await client.get("/feed.xml")
+                #expect(first.headers[.contentType] == "application/atom+xml; charset=utf-8")
+                #expect(first.headers[.cacheControl] == "public, max-age=300")
+                // A change made behind the server's back (as another process would, within the lifetime) is not seen yet.
+                try await database.pool.write { try $0.execute(sql: "UPDATE post SET title = 'Renamed \(attempt)' WHERE slug = 'post-12'") }
+                let second = try await client.get("/feed.xml?junk=\(attempt)")
+                guard WriteGeneration.shared.current == generation else { continue }
+                #expect(second.body == first.body)
+                #expect(!second.body.contains("Renamed \(attempt)"))
+                return
+            }
+            Issue.record("no quiet moment in 20 attempts")
+        }
+    }
+
+    @Test func contentContainingAMarkerIsShownAsWritten() async throws {
+        try site.writePost("marker", title: "Markers", body: "The old marker was \u{1}lectern-views\u{1} and \u{E000}views-x\u{E000}.")
+        try await makeApp(site).test(.router) { client in
+            let agent: HTTPFields = [.userAgent: "Mozilla/5.0 Firefox/130.0"]
+            _ = try await client.get("/blog/marker", headers: agent)
+            let body = try await client.get("/blog/marker", headers: [.userAgent: "Mozilla/5.0 Safari/17"]).body
+            #expect(body.contains(">2 views<"))
+            #expect(body.components(separatedBy: "views<").count == 2)
+        }
+    }
+
+    @Test func headRequestsBotsAndReloadsAreNotCountedAsViews() async throws {
+        try await makeApp(site).test(.router) { client in
+            let reader: HTTPFields = [.userAgent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"]
+            for _ in 0..<5 { _ = try await client.execute(uri: "/blog/post-03", method: .head, headers: reader) { _ in } }
+            for agent in ["Googlebot/2.1", "curl/8.5.0", "", "Mozilla/5.0 (compatible; bingbot/2.0)"] {
+                _ = try await client.get("/blog/post-03", headers: [.userAgent: agent])
+            }
+            // A HEAD marker sent by a client is not trusted.
+            _ = try await client.get("/blog/post-03", headers: [HTTPField.Name("X-Lectern-Head")!: "1", .userAgent: "Mozilla/5.0 Other/1"])
+            for _ in 0..<5 { _ = try await client.get("/blog/post-03", headers: reader) }
+            let body = try await client.get("/blog/post-03", headers: reader).body
+            #expect(body.contains(">2 views<"), "\(body.components(separatedBy: "views<").first?.suffix(20) ?? "")")
+        }
     }
 }

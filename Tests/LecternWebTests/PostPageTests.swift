@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LecternTestSupport
@@ -49,15 +50,16 @@ import Testing
         }
     }
 
-    @Test func eachViewIncrementsTheCount() async throws {
+    @Test func eachVisitorsViewIncrementsTheCount() async throws {
         try await makeApp(site).test(.router) { client in
-            let body1 = try await client.get("/blog/post-03").body
+            func reader(_ index: Int) -> HTTPFields { [.userAgent: "Mozilla/5.0 (reader \(index)) Firefox/130.0"] }
+            let body1 = try await client.get("/blog/post-03", headers: reader(1)).body
             #expect(body1.contains("1 view<"))
-            let body2 = try await client.get("/blog/post-03").body
+            let body2 = try await client.get("/blog/post-03", headers: reader(2)).body
             #expect(body2.contains("2 views<"))
-            let body3 = try await client.get("/blog/post-03").body
+            let body3 = try await client.get("/blog/post-03", headers: reader(3)).body
             #expect(body3.contains("3 views<"))
-            let body4 = try await client.get("/blog/post-04").body
+            let body4 = try await client.get("/blog/post-04", headers: reader(1)).body
             #expect(body4.contains("1 view<"))
         }
     }

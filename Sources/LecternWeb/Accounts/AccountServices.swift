@@ -17,6 +17,8 @@ struct AccountServices: Sendable {
     let deviceCookie: DeviceCookie
     let flash: FlashCookie
     let limiter: RateLimiter
+    /// Mail-sending form posts allowed from one client address an hour.
+    let mailFormsPerAddress: Int
     let throttle: LoginThrottle
     let renderer: PageRenderer
     let logger: Logger
@@ -54,7 +56,7 @@ struct AccountServices: Sendable {
 
     /// Counts a mail-sending form from this client; throws a 429 past the limit.
     func limitMailForms(_ context: AppRequestContext) async throws {
-        if let wait = await limiter.take("mail-form:\(context.clientAddress)", AccountLimits.mailFormsPerClient) {
+        if let wait = await limiter.take("mail-form:\(context.clientAddress)", AccountLimits.mailFormsPerClient(mailFormsPerAddress)) {
             throw Self.tooManyRequests(wait, "Too many requests came from your network. Wait a while and try again.")
         }
     }

@@ -26,8 +26,8 @@ actor RateLimiter {
 
 /// The limits on forms that send mail or change an account.
 enum AccountLimits {
-    /// Mail-sending forms (register, forgot password, address change, resend) from one client address.
-    static let mailFormsPerClient = RateLimiter.Rule(limit: 20, window: 3600)
+    /// Mail-sending forms (register, forgot password, address change) from one client address.
+    static func mailFormsPerClient(_ limit: Int) -> RateLimiter.Rule { RateLimiter.Rule(limit: limit, window: 3600) }
     /// Profile and address changes by one account.
     static let profileChangesPerAccount = RateLimiter.Rule(limit: 10, window: 3600)
     /// Messages of one kind to one address; a form past it answers as usual and mails nothing.

@@ -9,12 +9,16 @@ struct BlogController: Sendable {
     let posts: PostStore
     let courses: CourseStore
     let viewCounter: ViewCounter
+    let views: ViewDeduplicator
     let renderer: PageRenderer
     let indexTemplate: PageTemplate
     let postTemplate: PageTemplate
     let pageCache: PageCache
 
-    init(posts: PostStore, courses: CourseStore, viewCounter: ViewCounter, renderer: PageRenderer, pageCache: PageCache) throws {
+    init(
+        posts: PostStore, courses: CourseStore, viewCounter: ViewCounter, views: ViewDeduplicator, renderer: PageRenderer, pageCache: PageCache
+    ) throws {
+        self.views = views
         self.pageCache = pageCache
         self.posts = posts
         self.courses = courses
@@ -32,15 +36,15 @@ struct BlogController: Sendable {
     }
 
     @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        try await pageCache.page(for: request, context: context) { try await self.renderIndex(request, context: context) }
+        try await pageCache.page(for: request, context: context, parameters: ["page"]) { try await self.renderIndex(request, context: context) }
     }
 
     @Sendable func category(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        try await pageCache.page(for: request, context: context) { try await self.renderCategory(request, context: context) }
+        try await pageCache.page(for: request, context: context, parameters: ["page"]) { try await self.renderCategory(request, context: context) }
     }
 
     @Sendable func tag(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        try await pageCache.page(for: request, context: context) { try await self.renderTag(request, context: context) }
+        try await pageCache.page(for: request, context: context, parameters: ["page"]) { try await self.renderTag(request, context: context) }
     }
 
     private func renderIndex(_ request: Request, context: AppRequestContext) async throws -> HTML {
@@ -120,18 +124,23 @@ struct BlogController: Sendable {
         guard Slug.isValid(slug) else { throw HTTPError(.notFound) }
         let key = pageCache.key(for: request, context: context)
         if let key, case .hit(let entry) = await pageCache.lookupWaiting(key), let views = entry.views {
-            let counted = viewCounter.record(slug).counted
+            let counted = count(slug, request, context)
             return HTML(body: entry.parts.joined(separator: ViewCountText.make(views.shown + counted - views.counted)))
         }
         do {
-            return try await renderPost(slug, key: key, context: context)
+            return try await renderPost(slug, key: key, request: request, context: context)
         } catch {
             if let key { pageCache.abandon(key) }
             throw error
         }
     }
 
-    private func renderPost(_ slug: String, key: String?, context: AppRequestContext) async throws -> HTML {
+    /// Counts a view when this request is a new one (see `ViewDeduplicator`); returns all views counted since start.
+    private func count(_ slug: String, _ request: Request, _ context: AppRequestContext) -> Int {
+        views.counts(slug, request: request, context: context) ? viewCounter.record(slug).counted : viewCounter.snapshot(slug).counted
+    }
+
+    private func renderPost(_ slug: String, key: String?, request: Request, context: AppRequestContext) async throws -> HTML {
         let generation = WriteGeneration.shared.current
         async let featured = courses.featured()
         let (loaded, views) = try await postWithViews(slug)
@@ -139,12 +148,13 @@ struct BlogController: Sendable {
             throw HTTPError(.notFound, message: "There is no post at this address. It may have been renamed or unpublished.")
         }
         // Counted only once the post is known to exist, so made-up addresses cannot grow the counter.
-        let countedNow = viewCounter.record(slug).counted
+        let countedNow = count(slug, request, context)
         let shownAtSnapshot = post.summary.viewCount + views.pending
         post.summary.viewCount = shownAtSnapshot + countedNow - views.counted
         var card = renderer.postCard(post.summary)
         // A page kept for other visitors gets its count filled in on each request.
-        if key != nil { card.views = PageCache.viewsMarker }
+        let marker = PageCache.newViewsMarker()
+        if key != nil { card.views = marker }
         var meta = renderer.meta(
             title: post.summary.title, description: post.summary.summary, path: "/blog/\(slug)", section: "blog", ogType: "article",
             session: context.session)
@@ -169,7 +179,7 @@ struct BlogController: Sendable {
         )
         let html = renderer.render(view, with: postTemplate)
         guard let key else { return html }
-        let parts = html.body.components(separatedBy: PageCache.viewsMarker)
+        let parts = html.body.components(separatedBy: marker)
         pageCache.store(key, .init(generation: generation, rendered: .now, parts: parts, views: (shownAtSnapshot, views.counted)))
         return HTML(body: parts.joined(separator: ViewCountText.make(post.summary.viewCount)))
     }

@@ -10,6 +10,8 @@ struct FeedController: Sendable {
     let posts: PostStore
     let courses: CourseStore
     let renderer: PageRenderer
+    /// The feed is the most expensive anonymous request (20 posts in full): kept like the other public pages.
+    let pageCache: PageCache
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("/feed.xml", use: feed)
@@ -19,6 +21,14 @@ struct FeedController: Sendable {
     }
 
     @Sendable func feed(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try Self.response(await pageCache.page(for: request, context: context) { try await renderFeed() }, request, context)
+    }
+
+    @Sendable func sitemap(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try Self.response(await pageCache.page(for: request, context: context) { try await renderSitemap() }, request, context)
+    }
+
+    private func renderFeed() async throws -> HTML {
         let entries = try await posts.feed(limit: Self.feedSize)
         let base = renderer.baseURL
         let updated = entries.map(\.summary.updatedAt).max() ?? Date(timeIntervalSince1970: 0)
@@ -53,10 +63,10 @@ struct FeedController: Sendable {
                 """
         }
         xml += "</feed>\n"
-        return Self.response(xml, contentType: "application/atom+xml; charset=utf-8")
+        return HTML(body: xml, contentType: "application/atom+xml; charset=utf-8")
     }
 
-    @Sendable func sitemap(_ request: Request, context: AppRequestContext) async throws -> Response {
+    private func renderSitemap() async throws -> HTML {
         async let entries = posts.sitemap()
         async let categories = posts.categories()
         async let tags = posts.tags()
@@ -83,7 +93,7 @@ struct FeedController: Sendable {
             xml += "  <url><loc>\(XML.escape("\(base)/blog/tag/\(entry.taxon.slug)"))</loc></url>\n"
         }
         xml += "</urlset>\n"
-        return Self.response(xml, contentType: "application/xml; charset=utf-8")
+        return HTML(body: xml, contentType: "application/xml; charset=utf-8")
     }
 
     /// Browsers ask for /favicon.ico on pages without a <link rel=icon> (the certificate's JSON, say): point them at the SVG.
@@ -94,6 +104,12 @@ struct FeedController: Sendable {
     @Sendable func robots(_ request: Request, context: AppRequestContext) -> Response {
         Self.response(
             "User-agent: *\nDisallow: /search\nAllow: /\n\nSitemap: \(renderer.baseURL)/sitemap.xml\n", contentType: "text/plain; charset=utf-8")
+    }
+
+    private static func response(_ document: HTML, _ request: Request, _ context: AppRequestContext) throws -> Response {
+        var response = try document.response(from: request, context: context)
+        response.headers[.cacheControl] = "public, max-age=300"
+        return response
     }
 
     private static func response(_ text: String, contentType: String) -> Response {

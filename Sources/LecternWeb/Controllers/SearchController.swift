@@ -24,7 +24,7 @@ struct SearchController: Sendable {
     }
 
     @Sendable func search(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        try await pageCache.page(for: request, context: context) { try await self.renderSearch(request, context: context) }
+        try await pageCache.page(for: request, context: context, parameters: ["q", "page"]) { try await self.renderSearch(request, context: context) }
     }
 
     private func renderSearch(_ request: Request, context: AppRequestContext) async throws -> HTML {
