@@ -189,8 +189,7 @@ struct AccountController: Sendable {
 
     @Sendable func account(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
-        var view = AccountView(site: renderer.site, meta: services.meta("Your account", "/account", context), csrf: session.csrfToken, email: user.email)
-        view.name.value = user.name
+        var view = accountView(session, user, context)
         view.notice = context.flash?.text
         return try await accountPage(view, session: session, user: user, request: request, context: context)
     }
@@ -199,7 +198,7 @@ struct AccountController: Sendable {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
         var request = request
         let form = try await FormFields.read(from: &request)
-        var view = AccountView(site: renderer.site, meta: services.meta("Your account", "/account", context), csrf: session.csrfToken, email: user.email)
+        var view = accountView(session, user, context)
         view.name.value = form["name"]
         if let name = AccountRules.name(form["name"], error: &view.name.error) {
             try await limitProfileChanges(user)
@@ -216,8 +215,7 @@ struct AccountController: Sendable {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
         var request = request
         let form = try await FormFields.read(from: &request)
-        var view = AccountView(site: renderer.site, meta: services.meta("Your account", "/account", context), csrf: session.csrfToken, email: user.email)
-        view.name.value = user.name
+        var view = accountView(session, user, context)
         view.newEmail.value = form["email"]
         let email = AccountRules.email(form["email"], error: &view.newEmail.error)
         if let email, email.key == EmailAddress.key(user.email) { view.newEmail.error = "That is already your address." }
@@ -257,10 +255,7 @@ struct AccountController: Sendable {
         let view = ConfirmEmailView(
             site: renderer.site, meta: services.meta("Confirm your new address", "/account", context), csrf: csrf, token: token,
             valid: address != nil, email: address ?? "")
-        var response = try services.page(
-            renderer.render(view, with: confirmEmailTemplate, status: address == nil ? .notFound : .ok), setCookie: setCookie, request, context)
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return try services.linkPage(view, with: confirmEmailTemplate, valid: address != nil, setCookie: setCookie, request, context)
     }
 
     @Sendable func confirmEmail(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -287,6 +282,13 @@ struct AccountController: Sendable {
         return .redirect(to: signedInAsOwner ? "/account" : "/login", flash: .emailChanged, cookie: services.flash)
     }
 
+    /// The account page's view for `user`, before any form is shown again.
+    private func accountView(_ session: SessionRecord, _ user: User, _ context: AppRequestContext) -> AccountView {
+        var view = AccountView(site: renderer.site, meta: services.meta("Your account", "/account", context), csrf: session.csrfToken, email: user.email)
+        view.name.value = user.name
+        return view
+    }
+
     private func limitProfileChanges(_ user: User) async throws {
         if let wait = await services.limiter.take("profile:\(user.id)", AccountLimits.profileChangesPerAccount) {
             throw AccountServices.tooManyRequests(wait, "Your account has made many changes in the last hour. Wait a while and try again.")
@@ -297,8 +299,7 @@ struct AccountController: Sendable {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
         var request = request
         let form = try await FormFields.read(from: &request)
-        var view = AccountView(site: renderer.site, meta: services.meta("Your account", "/account", context), csrf: session.csrfToken, email: user.email)
-        view.name.value = user.name
+        var view = accountView(session, user, context)
         let password = form["password"]
         AccountRules.newPassword(
             password, confirmation: form["password_confirmation"], error: &view.password.error, confirmationError: &view.passwordConfirmation.error)

@@ -69,6 +69,15 @@ struct AccountServices: Sendable {
             message: "\(message) (about \(minutes) minute\(minutes == 1 ? "" : "s"))")
     }
 
+    /// The page a mailed link opens: 404 when the link is dead, and never kept by any cache (the address is a secret).
+    func linkPage(
+        _ view: some Any, with template: PageTemplate, valid: Bool, setCookie: String?, _ request: Request, _ context: AppRequestContext
+    ) throws -> Response {
+        var response = try page(renderer.render(view, with: template, status: valid ? .ok : .notFound), setCookie: setCookie, request, context)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
     /// A rendered page, with the form cookie of a visitor who had none.
     func page(_ html: HTML, setCookie: String?, _ request: Request, _ context: AppRequestContext) throws -> Response {
         var response = try html.response(from: request, context: context)

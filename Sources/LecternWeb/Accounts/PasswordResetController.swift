@@ -79,10 +79,7 @@ struct PasswordResetController: Sendable {
         let view = ResetPasswordView(
             site: renderer.site, meta: services.meta("Choose a new password", "/password/forgot", context), csrf: csrf, token: token,
             valid: user != nil, email: user?.email ?? "")
-        var response = try services.page(
-            renderer.render(view, with: resetTemplate, status: user == nil ? .notFound : .ok), setCookie: setCookie, request, context)
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return try services.linkPage(view, with: resetTemplate, valid: user != nil, setCookie: setCookie, request, context)
     }
 
     @Sendable func reset(_ request: Request, context: AppRequestContext) async throws -> Response {
