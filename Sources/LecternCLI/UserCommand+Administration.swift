@@ -298,7 +298,7 @@ extension UserCommand {
                 }
                 Console.current.writeError("Type the email address to confirm: ")
                 let answer = Console.current.readLine()?.trimmingCharacters(in: .whitespaces) ?? ""
-                guard answer.lowercased() == user.email.lowercased() else { throw fail("not confirmed: nothing was deleted") }
+                guard EmailAddress.key(answer) == EmailAddress.key(user.email) else { throw fail("not confirmed: nothing was deleted") }
             }
             let deletion: UserDeletion
             do {

@@ -43,7 +43,7 @@ extension UserStore {
             if let search, !search.isEmpty {
                 let pattern =
                     "%"
-                    + search.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    + search.precomposedStringWithCanonicalMapping.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                     .replacingOccurrences(of: "_", with: "\\_") + "%"
                 conditions.append("(users.email_key LIKE ? ESCAPE '\\' OR lower(users.name) LIKE ? ESCAPE '\\')")
                 _ = arguments.append(contentsOf: [pattern, pattern])

@@ -19,6 +19,10 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     /// HTML forms are small; refuse big bodies before decoding them.
     public var maxUploadSize: Int { 64 * 1024 }
 
-    /// The client's IP address, for throttling and the session list.
+    /// The client's IP address, for the session list and view counting.
     var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+
+    /// What rate limits count by: the IPv4 address, or the /64 of an IPv6 one (one host usually holds a whole /64,
+    /// so counting single IPv6 addresses would give an attacker 2^64 fresh budgets).
+    var clientNetwork: String { ClientNetwork.key(clientAddress) }
 }

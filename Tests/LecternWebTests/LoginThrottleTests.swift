@@ -99,3 +99,14 @@ import Testing
         #expect(await allowed(throttle, "ada@example.com", "203.0.113.1", now: now))
     }
 }
+
+@Suite struct ClientNetworkTests {
+    @Test func ipv6AddressesAreCountedByTheirSlash64() {
+        #expect(ClientNetwork.key("2001:db8:1:2:aaaa::1") == ClientNetwork.key("2001:db8:1:2:ffff:ffff:ffff:ffff"))
+        #expect(ClientNetwork.key("2001:db8:1:2::1") == "2001:db8:1:2::/64")
+        #expect(ClientNetwork.key("2001:db8:1:3::1") != ClientNetwork.key("2001:db8:1:2::1"))
+        #expect(ClientNetwork.key("::ffff:203.0.113.7") == "203.0.113.7")
+        #expect(ClientNetwork.key("203.0.113.7") == "203.0.113.7")
+        #expect(ClientNetwork.key("unknown") == "unknown")
+    }
+}

@@ -128,7 +128,7 @@ struct AccountController: Sendable {
         // The place is held before the hash, so attempts still being hashed count against the limit.
         let device = services.deviceCookie.trustedDevice(in: request, emailKey: email.key)
         let reservation: LoginThrottle.Reservation
-        switch await services.throttle.reserve(account: email.key, address: context.clientAddress, device: device) {
+        switch await services.throttle.reserve(account: email.key, address: context.clientNetwork, device: device) {
         case .success(let held): reservation = held
         case .failure(let wait):
             let minutes = max(1, Int((wait.seconds / 60).rounded(.up)))

@@ -56,7 +56,7 @@ struct AccountServices: Sendable {
 
     /// Counts a mail-sending form from this client; throws a 429 past the limit.
     func limitMailForms(_ context: AppRequestContext) async throws {
-        if let wait = await limiter.take("mail-form:\(context.clientAddress)", AccountLimits.mailFormsPerClient(mailFormsPerAddress)) {
+        if let wait = await limiter.take("mail-form:\(context.clientNetwork)", AccountLimits.mailFormsPerClient(mailFormsPerAddress)) {
             throw Self.tooManyRequests(wait, "Too many requests came from your network. Wait a while and try again.")
         }
     }
