@@ -68,7 +68,7 @@ struct FlashMiddleware: RouterMiddleware {
     let cookie: FlashCookie
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.headers[.cookie]?.contains(cookie.name) == true else { return try await next(request, context) }
+        guard request.cookies[cookie.name] != nil else { return try await next(request, context) }
         var context = context
         context.flash = cookie.read(request)
         var response = try await next(request, context)
