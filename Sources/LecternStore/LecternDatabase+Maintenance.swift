@@ -61,12 +61,17 @@ extension LecternDatabase {
             }
             // Left by the 2026-12-02 migration: accounts whose addresses became one once normalised (NFC, lowercase
             // domain). They are never merged silently; the operator decides (`lectern user show`, `user disable`).
-            let conflicts = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT address_conflicts.email_key, group_concat(users.email || ' (id ' || users.id || ')', ', ') AS accounts
-                    FROM address_conflicts JOIN users ON users.id = address_conflicts.user_id GROUP BY address_conflicts.email_key
-                    """)
+            // Only while two of them can still log in: once the operator disables the others, the check is clean.
+            let conflicts =
+                try db.tableExists("address_conflicts")
+                ? Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT address_conflicts.email_key, group_concat(users.email || ' (id ' || users.id || ')', ', ') AS accounts
+                        FROM address_conflicts JOIN users ON users.id = address_conflicts.user_id
+                        WHERE users.disabled_at IS NULL
+                        GROUP BY address_conflicts.email_key HAVING count(*) > 1
+                        """) : []
             for conflict in conflicts {
                 let key: String = conflict["email_key"]
                 let accounts: String = conflict["accounts"]

@@ -107,11 +107,12 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try PasswordResetController(services: accounts, resets: resets).addRoutes(to: routes)
 
     let siteName = configuration.siteName
+    let siteHost = URL(string: configuration.baseURL).map { url in url.port.map { "\(url.host ?? "localhost"):\($0)" } ?? url.host ?? "localhost" } ?? "localhost"
     let readyLogger = logger
     return Application(
         responder: HeadResponder(wrapped: router.buildResponder()),
         // Slow or idle clients must not hold connections open forever.
-        server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+        server: .http1(configuration: .init(additionalChannelHandlers: [HTTP10HostFiller.Installer(host: siteHost)], idleTimeout: .seconds(30))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: [viewCounter, housekeeping, SiteRevisionWatcher(database: database, interval: .milliseconds(250), logger: logger)],
         onServerRunning: { channel in

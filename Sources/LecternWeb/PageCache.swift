@@ -60,7 +60,8 @@ final class PageCache: @unchecked Sendable {
         let query = request.uri.queryParameters
         for name in parameters {
             guard let value = query.get(name) else { continue }
-            key += (key.contains("?") ? "&" : "?") + name + "=" + value
+            // Encoded again, so that a value holding `&page=2` cannot stand for another key.
+            key += (key.contains("?") ? "&" : "?") + name + "=" + (value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         }
         return key
     }

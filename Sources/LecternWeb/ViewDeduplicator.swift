@@ -3,7 +3,7 @@ import Hummingbird
 import LecternCore
 
 /// Decides whether a request for a post is a new view: one per visitor per post per half hour, never a HEAD, never
-/// a known bot or a client that names no browser. A visitor is a keyed hash of their address and user agent under
+/// a known bot or a client that names no browser. A visitor is a keyed hash of their network and user agent under
 /// the site key and the day's date, so nothing personal is kept and yesterday's hashes cannot be linked to today's.
 final class ViewDeduplicator: @unchecked Sendable {
     static let window: TimeInterval = 30 * 60
@@ -22,14 +22,23 @@ final class ViewDeduplicator: @unchecked Sendable {
         let agent = request.headers[.userAgent] ?? ""
         guard !Self.isBot(agent) else { return false }
         let day = Int(now.timeIntervalSince1970 / 86_400)
-        let visitor = signer.keyedHash("view:\(day):\(context.clientAddress):\(agent)")
+        let visitor = signer.keyedHash("view:\(day):\(context.clientNetwork):\(agent)")
         let key = "\(slug) \(visitor)"
         return lock.withLock {
             if let last = seen[key], now.timeIntervalSince(last) < Self.window { return false }
             seen[key] = now
-            if seen.count > 200_000 { seen = seen.filter { now.timeIntervalSince($0.value) < Self.window } }
+            if seen.count > Self.capacity { forgetOld(now: now) }
             return true
         }
+    }
+
+    /// Visitors remembered at most; past it the old are forgotten, and if a flood of made-up visitors keeps the
+    /// memory full, all are (a returning reader may then count twice: better than a slow or unbounded server).
+    static let capacity = 200_000
+
+    private func forgetOld(now: Date) {
+        seen = seen.filter { now.timeIntervalSince($0.value) < Self.window }
+        if seen.count > Self.capacity / 2 { seen.removeAll(keepingCapacity: true) }
     }
 
     /// Crawlers, link previews, monitors and scripts, by the words they put in their user agent; and no user agent.

@@ -106,9 +106,10 @@ import Testing
             #expect(taken.status == free.status)
             #expect(taken.location == free.location)
             #expect(taken.headers[values: .setCookie].count == free.headers[values: .setCookie].count)
-            // Nothing was mailed to the taken address.
+            // Nothing was mailed to the taken address, and the account's own address was told both times.
             _ = try await mail("Confirm your new")
             #expect(try await mail("Confirm your new").allSatisfy { $0.recipient == "free@example.com" })
+            #expect(try await mail("A change of your", count: 2).count == 2)
         }
     }
 
@@ -163,6 +164,55 @@ import Testing
             #expect(try await attacker.login(client, email: "ada@example.com").status == .tooManyRequests)
 
             #expect(try await owner.login(client, email: "ada@example.com").location == "/account")
+        }
+    }
+
+    @Test func aDeviceCookieDiesWithAPasswordReset() async throws {
+        try await makeApp(site).test(.router) { client in
+            var formerOwner = Browser()
+            _ = try await formerOwner.register(client, email: "ada@example.com")
+            _ = try await formerOwner.login(client, email: "ada@example.com")
+            let oldDevice = try #require(formerOwner.jar["lectern_device"])
+
+            var owner = Browser()
+            _ = try await owner.submit(client, form: "/password/forgot", to: "/password/forgot", [("email", "ada@example.com")])
+            let resetLink = try #require(link(try await mail("Choose a new").first, containing: "/password/reset/"))
+            let form = try await owner.get(client, resetLink)
+            _ = try await owner.post(
+                client, resetLink,
+                [("_csrf", form.csrf ?? ""), ("password", "a brand new passphrase"), ("password_confirmation", "a brand new passphrase")])
+
+            var guesser = Browser()
+            for _ in 0..<5 { _ = try await guesser.login(client, email: "ada@example.com", password: "wrong password guess") }
+            guesser.jar["lectern_device"] = oldDevice
+            #expect(try await guesser.login(client, email: "ada@example.com", password: "another wrong guess").status == .tooManyRequests)
+        }
+    }
+
+    @Test func guessingTheCurrentPasswordFromASessionIsLimited() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            _ = try await browser.register(client, email: "ada@example.com")
+            _ = try await browser.login(client, email: "ada@example.com")
+            var statuses: [HTTPResponse.Status] = []
+            for index in 0..<11 {
+                statuses.append(
+                    try await browser.submit(
+                        client, form: "/account", to: "/account/password",
+                        [("current_password", "guess number \(index)"), ("password", "a brand new passphrase"), ("password_confirmation", "a brand new passphrase")]
+                    ).status)
+            }
+            #expect(statuses.prefix(10).allSatisfy { $0 == .unprocessableContent })
+            #expect(statuses.last == .tooManyRequests)
+        }
+    }
+
+    @Test func aQueryValueCannotStandForAnotherCacheKey() async throws {
+        try await makeApp(site).test(.router) { client in
+            let smuggled = try await client.get("/search?q=flask%26page%3D2")
+            let secondPage = try await client.get("/search?q=flask&page=2")
+            #expect(smuggled.status == .ok && secondPage.status == .ok)
+            #expect(smuggled.body != secondPage.body)
         }
     }
 

@@ -81,11 +81,11 @@ struct AccountController: Sendable {
         do {
             _ = try await users.create(email: email, name: name, passwordHash: hash)
             services.deliver(
-                to: email.value, kind: "welcome", subject: "Welcome to \(site)",
+                to: email.value, kind: "welcome", from: context, subject: "Welcome to \(site)",
                 body: "Hello,\n\nA \(site) account was created with this address. Log in at \(renderer.baseURL)/login with it.\n")
         } catch UserStore.Failure.emailTaken {
             services.deliver(
-                to: email.value, kind: "register-taken", subject: "Someone tried to register with your address",
+                to: email.value, kind: "register-taken", from: context, subject: "Someone tried to register with your address",
                 body:
                     "Hello,\n\nSomeone tried to create a \(site) account with this address, which already has one.\nIf it was you, log in at \(renderer.baseURL)/login, or choose a new password at \(renderer.baseURL)/password/forgot.\nIf it was not you, you can ignore this message: nothing has changed.\n"
             )
@@ -126,7 +126,8 @@ struct AccountController: Sendable {
             return try renderer.render(view, with: loginTemplate, status: .unprocessableContent).response(from: request, context: context)
         }
         // The place is held before the hash, so attempts still being hashed count against the limit.
-        let device = services.deviceCookie.trustedDevice(in: request, emailKey: email.key)
+        let credentials = try await users.credentials(for: email)
+        let device = services.deviceCookie.trustedDevice(in: request, emailKey: email.key, passwordHash: credentials?.passwordHash)
         let reservation: LoginThrottle.Reservation
         switch await services.throttle.reserve(account: email.key, address: context.clientNetwork, device: device) {
         case .success(let held): reservation = held
@@ -137,28 +138,29 @@ struct AccountController: Sendable {
             response.headers[.retryAfter] = String(Int(wait.seconds.rounded(.up)))
             return response
         }
-        let signedIn: User?
+        let signedIn: (user: User, passwordHash: String)?
         do {
-            signedIn = try await check(email: email, password: password)
+            signedIn = try await check(credentials, password: password)
         } catch {
             await services.throttle.finish(reservation, succeeded: false)
             throw error
         }
         await services.throttle.finish(reservation, succeeded: signedIn != nil)
-        guard let user = signedIn else {
+        guard let signedIn else {
             view.formError = "That email address and password do not match an account. Check both and try again."
             return try renderer.render(view, with: loginTemplate, status: .unprocessableContent).response(from: request, context: context)
         }
         // A new id at login: the pre-login session dies, so an id planted before login is worthless after it.
         if let session = context.session { try await sessions.delete(idHash: session.idHash) }
-        var response = try await signIn(user, request: request, context: context, redirectTo: next)
-        response.headers.append(HTTPField(name: .setCookie, value: services.deviceCookie.setting(emailKey: email.key)))
+        var response = try await signIn(signedIn.user, request: request, context: context, redirectTo: next)
+        response.headers.append(
+            HTTPField(name: .setCookie, value: services.deviceCookie.setting(emailKey: email.key, passwordHash: signedIn.passwordHash)))
         return response
     }
 
-    /// The user when `password` is theirs and the account is enabled; a weaker stored hash is upgraded on the way.
-    private func check(email: EmailAddress, password: String) async throws -> User? {
-        let credentials = try await users.credentials(for: email)
+    /// The user and their stored hash when `password` is theirs and the account is enabled; a weaker stored hash is
+    /// upgraded on the way.
+    private func check(_ credentials: (user: User, passwordHash: String)?, password: String) async throws -> (user: User, passwordHash: String)? {
         // Passwords longer than the policy allows cannot match; refuse them without spending a hash on them.
         let matches =
             password.unicodeScalars.count <= PasswordPolicy.maximumLength * 4
@@ -167,8 +169,9 @@ struct AccountController: Sendable {
         if hasher.needsRehash(credentials.passwordHash) {
             let upgraded = try await hasher.hash(password)
             try await users.upgradeHash(userID: credentials.user.id, from: credentials.passwordHash, to: upgraded)
+            return (credentials.user, upgraded)
         }
-        return credentials.user
+        return credentials
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -235,16 +238,17 @@ struct AccountController: Sendable {
         let site = renderer.site.name
         if let token = try await emailChanges.request(userID: user.id, newEmail: email) {
             services.deliver(
-                to: email.value, kind: "email-change", subject: "Confirm your new \(site) address",
+                to: email.value, kind: "email-change", from: context, subject: "Confirm your new \(site) address",
                 body:
                     "Hello,\n\nSomeone asked to use this address for a \(site) account. To confirm, follow this link within 24 hours:\n\n\(renderer.baseURL)/account/email/confirm/\(token)\n\nIf you did not ask, ignore this message: nothing changes unless the link is followed.\n"
             )
-            services.deliver(
-                to: user.email, kind: "email-change-requested", subject: "A change of your \(site) address was requested",
-                body:
-                    "Hello,\n\nOn \(renderer.dates.longWithTime(Date())) someone signed in to your \(site) account asked to change its email address. It changes only if the link we sent to the new address is followed.\n\nIf this was not you, secure your account now: choose a new password at \(renderer.baseURL)/password/forgot. That cancels the change and signs out every device.\n"
-            )
         }
+        // Told whether or not the new address is free, so this mailbox cannot be used to learn who has an account.
+        services.deliver(
+            to: user.email, kind: "email-change-requested", from: context, subject: "A change of your \(site) address was requested",
+            body:
+                "Hello,\n\nOn \(renderer.dates.longWithTime(Date())) someone signed in to your \(site) account asked to change its email address. It changes only if the link we sent to the new address is followed.\n\nIf this was not you, secure your account now: choose a new password at \(renderer.baseURL)/password/forgot. That cancels the change and signs out every device.\n"
+        )
         return .redirect(to: "/account", flash: .emailChangeSent, cookie: services.flash)
     }
 
@@ -274,7 +278,7 @@ struct AccountController: Sendable {
         }
         let site = renderer.site.name
         services.deliver(
-            to: change.previousEmail, kind: "email-changed", subject: "Your \(site) address was changed",
+            to: change.previousEmail, kind: "email-changed", from: context, subject: "Your \(site) address was changed",
             body:
                 "Hello,\n\nOn \(renderer.dates.longWithTime(Date())) the email address of your \(site) account was changed from this one to a new address, confirmed from that mailbox. Every other device was signed out, and reset links sent here no longer work.\n\nIf this was not you, reply to this message or contact the school at once, quoting this address, so we can secure the account.\n"
         )
@@ -304,6 +308,8 @@ struct AccountController: Sendable {
         AccountRules.newPassword(
             password, confirmation: form["password_confirmation"], error: &view.password.error, confirmationError: &view.passwordConfirmation.error)
         let current = try await users.passwordHash(userID: user.id)
+        // Each try costs a hash: limited like other account changes, so a stolen session cannot guess at will.
+        if !form["current_password"].isEmpty { try await limitProfileChanges(user) }
         if form["current_password"].isEmpty {
             view.currentPassword.error = "Enter your current password."
         } else if try await !hasher.verify(form["current_password"], against: current) {

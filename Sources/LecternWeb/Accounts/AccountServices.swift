@@ -30,28 +30,33 @@ struct AccountServices: Sendable {
             session: context.session)
     }
 
-    /// Sends in the background so that whether a message goes out never shows in the response time. At most
-    /// `AccountLimits.mailPerRecipient` messages of one `kind` go to one address an hour; past that, nothing is
-    /// sent and the form answers as usual.
+    /// Sends in the background so that whether a message goes out never shows in the response time. Past the
+    /// per-address limits (`AccountLimits.mailCounters`) nothing is sent and the form answers as usual.
     ///
     /// Mail to an address that has not proved it is its owner's carries no text a visitor chose (no name): only the
     /// site's own words and links.
-    func deliver(to recipient: String, kind: String, subject: String, body: String) {
+    func deliver(to recipient: String, kind: String, from context: AppRequestContext, subject: String, body: @escaping @Sendable () async throws -> String?) {
         let mail = self.mail
         let ledger = self.ledger
         let logger = self.logger
+        let counters = AccountLimits.mailCounters(kind: kind, network: context.clientNetwork)
         Task {
             do {
-                let limit = AccountLimits.mailPerRecipient
-                guard try await ledger.claim(recipient: recipient, kind: kind, limit: limit.limit, window: limit.window) else {
-                    logger.notice("not sending '\(kind)' mail: \(limit.limit) already went to that address within the hour")
+                guard try await ledger.claim(recipient: recipient, counters: counters, window: AccountLimits.mailWindow) else {
+                    logger.notice("not sending '\(kind)' mail: that address has had its allowance for the hour")
                     return
                 }
-                try await mail.send(to: recipient, subject: subject, body: body)
+                guard let text = try await body() else { return }
+                try await mail.send(to: recipient, subject: subject, body: text)
             } catch {
                 logger.error("could not send mail '\(subject)': \(error)")
             }
         }
+    }
+
+    /// `deliver` for a message whose text is known now.
+    func deliver(to recipient: String, kind: String, from context: AppRequestContext, subject: String, body: String) {
+        deliver(to: recipient, kind: kind, from: context, subject: subject) { body }
     }
 
     /// Counts a mail-sending form from this client; throws a 429 past the limit.

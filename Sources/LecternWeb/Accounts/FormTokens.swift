@@ -13,11 +13,11 @@ struct FormTokens: Sendable {
 
     var cookieName: String { secure ? "__Host-lectern_form" : "lectern_form" }
 
-    /// The token for this visitor's forms, and the cookie to set when the visitor has none yet.
+    /// The token for this visitor's forms, and the cookie to set: the visitor's own nonce again, with a fresh
+    /// lifetime (so a form shown just before it ran out still works; other open tabs keep theirs), or a new one.
     func issue(_ request: Request, context: AppRequestContext) -> (csrf: String, setCookie: String?) {
         if let session = context.session { return (session.csrfToken, nil) }
-        if let nonce = nonce(in: request) { return (token(for: nonce), nil) }
-        let nonce = SecretToken.make()
+        let nonce = nonce(in: request) ?? SecretToken.make()
         let cookie = "\(cookieName)=\(nonce); Path=/; Max-Age=\(Self.maxAge); HttpOnly; SameSite=Lax\(secure ? "; Secure" : "")"
         return (token(for: nonce), cookie)
     }

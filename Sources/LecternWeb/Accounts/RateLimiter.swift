@@ -30,6 +30,14 @@ enum AccountLimits {
     static func mailFormsPerClient(_ limit: Int) -> RateLimiter.Rule { RateLimiter.Rule(limit: limit, window: 3600) }
     /// Profile and address changes by one account.
     static let profileChangesPerAccount = RateLimiter.Rule(limit: 10, window: 3600)
-    /// Messages of one kind to one address; a form past it answers as usual and mails nothing.
-    static let mailPerRecipient = (limit: 3, window: TimeInterval(3600))
+    /// Messages to one address an hour, per kind and client network, and of every kind from anywhere; a form past
+    /// either answers as usual and mails nothing.
+    static let mailWindow: TimeInterval = 3600
+    static let mailOfAKindPerNetwork = 3
+    static let mailOfAllKinds = 10
+
+    /// The ledger's counters for one message of `kind` asked for from `network`.
+    static func mailCounters(kind: String, network: String) -> [(name: String, limit: Int)] {
+        [("\(kind) from \(network)", mailOfAKindPerNetwork), ("any", mailOfAllKinds)]
+    }
 }
