@@ -76,7 +76,7 @@ struct AccountServices: Sendable {
 
     /// The page a mailed link opens: 404 when the link is dead, and never kept by any cache (the address is a secret).
     func linkPage(
-        _ view: some Any, with template: PageTemplate, valid: Bool, setCookie: String?, _ request: Request, _ context: AppRequestContext
+        _ view: some ViewModel, with template: PageTemplate, valid: Bool, setCookie: String?, _ request: Request, _ context: AppRequestContext
     ) throws -> Response {
         var response = try page(renderer.render(view, with: template, status: valid ? .ok : .notFound), setCookie: setCookie, request, context)
         response.headers[.cacheControl] = "no-store"

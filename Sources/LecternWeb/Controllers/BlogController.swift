@@ -166,8 +166,8 @@ struct BlogController: Sendable {
             html: post.html,
             cover: post.cover,
             coverAlt: post.coverAlt ?? "",
-            previous: post.previous,
-            next: post.next,
+            previous: post.previous.map(PostLinkView.init),
+            next: post.next.map(PostLinkView.init),
             course: try await featured.map(CoursePromoView.init),
             ogImage: post.cover.map { $0.hasPrefix("/") ? renderer.baseURL + $0 : $0 },
             articleMeta: ArticleMeta(

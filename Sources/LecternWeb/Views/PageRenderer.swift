@@ -35,8 +35,12 @@ struct PageRenderer: Sendable {
         return PageTemplate(name: name, template: template)
     }
 
-    func render(_ view: some Any, with template: PageTemplate, status: HTTPResponse.Status = .ok) -> HTML {
-        HTML(body: template.template.render(view, library: library), status: status)
+    /// Renders `view`, which answers its keys without reflection (`ViewModel`); debug builds check the whole view first.
+    func render(_ view: some ViewModel, with template: PageTemplate, status: HTTPResponse.Status = .ok) -> HTML {
+        #if DEBUG
+        ViewModelAudit.check(view)
+        #endif
+        return HTML(body: template.template.render(view, library: library), status: status)
     }
 
     /// Head values for a page; `path` is the canonical path on this site.

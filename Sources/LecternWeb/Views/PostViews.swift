@@ -7,8 +7,8 @@ struct PostCardView: Sendable {
     var author: String
     var date: String
     var dateISO: String
-    var category: Taxon
-    var tags: [Taxon]
+    var category: TaxonView
+    var tags: [TaxonView]
     var hasTags: Bool
     var summary: String
     var readingMinutes: Int
@@ -20,12 +20,34 @@ struct PostCardView: Sendable {
         self.author = post.author
         self.date = dates.long(post.date)
         self.dateISO = dates.day(post.date)
-        self.category = post.category
-        self.tags = post.tags
+        self.category = TaxonView(post.category)
+        self.tags = post.tags.map(TaxonView.init)
         self.hasTags = !post.tags.isEmpty
         self.summary = post.summary
         self.readingMinutes = post.readingMinutes
         self.views = ViewCountText.make(post.viewCount)
+    }
+}
+
+/// A neighbouring post, as the previous/next links show it.
+struct PostLinkView: Sendable {
+    var slug: String
+    var title: String
+
+    init(_ link: PostLink) {
+        self.slug = link.slug
+        self.title = link.title
+    }
+}
+
+/// A category or tag as a template shows it.
+struct TaxonView: Sendable {
+    var name: String
+    var slug: String
+
+    init(_ taxon: Taxon) {
+        self.name = taxon.name
+        self.slug = taxon.slug
     }
 }
 
@@ -138,8 +160,8 @@ struct PostPageView: Sendable {
     var html: String
     var cover: String?
     var coverAlt: String
-    var previous: PostLink?
-    var next: PostLink?
+    var previous: PostLinkView?
+    var next: PostLinkView?
     var course: CoursePromoView?
     var ogImage: String?
     var articleMeta: ArticleMeta
