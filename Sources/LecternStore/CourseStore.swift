@@ -23,27 +23,43 @@ public struct CourseStore: Sendable {
 }
 
 extension CourseStore {
-    /// Every course on offer, featured first, then by title.
+    /// Every course on offer, featured first, then by title: three queries in one read, whatever the number of courses.
     public func catalogue() async throws -> [CourseDetail] {
-        let slugs = try await database.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT slug FROM course WHERE is_removed = 0 ORDER BY is_featured DESC, title")
-        }
-        var courses: [CourseDetail] = []
-        for slug in slugs {
-            if let course = try await course(slug: slug) { courses.append(course) }
-        }
-        return courses
+        try await database.pool.read { db in try Self.courses(db, where: "1 = 1", arguments: []) }
     }
 
     /// A course with its syllabus (lessons in order) and how many are enrolled.
     public func course(slug: String) async throws -> CourseDetail? {
-        try await database.pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM course WHERE slug = ? AND is_removed = 0", arguments: [slug]) else { return nil }
+        try await database.pool.read { db in try Self.course(db, slug: slug) }
+    }
+
+    static func course(_ db: Database, slug: String) throws -> CourseDetail? {
+        try courses(db, where: "course.slug = ?", arguments: [slug]).first
+    }
+
+    /// Courses matching `condition` with their lessons and enrolment counts, read with one query each.
+    static func courses(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [CourseDetail] {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT * FROM course WHERE is_removed = 0 AND \(condition) ORDER BY is_featured DESC, title", arguments: arguments)
+        guard !rows.isEmpty else { return [] }
+        let ids: [Int64] = rows.map { $0["id"] }
+        let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        var lessons: [Int64: [LessonSummary]] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT * FROM lesson WHERE course_id IN (\(marks)) AND is_removed = 0 ORDER BY course_id, position, slug",
+            arguments: StatementArguments(ids))
+        {
+            lessons[row["course_id"], default: []].append(LessonSummary(row: row))
+        }
+        var enrolled: [Int64: Int] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT course_id, count(*) AS n FROM enrolment WHERE course_id IN (\(marks)) GROUP BY course_id",
+            arguments: StatementArguments(ids))
+        {
+            enrolled[row["course_id"]] = row["n"]
+        }
+        return rows.map { row in
             let id: Int64 = row["id"]
-            let lessons = try Row.fetchAll(
-                db, sql: "SELECT * FROM lesson WHERE course_id = ? AND is_removed = 0 ORDER BY position, slug", arguments: [id]
-            ).map(LessonSummary.init(row:))
-            let enrolled = try Int.fetchOne(db, sql: "SELECT count(*) FROM enrolment WHERE course_id = ?", arguments: [id]) ?? 0
             let settings = OperatorCourseSettings(row: row)
             var detail = CourseDetail(
                 id: id,
@@ -55,8 +71,8 @@ extension CourseStore {
                 instructors: JSONColumn.decode(row["instructors"]),
                 modules: JSONColumn.decode(row["modules"]),
                 descriptionHTML: row["description_html"],
-                lessons: lessons,
-                enrolledCount: enrolled
+                lessons: lessons[id] ?? [],
+                enrolledCount: enrolled[id] ?? 0
             )
             detail.operatorSettings = settings
             return detail

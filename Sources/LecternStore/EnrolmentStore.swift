@@ -85,36 +85,94 @@ public struct EnrolmentStore: Sendable {
         }
     }
 
-    /// The courses a learner is enrolled in, with progress.
+    /// The courses a learner is enrolled in, with progress: one read, a fixed number of queries for any number of courses.
     public func courses(of userID: Int64) async throws -> [(slug: String, title: String, progress: CourseProgress, nextLesson: LessonSummary?)] {
-        try await database.pool.read { db in
-            let rows = try Row.fetchAll(
+        try await database.pool.read { db in try Self.courses(db, of: userID) }
+    }
+
+    static func courses(_ db: Database, of userID: Int64) throws -> [(slug: String, title: String, progress: CourseProgress, nextLesson: LessonSummary?)] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT course.id, course.slug, course.title FROM enrolment JOIN course ON course.id = enrolment.course_id
+                WHERE enrolment.user_id = ? AND course.is_removed = 0 ORDER BY enrolment.enrolled_at DESC
+                """,
+            arguments: [userID])
+        guard !rows.isEmpty else { return [] }
+        var lessons: [Int64: [LessonSummary]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT lesson.* FROM lesson JOIN enrolment ON enrolment.course_id = lesson.course_id AND enrolment.user_id = ?
+                WHERE lesson.is_removed = 0 ORDER BY lesson.course_id, lesson.position, lesson.slug
+                """,
+            arguments: [userID])
+        {
+            lessons[row["course_id"], default: []].append(LessonSummary(row: row))
+        }
+        let done = Set(
+            try Int64.fetchAll(
                 db,
                 sql: """
-                    SELECT course.id, course.slug, course.title FROM enrolment JOIN course ON course.id = enrolment.course_id
-                    WHERE enrolment.user_id = ? AND course.is_removed = 0 ORDER BY enrolment.enrolled_at DESC
+                    SELECT lesson_completion.lesson_id FROM lesson_completion JOIN enrolment ON enrolment.user_id = lesson_completion.user_id
+                    JOIN lesson ON lesson.id = lesson_completion.lesson_id AND lesson.course_id = enrolment.course_id
+                    WHERE lesson_completion.user_id = ?
                     """,
-                arguments: [userID])
-            return try rows.map { row in
-                let courseID: Int64 = row["id"]
-                let progress = try Self.progress(db, userID: userID, courseID: courseID)
-                let lessons = try Row.fetchAll(
-                    db, sql: "SELECT * FROM lesson WHERE course_id = ? AND is_removed = 0 ORDER BY position, slug", arguments: [courseID]
-                ).map(LessonSummary.init(row:))
-                let next =
-                    lessons.first { !$0.isOptional && !progress.completedLessonIDs.contains($0.id) }
-                    ?? lessons.first { !progress.completedLessonIDs.contains($0.id) }
-                return (row["slug"], row["title"], progress, next)
+                arguments: [userID]))
+        return rows.map { row in
+            let syllabus = lessons[row["id"]] ?? []
+            let progress = CourseProgress(syllabus, completed: done)
+            let next =
+                syllabus.first { !$0.isOptional && !done.contains($0.id) }
+                ?? syllabus.first { !done.contains($0.id) }
+            return (row["slug"], row["title"], progress, next)
+        }
+    }
+
+    /// A learner's dashboard: their courses with progress and their certificates, in one read.
+    public func dashboard(of userID: Int64) async throws -> (
+        courses: [(slug: String, title: String, progress: CourseProgress, nextLesson: LessonSummary?)], certificates: [Certificate]
+    ) {
+        try await database.pool.read { db in (try Self.courses(db, of: userID), try Self.certificates(db, of: userID)) }
+    }
+
+    /// What a course page needs for one visitor, in one read: the course and its syllabus and, for a signed-in
+    /// learner, their enrolment, progress and certificate, and the body of `lessonSlug` when one is asked for.
+    public func learnerCourse(slug: String, userID: Int64?, lessonSlug: String? = nil) async throws -> LearnerCourse? {
+        try await database.pool.read { db -> LearnerCourse? in
+            guard let course = try CourseStore.course(db, slug: slug) else { return nil }
+            var view = LearnerCourse(course: course)
+            if let userID {
+                view.isEnrolled =
+                    try Bool.fetchOne(db, sql: "SELECT 1 FROM enrolment WHERE user_id = ? AND course_id = ?", arguments: [userID, course.id]) == true
+                let done = Set(
+                    try Int64.fetchAll(
+                        db,
+                        sql: """
+                            SELECT lesson_completion.lesson_id FROM lesson_completion JOIN lesson ON lesson.id = lesson_completion.lesson_id
+                            WHERE lesson_completion.user_id = ? AND lesson.course_id = ?
+                            """,
+                        arguments: [userID, course.id]))
+                view.progress = CourseProgress(course.lessons, completed: done)
+                view.certificateCode = try String.fetchOne(
+                    db, sql: "SELECT code FROM certificate WHERE user_id = ? AND course_id = ?", arguments: [userID, course.id])
             }
+            if let lessonSlug {
+                view.lessonHTML = try String.fetchOne(
+                    db, sql: "SELECT body_html FROM lesson WHERE course_id = ? AND slug = ? AND is_removed = 0", arguments: [course.id, lessonSlug])
+            }
+            return view
         }
     }
 
     /// The certificates a learner holds, newest first.
     public func certificates(of userID: Int64) async throws -> [Certificate] {
-        try await database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM certificate WHERE user_id = ? ORDER BY completed_at DESC", arguments: [userID]).map(
-                Certificate.init(row:))
-        }
+        try await database.pool.read { db in try Self.certificates(db, of: userID) }
+    }
+
+    static func certificates(_ db: Database, of userID: Int64) throws -> [Certificate] {
+        try Row.fetchAll(db, sql: "SELECT * FROM certificate WHERE user_id = ? ORDER BY completed_at DESC", arguments: [userID]).map(
+            Certificate.init(row:))
     }
 
     public func certificate(code: String) async throws -> Certificate? {
@@ -145,6 +203,32 @@ public struct EnrolmentStore: Sendable {
             ?? 0
         let completedRequired = rows.filter { !($0["is_optional"] as Bool) }.count
         return CourseProgress(completedLessonIDs: Set(rows.map { $0["id"] }), completedRequired: completedRequired, required: required)
+    }
+}
+
+/// One visitor's view of a course, read in one transaction (see `EnrolmentStore.learnerCourse`).
+public struct LearnerCourse: Sendable {
+    public var course: CourseDetail
+    public var isEnrolled = false
+    /// Nil for a visitor who is not signed in.
+    public var progress: CourseProgress?
+    public var certificateCode: String?
+    /// The asked-for lesson's HTML, when it exists.
+    public var lessonHTML: String?
+
+    public init(course: CourseDetail) {
+        self.course = course
+    }
+}
+
+extension CourseProgress {
+    /// Progress through `lessons` (the current syllabus) given the ids of the lessons completed.
+    init(_ lessons: [LessonSummary], completed: Set<Int64>) {
+        let current = Set(lessons.map(\.id))
+        let done = completed.intersection(current)
+        let required = lessons.filter { !$0.isOptional }
+        self.init(
+            completedLessonIDs: done, completedRequired: required.filter { done.contains($0.id) }.count, required: required.count)
     }
 }
 

@@ -158,4 +158,31 @@ import Testing
         #expect(report.errors.map(\.reason) == ["module 'Nonexistent' is not one of the course's modules ('Foundations', 'Data')"])
         #expect(report.lessonsCreated == 0)
     }
+
+    @Test func oneReadGathersALearnersCourse() async throws {
+        try threeLessons()
+        _ = try sync()
+        let course = try await course()
+        let (ada, grace) = try await { let two = try await users(2); return (two[0], two[1]) }()
+        _ = try await enrolments.enrol(userID: ada.id, courseID: course.id)
+        try await enrolments.complete(userID: ada.id, courseID: course.id, lessonID: course.lessons[0].id, learnerName: ada.name)
+
+        let mine = try #require(try await enrolments.learnerCourse(slug: "flask-certificate", userID: ada.id, lessonSlug: course.lessons[1].slug))
+        #expect(mine.isEnrolled)
+        #expect(mine.progress?.completedLessonIDs == [course.lessons[0].id])
+        #expect(mine.progress == (try await enrolments.progress(userID: ada.id, courseID: course.id)))
+        #expect(mine.lessonHTML?.contains("print(") == true)
+        #expect(mine.course.lessons.map(\.slug) == course.lessons.map(\.slug))
+        #expect(mine.course.enrolledCount == 1)
+
+        let theirs = try #require(try await enrolments.learnerCourse(slug: "flask-certificate", userID: grace.id))
+        #expect(!theirs.isEnrolled && theirs.progress?.completedLessonIDs.isEmpty == true && theirs.certificateCode == nil)
+        let visitor = try #require(try await enrolments.learnerCourse(slug: "flask-certificate", userID: nil))
+        #expect(visitor.progress == nil && visitor.lessonHTML == nil)
+        #expect(try await enrolments.learnerCourse(slug: "no-such-course", userID: ada.id) == nil)
+
+        let dashboard = try await enrolments.dashboard(of: ada.id)
+        #expect(dashboard.courses.map(\.slug) == ["flask-certificate"])
+        #expect(dashboard.courses.first?.nextLesson?.slug == course.lessons[1].slug)
+    }
 }

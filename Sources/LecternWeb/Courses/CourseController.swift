@@ -53,8 +53,7 @@ struct CourseController: Sendable {
     }
 
     private func renderCourse(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let course = try await presenter.course(try context.parameters.require("slug"))
-        var view = try await presenter.page(course, context: context)
+        var view = presenter.page(try await presenter.learnerCourse(try context.parameters.require("slug"), context: context), context: context)
         view.notice = context.flash?.text
         return renderer.render(view, with: courseTemplate)
     }
@@ -71,7 +70,7 @@ struct CourseController: Sendable {
             return .redirect(to: "/courses/\(course.summary.slug)", flash: .alreadyEnrolled, cookie: flash)
         case .refused(let state):
             // Not an error: the page explains why, with the course as it is now.
-            var view = try await presenter.page(try await presenter.course(course.summary.slug), context: context)
+            var view = presenter.page(try await presenter.learnerCourse(course.summary.slug, context: context), context: context)
             view.problem =
                 switch state {
                 case .full: "Sorry, the last seat was taken before your request arrived. This course is full."

@@ -19,17 +19,21 @@ struct CoursePresenter: Sendable {
         return course
     }
 
-    func page(_ course: CourseDetail, context: AppRequestContext, now: Date = Date()) async throws -> CoursePageView {
+    /// The course as this visitor sees it (with their enrolment and progress), in one read; or a 404 that says so.
+    func learnerCourse(_ slug: String, context: AppRequestContext, lesson: String? = nil) async throws -> LearnerCourse {
+        guard Slug.isValid(slug), let found = try await enrolments.learnerCourse(slug: slug, userID: context.session?.user?.id, lessonSlug: lesson)
+        else {
+            throw HTTPError(.notFound, message: "There is no course at this address. See the catalogue for the courses on offer.")
+        }
+        return found
+    }
+
+    func page(_ learner: LearnerCourse, context: AppRequestContext, now: Date = Date()) -> CoursePageView {
+        let course = learner.course
         let slug = course.summary.slug
         let user = context.session?.user
-        var enrolled = false
-        var progress: CourseProgress?
-        var certificate: Certificate?
-        if let user {
-            enrolled = try await enrolments.isEnrolled(userID: user.id, courseID: course.id)
-            progress = try await enrolments.progress(userID: user.id, courseID: course.id)
-            certificate = try await enrolments.certificates(of: user.id).first { $0.courseSlug == slug }
-        }
+        let enrolled = learner.isEnrolled
+        let progress = learner.progress
         let canRead = enrolled || user?.role == .admin
         let done = progress?.completedLessonIDs ?? []
 
@@ -93,7 +97,7 @@ struct CoursePresenter: Sendable {
             dates: dates.isEmpty ? nil : dates.joined(separator: ", "),
             cta: cta,
             progress: enrolled ? progress.map(ProgressView.init) : nil,
-            certificateCode: certificate?.code,
+            certificateCode: learner.certificateCode,
             isEnrolled: enrolled,
             notice: nil,
             problem: nil

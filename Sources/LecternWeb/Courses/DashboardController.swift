@@ -21,12 +21,13 @@ struct DashboardController: Sendable {
 
     @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
-        let courses = try await enrolments.courses(of: user.id).map { entry in
+        let dashboard = try await enrolments.dashboard(of: user.id)
+        let courses = dashboard.courses.map { entry in
             DashboardCourseView(
                 slug: entry.slug, title: entry.title, progress: ProgressView(entry.progress), nextLessonTitle: entry.nextLesson?.title,
                 nextLessonURL: entry.nextLesson.map { "/courses/\(entry.slug)/lessons/\($0.slug)" })
         }
-        let certificates = try await enrolments.certificates(of: user.id).map {
+        let certificates = dashboard.certificates.map {
             CertificateLinkView(code: $0.code, courseTitle: $0.courseTitle, date: renderer.dates.long($0.completedAt), isRevoked: $0.revokedAt != nil)
         }
         let view = DashboardView(

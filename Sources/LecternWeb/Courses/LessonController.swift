@@ -23,21 +23,19 @@ struct LessonController: Sendable {
         group.post("/courses/:slug/lessons/:lesson/undo", use: undo)
     }
 
-    /// The course, the lesson, and whether the visitor may read it.
-    private func find(_ context: AppRequestContext) async throws -> (CourseDetail, LessonSummary, Int, canRead: Bool, enrolled: Bool) {
-        let course = try await presenter.course(try context.parameters.require("slug"))
+    /// The course as the visitor sees it (one read), the lesson, and whether the visitor may read it.
+    private func find(_ context: AppRequestContext) async throws -> (LearnerCourse, LessonSummary, Int, canRead: Bool) {
         let slug = try context.parameters.require("lesson")
-        guard let index = course.lessons.firstIndex(where: { $0.slug == slug }) else {
+        let learner = try await presenter.learnerCourse(try context.parameters.require("slug"), context: context, lesson: slug)
+        guard let index = learner.course.lessons.firstIndex(where: { $0.slug == slug }) else {
             throw HTTPError(.notFound, message: "This course has no such lesson. It may have been renamed or removed; see the syllabus.")
         }
-        let user = context.session?.user
-        var enrolled = false
-        if let user { enrolled = try await enrolments.isEnrolled(userID: user.id, courseID: course.id) }
-        return (course, course.lessons[index], index, enrolled || user?.role == .admin, enrolled)
+        return (learner, learner.course.lessons[index], index, learner.isEnrolled || context.session?.user?.role == .admin)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (course, lesson, index, canRead, enrolled) = try await find(context)
+        let (learner, lesson, index, canRead) = try await find(context)
+        let course = learner.course
         let slug = course.summary.slug
         var view = LessonPageView(
             site: renderer.site,
@@ -48,10 +46,10 @@ struct LessonController: Sendable {
             minutes: lesson.readingMinutes, isOptional: lesson.isOptional, html: nil, isDone: false, csrf: context.session?.csrfToken ?? "")
         guard canRead else {
             // Others see the syllabus and the call to enrol, never the lesson itself.
-            view.locked = try await presenter.page(course, context: context)
+            view.locked = presenter.page(learner, context: context)
             return try renderer.render(view, with: template, status: .forbidden).response(from: request, context: context)
         }
-        view.html = try await presenter.courses.lessonBody(courseID: course.id, lessonSlug: lesson.slug)
+        view.html = learner.lessonHTML
         func link(_ other: LessonSummary, _ number: Int) -> SyllabusLessonView {
             SyllabusLessonView(
                 title: other.title, url: "/courses/\(slug)/lessons/\(other.slug)", minutes: other.readingMinutes, isOptional: other.isOptional,
@@ -59,11 +57,10 @@ struct LessonController: Sendable {
         }
         view.previous = index > 0 ? link(course.lessons[index - 1], index) : nil
         view.next = index + 1 < course.lessons.count ? link(course.lessons[index + 1], index + 2) : nil
-        if enrolled, let user = context.session?.user {
-            let progress = try await enrolments.progress(userID: user.id, courseID: course.id)
+        if learner.isEnrolled, let progress = learner.progress {
             view.isDone = progress.completedLessonIDs.contains(lesson.id)
             view.progress = ProgressView(progress)
-            view.certificateCode = try await enrolments.certificates(of: user.id).first { $0.courseSlug == slug }?.code
+            view.certificateCode = learner.certificateCode
         }
         view.notice =
             context.flash == .lessonDone && view.certificateCode != nil && view.progress?.percent == 100
@@ -72,17 +69,19 @@ struct LessonController: Sendable {
     }
 
     @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (course, lesson, _, _, enrolled) = try await find(context)
+        let (learner, lesson, _, _) = try await find(context)
+        let course = learner.course
         guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
-        guard enrolled else { throw HTTPError(.forbidden, message: "Enrol in \(course.summary.title) to track your progress through its lessons.") }
+        guard learner.isEnrolled else { throw HTTPError(.forbidden, message: "Enrol in \(course.summary.title) to track your progress through its lessons.") }
         try await enrolments.complete(userID: user.id, courseID: course.id, lessonID: lesson.id, learnerName: user.name)
         return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(lesson.slug)", flash: .lessonDone, cookie: flash)
     }
 
     @Sendable func undo(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (course, lesson, _, _, enrolled) = try await find(context)
+        let (learner, lesson, _, _) = try await find(context)
+        let course = learner.course
         guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
-        guard enrolled else { throw HTTPError(.forbidden, message: "Enrol in \(course.summary.title) to track your progress through its lessons.") }
+        guard learner.isEnrolled else { throw HTTPError(.forbidden, message: "Enrol in \(course.summary.title) to track your progress through its lessons.") }
         try await enrolments.undo(userID: user.id, lessonID: lesson.id)
         return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(lesson.slug)", flash: .lessonUndone, cookie: flash)
     }
