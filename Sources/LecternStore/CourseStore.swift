@@ -15,8 +15,9 @@ public struct CourseStore: Sendable {
         try await database.pool.read { db in
             try Row.fetchOne(
                 db,
-                sql:
+                cachedSQL(
                     "SELECT slug, title, subtitle, level, duration, price, summary, benefits FROM course WHERE is_removed = 0 ORDER BY is_featured DESC, title LIMIT 1"
+                )
             ).map(CourseSummary.init(row:))
         }
     }
@@ -40,21 +41,19 @@ extension CourseStore {
     /// Courses matching `condition` with their lessons and enrolment counts, read with one query each.
     static func courses(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [CourseDetail] {
         let rows = try Row.fetchAll(
-            db, sql: "SELECT * FROM course WHERE is_removed = 0 AND \(condition) ORDER BY is_featured DESC, title", arguments: arguments)
+            db, cachedSQL("SELECT * FROM course WHERE is_removed = 0 AND \(condition) ORDER BY is_featured DESC, title", arguments))
         guard !rows.isEmpty else { return [] }
         let ids: [Int64] = rows.map { $0["id"] }
         let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
         var lessons: [Int64: [LessonSummary]] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT * FROM lesson WHERE course_id IN (\(marks)) AND is_removed = 0 ORDER BY course_id, position, slug",
-            arguments: StatementArguments(ids))
+            db, cachedSQL("SELECT * FROM lesson WHERE course_id IN (\(marks)) AND is_removed = 0 ORDER BY course_id, position, slug", StatementArguments(ids)))
         {
             lessons[row["course_id"], default: []].append(LessonSummary(row: row))
         }
         var enrolled: [Int64: Int] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT course_id, count(*) AS n FROM enrolment WHERE course_id IN (\(marks)) GROUP BY course_id",
-            arguments: StatementArguments(ids))
+            db, cachedSQL("SELECT course_id, count(*) AS n FROM enrolment WHERE course_id IN (\(marks)) GROUP BY course_id", StatementArguments(ids)))
         {
             enrolled[row["course_id"]] = row["n"]
         }

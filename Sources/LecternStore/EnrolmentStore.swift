@@ -144,22 +144,22 @@ public struct EnrolmentStore: Sendable {
             var view = LearnerCourse(course: course)
             if let userID {
                 view.isEnrolled =
-                    try Bool.fetchOne(db, sql: "SELECT 1 FROM enrolment WHERE user_id = ? AND course_id = ?", arguments: [userID, course.id]) == true
+                    try Bool.fetchOne(db, cachedSQL("SELECT 1 FROM enrolment WHERE user_id = ? AND course_id = ?", [userID, course.id])) == true
                 let done = Set(
                     try Int64.fetchAll(
                         db,
-                        sql: """
+                        cachedSQL(
+                            """
                             SELECT lesson_completion.lesson_id FROM lesson_completion JOIN lesson ON lesson.id = lesson_completion.lesson_id
                             WHERE lesson_completion.user_id = ? AND lesson.course_id = ?
-                            """,
-                        arguments: [userID, course.id]))
+                            """, [userID, course.id])))
                 view.progress = CourseProgress(course.lessons, completed: done)
                 view.certificateCode = try String.fetchOne(
-                    db, sql: "SELECT code FROM certificate WHERE user_id = ? AND course_id = ?", arguments: [userID, course.id])
+                    db, cachedSQL("SELECT code FROM certificate WHERE user_id = ? AND course_id = ?", [userID, course.id]))
             }
             if let lessonSlug {
                 view.lessonHTML = try String.fetchOne(
-                    db, sql: "SELECT body_html FROM lesson WHERE course_id = ? AND slug = ? AND is_removed = 0", arguments: [course.id, lessonSlug])
+                    db, cachedSQL("SELECT body_html FROM lesson WHERE course_id = ? AND slug = ? AND is_removed = 0", [course.id, lessonSlug]))
             }
             return view
         }

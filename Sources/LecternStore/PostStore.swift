@@ -110,27 +110,27 @@ public struct PostStore: Sendable {
             guard
                 let row = try Row.fetchOne(
                     db,
-                    sql:
+                    cachedSQL(
                         "SELECT \(Self.summaryColumns), post.id, post.body_html, post.cover, post.cover_alt FROM post WHERE slug = ? AND \(Self.isPublished)",
-                    arguments: [slug])
+                        [slug]))
             else { return nil }
             let id: Int64 = row["id"]
             let date: Date = row["published_at"]
             let previous = try Row.fetchOne(
                 db,
-                sql: """
+                cachedSQL(
+                    """
                     SELECT slug, title FROM post WHERE \(Self.isPublished) AND (published_at, id) < (?, ?)
                     ORDER BY published_at DESC, id DESC LIMIT 1
-                    """,
-                arguments: [date, id]
+                    """, [date, id])
             ).map { PostLink(slug: $0["slug"], title: $0["title"]) }
             let next = try Row.fetchOne(
                 db,
-                sql: """
+                cachedSQL(
+                    """
                     SELECT slug, title FROM post WHERE \(Self.isPublished) AND (published_at, id) > (?, ?)
                     ORDER BY published_at ASC, id ASC LIMIT 1
-                    """,
-                arguments: [date, id]
+                    """, [date, id])
             ).map { PostLink(slug: $0["slug"], title: $0["title"]) }
             return Post(
                 summary: PostSummary(row: row),

@@ -72,13 +72,13 @@ public struct SessionStore: Sendable {
         let found = try await database.pool.read { db -> SessionRecord? in
             try Row.fetchOne(
                 db,
-                sql: """
+                cachedSQL(
+                    """
                     SELECT sessions.user_id, sessions.csrf_token, sessions.created_at AS session_created_at, sessions.last_seen_at,
                         sessions.user_agent, sessions.client_address, \(UserStore.columns)
                     FROM sessions LEFT JOIN users ON users.id = sessions.user_id
                     WHERE sessions.id_hash = ?
-                    """,
-                arguments: [idHash]
+                    """, [idHash])
             ).map { row in
                 SessionRecord(
                     idHash: idHash, user: (row["user_id"] as Int64?) == nil ? nil : User(row: row), csrfToken: row["csrf_token"],
