@@ -91,6 +91,7 @@ let package = Package(
                 "LecternCore",
                 "LecternTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),

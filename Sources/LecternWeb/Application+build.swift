@@ -95,7 +95,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let enrolments = EnrolmentStore(database: database)
     let presenter = CoursePresenter(courses: courses, enrolments: enrolments, renderer: renderer, flash: flash)
     try CourseController(presenter: presenter, pageCache: pageCache).addRoutes(to: routes)
-    try LessonController(presenter: presenter).addRoutes(to: routes)
+    try LessonController(presenter: presenter, pageCache: pageCache).addRoutes(to: routes)
     try DashboardController(enrolments: enrolments, renderer: renderer).addRoutes(to: routes)
     try CertificateController(enrolments: enrolments, renderer: renderer).addRoutes(to: routes)
     let accounts = AccountServices(

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LecternTestSupport
+import Mustache
 import Testing
 
 @testable import LecternWeb
@@ -72,6 +73,46 @@ import Testing
                     #expect(!body.contains(who == "ada" ? "value=\"0\"" : "value=\"50\""), "\(who) \(path)")
                 }
             }
+        }
+    }
+
+    @Test func aSkeletonFilledForALearnerIsTheSamePageAPlainRenderGives() async throws {
+        let site = self.site
+        // A name with every character HTML escaping touches, so the skeleton's escaping must match Mustache's.
+        let cookies = try await makeApp(site).test(.router) { client in
+            var ada = Browser()
+            _ = try await ada.register(client, name: "<b>\"Ada's\"</b> & co", email: "ada@example.com")
+            _ = try await ada.login(client, email: "ada@example.com")
+            _ = try await ada.submit(client, form: "/courses/flask-certificate", to: "/courses/flask-certificate/enrol", [])
+            _ = try await ada.submit(
+                client, form: "/courses/flask-certificate/lessons/lesson-1", to: "/courses/flask-certificate/lessons/lesson-1/complete", [])
+            return ada.jar
+        }
+        let pages = ["/courses/flask-certificate", "/courses/flask-certificate/lessons/lesson-1", "/courses/flask-certificate/lessons/lesson-2"]
+        func fetch(_ configuration: AppConfiguration) async throws -> [String] {
+            try await buildApplication(configuration).test(.router) { client in
+                var ada = Browser()
+                ada.jar = cookies
+                var bodies: [String] = []
+                for path in pages + pages { bodies.append(try await ada.get(client, path).body) }  // the second round meets the skeletons
+                return bodies
+            }
+        }
+        var plain = testConfiguration(site)
+        plain.pageCacheLifetime = .zero
+        let expected = try await fetch(plain)
+        let skeletal = try await fetch(testConfiguration(site))
+        #expect(expected.count == skeletal.count)
+        for (index, (want, got)) in zip(expected, skeletal).enumerated() {
+            #expect(want == got, "\(pages[index % pages.count]) differs")
+        }
+        #expect(!skeletal.contains { $0.contains("\u{E001}") })
+    }
+
+    @Test func valuesAreEscapedExactlyAsMustacheEscapesThem() throws {
+        for value in ["<b>\"Ada's\"</b> & co", "plain", "", "é & ü <script>", "'\"<>&&amp;"] {
+            let template = try MustacheTemplate(string: "{{x}}")
+            #expect(PersonalPage<ViewerView>.escape(value) == template.render(["x": value]))
         }
     }
 }

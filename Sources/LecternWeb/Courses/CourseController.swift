@@ -55,7 +55,12 @@ struct CourseController: Sendable {
     private func renderCourse(_ request: Request, context: AppRequestContext) async throws -> HTML {
         var view = presenter.page(try await presenter.learnerCourse(try context.parameters.require("slug"), context: context), context: context)
         view.notice = context.flash?.text
-        return renderer.render(view, with: courseTemplate)
+        guard context.session?.user != nil else { return renderer.render(view, with: courseTemplate) }
+        return renderer.renderPersonal(view, with: courseTemplate, cache: pageCache) { view, mark in
+            view.meta.markViewer(mark)
+            view.cta.enrolCSRF = view.cta.enrolCSRF.map(mark)
+            view.certificateCode = view.certificateCode.map(mark)
+        }
     }
 
     @Sendable func enrol(_ request: Request, context: AppRequestContext) async throws -> Response {

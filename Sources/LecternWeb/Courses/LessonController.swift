@@ -8,12 +8,15 @@ struct LessonController: Sendable {
     let presenter: CoursePresenter
     var flash: FlashCookie { presenter.flash }
     let template: PageTemplate
+    /// Keeps the skeletons of signed-in lesson pages (see `PersonalPage`).
+    let pageCache: PageCache
 
     var renderer: PageRenderer { presenter.renderer }
     var enrolments: EnrolmentStore { presenter.enrolments }
 
-    init(presenter: CoursePresenter) throws {
+    init(presenter: CoursePresenter, pageCache: PageCache) throws {
         self.presenter = presenter
+        self.pageCache = pageCache
         self.template = try presenter.renderer.template("lesson")
     }
 
@@ -65,7 +68,12 @@ struct LessonController: Sendable {
         view.notice =
             context.flash == .lessonDone && view.certificateCode != nil && view.progress?.percent == 100
             ? "Lesson complete, and with it the course. Your certificate is ready." : context.flash?.text
-        return try renderer.render(view, with: template).response(from: request, context: context)
+        guard context.session?.user != nil else { return try renderer.render(view, with: template).response(from: request, context: context) }
+        return try renderer.renderPersonal(view, with: template, cache: pageCache) { view, mark in
+            view.meta.markViewer(mark)
+            view.csrf = mark(view.csrf)
+            view.certificateCode = view.certificateCode.map(mark)
+        }.response(from: request, context: context)
     }
 
     @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -28,3 +28,11 @@ struct ViewerView: Sendable {
     var name: String
     var csrf: String
 }
+
+extension PageMeta {
+    /// Swaps the signed-in visitor's name and form token for markers (see `PersonalPage`).
+    mutating func markViewer(_ mark: (String) -> String) {
+        guard let viewer else { return }
+        self.viewer = ViewerView(name: mark(viewer.name), csrf: mark(viewer.csrf))
+    }
+}
