@@ -96,7 +96,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let presenter = CoursePresenter(courses: courses, enrolments: enrolments, renderer: renderer, flash: flash)
     try CourseController(presenter: presenter, pageCache: pageCache).addRoutes(to: routes)
     try LessonController(presenter: presenter, pageCache: pageCache).addRoutes(to: routes)
-    try DashboardController(enrolments: enrolments, renderer: renderer).addRoutes(to: routes)
+    try DashboardController(enrolments: enrolments, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     try CertificateController(enrolments: enrolments, renderer: renderer).addRoutes(to: routes)
     let accounts = AccountServices(
         users: users, sessions: sessions, hasher: hasher, mail: mail, ledger: ledger, cookie: cookie, formTokens: formTokens,

@@ -88,7 +88,9 @@ import Testing
                 client, form: "/courses/flask-certificate/lessons/lesson-1", to: "/courses/flask-certificate/lessons/lesson-1/complete", [])
             return ada.jar
         }
-        let pages = ["/courses/flask-certificate", "/courses/flask-certificate/lessons/lesson-1", "/courses/flask-certificate/lessons/lesson-2"]
+        let pages = [
+            "/courses/flask-certificate", "/courses/flask-certificate/lessons/lesson-1", "/courses/flask-certificate/lessons/lesson-2", "/dashboard",
+        ]
         func fetch(_ configuration: AppConfiguration) async throws -> [String] {
             try await buildApplication(configuration).test(.router) { client in
                 var ada = Browser()
@@ -113,6 +115,22 @@ import Testing
         for value in ["<b>\"Ada's\"</b> & co", "plain", "", "é & ü <script>", "'\"<>&&amp;"] {
             let template = try MustacheTemplate(string: "{{x}}")
             #expect(PersonalPage<ViewerView>.escape(value) == template.render(["x": value]))
+        }
+    }
+
+    @Test func contentThatLooksLikeAMarkerIsShownAsWritten() async throws {
+        try site.writeFile(
+            "courses/flask-certificate/lessons/05-markers.md",
+            "---\ntitle: \"Markers\"\nmodule: Data\n---\nBefore \u{E001}0\u{E001} and \u{E001}1\u{E001} after.\n")
+        try await makeApp(site).test(.router) { client in
+            var ada = Browser()
+            _ = try await ada.register(client, email: "ada@example.com")
+            _ = try await ada.login(client, email: "ada@example.com")
+            _ = try await ada.submit(client, form: "/courses/flask-certificate", to: "/courses/flask-certificate/enrol", [])
+            for _ in 0..<2 {
+                let page = try await ada.get(client, "/courses/flask-certificate/lessons/markers")
+                #expect(page.body.contains("Before \u{E001}0\u{E001} and \u{E001}1\u{E001} after."))
+            }
         }
     }
 }

@@ -177,8 +177,15 @@ struct BlogController: Sendable {
                 tags: post.summary.tags.map(\.name)
             )
         )
+        guard let key else {
+            guard context.session?.user != nil else { return renderer.render(view, with: postTemplate) }
+            // Signed in: the shared skeleton, with this reader's token and the live count filled in.
+            return renderer.renderPersonal(view, with: postTemplate, cache: pageCache) { view, mark in
+                view.meta.markViewer(mark)
+                view.post.views = mark(view.post.views)
+            }
+        }
         let html = renderer.render(view, with: postTemplate)
-        guard let key else { return html }
         let parts = html.body.components(separatedBy: marker)
         pageCache.store(key, .init(generation: generation, rendered: .now, parts: parts, views: (shownAtSnapshot, views.counted)))
         return HTML(body: parts.joined(separator: ViewCountText.make(post.summary.viewCount)))

@@ -80,12 +80,7 @@ enum Highlight {
             switch character {
             case SearchHit.highlightStart: out += "<mark>"
             case SearchHit.highlightEnd: out += "</mark>"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
+            default: HTMLText.append(character, to: &out)
             }
         }
         return out

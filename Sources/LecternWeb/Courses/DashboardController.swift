@@ -8,8 +8,10 @@ struct DashboardController: Sendable {
     let enrolments: EnrolmentStore
     let renderer: PageRenderer
     let template: PageTemplate
+    let pageCache: PageCache
 
-    init(enrolments: EnrolmentStore, renderer: PageRenderer) throws {
+    init(enrolments: EnrolmentStore, renderer: PageRenderer, pageCache: PageCache) throws {
+        self.pageCache = pageCache
         self.enrolments = enrolments
         self.renderer = renderer
         self.template = try renderer.template("dashboard")
@@ -42,6 +44,9 @@ struct DashboardController: Sendable {
             hasCertificates: !certificates.isEmpty,
             notice: context.flash?.text
         )
-        return try renderer.render(view, with: template).response(from: request, context: context)
+        // The skeleton is keyed by everything on the page, so a learner's reloads reuse their own.
+        return try renderer.renderPersonal(view, with: template, cache: pageCache) { view, mark in
+            view.meta.markViewer(mark)
+        }.response(from: request, context: context)
     }
 }

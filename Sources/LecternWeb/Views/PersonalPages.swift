@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LecternCore
 import LecternStore
 
 /// A page for a signed-in learner, rendered as a shared skeleton plus that learner's own values (issue 13).
@@ -55,17 +56,22 @@ struct PersonalPage<View: ViewModel> {
         guard text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 16)
-        for character in text {
-            switch character {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
+        for character in text { HTMLText.append(character, to: &out) }
         return out
+    }
+}
+
+/// HTML escaping of one character, as swift-mustache escapes `{{value}}`: the five characters HTML gives meaning to.
+enum HTMLText {
+    @inline(__always) static func append(_ character: Character, to out: inout String) {
+        switch character {
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "&": out += "&amp;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default: out.append(character)
+        }
     }
 }
 
@@ -78,7 +84,7 @@ extension PageRenderer {
     ) -> HTML {
         let personal = PersonalPage(view, mark: mark)
         guard cache.lifetime > .zero, let shape = ViewFingerprint.digest(personal.marked, template: template.name),
-            !personal.values.contains(where: { $0.contains("\u{E001}") })
+            !personal.values.contains(where: { $0.unicodeScalars.contains("\u{E001}") })
         else {
             return render(view, with: template)
         }
@@ -100,7 +106,7 @@ enum ViewFingerprint {
         var hasher = SHA256()
         hasher.update(data: Array("template:\(template)\u{0}".utf8))
         guard feed(view, into: &hasher, depth: 0) else { return nil }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Digest.hex(hasher.finalize())
     }
 
     private static func feed(_ value: Any, into hasher: inout SHA256, depth: Int) -> Bool {
@@ -108,7 +114,8 @@ enum ViewFingerprint {
         switch value {
         case let text as String:
             // Content that holds the marker character would be taken for a marker: such a page is rendered plainly.
-            if text.contains("\u{E001}"), !isMarker(text) { return false }
+            // (U+E001 is EE 80 81 in UTF-8: a byte scan first, Foundation's `contains` only when one is there.)
+            if text.utf8.contains(0xEE), text.unicodeScalars.contains("\u{E001}"), !isMarker(text) { return false }
             hasher.update(data: Array("s\(text.utf8.count):".utf8))
             hasher.update(data: Array(text.utf8))
         case let number as Int:
