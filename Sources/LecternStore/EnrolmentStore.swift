@@ -141,28 +141,38 @@ public struct EnrolmentStore: Sendable {
     public func learnerCourse(slug: String, userID: Int64?, lessonSlug: String? = nil) async throws -> LearnerCourse? {
         try await database.pool.read { db -> LearnerCourse? in
             guard let course = try CourseStore.course(db, slug: slug) else { return nil }
-            var view = LearnerCourse(course: course)
-            if let userID {
-                view.isEnrolled =
-                    try Bool.fetchOne(db, cachedSQL("SELECT 1 FROM enrolment WHERE user_id = ? AND course_id = ?", [userID, course.id])) == true
-                let done = Set(
-                    try Int64.fetchAll(
-                        db,
-                        cachedSQL(
-                            """
-                            SELECT lesson_completion.lesson_id FROM lesson_completion JOIN lesson ON lesson.id = lesson_completion.lesson_id
-                            WHERE lesson_completion.user_id = ? AND lesson.course_id = ?
-                            """, [userID, course.id])))
-                view.progress = CourseProgress(course.lessons, completed: done)
-                view.certificateCode = try String.fetchOne(
-                    db, cachedSQL("SELECT code FROM certificate WHERE user_id = ? AND course_id = ?", [userID, course.id]))
-            }
-            if let lessonSlug {
-                view.lessonHTML = try String.fetchOne(
-                    db, cachedSQL("SELECT body_html FROM lesson WHERE course_id = ? AND slug = ? AND is_removed = 0", [course.id, lessonSlug]))
-            }
-            return view
+            return try Self.learnerCourse(db, course: course, userID: userID, lessonSlug: lessonSlug)
         }
+    }
+
+    /// The same for a course already in hand (kept in memory per site revision): one read of the learner's part.
+    public func learnerCourse(course: CourseDetail, userID: Int64?, lessonSlug: String? = nil) async throws -> LearnerCourse {
+        guard userID != nil || lessonSlug != nil else { return LearnerCourse(course: course) }
+        return try await database.pool.read { db in try Self.learnerCourse(db, course: course, userID: userID, lessonSlug: lessonSlug) }
+    }
+
+    static func learnerCourse(_ db: Database, course: CourseDetail, userID: Int64?, lessonSlug: String?) throws -> LearnerCourse {
+        var view = LearnerCourse(course: course)
+        if let userID {
+            view.isEnrolled =
+                try Bool.fetchOne(db, cachedSQL("SELECT 1 FROM enrolment WHERE user_id = ? AND course_id = ?", [userID, course.id])) == true
+            let done = Set(
+                try Int64.fetchAll(
+                    db,
+                    cachedSQL(
+                        """
+                        SELECT lesson_completion.lesson_id FROM lesson_completion JOIN lesson ON lesson.id = lesson_completion.lesson_id
+                        WHERE lesson_completion.user_id = ? AND lesson.course_id = ?
+                        """, [userID, course.id])))
+            view.progress = CourseProgress(course.lessons, completed: done)
+            view.certificateCode = try String.fetchOne(
+                db, cachedSQL("SELECT code FROM certificate WHERE user_id = ? AND course_id = ?", [userID, course.id]))
+        }
+        if let lessonSlug {
+            view.lessonHTML = try String.fetchOne(
+                db, cachedSQL("SELECT body_html FROM lesson WHERE course_id = ? AND slug = ? AND is_removed = 0", [course.id, lessonSlug]))
+        }
+        return view
     }
 
     /// The certificates a learner holds, newest first.

@@ -93,7 +93,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try SearchController(posts: posts, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     FeedController(posts: posts, courses: courses, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     let enrolments = EnrolmentStore(database: database)
-    let presenter = CoursePresenter(courses: courses, enrolments: enrolments, renderer: renderer, flash: flash)
+    let presenter = CoursePresenter(
+        courses: courses, enrolments: enrolments, renderer: renderer, flash: flash, cache: CourseDetailCache(lifetime: configuration.pageCacheLifetime))
     try CourseController(presenter: presenter, pageCache: pageCache).addRoutes(to: routes)
     try LessonController(presenter: presenter, pageCache: pageCache).addRoutes(to: routes)
     try DashboardController(enrolments: enrolments, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)

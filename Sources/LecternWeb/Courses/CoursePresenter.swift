@@ -10,6 +10,8 @@ struct CoursePresenter: Sendable {
     let renderer: PageRenderer
     /// Notices after enrolling, leaving or completing a lesson.
     let flash: FlashCookie
+    /// Courses and syllabi per site revision, so a page reads only the learner's part.
+    let cache: CourseDetailCache
 
     /// The course, or a 404 that says so.
     func course(_ slug: String) async throws -> CourseDetail {
@@ -21,11 +23,10 @@ struct CoursePresenter: Sendable {
 
     /// The course as this visitor sees it (with their enrolment and progress), in one read; or a 404 that says so.
     func learnerCourse(_ slug: String, context: AppRequestContext, lesson: String? = nil) async throws -> LearnerCourse {
-        guard Slug.isValid(slug), let found = try await enrolments.learnerCourse(slug: slug, userID: context.session?.user?.id, lessonSlug: lesson)
-        else {
+        guard Slug.isValid(slug), let course = try await cache.course(slug, load: { try await courses.course(slug: slug) }) else {
             throw HTTPError(.notFound, message: "There is no course at this address. See the catalogue for the courses on offer.")
         }
-        return found
+        return try await enrolments.learnerCourse(course: course, userID: context.session?.user?.id, lessonSlug: lesson)
     }
 
     func page(_ learner: LearnerCourse, context: AppRequestContext, now: Date = Date()) -> CoursePageView {
