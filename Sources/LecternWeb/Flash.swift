@@ -47,10 +47,10 @@ struct FlashCookie: Sendable {
     var name: String { secure ? "__Host-lectern_flash" : "lectern_flash" }
 
     func setting(_ flash: Flash) -> String {
-        "\(name)=\(flash.rawValue).\(signer.signature("flash:\(flash.rawValue)")); Path=/; Max-Age=120; HttpOnly; SameSite=Lax\(secure ? "; Secure" : "")"
+        SessionCookie.header(name, "\(flash.rawValue).\(signer.signature("flash:\(flash.rawValue)"))", maxAge: 120, secure: secure)
     }
 
-    var clearing: String { "\(name)=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax\(secure ? "; Secure" : "")" }
+    var clearing: String { SessionCookie.header(name, "", maxAge: 0, secure: secure) }
 
     func read(_ request: Request) -> Flash? {
         guard let value = request.cookies[name]?.value else { return nil }

@@ -16,7 +16,7 @@ struct DeviceCookie: Sendable {
     func setting(emailKey: String, passwordHash: String) -> String {
         let id = SecretToken.make(bytes: 16)
         let value = "\(id).\(signer.signature(Self.message(id, emailKey, passwordHash)))"
-        return "\(name)=\(value); Path=/; Max-Age=\(Self.maxAge); HttpOnly; SameSite=Lax\(secure ? "; Secure" : "")"
+        return SessionCookie.header(name, value, maxAge: Self.maxAge, secure: secure)
     }
 
     /// The device id when this browser's cookie was issued for the account with `emailKey` and its current

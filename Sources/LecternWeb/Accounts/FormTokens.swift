@@ -18,7 +18,7 @@ struct FormTokens: Sendable {
     func issue(_ request: Request, context: AppRequestContext) -> (csrf: String, setCookie: String?) {
         if let session = context.session { return (session.csrfToken, nil) }
         let nonce = nonce(in: request) ?? SecretToken.make()
-        let cookie = "\(cookieName)=\(nonce); Path=/; Max-Age=\(Self.maxAge); HttpOnly; SameSite=Lax\(secure ? "; Secure" : "")"
+        let cookie = SessionCookie.header(cookieName, nonce, maxAge: Self.maxAge, secure: secure)
         return (token(for: nonce), cookie)
     }
 

@@ -9,11 +9,17 @@ struct SessionCookie: Sendable {
     var name: String { secure ? "__Host-lectern_session" : "lectern_session" }
 
     func setting(_ id: String) -> String {
-        "\(name)=\(id); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Lax\(secure ? "; Secure" : "")"
+        Self.header(name, id, maxAge: maxAge, secure: secure)
     }
 
     var clearing: String {
-        "\(name)=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax\(secure ? "; Secure" : "")"
+        Self.header(name, "", maxAge: 0, secure: secure)
+    }
+
+    /// A `Set-Cookie` value as every Lectern cookie is set: `Path=/; HttpOnly; SameSite=Lax`, `Secure` on HTTPS.
+    /// Built with Hummingbird's `Cookie`, which also checks the name and value against RFC 6265.
+    static func header(_ name: String, _ value: String, maxAge: Int, secure: Bool) -> String {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .lax).description
     }
 
     func value(in request: Request) -> String? {
