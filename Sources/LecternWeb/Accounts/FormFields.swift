@@ -2,6 +2,9 @@ import Foundation
 import Hummingbird
 
 /// The fields of an `application/x-www-form-urlencoded` body. Missing fields read as empty text.
+/// Not Hummingbird's `URLEncodedFormDecoder`: a refused form is shown again with what was typed, so every field is
+/// read as text whatever is missing or malformed (a `Decodable` type would fail as a whole), the first of repeated
+/// fields wins, and more than 64 KiB gets a 413 page that says so.
 struct FormFields: Sendable {
     static let maxBytes = 64 * 1024
     static let maxFields = 64

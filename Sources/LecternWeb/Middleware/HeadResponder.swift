@@ -3,6 +3,8 @@ import Hummingbird
 
 /// Answers HEAD wherever GET is answered. The router matches routes by method before any middleware runs,
 /// so this wraps the whole router: run the GET, then drop its body and keep its headers, Content-Length included.
+/// Not the router's `.autoGenerateHeadEndpoints`: that covers matched routes only (static files and error pages are
+/// answered by middleware), and the handlers that count views need to know a request was a HEAD.
 struct HeadResponder<Wrapped: HTTPResponder>: HTTPResponder {
     typealias Context = Wrapped.Context
     let wrapped: Wrapped
