@@ -39,6 +39,9 @@ public struct AppConfiguration: Sendable {
     public var outboxRetention: TimeInterval
     /// The most memory, in bytes, the page cache may hold; the least recently used pages go first.
     public var pageCacheBudget: Int
+    /// Send mail after answering (true, the default: whether a message went never shows in the response time), or
+    /// before answering (tests, so they can read what was sent without waiting for it).
+    public var mailInBackground = true
 
     public init(
         host: String = "127.0.0.1",

@@ -102,7 +102,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let accounts = AccountServices(
         users: users, sessions: sessions, hasher: hasher, mail: mail, ledger: ledger, cookie: cookie, formTokens: formTokens,
         deviceCookie: DeviceCookie(signer: signer, secure: configuration.secureCookies), flash: flash, limiter: RateLimiter(),
-        mailFormsPerAddress: configuration.mailFormsPerAddress,
+        mailFormsPerAddress: configuration.mailFormsPerAddress, mailInBackground: configuration.mailInBackground,
         throttle: LoginThrottle(limits: configuration.loginLimits), renderer: renderer, logger: logger)
     try AccountController(services: accounts, emailChanges: EmailChangeStore(database: database)).addRoutes(to: routes)
     try PasswordResetController(services: accounts, resets: resets).addRoutes(to: routes)

@@ -11,7 +11,7 @@ func makeApp(_ site: TestSite) async throws -> some ApplicationProtocol {
 }
 
 func testConfiguration(_ site: TestSite) -> AppConfiguration {
-    AppConfiguration(
+    var configuration = AppConfiguration(
         host: "127.0.0.1",
         port: 0,
         databasePath: site.databasePath,
@@ -21,6 +21,9 @@ func testConfiguration(_ site: TestSite) -> AppConfiguration {
         logLevel: .critical,
         secureCookies: false
     )
+    // Mail is sent before the response, so a test reads the outbox as soon as its request is answered.
+    configuration.mailInBackground = false
+    return configuration
 }
 
 extension TestClientProtocol {

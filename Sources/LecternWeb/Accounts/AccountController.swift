@@ -80,11 +80,11 @@ struct AccountController: Sendable {
         let site = renderer.site.name
         do {
             _ = try await users.create(email: email, name: name, passwordHash: hash)
-            services.deliver(
+            await services.deliver(
                 to: email.value, kind: "welcome", from: context, subject: "Welcome to \(site)",
                 body: "Hello,\n\nA \(site) account was created with this address. Log in at \(renderer.baseURL)/login with it.\n")
         } catch UserStore.Failure.emailTaken {
-            services.deliver(
+            await services.deliver(
                 to: email.value, kind: "register-taken", from: context, subject: "Someone tried to register with your address",
                 body:
                     "Hello,\n\nSomeone tried to create a \(site) account with this address, which already has one.\nIf it was you, log in at \(renderer.baseURL)/login, or choose a new password at \(renderer.baseURL)/password/forgot.\nIf it was not you, you can ignore this message: nothing has changed.\n"
@@ -237,14 +237,14 @@ struct AccountController: Sendable {
         try await services.limitMailForms(context)
         let site = renderer.site.name
         if let token = try await emailChanges.request(userID: user.id, newEmail: email) {
-            services.deliver(
+            await services.deliver(
                 to: email.value, kind: "email-change", from: context, subject: "Confirm your new \(site) address",
                 body:
                     "Hello,\n\nSomeone asked to use this address for a \(site) account. To confirm, follow this link within 24 hours:\n\n\(renderer.baseURL)/account/email/confirm/\(token)\n\nIf you did not ask, ignore this message: nothing changes unless the link is followed.\n"
             )
         }
         // Told whether or not the new address is free, so this mailbox cannot be used to learn who has an account.
-        services.deliver(
+        await services.deliver(
             to: user.email, kind: "email-change-requested", from: context, subject: "A change of your \(site) address was requested",
             body:
                 "Hello,\n\nOn \(renderer.dates.longWithTime(Date())) someone signed in to your \(site) account asked to change its email address. It changes only if the link we sent to the new address is followed.\n\nIf this was not you, secure your account now: choose a new password at \(renderer.baseURL)/password/forgot. That cancels the change and signs out every device.\n"
@@ -277,7 +277,7 @@ struct AccountController: Sendable {
             return try renderer.render(view, with: confirmEmailTemplate, status: .notFound).response(from: request, context: context)
         }
         let site = renderer.site.name
-        services.deliver(
+        await services.deliver(
             to: change.previousEmail, kind: "email-changed", from: context, subject: "Your \(site) address was changed",
             body:
                 "Hello,\n\nOn \(renderer.dates.longWithTime(Date())) the email address of your \(site) account was changed from this one to a new address, confirmed from that mailbox. Every other device was signed out, and reset links sent here no longer work.\n\nIf this was not you, reply to this message or contact the school at once, quoting this address, so we can secure the account.\n"

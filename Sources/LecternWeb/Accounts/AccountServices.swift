@@ -19,6 +19,8 @@ struct AccountServices: Sendable {
     let limiter: RateLimiter
     /// Mail-sending form posts allowed from one client address an hour.
     let mailFormsPerAddress: Int
+    /// See `AppConfiguration.mailInBackground`.
+    let mailInBackground: Bool
     let throttle: LoginThrottle
     let renderer: PageRenderer
     let logger: Logger
@@ -35,12 +37,14 @@ struct AccountServices: Sendable {
     ///
     /// Mail to an address that has not proved it is its owner's carries no text a visitor chose (no name): only the
     /// site's own words and links.
-    func deliver(to recipient: String, kind: String, from context: AppRequestContext, subject: String, body: @escaping @Sendable () async throws -> String?) {
+    func deliver(
+        to recipient: String, kind: String, from context: AppRequestContext, subject: String, body: @escaping @Sendable () async throws -> String?
+    ) async {
         let mail = self.mail
         let ledger = self.ledger
         let logger = self.logger
         let counters = AccountLimits.mailCounters(kind: kind, network: context.clientNetwork)
-        Task {
+        let send: @Sendable () async -> Void = {
             do {
                 guard try await ledger.claim(recipient: recipient, counters: counters, window: AccountLimits.mailWindow) else {
                     logger.notice("not sending '\(kind)' mail: that address has had its allowance for the hour")
@@ -52,11 +56,12 @@ struct AccountServices: Sendable {
                 logger.error("could not send mail '\(subject)': \(error)")
             }
         }
+        if mailInBackground { Task { await send() } } else { await send() }
     }
 
     /// `deliver` for a message whose text is known now.
-    func deliver(to recipient: String, kind: String, from context: AppRequestContext, subject: String, body: String) {
-        deliver(to: recipient, kind: kind, from: context, subject: subject) { body }
+    func deliver(to recipient: String, kind: String, from context: AppRequestContext, subject: String, body: String) async {
+        await deliver(to: recipient, kind: kind, from: context, subject: subject) { body }
     }
 
     /// Counts a mail-sending form from this client; throws a 429 past the limit.

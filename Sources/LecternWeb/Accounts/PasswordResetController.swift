@@ -49,7 +49,7 @@ struct PasswordResetController: Sendable {
         let resets = self.resets
         let (site, baseURL) = (renderer.site.name, renderer.baseURL)
         if let user = try await services.users.credentials(for: email)?.user, !user.isDisabled {
-            services.deliver(to: user.email, kind: "reset", from: context, subject: "Choose a new \(site) password") {
+            await services.deliver(to: user.email, kind: "reset", from: context, subject: "Choose a new \(site) password") {
                 let token = try await resets.create(userID: user.id)
                 return
                     "Hello,\n\nSomeone (we hope you) asked to reset the password of the \(site) account with this address.\nChoose a new password here; the link works once, for one hour:\n\n\(baseURL)/password/reset/\(token)\n\nIf you did not ask, ignore this message: your password has not changed.\n"
