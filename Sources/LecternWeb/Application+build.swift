@@ -53,7 +53,6 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let errorPages = try ErrorPageMiddleware<AppRequestContext>(renderer: renderer)
     let cookie = SessionCookie(secure: configuration.secureCookies, maxAge: Int(configuration.sessionLifetime.absolute))
     let hasher = try PasswordHasher(parameters: configuration.argon2)
-    let outbox = configuration.sendmailCommand == nil ? OutboxStore(database: database) : nil
     let mail: any MailTransport =
         if let command = configuration.sendmailCommand {
             SendmailTransport(
@@ -66,7 +65,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let resets = PasswordResetStore(database: database)
     let ledger = MailLedger(database: database)
     let housekeeping = Housekeeping(
-        sessions: sessions, resets: resets, ledger: ledger, outbox: outbox, outboxRetention: configuration.outboxRetention, logger: logger)
+        sessions: sessions, resets: resets, ledger: ledger, outbox: (mail as? OutboxMailTransport)?.outbox, outboxRetention: configuration.outboxRetention, logger: logger)
 
     // Hummingbird's own start-up chatter stays out of the log unless debugging: we log one line when ready.
     var serverLogger = logger
@@ -94,7 +93,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     FeedController(posts: posts, courses: courses, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     let enrolments = EnrolmentStore(database: database)
     let presenter = CoursePresenter(
-        courses: courses, enrolments: enrolments, renderer: renderer, flash: flash, cache: CourseDetailCache(lifetime: configuration.pageCacheLifetime))
+        courses: courses, enrolments: enrolments, renderer: renderer, flash: flash, cache: CourseDetailCache(pages: pageCache))
     try CourseController(presenter: presenter, pageCache: pageCache).addRoutes(to: routes)
     try LessonController(presenter: presenter, pageCache: pageCache).addRoutes(to: routes)
     try DashboardController(enrolments: enrolments, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)

@@ -43,9 +43,23 @@ final class PageCache: @unchecked Sendable {
     /// Keys being rendered again, and since when.
     private var refreshing: [String: ContinuousClock.Instant] = [:]
 
-    init(lifetime: Duration, budget: Int = 32 * 1024 * 1024) {
+    /// The clock entries are dated by, and the write generation they are checked against: the system's, or a test's.
+    let now: @Sendable () -> ContinuousClock.Instant
+    let generation: @Sendable () -> Int
+
+    init(
+        lifetime: Duration, budget: Int = 32 * 1024 * 1024, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+        generation: @escaping @Sendable () -> Int = { WriteGeneration.shared.current }
+    ) {
         self.lifetime = lifetime
         self.budget = budget
+        self.now = now
+        self.generation = generation
+    }
+
+    /// Whether something read at `generation` and `read` may still be used (the rules of every cached page).
+    func isFresh(generation: Int, read: ContinuousClock.Instant) -> Bool {
+        generation == self.generation() && now() - read < lifetime
     }
 
     /// The bytes held now (for tests and the operator).
@@ -90,8 +104,8 @@ final class PageCache: @unchecked Sendable {
     /// Decides between sending an entry and rendering. When an entry goes stale, only the first request renders
     /// its replacement; the others keep getting the previous page meanwhile, instead of all rendering at once.
     func lookup(_ key: String) -> Lookup {
-        let generation = WriteGeneration.shared.current
-        let now = ContinuousClock.now
+        let generation = self.generation()
+        let now = self.now()
         return lock.withLock {
             guard let entry = entries[key] else {
                 if let started = refreshing[key], now - started < .seconds(5) { return .wait }
@@ -109,8 +123,9 @@ final class PageCache: @unchecked Sendable {
 
     /// The entry for `key` if it is fresh.
     func entry(_ key: String) -> Entry? {
-        let generation = WriteGeneration.shared.current
-        return lock.withLock { entries[key].flatMap { isFresh($0, generation: generation, now: .now) ? $0 : nil } }
+        let generation = self.generation()
+        let now = self.now()
+        return lock.withLock { entries[key].flatMap { isFresh($0, generation: generation, now: now) ? $0 : nil } }
     }
 
     private func isFresh(_ entry: Entry, generation: Int, now: ContinuousClock.Instant) -> Bool {
@@ -154,7 +169,7 @@ final class PageCache: @unchecked Sendable {
     {
         guard let key = key(for: request, context: context, parameters: parameters) else { return try await render() }
         if case .hit(let entry) = await lookupWaiting(key) { return HTML(body: entry.parts[0], contentType: entry.contentType) }
-        let generation = WriteGeneration.shared.current
+        let generation = self.generation()
         let html: HTML
         do {
             html = try await render()
@@ -163,7 +178,7 @@ final class PageCache: @unchecked Sendable {
             throw error
         }
         if html.status == .ok, html.headers.isEmpty {
-            store(key, Entry(generation: generation, rendered: .now, parts: [html.body], views: nil, contentType: html.contentType))
+            store(key, Entry(generation: generation, rendered: now(), parts: [html.body], views: nil, contentType: html.contentType))
         } else {
             abandon(key)
         }

@@ -64,26 +64,44 @@ import Testing
         }
     }
 
-    @Test func entriesExpire() async throws {
-        let cache = PageCache(lifetime: .milliseconds(100))
-        // Other tests write meanwhile (which rightly empties the cache), so a miss right after storing is allowed for.
-        let generation = WriteGeneration.shared.current
-        cache.store("/a", PageCache.Entry(generation: generation, rendered: .now, parts: ["a"], views: nil))
-        #expect(cache.entry("/a")?.parts == ["a"] || WriteGeneration.shared.current != generation)
-        try await Task.sleep(for: .milliseconds(150))
+    /// A clock and a write generation the test moves by hand.
+    final class TestTime: @unchecked Sendable {
+        private let lock = NSLock()
+        private var instant = ContinuousClock.now
+        private var writes = 0
+        var now: ContinuousClock.Instant { lock.withLock { instant } }
+        var generation: Int { lock.withLock { writes } }
+        func advance(_ duration: Duration) { lock.withLock { instant += duration } }
+        func write() { lock.withLock { writes += 1 } }
+    }
+
+    @Test func entriesExpireWithTheLifetimeAndWithAnyWrite() {
+        let time = TestTime()
+        let cache = PageCache(lifetime: .milliseconds(100), now: { time.now }, generation: { time.generation })
+        cache.store("/a", PageCache.Entry(generation: time.generation, rendered: time.now, parts: ["a"], views: nil))
+        time.advance(.milliseconds(99))
+        #expect(cache.entry("/a")?.parts == ["a"])
+        time.advance(.milliseconds(2))
         #expect(cache.entry("/a") == nil)
+
+        cache.store("/b", PageCache.Entry(generation: time.generation, rendered: time.now, parts: ["b"], views: nil))
+        #expect(cache.entry("/b")?.parts == ["b"])
+        time.write()
+        #expect(cache.entry("/b") == nil)
     }
 
     @Test func theCacheIsBoundedInBytesAndEvictsTheLeastRecentlyUsed() {
         let page = String(repeating: "x", count: 10_000)
-        let cache = PageCache(lifetime: .seconds(60), budget: 50_000)
-        let generation = WriteGeneration.shared.current
+        // Its own clock and generation: other tests' writes must not empty it meanwhile.
+        let time = TestTime()
+        let cache = PageCache(lifetime: .seconds(60), budget: 50_000, now: { time.now }, generation: { time.generation })
+        let generation = time.generation
         for key in ["/1", "/2", "/3", "/4"] {
-            cache.store(key, PageCache.Entry(generation: generation, rendered: .now, parts: [page], views: nil))
+            cache.store(key, PageCache.Entry(generation: generation, rendered: time.now, parts: [page], views: nil))
         }
         _ = cache.lookup("/1")  // read recently: kept
-        cache.store("/5", PageCache.Entry(generation: generation, rendered: .now, parts: [page], views: nil))
-        cache.store("/6", PageCache.Entry(generation: generation, rendered: .now, parts: [page], views: nil))
+        cache.store("/5", PageCache.Entry(generation: generation, rendered: time.now, parts: [page], views: nil))
+        cache.store("/6", PageCache.Entry(generation: generation, rendered: time.now, parts: [page], views: nil))
         #expect(cache.size <= 50_000)
         let kept = Set(["/1", "/2", "/3", "/4", "/5", "/6"].filter { key in
             if case .hit = cache.lookup(key) { return true }
@@ -93,7 +111,7 @@ import Testing
         #expect(kept.contains("/1") && kept.contains("/6"))
         #expect(!kept.contains("/2"))
         // A page larger than a quarter of the budget is not kept at all.
-        cache.store("/huge", PageCache.Entry(generation: generation, rendered: .now, parts: [String(repeating: "y", count: 20_000)], views: nil))
+        cache.store("/huge", PageCache.Entry(generation: generation, rendered: time.now, parts: [String(repeating: "y", count: 20_000)], views: nil))
         #expect(cache.entry("/huge") == nil)
     }
 

@@ -141,7 +141,7 @@ struct BlogController: Sendable {
     }
 
     private func renderPost(_ slug: String, key: String?, request: Request, context: AppRequestContext) async throws -> HTML {
-        let generation = WriteGeneration.shared.current
+        let generation = pageCache.generation()
         async let featured = courses.featured()
         let (loaded, views) = try await postWithViews(slug)
         guard var post = loaded else {
@@ -187,7 +187,7 @@ struct BlogController: Sendable {
         }
         let html = renderer.render(view, with: postTemplate)
         let parts = html.body.components(separatedBy: marker)
-        pageCache.store(key, .init(generation: generation, rendered: .now, parts: parts, views: (shownAtSnapshot, views.counted)))
+        pageCache.store(key, .init(generation: generation, rendered: pageCache.now(), parts: parts, views: (shownAtSnapshot, views.counted)))
         return HTML(body: parts.joined(separator: ViewCountText.make(post.summary.viewCount)))
     }
 }

@@ -90,10 +90,10 @@ extension PageRenderer {
         }
         let cacheKey = "personal \(shape)"
         if let entry = cache.entry(cacheKey), let page = personal.fill(entry.parts) { return HTML(body: page) }
-        let generation = WriteGeneration.shared.current
+        let generation = cache.generation()
         let rendered = render(personal.marked, with: template)
         let skeleton = PersonalPage<View>.skeleton(rendered.body)
-        cache.store(cacheKey, PageCache.Entry(generation: generation, rendered: .now, parts: skeleton, views: nil))
+        cache.store(cacheKey, PageCache.Entry(generation: generation, rendered: cache.now(), parts: skeleton, views: nil))
         return HTML(body: personal.fill(skeleton) ?? render(view, with: template).body)
     }
 }
