@@ -47,8 +47,4 @@ public struct MessageSigner: Sendable {
         return HMAC<Crypto.SHA256>.isValidAuthenticationCode(code, authenticating: Array(message.utf8), using: key)
     }
 
-    /// A keyed hash that cannot be reversed or recomputed without the key (for counting visitors without storing who they are).
-    public func keyedHash(_ message: String) -> String {
-        signature(message)
-    }
 }

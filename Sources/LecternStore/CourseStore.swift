@@ -77,14 +77,6 @@ extension CourseStore {
             return detail
         }
     }
-
-    /// A lesson's HTML, or nil when the course has no such (current) lesson.
-    public func lessonBody(courseID: Int64, lessonSlug: String) async throws -> String? {
-        try await database.pool.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT body_html FROM lesson WHERE course_id = ? AND slug = ? AND is_removed = 0", arguments: [courseID, lessonSlug])
-        }
-    }
 }
 
 extension LessonSummary {

@@ -42,12 +42,6 @@ public struct EnrolmentStore: Sendable {
         }
     }
 
-    public func isEnrolled(userID: Int64, courseID: Int64) async throws -> Bool {
-        try await database.pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM enrolment WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID]) == true
-        }
-    }
-
     public func progress(userID: Int64, courseID: Int64) async throws -> CourseProgress {
         try await database.pool.read { db in try Self.progress(db, userID: userID, courseID: courseID) }
     }

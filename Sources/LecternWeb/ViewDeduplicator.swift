@@ -22,7 +22,7 @@ final class ViewDeduplicator: @unchecked Sendable {
         let agent = request.headers[.userAgent] ?? ""
         guard !Self.isBot(agent) else { return false }
         let day = Int(now.timeIntervalSince1970 / 86_400)
-        let visitor = signer.keyedHash("view:\(day):\(context.clientNetwork):\(agent)")
+        let visitor = signer.signature("view:\(day):\(context.clientNetwork):\(agent)")
         let key = "\(slug) \(visitor)"
         return lock.withLock {
             if let last = seen[key], now.timeIntervalSince(last) < Self.window { return false }

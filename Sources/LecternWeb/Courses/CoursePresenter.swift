@@ -13,10 +13,12 @@ struct CoursePresenter: Sendable {
     /// Courses and syllabi per site revision, so a page reads only the learner's part.
     let cache: CourseDetailCache
 
+    static let noSuchCourse = HTTPError(.notFound, message: "There is no course at this address. See the catalogue for the courses on offer.")
+
     /// The course, or a 404 that says so.
     func course(_ slug: String) async throws -> CourseDetail {
         guard Slug.isValid(slug), let course = try await courses.course(slug: slug) else {
-            throw HTTPError(.notFound, message: "There is no course at this address. See the catalogue for the courses on offer.")
+            throw Self.noSuchCourse
         }
         return course
     }
@@ -24,7 +26,7 @@ struct CoursePresenter: Sendable {
     /// The course as this visitor sees it (with their enrolment and progress), in one read; or a 404 that says so.
     func learnerCourse(_ slug: String, context: AppRequestContext, lesson: String? = nil) async throws -> LearnerCourse {
         guard Slug.isValid(slug), let course = try await cache.course(slug, load: { try await courses.course(slug: slug) }) else {
-            throw HTTPError(.notFound, message: "There is no course at this address. See the catalogue for the courses on offer.")
+            throw Self.noSuchCourse
         }
         return try await enrolments.learnerCourse(course: course, userID: context.session?.user?.id, lessonSlug: lesson)
     }
