@@ -32,6 +32,21 @@ final class PageCache: @unchecked Sendable {
         var size = 0
         /// When it was last sent, in `PageCache.clock` ticks.
         var lastUsed: UInt64 = 0
+
+        /// The page with its view count filled in: the count shown when it was rendered plus the views `counted`
+        /// (the counter's total for the post now) since.
+        func body(counted: Int) -> String {
+            guard let views else { return parts.joined() }
+            return parts.joined(separator: ViewCountText.make(views.shown + counted - views.counted))
+        }
+    }
+
+    /// Keeps a post page whose view count was rendered as `marker`: it is split there, so each request fills in the
+    /// count of its own moment. `views` is the count as shown at render time and the counter's total then.
+    func storePost(_ key: String, page: String, marker: String, views: (shown: Int, counted: Int), generation: Int) -> Entry {
+        let entry = Entry(generation: generation, rendered: now(), parts: page.components(separatedBy: marker), views: views)
+        store(key, entry)
+        return entry
     }
 
     let lifetime: Duration
@@ -40,8 +55,14 @@ final class PageCache: @unchecked Sendable {
     private var entries: [String: Entry] = [:]
     private var bytes = 0
     private var clock: UInt64 = 0
-    /// Keys being rendered again, and since when.
-    private var refreshing: [String: ContinuousClock.Instant] = [:]
+    /// Keys being rendered, since when, and the requests waiting for that render (resumed when it is stored or
+    /// abandoned).
+    private var refreshing: [String: Refresh] = [:]
+
+    private struct Refresh {
+        var started: ContinuousClock.Instant
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
 
     /// The clock entries are dated by, and the write generation they are checked against: the system's, or a test's.
     let now: @Sendable () -> ContinuousClock.Instant
@@ -65,6 +86,8 @@ final class PageCache: @unchecked Sendable {
     /// The bytes held now (for tests and the operator).
     var size: Int { lock.withLock { bytes } }
     var count: Int { lock.withLock { entries.count } }
+    /// The requests waiting for `key` to be rendered (for tests).
+    func waiting(for key: String) -> Int { lock.withLock { refreshing[key]?.waiters.count ?? 0 } }
 
     /// The cache key, or nil when this request must be rendered for its visitor alone. `parameters` are the query
     /// parameters the page reads; any other is left out of the key.
@@ -90,15 +113,23 @@ final class PageCache: @unchecked Sendable {
         case wait
     }
 
-    /// `lookup`, waiting (briefly) while another request renders a page that is not cached yet, so a burst of
-    /// requests for a cold page renders it once instead of once per connection.
+    /// `lookup`, waiting while another request renders a page that is not cached yet, so a burst of requests for a
+    /// cold page renders it once instead of once per connection. A waiter is resumed when that render is stored or
+    /// abandoned, then looks again: it gets the page, or renders it itself when the render failed.
     func lookupWaiting(_ key: String) async -> Lookup {
-        for _ in 0..<250 {
+        while true {
             let result = lookup(key)
             guard case .wait = result else { return result }
-            try? await Task.sleep(for: .milliseconds(2))
+            await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+                // The render may have ended between `lookup` and here: then look again at once.
+                let waiting = lock.withLock {
+                    guard refreshing[key] != nil else { return false }
+                    refreshing[key]?.waiters.append(waiter)
+                    return true
+                }
+                if !waiting { waiter.resume() }
+            }
         }
-        return .render
     }
 
     /// Decides between sending an entry and rendering. When an entry goes stale, only the first request renders
@@ -108,17 +139,35 @@ final class PageCache: @unchecked Sendable {
         let now = self.now()
         return lock.withLock {
             guard let entry = entries[key] else {
-                if let started = refreshing[key], now - started < .seconds(5) { return .wait }
-                refreshing[key] = now
+                if let started = refreshing[key]?.started, now - started < Self.renderTimeout { return .wait }
+                startRefresh(key, at: now)
                 return .render
             }
             clock &+= 1
             entries[key]?.lastUsed = clock
             if isFresh(entry, generation: generation, now: now) { return .hit(entry) }
-            if let started = refreshing[key], now - started < .seconds(5) { return .hit(entry) }
-            refreshing[key] = now
+            if let started = refreshing[key]?.started, now - started < Self.renderTimeout { return .hit(entry) }
+            startRefresh(key, at: now)
             return .render
         }
+    }
+
+    /// How long one request's render is trusted to finish before another request renders the page too.
+    static let renderTimeout = Duration.seconds(5)
+
+    /// Marks `key` as being rendered (under the lock). A render that outlived `renderTimeout` is taken over; its
+    /// waiters stay, and are resumed by whichever render ends first.
+    private func startRefresh(_ key: String, at now: ContinuousClock.Instant) {
+        if refreshing[key] != nil {
+            refreshing[key]?.started = now
+        } else {
+            refreshing[key] = Refresh(started: now)
+        }
+    }
+
+    /// Ends the render of `key` (under the lock), returning the requests that waited for it.
+    private func endRefresh(_ key: String) -> [CheckedContinuation<Void, Never>] {
+        refreshing.removeValue(forKey: key)?.waiters ?? []
     }
 
     /// The entry for `key` if it is fresh.
@@ -134,22 +183,24 @@ final class PageCache: @unchecked Sendable {
 
     /// Gives up a refresh that failed, so the next request tries again.
     func abandon(_ key: String) {
-        lock.withLock { _ = refreshing.removeValue(forKey: key) }
+        for waiter in lock.withLock({ endRefresh(key) }) { waiter.resume() }
     }
 
     func store(_ key: String, _ entry: Entry) {
         var entry = entry
         entry.size = key.utf8.count + entry.parts.reduce(0) { $0 + $1.utf8.count } + 128
-        lock.withLock {
-            refreshing.removeValue(forKey: key)
+        let waiters = lock.withLock {
+            let waiters = endRefresh(key)
             // A page bigger than a quarter of the budget would evict too much for one address.
-            guard entry.size <= budget / 4 else { return }
+            guard entry.size <= budget / 4 else { return waiters }
             clock &+= 1
             entry.lastUsed = clock
             if let old = entries.updateValue(entry, forKey: key) { bytes -= old.size }
             bytes += entry.size
             if bytes > budget { evict(downTo: budget * 3 / 4) }
+            return waiters
         }
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Drops the least recently used entries until at most `target` bytes are held (under the lock). Evicting a

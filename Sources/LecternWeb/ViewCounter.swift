@@ -19,6 +19,8 @@ final class ViewCounter: Service, @unchecked Sendable {
     /// Odd while a batch is being written. A reader of the stored count that sees it unchanged and even before and
     /// after its read knows the stored count and the pending count describe the same moment.
     private var flushes = 0
+    /// Readers waiting for a write of counts to end (see `consistently`).
+    private var waiters: [CheckedContinuation<Void, Never>] = []
     /// Whether the last write of counts failed, so an outage is logged when it starts and ends, not every interval.
     private var failing = false
 
@@ -43,6 +45,28 @@ final class ViewCounter: Service, @unchecked Sendable {
         lock.withLock { (pending[slug, default: 0], counted[slug, default: 0], flushes) }
     }
 
+    /// Runs `read` (a read of `slug`'s stored count) so that it and the counts returned describe one moment: a read
+    /// that overlapped a write of counts is repeated, and one that would start during a write waits for its end.
+    func consistently<T>(_ slug: String, _ read: () async throws -> T) async throws -> (T, pending: Int, counted: Int) {
+        while true {
+            let before = snapshot(slug)
+            guard before.flushes % 2 == 0 else {
+                await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+                    // The write may have ended since the snapshot: then read again at once.
+                    let waiting = lock.withLock {
+                        guard flushes == before.flushes else { return false }
+                        waiters.append(waiter)
+                        return true
+                    }
+                    if !waiting { waiter.resume() }
+                }
+                continue
+            }
+            let value = try await read()
+            if snapshot(slug).flushes == before.flushes { return (value, before.pending, before.counted) }
+        }
+    }
+
     /// Writes the pending counts; on failure (a full disk, say) they are kept for the next try.
     func flush() async {
         let batch: [String: Int] = lock.withLock {
@@ -61,13 +85,15 @@ final class ViewCounter: Service, @unchecked Sendable {
         }
         // Cancelled by a shutdown in the middle of a write: the final flush retries, and it says nothing of the disk.
         let cancelled = failure is CancellationError
-        let wasFailing = lock.withLock {
+        let (wasFailing, readers) = lock.withLock {
             if failure != nil { for (slug, count) in batch { pending[slug, default: 0] += count } }
             flushes += 1
             let was = failing
             if !cancelled { failing = failure != nil }
-            return was
+            defer { waiters = [] }
+            return (was, waiters)
         }
+        for reader in readers { reader.resume() }
         // Once per outage, not once a second: a full disk can last hours.
         if let failure, !cancelled, !wasFailing {
             logger.warning("could not save post view counts; keeping them in memory and retrying every \(interval): \(failure)")

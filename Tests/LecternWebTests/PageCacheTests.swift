@@ -90,6 +90,56 @@ import Testing
         #expect(cache.entry("/b") == nil)
     }
 
+    /// Waits, without sleeping, until `count` requests wait for `key`.
+    private func untilWaiting(_ count: Int, for key: String, in cache: PageCache) async {
+        for _ in 0..<100_000 where cache.waiting(for: key) < count { await Task.yield() }
+    }
+
+    @Test func aBurstForAColdPageWaitsForOneRenderAndGetsIt() async {
+        let time = TestTime()
+        let cache = PageCache(lifetime: .seconds(60), now: { time.now }, generation: { time.generation })
+        guard case .render = cache.lookup("/cold") else { Issue.record("the first request must render"); return }
+        await withTaskGroup(of: String?.self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    guard case .hit(let entry) = await cache.lookupWaiting("/cold") else { return nil }
+                    return entry.parts[0]
+                }
+            }
+            await untilWaiting(20, for: "/cold", in: cache)
+            #expect(cache.waiting(for: "/cold") == 20)
+            cache.store("/cold", PageCache.Entry(generation: time.generation, rendered: time.now, parts: ["page"], views: nil))
+            var pages: [String?] = []
+            for await page in group { pages.append(page) }
+            #expect(pages == Array(repeating: "page", count: 20))
+        }
+    }
+
+    @Test func whenARenderFailsOneWaiterRendersInstead() async {
+        let time = TestTime()
+        let cache = PageCache(lifetime: .seconds(60), now: { time.now }, generation: { time.generation })
+        _ = cache.lookup("/cold")
+        await withTaskGroup(of: String.self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    switch await cache.lookupWaiting("/cold") {
+                    case .render:
+                        cache.store("/cold", PageCache.Entry(generation: time.generation, rendered: time.now, parts: ["second"], views: nil))
+                        return "rendered"
+                    case .hit(let entry): return "got " + entry.parts.joined()
+                    case .wait: return "wait"
+                    }
+                }
+            }
+            await untilWaiting(3, for: "/cold", in: cache)
+            cache.abandon("/cold")
+            var outcomes: [String] = []
+            for await outcome in group { outcomes.append(outcome) }
+            #expect(outcomes.sorted() == ["got second", "got second", "rendered"])
+        }
+        #expect(cache.entry("/cold")?.parts == ["second"])
+    }
+
     @Test func theCacheIsBoundedInBytesAndEvictsTheLeastRecentlyUsed() {
         let page = String(repeating: "x", count: 10_000)
         // Its own clock and generation: other tests' writes must not empty it meanwhile.

@@ -105,27 +105,12 @@ struct BlogController: Sendable {
         return renderer.render(view, with: indexTemplate)
     }
 
-    /// The post with its stored count, and the counter's pending and total views, all as of one moment: a read that
-    /// overlapped a flush of the counter is repeated, so the count shown (and cached) is never off by a batch.
-    private func postWithViews(_ slug: String) async throws -> (Post?, (pending: Int, counted: Int)) {
-        while true {
-            let before = viewCounter.snapshot(slug)
-            guard before.flushes % 2 == 0 else {
-                try await Task.sleep(for: .milliseconds(1))
-                continue
-            }
-            let post = try await posts.post(slug: slug)
-            if viewCounter.snapshot(slug).flushes == before.flushes { return (post, (before.pending, before.counted)) }
-        }
-    }
-
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let slug = try context.parameters.require("slug")
         guard Slug.isValid(slug) else { throw HTTPError(.notFound) }
         let key = pageCache.key(for: request, context: context)
-        if let key, case .hit(let entry) = await pageCache.lookupWaiting(key), let views = entry.views {
-            let counted = count(slug, request, context)
-            return HTML(body: entry.parts.joined(separator: ViewCountText.make(views.shown + counted - views.counted)))
+        if let key, case .hit(let entry) = await pageCache.lookupWaiting(key), entry.views != nil {
+            return HTML(body: entry.body(counted: count(slug, request, context)))
         }
         do {
             return try await renderPost(slug, key: key, request: request, context: context)
@@ -143,14 +128,15 @@ struct BlogController: Sendable {
     private func renderPost(_ slug: String, key: String?, request: Request, context: AppRequestContext) async throws -> HTML {
         let generation = pageCache.generation()
         async let featured = courses.featured()
-        let (loaded, views) = try await postWithViews(slug)
+        // The stored count and the counter's pending views as of one moment, so the count shown is never off by a batch.
+        let (loaded, pending, counted) = try await viewCounter.consistently(slug) { try await posts.post(slug: slug) }
         guard var post = loaded else {
             throw HTTPError(.notFound, message: "There is no post at this address. It may have been renamed or unpublished.")
         }
         // Counted only once the post is known to exist, so made-up addresses cannot grow the counter.
         let countedNow = count(slug, request, context)
-        let shownAtSnapshot = post.summary.viewCount + views.pending
-        post.summary.viewCount = shownAtSnapshot + countedNow - views.counted
+        let shownAtSnapshot = post.summary.viewCount + pending
+        post.summary.viewCount = shownAtSnapshot + countedNow - counted
         var card = renderer.postCard(post.summary)
         // A page kept for other visitors gets its count filled in on each request.
         let marker = PageCache.newViewsMarker()
@@ -185,9 +171,8 @@ struct BlogController: Sendable {
                 view.post.views = mark(view.post.views)
             }
         }
-        let html = renderer.render(view, with: postTemplate)
-        let parts = html.body.components(separatedBy: marker)
-        pageCache.store(key, .init(generation: generation, rendered: pageCache.now(), parts: parts, views: (shownAtSnapshot, views.counted)))
-        return HTML(body: parts.joined(separator: ViewCountText.make(post.summary.viewCount)))
+        let page = renderer.render(view, with: postTemplate).body
+        let entry = pageCache.storePost(key, page: page, marker: marker, views: (shownAtSnapshot, counted), generation: generation)
+        return HTML(body: entry.body(counted: countedNow))
     }
 }
