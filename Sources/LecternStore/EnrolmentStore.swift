@@ -84,35 +84,37 @@ public struct EnrolmentStore: Sendable {
         try await database.pool.read { db in try Self.courses(db, of: userID) }
     }
 
-    static func courses(_ db: Database, of userID: Int64) throws -> [(slug: String, title: String, progress: CourseProgress, nextLesson: LessonSummary?)] {
+    static func courses(_ db: Database, of userID: Int64) throws -> [(
+        slug: String, title: String, progress: CourseProgress, nextLesson: LessonSummary?
+    )] {
         let rows = try Row.fetchAll(
             db,
-            sql: """
+            cachedSQL(
+                """
                 SELECT course.id, course.slug, course.title FROM enrolment JOIN course ON course.id = enrolment.course_id
                 WHERE enrolment.user_id = ? AND course.is_removed = 0 ORDER BY enrolment.enrolled_at DESC
-                """,
-            arguments: [userID])
+                """, [userID]))
         guard !rows.isEmpty else { return [] }
         var lessons: [Int64: [LessonSummary]] = [:]
         for row in try Row.fetchAll(
             db,
-            sql: """
+            cachedSQL(
+                """
                 SELECT lesson.* FROM lesson JOIN enrolment ON enrolment.course_id = lesson.course_id AND enrolment.user_id = ?
                 WHERE lesson.is_removed = 0 ORDER BY lesson.course_id, lesson.position, lesson.slug
-                """,
-            arguments: [userID])
+                """, [userID]))
         {
             lessons[row["course_id"], default: []].append(LessonSummary(row: row))
         }
         let done = Set(
             try Int64.fetchAll(
                 db,
-                sql: """
+                cachedSQL(
+                    """
                     SELECT lesson_completion.lesson_id FROM lesson_completion JOIN enrolment ON enrolment.user_id = lesson_completion.user_id
                     JOIN lesson ON lesson.id = lesson_completion.lesson_id AND lesson.course_id = enrolment.course_id
                     WHERE lesson_completion.user_id = ?
-                    """,
-                arguments: [userID]))
+                    """, [userID])))
         return rows.map { row in
             let syllabus = lessons[row["id"]] ?? []
             let progress = CourseProgress(syllabus, completed: done)
@@ -127,13 +129,13 @@ public struct EnrolmentStore: Sendable {
     public func dashboard(of userID: Int64) async throws -> (
         courses: [(slug: String, title: String, progress: CourseProgress, nextLesson: LessonSummary?)], certificates: [Certificate]
     ) {
-        try await database.pool.read { db in (try Self.courses(db, of: userID), try Self.certificates(db, of: userID)) }
+        try database.readHere { db in (try Self.courses(db, of: userID), try Self.certificates(db, of: userID)) }
     }
 
     /// What a course page needs for one visitor, in one read: the course and its syllabus and, for a signed-in
     /// learner, their enrolment, progress and certificate, and the body of `lessonSlug` when one is asked for.
     public func learnerCourse(slug: String, userID: Int64?, lessonSlug: String? = nil) async throws -> LearnerCourse? {
-        try await database.pool.read { db -> LearnerCourse? in
+        try database.readHere { db -> LearnerCourse? in
             guard let course = try CourseStore.course(db, slug: slug) else { return nil }
             return try Self.learnerCourse(db, course: course, userID: userID, lessonSlug: lessonSlug)
         }
@@ -142,7 +144,7 @@ public struct EnrolmentStore: Sendable {
     /// The same for a course already in hand (kept in memory per site revision): one read of the learner's part.
     public func learnerCourse(course: CourseDetail, userID: Int64?, lessonSlug: String? = nil) async throws -> LearnerCourse {
         guard userID != nil || lessonSlug != nil else { return LearnerCourse(course: course) }
-        return try await database.pool.read { db in try Self.learnerCourse(db, course: course, userID: userID, lessonSlug: lessonSlug) }
+        return try database.readHere { db in try Self.learnerCourse(db, course: course, userID: userID, lessonSlug: lessonSlug) }
     }
 
     static func learnerCourse(_ db: Database, course: CourseDetail, userID: Int64?, lessonSlug: String?) throws -> LearnerCourse {
@@ -175,7 +177,7 @@ public struct EnrolmentStore: Sendable {
     }
 
     static func certificates(_ db: Database, of userID: Int64) throws -> [Certificate] {
-        try Row.fetchAll(db, sql: "SELECT * FROM certificate WHERE user_id = ? ORDER BY completed_at DESC", arguments: [userID]).map(
+        try Row.fetchAll(db, cachedSQL("SELECT * FROM certificate WHERE user_id = ? ORDER BY completed_at DESC", [userID])).map(
             Certificate.init(row:))
     }
 
