@@ -8,12 +8,15 @@ public final class LecternDatabase: Sendable {
 
     public let path: String
     let pool: DatabasePool
+    /// Read-only connections for `readHere`, apart from `pool` (see there why).
+    let hotReaders: DatabasePool
     /// When set, every write runs in full (so every rule and constraint is checked) and is then rolled back.
     public let isDryRun: Bool
 
-    private init(path: String, pool: DatabasePool, isDryRun: Bool) {
+    private init(path: String, pool: DatabasePool, hotReaders: DatabasePool, isDryRun: Bool) {
         self.path = path
         self.pool = pool
+        self.hotReaders = hotReaders
         self.isDryRun = isDryRun
     }
 
@@ -62,7 +65,13 @@ public final class LecternDatabase: Sendable {
         configuration.label = "lectern"
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
-            let database = LecternDatabase(path: path, pool: pool, isDryRun: dryRun)
+            var readers = configuration
+            readers.readonly = true
+            readers.label = "lectern-hot"
+            // More connections than the cooperative pool has threads, so a `readHere` never waits for a connection.
+            readers.maximumReaderCount = ProcessInfo.processInfo.activeProcessorCount + 2
+            let database = LecternDatabase(
+                path: path, pool: pool, hotReaders: try DatabasePool(path: path, configuration: readers), isDryRun: dryRun)
             if dryRun, migrate {
                 let pending = try pool.read { db in try Self.pendingMigrations(db) }
                 guard pending.isEmpty else {
@@ -121,6 +130,23 @@ public final class LecternDatabase: Sendable {
         return result
     }
 
+    /// A short read run on the calling thread: GRDB's blocking `read`, whose `DispatchQueue.sync` runs it here. For
+    /// the indexed reads of every page (microseconds in WAL mode, where readers never wait for writers), this costs
+    /// less than the two thread hops of the async form, which were a fifth of a signed-in page's CPU (issue 13).
+    /// Long reads (search, exports, the whole blog) stay async.
+    ///
+    /// It blocks a thread of Swift's cooperative pool, so it uses connections of its own: an async read of `pool`
+    /// gives its connection back only once its task runs again on that cooperative pool, so blocking threads to wait
+    /// for one of those connections can deadlock the server (measured: two requests waiting, no thread left). A
+    /// `readHere` holds its connection only while it runs, and `hotReaders` has more than there are threads.
+    func readHere<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try hotReaders.read(body)
+        } catch let error as DatabaseError {
+            throw storageProblem(error)
+        }
+    }
+
     /// The revision of the public site, changed by any process's writes that can change a public page.
     public func siteRevision() async throws -> Int {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT revision FROM site_revision WHERE id = 1") ?? 0 }
@@ -154,6 +180,7 @@ public final class LecternDatabase: Sendable {
     }
 
     public func close() throws {
+        try hotReaders.close()
         try pool.close()
     }
 

@@ -106,7 +106,7 @@ public struct PostStore: Sendable {
 
     /// A published post with its older and newer neighbours, or nil.
     public func post(slug: String) async throws -> Post? {
-        try await database.pool.read { db in
+        try database.readHere { db in
             guard
                 let row = try Row.fetchOne(
                     db,
