@@ -1,5 +1,6 @@
 import Foundation
 import LecternCLI
 
+Lectern.runTasksOnEventLoops()
 // All commands live in LecternCLI so that tests run them in-process, through this very same entry point.
 exit(await Lectern.execute(Array(CommandLine.arguments.dropFirst())))
