@@ -23,7 +23,11 @@ public enum Slug {
     /// A slug made from free text: accents folded, everything else that is not a letter or digit becomes one hyphen.
     /// Returns an empty string when nothing usable remains.
     public static func make(from text: String) -> String {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        // ASCII needs no folding (the loop lowers its capitals), and most names are ASCII: every tag of every post
+        // shown is slugged, so this is on the page path.
+        let folded =
+            text.utf8.allSatisfy { $0 < 0x80 }
+            ? text : text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
         var out = ""
         var pendingHyphen = false
         for scalar in folded.unicodeScalars {
@@ -40,6 +44,7 @@ public enum Slug {
                 pendingHyphen = true
             }
         }
-        return String(out.prefix(120)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        let slug = out.utf8.count > 120 ? String(out.prefix(120)) : out
+        return slug.hasSuffix("-") ? slug.trimmingCharacters(in: CharacterSet(charactersIn: "-")) : slug
     }
 }

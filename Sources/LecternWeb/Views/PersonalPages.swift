@@ -113,38 +113,55 @@ enum ViewFingerprint {
         guard depth < 16 else { return false }
         switch value {
         case let text as String:
-            // Content that holds the marker character would be taken for a marker: such a page is rendered plainly.
-            // (U+E001 is EE 80 81 in UTF-8: a byte scan first, Foundation's `contains` only when one is there.)
-            if text.utf8.contains(0xEE), text.unicodeScalars.contains("\u{E001}"), !isMarker(text) { return false }
-            hasher.update(data: Array("s\(text.utf8.count):".utf8))
-            hasher.update(data: Array(text.utf8))
+            var text = text
+            // Hashed in place, without copying: a post's body is most of what the page holds.
+            let clean = text.withUTF8 { bytes in
+                // Content that holds the marker character would be taken for a marker: such a page is rendered plainly.
+                // (U+E001 is EE 80 81 in UTF-8: a byte scan first, the exact test only when one is there.)
+                if let base = bytes.baseAddress, memchr(base, 0xEE, bytes.count) != nil {
+                    let scalars = String(decoding: bytes, as: UTF8.self)
+                    if scalars.unicodeScalars.contains("\u{E001}"), !isMarker(scalars) { return false }
+                }
+                tag(UInt8(ascii: "s"), bytes.count, into: &hasher)
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+                return true
+            }
+            guard clean else { return false }
         case let number as Int:
-            hasher.update(data: Array("i\(number);".utf8))
+            tag(UInt8(ascii: "i"), number, into: &hasher)
         case let flag as Bool:
-            hasher.update(data: Array((flag ? "T" : "F").utf8))
+            tag(UInt8(ascii: flag ? "T" : "F"), 0, into: &hasher)
         case let number as Double:
-            hasher.update(data: Array("d\(number);".utf8))
+            tag(UInt8(ascii: "d"), Int(truncatingIfNeeded: number.bitPattern), into: &hasher)
         case let model as any ViewModel:
-            hasher.update(data: Array("{".utf8))
+            tag(UInt8(ascii: "{"), type(of: model).mustacheKeys.count, into: &hasher)
             for key in type(of: model).mustacheKeys {
-                hasher.update(data: Array("\(key)=".utf8))
+                var key = key
+                key.withUTF8 { name in
+                    tag(UInt8(ascii: "k"), name.count, into: &hasher)
+                    hasher.update(bufferPointer: UnsafeRawBufferPointer(name))
+                }
                 if let child = model.child(named: key) {
                     guard feed(child, into: &hasher, depth: depth + 1) else { return false }
                 } else {
-                    hasher.update(data: Array("nil;".utf8))
+                    tag(UInt8(ascii: "n"), 0, into: &hasher)
                 }
             }
-            hasher.update(data: Array("}".utf8))
         case let list as [Any]:
-            hasher.update(data: Array("[\(list.count):".utf8))
+            tag(UInt8(ascii: "["), list.count, into: &hasher)
             for element in list {
                 guard feed(element, into: &hasher, depth: depth + 1) else { return false }
             }
-            hasher.update(data: Array("]".utf8))
         default:
             return false
         }
         return true
+    }
+
+    /// A type byte and a number (a length, a count or a value), so that no two different views feed the same bytes.
+    private static func tag(_ kind: UInt8, _ number: Int, into hasher: inout SHA256) {
+        withUnsafeBytes(of: kind) { hasher.update(bufferPointer: $0) }
+        withUnsafeBytes(of: Int64(number).littleEndian) { hasher.update(bufferPointer: $0) }
     }
 
     private static func isMarker(_ text: String) -> Bool {
