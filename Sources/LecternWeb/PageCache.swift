@@ -14,16 +14,10 @@ import LecternStore
 /// made-up addresses cannot push memory up or evict the pages people read. A key holds only the query parameters
 /// its page reads (`?page=2`, `?q=`), so `?junk=…` variations of a page are one entry.
 final class PageCache: @unchecked Sendable {
-    /// A marker for the view count that no content can contain: random for every render, and in a private-use
-    /// character that the importer refuses in front matter.
-    static func newViewsMarker() -> String {
-        "\u{E000}views-\(SecretToken.make(bytes: 12))\u{E000}"
-    }
-
     struct Entry {
         var generation: Int
         var rendered: ContinuousClock.Instant
-        /// The page split at each view-count marker; one part when the page shows no count.
+        /// The page; for a post page, its skeleton (see `PageSkeleton`), with the reader's values and the count to fill in.
         var parts: [String]
         /// The count shown when rendered, and the counter's total for the post at that moment.
         var views: (shown: Int, counted: Int)?
@@ -33,20 +27,12 @@ final class PageCache: @unchecked Sendable {
         /// When it was last sent, in `PageCache.clock` ticks.
         var lastUsed: UInt64 = 0
 
-        /// The page with its view count filled in: the count shown when it was rendered plus the views `counted`
-        /// (the counter's total for the post now) since.
-        func body(counted: Int) -> String {
-            guard let views else { return parts.joined() }
-            return parts.joined(separator: ViewCountText.make(views.shown + counted - views.counted))
+        /// A post page: its skeleton (see `PageSkeleton`) filled with the reader's `values` and then the view count:
+        /// the count shown when it was rendered plus the views `counted` (the counter's total for the post now) since.
+        func post(values: [String], counted: Int) -> String? {
+            guard let views else { return nil }
+            return PageSkeleton.fill(parts, with: values + [ViewCountText.make(views.shown + counted - views.counted)])
         }
-    }
-
-    /// Keeps a post page whose view count was rendered as `marker`: it is split there, so each request fills in the
-    /// count of its own moment. `views` is the count as shown at render time and the counter's total then.
-    func storePost(_ key: String, page: String, marker: String, views: (shown: Int, counted: Int), generation: Int) -> Entry {
-        let entry = Entry(generation: generation, rendered: now(), parts: page.components(separatedBy: marker), views: views)
-        store(key, entry)
-        return entry
     }
 
     let lifetime: Duration

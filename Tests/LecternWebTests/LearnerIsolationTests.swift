@@ -90,6 +90,7 @@ import Testing
         }
         let pages = [
             "/courses/flask-certificate", "/courses/flask-certificate/lessons/lesson-1", "/courses/flask-certificate/lessons/lesson-2", "/dashboard",
+            "/blog/post-03",
         ]
         func fetch(_ configuration: AppConfiguration) async throws -> [String] {
             try await buildApplication(configuration).test(.router) { client in
@@ -97,7 +98,8 @@ import Testing
                 ada.jar = cookies
                 var bodies: [String] = []
                 for path in pages + pages { bodies.append(try await ada.get(client, path).body) }  // the second round meets the skeletons
-                return bodies
+                // Each run counts Ada's view of the post once more: the count is the one thing allowed to differ.
+                return bodies.map { $0.replacingOccurrences(of: #">[0-9,]+ views?<"#, with: ">N views<", options: .regularExpression) }
             }
         }
         var plain = testConfiguration(site)
@@ -114,7 +116,7 @@ import Testing
     @Test func valuesAreEscapedExactlyAsMustacheEscapesThem() throws {
         for value in ["<b>\"Ada's\"</b> & co", "plain", "", "é & ü <script>", "'\"<>&&amp;"] {
             let template = try MustacheTemplate(string: "{{x}}")
-            #expect(PersonalPage<ViewerView>.escape(value) == template.render(["x": value]))
+            #expect(PageSkeleton.escape(value) == template.render(["x": value]))
         }
     }
 

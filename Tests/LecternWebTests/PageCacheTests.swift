@@ -202,13 +202,54 @@ import Testing
     }
 
     @Test func contentContainingAMarkerIsShownAsWritten() async throws {
-        try site.writePost("marker", title: "Markers", body: "The old marker was \u{1}lectern-views\u{1} and \u{E000}views-x\u{E000}.")
+        let body = "Old markers: \u{1}lectern-views\u{1}, \u{E000}views-x\u{E000}, \u{E001}0\u{E001}, \u{E001}1\u{E001} and \u{E001}AAAA.2\u{E001}."
+        try site.writePost("marker", title: "Markers", body: body)
+        let written = "\u{E000}views-x\u{E000}, \u{E001}0\u{E001}, \u{E001}1\u{E001} and \u{E001}AAAA.2\u{E001}."
         try await makeApp(site).test(.router) { client in
             let agent: HTTPFields = [.userAgent: "Mozilla/5.0 Firefox/130.0"]
             _ = try await client.get("/blog/marker", headers: agent)
-            let body = try await client.get("/blog/marker", headers: [.userAgent: "Mozilla/5.0 Safari/17"]).body
-            #expect(body.contains(">2 views<"))
-            #expect(body.components(separatedBy: "views<").count == 2)
+            let page = try await client.get("/blog/marker", headers: [.userAgent: "Mozilla/5.0 Safari/17"]).body
+            #expect(page.contains(">2 views<"))
+            #expect(page.components(separatedBy: "views<").count == 2)
+            #expect(page.contains(written))
+            // Signed in, the page is a skeleton with the reader's name and token in it: the content still shows as written.
+            var ada = Browser()
+            _ = try await ada.register(client, name: "Ada Lovelace", email: "ada@example.com")
+            _ = try await ada.login(client, email: "ada@example.com")
+            for _ in 0..<2 {
+                let signedIn = try await ada.get(client, "/blog/marker").body
+                #expect(signedIn.contains(written))
+                #expect(signedIn.contains(">3 views<"))  // a third browser, counted once
+                #expect(signedIn.contains("Log out"))
+            }
+        }
+    }
+
+    @Test func signedInReadersShareOneSkeletonEachWithTheirOwnTokenAndTheExactCount() async throws {
+        try await makeApp(site).test(.router) { client in
+            var readers: [Browser] = []
+            for index in 0..<3 {
+                var reader = Browser()
+                // Three people on three browsers: three views.
+                reader.userAgent = "Mozilla/5.0 (reader \(index)) Firefox/130.0"
+                _ = try await reader.register(client, name: "Reader \(index)", email: "reader\(index)@example.com")
+                _ = try await reader.login(client, email: "reader\(index)@example.com")
+                readers.append(reader)
+            }
+            var tokens: [String] = []
+            for index in readers.indices { tokens.append(try await readers[index].get(client, "/account").csrf ?? "?") }
+            var pages: [String] = []
+            for index in readers.indices { pages.append(try await readers[index].get(client, "/blog/post-07").body) }
+            for (index, page) in pages.enumerated() {
+                #expect(page.contains(">\(index + 1) view\(index == 0 ? "" : "s")<"), "reader \(index)")
+                for other in tokens.indices { #expect(page.contains(tokens[other]) == (other == index), "reader \(index), token \(other)") }
+            }
+            // The same page for each, but for the token and the count.
+            let normalised = pages.enumerated().map { index, page in
+                page.replacingOccurrences(of: tokens[index], with: "TOKEN")
+                    .replacingOccurrences(of: #">[0-9]+ views?<"#, with: ">N views<", options: .regularExpression)
+            }
+            #expect(Set(normalised).count == 1)
         }
     }
 

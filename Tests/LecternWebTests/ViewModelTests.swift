@@ -31,6 +31,7 @@ import Testing
             default: nil
             }
         }
+        func fingerprint(into print: inout ViewPrint) { print.text("text") }
     }
 
     @Test func theAuditFindsAValueThatWouldBeReadByReflection() {

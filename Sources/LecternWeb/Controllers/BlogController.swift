@@ -105,17 +105,47 @@ struct BlogController: Sendable {
         return renderer.render(view, with: indexTemplate)
     }
 
+    /// How a post page is kept for the next request: one page for every visitor without a session, one skeleton for
+    /// every signed-in reader (their name and token are filled in), or not at all. Either way the view count is
+    /// filled in on each request, so it stays exact.
+    private enum Sharing {
+        case anonymous(key: String)
+        case signedIn(key: String, viewer: ViewerView)
+        case none
+
+        var key: String? {
+            switch self {
+            case .anonymous(let key), .signedIn(let key, _): key
+            case .none: nil
+            }
+        }
+
+        /// The reader's own values, in the order the page's skeleton marks them (the count comes after them).
+        var values: [String] {
+            if case .signedIn(_, let viewer) = self { viewer.markedValues } else { [] }
+        }
+    }
+
+    private func sharing(_ request: Request, _ context: AppRequestContext) -> Sharing {
+        if let key = pageCache.key(for: request, context: context) { return .anonymous(key: key) }
+        // Everything on a post page but the reader's name and token is the same for every signed-in reader.
+        guard pageCache.lifetime > .zero, context.flash == nil, let viewer = ViewerView(context.session) else { return .none }
+        return .signedIn(key: "signed-in " + request.uri.path, viewer: viewer)
+    }
+
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let slug = try context.parameters.require("slug")
         guard Slug.isValid(slug) else { throw HTTPError(.notFound) }
-        let key = pageCache.key(for: request, context: context)
-        if let key, case .hit(let entry) = await pageCache.lookupWaiting(key), entry.views != nil {
-            return HTML(body: entry.body(counted: count(slug, request, context)))
+        let sharing = sharing(request, context)
+        if let key = sharing.key, case .hit(let entry) = await pageCache.lookupWaiting(key),
+            let page = entry.post(values: sharing.values, counted: count(slug, request, context))
+        {
+            return HTML(body: page)
         }
         do {
-            return try await renderPost(slug, key: key, request: request, context: context)
+            return try await renderPost(slug, sharing: sharing, request: request, context: context)
         } catch {
-            if let key { pageCache.abandon(key) }
+            if let key = sharing.key { pageCache.abandon(key) }
             throw error
         }
     }
@@ -125,9 +155,9 @@ struct BlogController: Sendable {
         views.counts(slug, request: request, context: context) ? viewCounter.record(slug).counted : viewCounter.snapshot(slug).counted
     }
 
-    private func renderPost(_ slug: String, key: String?, request: Request, context: AppRequestContext) async throws -> HTML {
+    private func renderPost(_ slug: String, sharing: Sharing, request: Request, context: AppRequestContext) async throws -> HTML {
         let generation = pageCache.generation()
-        async let featured = courses.featured()
+        let featured = try await courses.featured()
         // The stored count and the counter's pending views as of one moment, so the count shown is never off by a batch.
         let (loaded, pending, counted) = try await viewCounter.consistently(slug) { try await posts.post(slug: slug) }
         guard var post = loaded else {
@@ -137,10 +167,6 @@ struct BlogController: Sendable {
         let countedNow = count(slug, request, context)
         let shownAtSnapshot = post.summary.viewCount + pending
         post.summary.viewCount = shownAtSnapshot + countedNow - counted
-        var card = renderer.postCard(post.summary)
-        // A page kept for other visitors gets its count filled in on each request.
-        let marker = PageCache.newViewsMarker()
-        if key != nil { card.views = marker }
         var meta = renderer.meta(
             title: post.summary.title, description: post.summary.summary, path: "/blog/\(slug)", section: "blog", ogType: "article",
             session: context.session)
@@ -148,13 +174,13 @@ struct BlogController: Sendable {
         let view = PostPageView(
             site: renderer.site,
             meta: meta,
-            post: card,
+            post: renderer.postCard(post.summary),
             html: post.html,
             cover: post.cover,
             coverAlt: post.coverAlt ?? "",
             previous: post.previous.map(PostLinkView.init),
             next: post.next.map(PostLinkView.init),
-            course: try await featured.map(CoursePromoView.init),
+            course: featured.map(CoursePromoView.init),
             ogImage: post.cover.map { $0.hasPrefix("/") ? renderer.baseURL + $0 : $0 },
             articleMeta: ArticleMeta(
                 publishedISO: DateText.rfc3339(post.summary.date),
@@ -163,16 +189,13 @@ struct BlogController: Sendable {
                 tags: post.summary.tags.map(\.name)
             )
         )
-        guard let key else {
-            guard context.session?.user != nil else { return renderer.render(view, with: postTemplate) }
-            // Signed in: the shared skeleton, with this reader's token and the live count filled in.
-            return renderer.renderPersonal(view, with: postTemplate, cache: pageCache) { view, mark in
-                view.meta.markViewer(mark)
-                view.post.views = mark(view.post.views)
-            }
+        guard let key = sharing.key else { return renderer.render(view, with: postTemplate) }
+        // Kept as a skeleton: the reader's values (none for visitors without a session), then the count.
+        let skeleton = PageSkeleton.render(view, with: postTemplate, renderer: renderer) { view, mark in
+            view.meta.markViewer(mark)
+            view.post.views = mark(view.post.views)
         }
-        let page = renderer.render(view, with: postTemplate).body
-        let entry = pageCache.storePost(key, page: page, marker: marker, views: (shownAtSnapshot, counted), generation: generation)
-        return HTML(body: entry.body(counted: countedNow))
+        pageCache.store(key, .init(generation: generation, rendered: pageCache.now(), parts: skeleton.parts, views: (shownAtSnapshot, counted)))
+        return HTML(body: PageSkeleton.fill(skeleton.parts, with: skeleton.values) ?? renderer.render(view, with: postTemplate).body)
     }
 }

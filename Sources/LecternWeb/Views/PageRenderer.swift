@@ -59,7 +59,7 @@ struct PageRenderer: Sendable {
             isCourses: section == "courses",
             isAccount: section == "account",
             isDashboard: section == "dashboard",
-            viewer: session.flatMap { session in session.user.map { ViewerView(name: $0.name, csrf: session.csrfToken) } }
+            viewer: ViewerView(session)
         )
     }
 

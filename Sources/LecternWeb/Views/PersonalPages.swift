@@ -28,15 +28,46 @@ struct PersonalPage<View: ViewModel> {
         self.values = values
     }
 
+    /// The marker of value `index` in the view the fingerprint is taken of (the same for every render).
     static func marker(_ index: Int) -> String { "\u{E001}\(index)\u{E001}" }
 
-    /// The skeleton as the cache keeps it: text, then a value's index, then text, and so on (odd parts are indices).
-    static func skeleton(_ rendered: String) -> [String] {
-        rendered.components(separatedBy: "\u{E001}")
+    /// The page for this learner: the skeleton with their values.
+    func fill(_ skeleton: [String]) -> String? {
+        PageSkeleton.fill(skeleton, with: values)
+    }
+}
+
+/// A page rendered once with a marker in place of each value that differs between the requests sharing it, kept as
+/// text, then a value's index, then text, and so on (odd parts are indices). Markers carry a random nonce drawn for
+/// each render, so no content (a post's body, a lesson's) can be taken for one, whatever characters it holds.
+enum PageSkeleton {
+    /// Renders `view` with `mark` swapping each value for a marker. Returns the skeleton and the values swapped out,
+    /// in marker order.
+    static func render<View: ViewModel>(
+        _ view: View, with template: PageTemplate, renderer: PageRenderer, mark: (inout View, (String) -> String) -> Void
+    ) -> (parts: [String], values: [String]) {
+        // Base64url after a private-use character: no text escaping changes it, no content can guess it.
+        let nonce = "\u{E001}" + SecretToken.make(bytes: 12) + "."
+        var marked = view
+        var values: [String] = []
+        mark(&marked) { value in
+            values.append(value)
+            return nonce + String(values.count - 1) + "\u{E001}"
+        }
+        let pieces = renderer.render(marked, with: template).body.components(separatedBy: nonce)
+        var parts = [pieces[0]]
+        for piece in pieces.dropFirst() {
+            // Each piece starts with the value's index and the marker's end.
+            let end = piece.firstIndex(of: "\u{E001}") ?? piece.startIndex
+            parts.append(String(piece[..<end]))
+            parts.append(end < piece.endIndex ? String(piece[piece.index(after: end)...]) : "")
+        }
+        return (parts, values)
     }
 
-    /// The page for this learner: the skeleton with their values, escaped as Mustache escapes `{{value}}`.
-    func fill(_ skeleton: [String]) -> String? {
+    /// The page: the skeleton with `values`, escaped as Mustache escapes `{{value}}`; nil when the skeleton names
+    /// a value that is not there.
+    static func fill(_ skeleton: [String], with values: [String]) -> String? {
         var page = ""
         page.reserveCapacity(skeleton.reduce(0) { $0 + $1.utf8.count } + 256)
         for (index, part) in skeleton.enumerated() {
@@ -44,7 +75,7 @@ struct PersonalPage<View: ViewModel> {
                 page += part
             } else {
                 guard let number = Int(part), values.indices.contains(number) else { return nil }
-                page += Self.escape(values[number])
+                page += escape(values[number])
             }
         }
         return page
@@ -91,82 +122,96 @@ extension PageRenderer {
         let cacheKey = "personal \(shape)"
         if let entry = cache.entry(cacheKey), let page = personal.fill(entry.parts) { return HTML(body: page) }
         let generation = cache.generation()
-        let rendered = render(personal.marked, with: template)
-        let skeleton = PersonalPage<View>.skeleton(rendered.body)
-        cache.store(cacheKey, PageCache.Entry(generation: generation, rendered: cache.now(), parts: skeleton, views: nil))
-        return HTML(body: personal.fill(skeleton) ?? render(view, with: template).body)
+        let skeleton = PageSkeleton.render(view, with: template, renderer: self, mark: mark)
+        cache.store(cacheKey, PageCache.Entry(generation: generation, rendered: cache.now(), parts: skeleton.parts, views: nil))
+        return HTML(body: PageSkeleton.fill(skeleton.parts, with: skeleton.values) ?? render(view, with: template).body)
     }
 }
 
-/// A SHA-256 of everything a view holds, walked through its `ViewModel` keys, with the template's name: two views
-/// with the same fingerprint render the same page. Nil when the view holds a marker character outside the markers
-/// put there, or a value that is not text, a number, a Boolean, a list or a view.
+/// A SHA-256 of everything a view holds, fed by each view's generated `fingerprint(into:)` (statically typed: no value is
+/// cast out of `Any`), with the template's name: two views with the same fingerprint render the same page. Nil when
+/// the view holds a marker character outside the markers put there.
 enum ViewFingerprint {
     static func digest(_ view: some ViewModel, template: String) -> String? {
-        var hasher = SHA256()
-        hasher.update(data: Array("template:\(template)\u{0}".utf8))
-        guard feed(view, into: &hasher, depth: 0) else { return nil }
-        return Digest.hex(hasher.finalize())
+        var print = ViewPrint()
+        template.fingerprint(into: &print)
+        view.fingerprint(into: &print)
+        guard print.isClean else { return nil }
+        return Digest.hex(print.hasher.finalize())
     }
+}
 
-    private static func feed(_ value: Any, into hasher: inout SHA256, depth: Int) -> Bool {
-        guard depth < 16 else { return false }
-        switch value {
-        case let text as String:
-            var text = text
-            // Hashed in place, without copying: a post's body is most of what the page holds.
-            let clean = text.withUTF8 { bytes in
-                // Content that holds the marker character would be taken for a marker: such a page is rendered plainly.
-                // (U+E001 is EE 80 81 in UTF-8: a byte scan first, the exact test only when one is there.)
-                if let base = bytes.baseAddress, memchr(base, 0xEE, bytes.count) != nil {
-                    let scalars = String(decoding: bytes, as: UTF8.self)
-                    if scalars.unicodeScalars.contains("\u{E001}"), !isMarker(scalars) { return false }
-                }
-                tag(UInt8(ascii: "s"), bytes.count, into: &hasher)
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
-                return true
-            }
-            guard clean else { return false }
-        case let number as Int:
-            tag(UInt8(ascii: "i"), number, into: &hasher)
-        case let flag as Bool:
-            tag(UInt8(ascii: flag ? "T" : "F"), 0, into: &hasher)
-        case let number as Double:
-            tag(UInt8(ascii: "d"), Int(truncatingIfNeeded: number.bitPattern), into: &hasher)
-        case let model as any ViewModel:
-            tag(UInt8(ascii: "{"), type(of: model).mustacheKeys.count, into: &hasher)
-            for key in type(of: model).mustacheKeys {
-                var key = key
-                key.withUTF8 { name in
-                    tag(UInt8(ascii: "k"), name.count, into: &hasher)
-                    hasher.update(bufferPointer: UnsafeRawBufferPointer(name))
-                }
-                if let child = model.child(named: key) {
-                    guard feed(child, into: &hasher, depth: depth + 1) else { return false }
-                } else {
-                    tag(UInt8(ascii: "n"), 0, into: &hasher)
-                }
-            }
-        case let list as [Any]:
-            tag(UInt8(ascii: "["), list.count, into: &hasher)
-            for element in list {
-                guard feed(element, into: &hasher, depth: depth + 1) else { return false }
-            }
-        default:
-            return false
-        }
-        return true
-    }
+/// What a view's fingerprint is fed: each value with a type byte and a length or count in front, so no two different
+/// views feed the same bytes.
+struct ViewPrint {
+    var hasher = SHA256()
+    /// False once a text holds the marker character but is not a marker: such a page is rendered plainly.
+    var isClean = true
 
-    /// A type byte and a number (a length, a count or a value), so that no two different views feed the same bytes.
-    private static func tag(_ kind: UInt8, _ number: Int, into hasher: inout SHA256) {
+    mutating func tag(_ kind: UInt8, _ number: Int) {
         withUnsafeBytes(of: kind) { hasher.update(bufferPointer: $0) }
         withUnsafeBytes(of: Int64(number).littleEndian) { hasher.update(bufferPointer: $0) }
+    }
+
+    /// A view with `count` values follows.
+    mutating func begin(_ count: Int) { tag(UInt8(ascii: "{"), count) }
+
+    mutating func text(_ text: String) {
+        var text = text
+        // Hashed in place, without copying: a post's or lesson's body is most of what a page holds.
+        text.withUTF8 { bytes in
+            // U+E001 is EE 80 81 in UTF-8: a byte scan first, the exact test only when one is there.
+            if let base = bytes.baseAddress, memchr(base, 0xEE, bytes.count) != nil {
+                let decoded = String(decoding: bytes, as: UTF8.self)
+                if decoded.unicodeScalars.contains("\u{E001}"), !Self.isMarker(decoded) { isClean = false }
+            }
+            tag(UInt8(ascii: "s"), bytes.count)
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+        }
     }
 
     private static func isMarker(_ text: String) -> Bool {
         let scalars = text.unicodeScalars
         guard scalars.count >= 3, scalars.first == "\u{E001}", scalars.last == "\u{E001}" else { return false }
         return scalars.dropFirst().dropLast().allSatisfy { $0.properties.numericType == .decimal && $0.isASCII }
+    }
+}
+
+/// A value a view's fingerprint can take in: what a view may hold (text, numbers, Booleans, lists, optionals, views).
+protocol Fingerprinted {
+    func fingerprint(into print: inout ViewPrint)
+}
+
+extension String: Fingerprinted {
+    func fingerprint(into print: inout ViewPrint) { print.text(self) }
+}
+
+extension Int: Fingerprinted {
+    func fingerprint(into print: inout ViewPrint) { print.tag(UInt8(ascii: "i"), self) }
+}
+
+extension Bool: Fingerprinted {
+    func fingerprint(into print: inout ViewPrint) { print.tag(UInt8(ascii: self ? "T" : "F"), 0) }
+}
+
+extension Double: Fingerprinted {
+    func fingerprint(into print: inout ViewPrint) { print.tag(UInt8(ascii: "d"), Int(truncatingIfNeeded: bitPattern)) }
+}
+
+extension Optional: Fingerprinted where Wrapped: Fingerprinted {
+    func fingerprint(into print: inout ViewPrint) {
+        if let value = self {
+            print.tag(UInt8(ascii: "?"), 1)
+            value.fingerprint(into: &print)
+        } else {
+            print.tag(UInt8(ascii: "?"), 0)
+        }
+    }
+}
+
+extension Array: Fingerprinted where Element: Fingerprinted {
+    func fingerprint(into print: inout ViewPrint) {
+        print.tag(UInt8(ascii: "["), count)
+        for element in self { element.fingerprint(into: &print) }
     }
 }

@@ -1,3 +1,5 @@
+import LecternStore
+
 /// What the header and footer of every page show.
 struct SiteView: Sendable {
     var name: String
@@ -27,12 +29,27 @@ struct PageMeta: Sendable {
 struct ViewerView: Sendable {
     var name: String
     var csrf: String
+
+    /// The signed-in person of `session`; nil for a visitor without an account.
+    init?(_ session: SessionRecord?) {
+        guard let session, let user = session.user else { return nil }
+        self.init(name: user.name, csrf: session.csrfToken)
+    }
+
+    init(name: String, csrf: String) {
+        self.name = name
+        self.csrf = csrf
+    }
+
+    /// The values `PageMeta.markViewer` swaps for markers, in its order: a page kept as a skeleton is filled with these.
+    var markedValues: [String] { [name, csrf] }
 }
 
 extension PageMeta {
-    /// Swaps the signed-in visitor's name and form token for markers (see `PersonalPage`).
+    /// Swaps the signed-in visitor's name and form token for markers (see `PersonalPage`), in `markedValues` order.
     mutating func markViewer(_ mark: (String) -> String) {
         guard let viewer else { return }
-        self.viewer = ViewerView(name: mark(viewer.name), csrf: mark(viewer.csrf))
+        let marked = viewer.markedValues.map(mark)
+        self.viewer = ViewerView(name: marked[0], csrf: marked[1])
     }
 }
