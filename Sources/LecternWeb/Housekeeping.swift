@@ -32,9 +32,13 @@ struct Housekeeping: Service {
     }
 
     private func step(_ what: String, _ prune: () async throws -> Int) async {
+        // Shutting down: the next start sweeps again, and a cancelled write says nothing of the disk.
+        guard !Task.isCancelled else { return }
         do {
             let removed = try await prune()
             if removed > 0 { logger.debug("removed \(removed) \(what)") }
+        } catch is CancellationError {
+            return
         } catch {
             logger.warning("could not remove \(what): \(error)")
         }

@@ -137,7 +137,7 @@ enum ByteRange: Equatable {
 
 /// IMF-fixdate, the one date format HTTP sends (RFC 9110 5.6.7).
 enum HTTPDate {
-    nonisolated(unsafe) private static let formatter: DateFormatter = {
+    private static let formatter: DateFormatter = {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
