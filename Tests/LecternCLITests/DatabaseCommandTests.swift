@@ -78,7 +78,7 @@ import Testing
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             try db.execute(sql: "INSERT INTO enrolment (user_id, course_id, enrolled_at) VALUES (999, 1, '2026-01-01')")
         }
-        try await queue.close()
+        try queue.close()
         let run = await site.lectern("db", "check", "--json")
         #expect(run.status == 1)
         let problems = try #require(try run.object()["problems"] as? [String])
