@@ -81,6 +81,7 @@ struct ContentCommand: AsyncParsableCommand {
             if output.json {
                 struct Problem: Encodable {
                     var path: String
+                    var line: Int?
                     var severity: String
                     var message: String
                 }
@@ -94,7 +95,7 @@ struct ContentCommand: AsyncParsableCommand {
                 try sayJSON(
                     JSON(
                         ok: report.errors.isEmpty, posts: report.posts, courses: report.courses, lessons: report.lessons,
-                        problems: report.problems.map { Problem(path: $0.path, severity: $0.severity.rawValue, message: $0.reason) }))
+                        problems: report.problems.map { Problem(path: $0.path, line: $0.line, severity: $0.severity.rawValue, message: $0.reason) }))
             } else {
                 for problem in report.problems { say(problem.description) }
                 let errors = report.errors.count
