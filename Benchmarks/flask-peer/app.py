@@ -1,7 +1,7 @@
 """The Flask peer of issue 13: the signed-in course page as the school's old stack would serve it.
 
-A plain Flask app (Jinja2, stdlib sqlite3, one connection per worker), reading Lectern's own benchmark database, so
-both servers answer the same learner, with the same session cookie, from the same rows. Run by Benchmarks/run
+A plain Flask app (Jinja2, stdlib sqlite3 with a connection per request, as Flask's tutorial does), reading Lectern's own
+benchmark database, so both servers answer the same learner, with the same session cookie, from the same rows. Run by Benchmarks/run
 under gunicorn with 2 sync workers. It is a yardstick, not a product: it only reads.
 """
 

@@ -12,7 +12,7 @@ public struct CourseStore: Sendable {
 
     /// The course marked `featured: true`, else the first course by title; nil when there is none.
     public func featured() async throws -> CourseSummary? {
-        try database.readHere { db in
+        try await database.readHere { db in
             try Row.fetchOne(
                 db,
                 cachedSQL(

@@ -129,13 +129,13 @@ public struct EnrolmentStore: Sendable {
     public func dashboard(of userID: Int64) async throws -> (
         courses: [(slug: String, title: String, progress: CourseProgress, nextLesson: LessonSummary?)], certificates: [Certificate]
     ) {
-        try database.readHere { db in (try Self.courses(db, of: userID), try Self.certificates(db, of: userID)) }
+        try await database.readHere { db in (try Self.courses(db, of: userID), try Self.certificates(db, of: userID)) }
     }
 
     /// What a course page needs for one visitor, in one read: the course and its syllabus and, for a signed-in
     /// learner, their enrolment, progress and certificate, and the body of `lessonSlug` when one is asked for.
     public func learnerCourse(slug: String, userID: Int64?, lessonSlug: String? = nil) async throws -> LearnerCourse? {
-        try database.readHere { db -> LearnerCourse? in
+        try await database.readHere { db -> LearnerCourse? in
             guard let course = try CourseStore.course(db, slug: slug) else { return nil }
             return try Self.learnerCourse(db, course: course, userID: userID, lessonSlug: lessonSlug)
         }
@@ -144,7 +144,7 @@ public struct EnrolmentStore: Sendable {
     /// The same for a course already in hand (kept in memory per site revision): one read of the learner's part.
     public func learnerCourse(course: CourseDetail, userID: Int64?, lessonSlug: String? = nil) async throws -> LearnerCourse {
         guard userID != nil || lessonSlug != nil else { return LearnerCourse(course: course) }
-        return try database.readHere { db in try Self.learnerCourse(db, course: course, userID: userID, lessonSlug: lessonSlug) }
+        return try await database.readHere { db in try Self.learnerCourse(db, course: course, userID: userID, lessonSlug: lessonSlug) }
     }
 
     static func learnerCourse(_ db: Database, course: CourseDetail, userID: Int64?, lessonSlug: String?) throws -> LearnerCourse {

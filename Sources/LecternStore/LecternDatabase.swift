@@ -68,8 +68,12 @@ public final class LecternDatabase: Sendable {
             var readers = configuration
             readers.readonly = true
             readers.label = "lectern-hot"
-            // More connections than the cooperative pool has threads, so a `readHere` never waits for a connection.
-            readers.maximumReaderCount = ProcessInfo.processInfo.activeProcessorCount + 2
+            // A reader that would wait for a lock gives up at once: `readHere` then waits off the event loop instead.
+            // (GRDB gives pool readers a 10 s busy timeout and keeps the setting internal; this runs after it.)
+            readers.prepareDatabase { db in try db.execute(sql: "PRAGMA busy_timeout = 0") }
+            // Twice as many connections as threads can run tasks, so a `readHere` does not wait for one. They are
+            // opened on demand: an idle server holds one or two.
+            readers.maximumReaderCount = max(8, 2 * ProcessInfo.processInfo.activeProcessorCount)
             let database = LecternDatabase(
                 path: path, pool: pool, hotReaders: try DatabasePool(path: path, configuration: readers), isDryRun: dryRun)
             if dryRun, migrate {
@@ -131,20 +135,33 @@ public final class LecternDatabase: Sendable {
     }
 
     /// A short read run on the calling thread: GRDB's blocking `read`, whose `DispatchQueue.sync` runs it here. For
-    /// the indexed reads of every page (microseconds in WAL mode, where readers never wait for writers), this costs
-    /// less than the two thread hops of the async form, which were a fifth of a signed-in page's CPU (issue 13).
-    /// Long reads (search, exports, the whole blog) stay async.
+    /// the indexed reads of every page (microseconds in WAL mode, where readers do not wait for writers) this costs
+    /// far less than the two thread hops of the async form: with it the signed-in course page answers 10,500 req/s,
+    /// without it 3,900 (issue 13, BENCHMARKS.md). Long reads (search, lists, exports) stay async.
     ///
-    /// It blocks a thread of Swift's cooperative pool, so it uses connections of its own: an async read of `pool`
-    /// gives its connection back only once its task runs again on that cooperative pool, so blocking threads to wait
-    /// for one of those connections can deadlock the server (measured: two requests waiting, no thread left). A
-    /// `readHere` holds its connection only while it runs, and `hotReaders` has more than there are threads.
-    func readHere<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Tasks run on the NIO event loops (see `Lectern.runTasksOnEventLoops`), so this blocks a loop for as long as
+    /// the read takes; it must stay a point read. It never waits for a lock there: when SQLite says busy (crash
+    /// recovery of the WAL, another process holding an exclusive lock), the read is done again the async way, which
+    /// waits on GRDB's own threads. It uses connections of its own: an async read of `pool` gives its connection back
+    /// only when its task runs again, so blocking threads to wait for one of those could deadlock the server
+    /// (measured: two requests waiting, no thread left to finish the reads they waited for).
+    func readHere<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
-            return try hotReaders.read(body)
+            return try readBlocking(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            do {
+                return try await pool.read(body)
+            } catch let error as DatabaseError {
+                throw storageProblem(error)
+            }
         } catch let error as DatabaseError {
             throw storageProblem(error)
         }
+    }
+
+    /// GRDB's blocking `read` (from an async function, Swift would pick its async overload).
+    private func readBlocking<T>(_ body: (Database) throws -> T) throws -> T {
+        try hotReaders.read(body)
     }
 
     /// The revision of the public site, changed by any process's writes that can change a public page.
@@ -177,6 +194,12 @@ public final class LecternDatabase: Sendable {
             return .rollback
         }
         return result!
+    }
+
+    /// The read-only connections close first, so the last one to close is the writer, which checkpoints the WAL into
+    /// the database file and removes it (a read-only connection cannot).
+    deinit {
+        try? hotReaders.close()
     }
 
     public func close() throws {

@@ -106,7 +106,7 @@ public struct PostStore: Sendable {
 
     /// A published post with its older and newer neighbours, or nil.
     public func post(slug: String) async throws -> Post? {
-        try database.readHere { db in
+        try await database.readHere { db in
             guard
                 let row = try Row.fetchOne(
                     db,

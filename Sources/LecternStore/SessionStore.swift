@@ -69,7 +69,7 @@ public struct SessionStore: Sendable {
         guard id.utf8.count == 43, id.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
         let idHash = SecretToken.hash(id)
         // Build the Sendable record inside the closure: returning a GRDB Row would pick the blocking overload.
-        let found = try database.readHere { db -> SessionRecord? in
+        let found = try await database.readHere { db -> SessionRecord? in
             try Row.fetchOne(
                 db,
                 cachedSQL(

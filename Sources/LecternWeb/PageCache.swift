@@ -47,7 +47,7 @@ final class PageCache: @unchecked Sendable {
 
     private struct Refresh {
         var started: ContinuousClock.Instant
-        var waiters: [CheckedContinuation<Void, Never>] = []
+        var waiters: [CheckedContinuation<Bool, Never>] = []
     }
 
     /// The clock entries are dated by, and the write generation they are checked against: the system's, or a test's.
@@ -100,21 +100,23 @@ final class PageCache: @unchecked Sendable {
     }
 
     /// `lookup`, waiting while another request renders a page that is not cached yet, so a burst of requests for a
-    /// cold page renders it once instead of once per connection. A waiter is resumed when that render is stored or
-    /// abandoned, then looks again: it gets the page, or renders it itself when the render failed.
+    /// cold page renders it once instead of once per connection. A waiter is resumed when that render is stored, and
+    /// looks again; when the render failed or gave a page that is not kept (a 404, a page with its own headers), the
+    /// waiters render for themselves, side by side, rather than queueing behind one another.
     func lookupWaiting(_ key: String) async -> Lookup {
         while true {
             let result = lookup(key)
             guard case .wait = result else { return result }
-            await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let stored = await withCheckedContinuation { (waiter: CheckedContinuation<Bool, Never>) in
                 // The render may have ended between `lookup` and here: then look again at once.
                 let waiting = lock.withLock {
                     guard refreshing[key] != nil else { return false }
                     refreshing[key]?.waiters.append(waiter)
                     return true
                 }
-                if !waiting { waiter.resume() }
+                if !waiting { waiter.resume(returning: true) }
             }
+            if !stored { return .render }
         }
     }
 
@@ -152,7 +154,7 @@ final class PageCache: @unchecked Sendable {
     }
 
     /// Ends the render of `key` (under the lock), returning the requests that waited for it.
-    private func endRefresh(_ key: String) -> [CheckedContinuation<Void, Never>] {
+    private func endRefresh(_ key: String) -> [CheckedContinuation<Bool, Never>] {
         refreshing.removeValue(forKey: key)?.waiters ?? []
     }
 
@@ -167,9 +169,14 @@ final class PageCache: @unchecked Sendable {
         entry.generation == generation && now - entry.rendered < lifetime
     }
 
-    /// Gives up a refresh that failed, so the next request tries again.
-    func abandon(_ key: String) {
-        for waiter in lock.withLock({ endRefresh(key) }) { waiter.resume() }
+    /// Gives up a refresh that failed or gave a page that is not kept, so the next request tries again. With
+    /// `gone`, the page no longer exists (a 404): its stale entry goes too, so nobody is sent it meanwhile.
+    func abandon(_ key: String, gone: Bool = false) {
+        let waiters = lock.withLock {
+            if gone, let old = entries.removeValue(forKey: key) { bytes -= old.size }
+            return endRefresh(key)
+        }
+        for waiter in waiters { waiter.resume(returning: false) }
     }
 
     func store(_ key: String, _ entry: Entry) {
@@ -186,7 +193,7 @@ final class PageCache: @unchecked Sendable {
             if bytes > budget { evict(downTo: budget * 3 / 4) }
             return waiters
         }
-        for waiter in waiters { waiter.resume() }
+        for waiter in waiters { waiter.resume(returning: true) }
     }
 
     /// Drops the least recently used entries until at most `target` bytes are held (under the lock). Evicting a
@@ -211,7 +218,7 @@ final class PageCache: @unchecked Sendable {
         do {
             html = try await render()
         } catch {
-            abandon(key)
+            abandon(key, gone: (error as? HTTPError)?.status == .notFound)
             throw error
         }
         if html.status == .ok, html.headers.isEmpty {

@@ -145,7 +145,7 @@ struct BlogController: Sendable {
         do {
             return try await renderPost(slug, sharing: sharing, request: request, context: context)
         } catch {
-            if let key = sharing.key { pageCache.abandon(key) }
+            if let key = sharing.key { pageCache.abandon(key, gone: (error as? HTTPError)?.status == .notFound) }
             throw error
         }
     }

@@ -57,10 +57,12 @@ enum PageSkeleton {
         let pieces = renderer.render(marked, with: template).body.components(separatedBy: nonce)
         var parts = [pieces[0]]
         for piece in pieces.dropFirst() {
-            // Each piece starts with the value's index and the marker's end.
-            let end = piece.firstIndex(of: "\u{E001}") ?? piece.startIndex
-            parts.append(String(piece[..<end]))
-            parts.append(end < piece.endIndex ? String(piece[piece.index(after: end)...]) : "")
+            // Each piece starts with the value's index and the marker's end; found by scalar, not by character, so a
+            // combining mark right after a marker cannot hide its end.
+            let scalars = piece.unicodeScalars
+            let end = scalars.firstIndex(of: "\u{E001}") ?? scalars.startIndex
+            parts.append(String(scalars[..<end]))
+            parts.append(end < scalars.endIndex ? String(scalars[scalars.index(after: end)...]) : "")
         }
         return (parts, values)
     }
@@ -135,6 +137,8 @@ enum ViewFingerprint {
     static func digest(_ view: some ViewModel, template: String) -> String? {
         var print = ViewPrint()
         template.fingerprint(into: &print)
+        // The view's type too, in case two kinds of view ever share a template.
+        withUnsafeBytes(of: ObjectIdentifier(type(of: view))) { print.hasher.update(bufferPointer: $0) }
         view.fingerprint(into: &print)
         guard print.isClean else { return nil }
         return Digest.hex(print.hasher.finalize())
