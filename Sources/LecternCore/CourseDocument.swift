@@ -21,13 +21,15 @@ public struct CourseDocument: Sendable, Equatable {
     public var summary: String
     public var sourcePath: String
     public var contentHash: String
+    /// How long a learner who failed a knowledge check waits before trying again (0: at once).
+    public var quizRetryMinutes = 0
 }
 
 /// Turns the bytes of a `course.md` into a `CourseDocument`, or a one-line reason for the editor.
 public enum CourseParser {
     public static let knownFields: Set<String> = [
         "title", "subtitle", "level", "duration", "price", "capacity", "enrolment_opens", "enrolment_closes",
-        "benefits", "outcomes", "instructors", "modules", "featured",
+        "benefits", "outcomes", "instructors", "modules", "featured", "quiz_retry_minutes",
     ]
 
     /// `path` is relative to the content folder: `courses/<slug>/course.md`.
@@ -56,7 +58,7 @@ public enum CourseParser {
                 throw FrontMatterError("the module '\(duplicate)' is listed twice")
             }
             let rendered = MarkdownRenderer.render(frontMatter.body)
-            return CourseDocument(
+            var course = CourseDocument(
                 slug: folder,
                 title: try frontMatter.requiredText("title"),
                 subtitle: try frontMatter.optionalText("subtitle") ?? "",
@@ -76,6 +78,8 @@ public enum CourseParser {
                 sourcePath: path,
                 contentHash: contentHash
             )
+            course.quizRetryMinutes = try frontMatter.optionalCount("quiz_retry_minutes") ?? 0
+            return course
         } catch {
             throw ContentProblem(path: path, reason: error.message)
         }

@@ -157,14 +157,14 @@ public struct ContentStore: Sendable {
                 course.title, course.subtitle, course.level, course.duration, course.price, course.capacity, course.enrolmentOpens,
                 course.enrolmentCloses, JSONColumn.encode(course.benefits), JSONColumn.encode(course.outcomes), JSONColumn.encode(course.instructors),
                 JSONColumn.encode(course.modules), course.isFeatured, course.descriptionHTML, course.summary, course.sourcePath, course.contentHash,
-                now,
+                course.quizRetryMinutes, now,
             ]
             if let id = try Int64.fetchOne(db, sql: "SELECT id FROM course WHERE slug = ?", arguments: [course.slug]) {
                 try db.execute(
                     sql: """
                         UPDATE course SET title = ?, subtitle = ?, level = ?, duration = ?, price = ?, capacity = ?, enrolment_opens = ?,
                             enrolment_closes = ?, benefits = ?, outcomes = ?, instructors = ?, modules = ?, is_featured = ?, description_html = ?,
-                            summary = ?, source_path = ?, content_hash = ?, updated_at = ?, is_removed = 0
+                            summary = ?, source_path = ?, content_hash = ?, quiz_retry_minutes = ?, updated_at = ?, is_removed = 0
                         WHERE id = ?
                         """,
                     arguments: StatementArguments(values + [id]))
@@ -173,8 +173,9 @@ public struct ContentStore: Sendable {
                 try db.execute(
                     sql: """
                         INSERT INTO course (title, subtitle, level, duration, price, capacity, enrolment_opens, enrolment_closes, benefits, outcomes,
-                            instructors, modules, is_featured, description_html, summary, source_path, content_hash, updated_at, slug, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            instructors, modules, is_featured, description_html, summary, source_path, content_hash, quiz_retry_minutes, updated_at,
+                            slug, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: StatementArguments(values + [course.slug, now]))
                 report.coursesCreated += 1
@@ -206,14 +207,14 @@ public struct ContentStore: Sendable {
             let courseID: Int64 = course["id"]
             let values: [(any DatabaseValueConvertible)?] = [
                 lesson.position, lesson.title, lesson.module, lesson.isOptional, lesson.html, lesson.readingMinutes, lesson.sourcePath,
-                lesson.contentHash,
-                now,
+                lesson.contentHash, lesson.kind.rawValue, lesson.isPreview, lesson.exerciseMinutes, lesson.quiz.map { JSONColumn.encode($0) },
+                lesson.passMark, now,
             ]
             if let id = try Int64.fetchOne(db, sql: "SELECT id FROM lesson WHERE course_id = ? AND slug = ?", arguments: [courseID, lesson.slug]) {
                 try db.execute(
                     sql: """
                         UPDATE lesson SET position = ?, title = ?, module = ?, is_optional = ?, body_html = ?, reading_minutes = ?, source_path = ?,
-                            content_hash = ?, updated_at = ?, is_removed = 0
+                            content_hash = ?, kind = ?, is_preview = ?, exercise_minutes = ?, quiz = ?, pass_mark = ?, updated_at = ?, is_removed = 0
                         WHERE id = ?
                         """,
                     arguments: StatementArguments(values + [id]))
@@ -221,9 +222,9 @@ public struct ContentStore: Sendable {
             } else {
                 try db.execute(
                     sql: """
-                        INSERT INTO lesson (position, title, module, is_optional, body_html, reading_minutes, source_path, content_hash, updated_at,
-                            course_id, slug, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO lesson (position, title, module, is_optional, body_html, reading_minutes, source_path, content_hash, kind,
+                            is_preview, exercise_minutes, quiz, pass_mark, updated_at, course_id, slug, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: StatementArguments(values + [courseID, lesson.slug, now]))
                 report.lessonsCreated += 1

@@ -282,6 +282,30 @@ enum Migrations {
                 try db.execute(sql: "UPDATE users SET email = ?, email_key = ? WHERE id = ?", arguments: [member.email, member.key, member.id])
             }
         }
+        migrator.registerMigration("2026-12-02-knowledge-checks") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE lesson ADD COLUMN kind TEXT NOT NULL DEFAULT 'lesson' CHECK (kind IN ('lesson', 'checkpoint'));
+                    ALTER TABLE lesson ADD COLUMN is_preview BOOLEAN NOT NULL DEFAULT 0;
+                    ALTER TABLE lesson ADD COLUMN exercise_minutes INTEGER NOT NULL DEFAULT 0 CHECK (exercise_minutes >= 0);
+                    ALTER TABLE lesson ADD COLUMN quiz TEXT;
+                    ALTER TABLE lesson ADD COLUMN pass_mark INTEGER NOT NULL DEFAULT 80 CHECK (pass_mark BETWEEN 1 AND 100);
+                    ALTER TABLE course ADD COLUMN quiz_retry_minutes INTEGER NOT NULL DEFAULT 0 CHECK (quiz_retry_minutes >= 0);
+                    CREATE TABLE quiz_attempt (
+                        id INTEGER PRIMARY KEY,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        lesson_id INTEGER NOT NULL REFERENCES lesson(id) ON DELETE CASCADE,
+                        quiz_version TEXT NOT NULL,
+                        answers TEXT NOT NULL,
+                        correct INTEGER NOT NULL,
+                        total INTEGER NOT NULL,
+                        score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100),
+                        passed BOOLEAN NOT NULL,
+                        created_at DATETIME NOT NULL
+                    );
+                    CREATE INDEX quiz_attempt_learner ON quiz_attempt(user_id, lesson_id, created_at);
+                    """)
+        }
         return migrator
     }()
 }
