@@ -9,6 +9,11 @@ public struct LessonSummary: Sendable, Equatable {
     public var module: String
     public var isOptional: Bool
     public var readingMinutes: Int
+    public var kind: LessonKind = .lesson
+    public var isPreview = false
+    public var exerciseMinutes = 0
+    /// Whether the lesson ends with a knowledge check (completed by passing it).
+    public var hasQuiz = false
 
     public init(id: Int64, slug: String, position: Int, title: String, module: String, isOptional: Bool, readingMinutes: Int) {
         self.id = id
@@ -37,6 +42,8 @@ public struct CourseDetail: Sendable, Equatable {
     public var enrolledCount: Int
     /// Set by `lectern course open|close|set-capacity`; wins over the content's dates and capacity.
     public var operatorSettings = OperatorCourseSettings()
+    /// Minutes a learner waits between attempts at a knowledge check.
+    public var quizRetryMinutes = 0
 
     public init(
         id: Int64, summary: CourseSummary, capacity: Int?, enrolmentOpens: Date?, enrolmentCloses: Date?, outcomes: [String], instructors: [String],

@@ -12,6 +12,14 @@ public struct QuizResult: Sendable, Equatable, Codable {
     public var score: Int
     public var passed: Bool
 
+    public init(correctQuestions: [String], correct: Int, total: Int, score: Int, passed: Bool) {
+        self.correctQuestions = correctQuestions
+        self.correct = correct
+        self.total = total
+        self.score = score
+        self.passed = passed
+    }
+
     public func isCorrect(_ questionID: String) -> Bool { correctQuestions.contains(questionID) }
 }
 

@@ -74,6 +74,7 @@ extension CourseStore {
                 enrolledCount: enrolled[id] ?? 0
             )
             detail.operatorSettings = settings
+            detail.quizRetryMinutes = row["quiz_retry_minutes"] ?? 0
             return detail
         }
     }
@@ -84,6 +85,10 @@ extension LessonSummary {
         self.init(
             id: row["id"], slug: row["slug"], position: row["position"], title: row["title"], module: row["module"], isOptional: row["is_optional"],
             readingMinutes: row["reading_minutes"])
+        kind = LessonKind(rawValue: row["kind"] ?? "") ?? .lesson
+        isPreview = row["is_preview"] ?? false
+        exerciseMinutes = row["exercise_minutes"] ?? 0
+        hasQuiz = (row["quiz"] as String?) != nil
     }
 }
 

@@ -47,29 +47,43 @@ public struct EnrolmentStore: Sendable {
     }
 
     /// Marks a lesson complete; when that completes the last required lesson, issues the certificate (once).
-    /// Returns the certificate code when one exists for this course afterwards.
+    /// Returns the certificate code when one exists for this course afterwards. A lesson with a knowledge check
+    /// completes only once it is passed, a checkpoint only by an instructor's approval (`LessonCompletionRule`):
+    /// checked here, in the write, so no route around it exists.
     @discardableResult
     public func complete(userID: Int64, courseID: Int64, lessonID: Int64, learnerName: String, now: Date = Date()) async throws -> String? {
         try await database.write { db in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO lesson_completion (user_id, lesson_id, completed_at) VALUES (?, ?, ?)",
-                arguments: [userID, lessonID, now])
-            if let code = try String.fetchOne(
-                db, sql: "SELECT code FROM certificate WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
-            {
-                return code
-            }
-            guard try Self.progress(db, userID: userID, courseID: courseID).isComplete else { return nil }
-            let course = try Row.fetchOne(db, sql: "SELECT title, slug FROM course WHERE id = ?", arguments: [courseID])
-            let code = Certificate.makeCode()
-            try db.execute(
-                sql: """
-                    INSERT INTO certificate (code, user_id, course_id, learner_name, course_title, course_slug, completed_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [code, userID, courseID, learnerName, course?["title"] ?? "", course?["slug"] ?? "", now])
+            guard
+                let lesson = try Row.fetchOne(
+                    db, sql: "SELECT kind, quiz IS NOT NULL AS has_quiz FROM lesson WHERE id = ? AND course_id = ?", arguments: [lessonID, courseID])
+            else { return nil }
+            let passed =
+                try Bool.fetchOne(db, sql: "SELECT 1 FROM quiz_attempt WHERE user_id = ? AND lesson_id = ? AND passed", arguments: [userID, lessonID])
+                ?? false
+            try LessonCompletionRule.check(kind: LessonKind(rawValue: lesson["kind"]) ?? .lesson, hasQuiz: lesson["has_quiz"], quizPassed: passed)
+            return try Self.markComplete(db, userID: userID, courseID: courseID, lessonID: lessonID, learnerName: learnerName, now: now)
+        }
+    }
+
+    /// Records a completion and issues the certificate when it was the last required lesson; the caller has checked
+    /// that the lesson may be completed. Returns the course's certificate code, if any.
+    static func markComplete(_ db: Database, userID: Int64, courseID: Int64, lessonID: Int64, learnerName: String, now: Date) throws -> String? {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO lesson_completion (user_id, lesson_id, completed_at) VALUES (?, ?, ?)", arguments: [userID, lessonID, now])
+        if let code = try String.fetchOne(db, sql: "SELECT code FROM certificate WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
+        {
             return code
         }
+        guard try Self.progress(db, userID: userID, courseID: courseID).isComplete else { return nil }
+        let course = try Row.fetchOne(db, sql: "SELECT title, slug FROM course WHERE id = ?", arguments: [courseID])
+        let code = Certificate.makeCode()
+        try db.execute(
+            sql: """
+                INSERT INTO certificate (code, user_id, course_id, learner_name, course_title, course_slug, completed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [code, userID, courseID, learnerName, course?["title"] ?? "", course?["slug"] ?? "", now])
+        return code
     }
 
     /// Undoes a completion. An issued certificate stays: it records what was achieved.
@@ -167,6 +181,9 @@ public struct EnrolmentStore: Sendable {
         if let lessonSlug {
             view.lessonHTML = try String.fetchOne(
                 db, cachedSQL("SELECT body_html FROM lesson WHERE course_id = ? AND slug = ? AND is_removed = 0", [course.id, lessonSlug]))
+            if let lesson = course.lessons.first(where: { $0.slug == lessonSlug }), lesson.hasQuiz {
+                view.lessonQuiz = try QuizStore.quiz(db, lessonID: lesson.id, userID: userID)
+            }
         }
         return view
     }
@@ -221,6 +238,8 @@ public struct LearnerCourse: Sendable {
     public var certificateCode: String?
     /// The asked-for lesson's HTML, when it exists.
     public var lessonHTML: String?
+    /// The asked-for lesson's knowledge check and the learner's attempts, when it has one.
+    public var lessonQuiz: LessonQuiz?
 
     public init(course: CourseDetail) {
         self.course = course

@@ -95,7 +95,9 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let presenter = CoursePresenter(
         courses: courses, enrolments: enrolments, renderer: renderer, flash: flash, cache: CourseDetailCache(pages: pageCache))
     try CourseController(presenter: presenter, pageCache: pageCache).addRoutes(to: routes)
-    try LessonController(presenter: presenter, pageCache: pageCache).addRoutes(to: routes)
+    let lessons = try LessonController(presenter: presenter, pageCache: pageCache)
+    lessons.addRoutes(to: routes)
+    try QuizController(lessons: lessons, service: QuizService(quizzes: QuizStore(database: database), now: { Date() })).addRoutes(to: routes)
     try DashboardController(enrolments: enrolments, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     try CertificateController(enrolments: enrolments, renderer: renderer).addRoutes(to: routes)
     let accounts = AccountServices(

@@ -4,23 +4,29 @@ import Hummingbird
 /// The fields of an `application/x-www-form-urlencoded` body. Missing fields read as empty text.
 /// Not Hummingbird's `URLEncodedFormDecoder`: a refused form is shown again with what was typed, so every field is
 /// read as text whatever is missing or malformed (a `Decodable` type would fail as a whole), the first of repeated
-/// fields wins, and more than 64 KiB gets a 413 page that says so.
+/// fields wins (`all` gives every value, for checkboxes), and more than 64 KiB gets a 413 page that says so.
 struct FormFields: Sendable {
     static let maxBytes = 64 * 1024
-    static let maxFields = 64
+    static let maxFields = 256
 
-    private var values: [String: String] = [:]
+    private var values: [String: [String]] = [:]
 
     init(_ body: String) {
         for pair in body.split(separator: "&", omittingEmptySubsequences: true).prefix(Self.maxFields) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = Self.decode(parts[0])
             let value = parts.count > 1 ? Self.decode(parts[1]) : ""
-            if values[name] == nil { values[name] = value }
+            values[name, default: []].append(value)
         }
     }
 
-    subscript(_ name: String) -> String { values[name] ?? "" }
+    subscript(_ name: String) -> String { values[name]?.first ?? "" }
+
+    /// Every value sent under `name`, in order (the boxes ticked in a group of checkboxes).
+    func all(_ name: String) -> [String] { values[name] ?? [] }
+
+    /// The names sent, for forms whose fields are not known in advance (a quiz).
+    var names: Dictionary<String, [String]>.Keys { values.keys }
 
     /// Reads the request's body (already buffered by `CSRFMiddleware` for unsafe methods), refusing more than 64 KiB with a 413.
     static func read(from request: inout Request) async throws -> FormFields {

@@ -27,7 +27,7 @@ struct LessonController: Sendable {
     }
 
     /// The course as the visitor sees it (one read), the lesson, and whether the visitor may read it.
-    private func find(_ context: AppRequestContext) async throws -> (LearnerCourse, LessonSummary, Int, canRead: Bool) {
+    func find(_ context: AppRequestContext) async throws -> (LearnerCourse, LessonSummary, Int, canRead: Bool) {
         let slug = try context.parameters.require("lesson")
         let learner = try await presenter.learnerCourse(try context.parameters.require("slug"), context: context, lesson: slug)
         guard let index = learner.course.lessons.firstIndex(where: { $0.slug == slug }) else {
@@ -37,7 +37,16 @@ struct LessonController: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (learner, lesson, index, canRead) = try await find(context)
+        let found = try await find(context)
+        return try render(found, request: request, context: context)
+    }
+
+    /// The lesson page; `answers` and `problems` refill the knowledge check when answers came back incomplete.
+    func render(
+        _ found: (LearnerCourse, LessonSummary, Int, canRead: Bool), request: Request, context: AppRequestContext, answers: QuizAnswers = [:],
+        problems: [String: String] = [:], status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        let (learner, lesson, index, canRead) = found
         let course = learner.course
         let slug = course.summary.slug
         var view = LessonPageView(
@@ -53,6 +62,15 @@ struct LessonController: Sendable {
             return try renderer.render(view, with: template, status: .forbidden).response(from: request, context: context)
         }
         view.html = learner.lessonHTML
+        view.hasQuiz = lesson.hasQuiz
+        view.isCheckpoint = lesson.kind == .checkpoint
+        if let lessonQuiz = learner.lessonQuiz, learner.isEnrolled {
+            var quiz = QuizFormView(
+                lessonQuiz, action: "/courses/\(slug)/lessons/\(lesson.slug)/quiz", retryMinutes: course.quizRetryMinutes, now: Date(),
+                dates: renderer.dates, answers: answers, problems: problems)
+            quiz.latestAttemptURL = nil
+            view.quiz = quiz
+        }
         func link(_ other: LessonSummary, _ number: Int) -> SyllabusLessonView {
             SyllabusLessonView(
                 title: other.title, url: "/courses/\(slug)/lessons/\(other.slug)", minutes: other.readingMinutes, isOptional: other.isOptional,
@@ -68,12 +86,16 @@ struct LessonController: Sendable {
         view.notice =
             context.flash == .lessonDone && view.certificateCode != nil && view.progress?.percent == 100
             ? "Lesson complete, and with it the course. Your certificate is ready." : context.flash?.text
-        guard context.session?.user != nil else { return try renderer.render(view, with: template).response(from: request, context: context) }
-        return try renderer.renderPersonal(view, with: template, cache: pageCache) { view, mark in
+        guard context.session?.user != nil else {
+            return try renderer.render(view, with: template, status: status).response(from: request, context: context)
+        }
+        var html = renderer.renderPersonal(view, with: template, cache: pageCache) { view, mark in
             view.meta.markViewer(mark)
             view.csrf = mark(view.csrf)
             view.certificateCode = view.certificateCode.map(mark)
-        }.response(from: request, context: context)
+        }
+        html.status = status
+        return try html.response(from: request, context: context)
     }
 
     @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -81,7 +103,11 @@ struct LessonController: Sendable {
         let course = learner.course
         guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
         guard learner.isEnrolled else { throw HTTPError(.forbidden, message: "Enrol in \(course.summary.title) to track your progress through its lessons.") }
-        try await enrolments.complete(userID: user.id, courseID: course.id, lessonID: lesson.id, learnerName: user.name)
+        do {
+            try await enrolments.complete(userID: user.id, courseID: course.id, lessonID: lesson.id, learnerName: user.name)
+        } catch let refusal as LessonCompletionRefusal {
+            throw HTTPError(.conflict, message: refusal.message)
+        }
         return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(lesson.slug)", flash: .lessonDone, cookie: flash)
     }
 

@@ -112,6 +112,10 @@ struct LessonPageView: Sendable {
     var certificateCode: String?
     var notice: String?
     var locked: CoursePageView?
+    /// The lesson is completed by passing its knowledge check, not by a button.
+    var hasQuiz = false
+    var isCheckpoint = false
+    var quiz: QuizFormView?
 }
 
 struct DashboardCourseView: Sendable {

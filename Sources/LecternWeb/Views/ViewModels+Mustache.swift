@@ -435,7 +435,7 @@ extension CoursePageView: ViewModel {
 }
 
 extension LessonPageView: ViewModel {
-    static var mustacheKeys: [String] { ["site", "meta", "courseSlug", "courseTitle", "slug", "title", "module", "number", "minutes", "isOptional", "html", "isDone", "csrf", "previous", "next", "progress", "certificateCode", "notice", "locked"] }
+    static var mustacheKeys: [String] { ["site", "meta", "courseSlug", "courseTitle", "slug", "title", "module", "number", "minutes", "isOptional", "html", "isDone", "csrf", "previous", "next", "progress", "certificateCode", "notice", "locked", "hasQuiz", "isCheckpoint", "quiz"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -458,12 +458,15 @@ extension LessonPageView: ViewModel {
         case "certificateCode": mustacheValue(self.certificateCode)
         case "notice": mustacheValue(self.notice)
         case "locked": mustacheValue(self.locked)
+        case "hasQuiz": mustacheValue(self.hasQuiz)
+        case "isCheckpoint": mustacheValue(self.isCheckpoint)
+        case "quiz": mustacheValue(self.quiz)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(19)
+        print.begin(22)
         self.site.fingerprint(into: &print)
         self.meta.fingerprint(into: &print)
         self.courseSlug.fingerprint(into: &print)
@@ -483,6 +486,9 @@ extension LessonPageView: ViewModel {
         self.certificateCode.fingerprint(into: &print)
         self.notice.fingerprint(into: &print)
         self.locked.fingerprint(into: &print)
+        self.hasQuiz.fingerprint(into: &print)
+        self.isCheckpoint.fingerprint(into: &print)
+        self.quiz.fingerprint(into: &print)
     }
 }
 
@@ -985,6 +991,180 @@ extension ErrorPageView: ViewModel {
         self.heading.fingerprint(into: &print)
         self.message.fingerprint(into: &print)
         self.requestID.fingerprint(into: &print)
+    }
+}
+
+extension QuizFormView: ViewModel {
+    static var mustacheKeys: [String] { ["action", "questions", "questionCount", "passMark", "standing", "hasPassed", "waitNotice", "canSubmit", "formError", "latestAttemptURL"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "action": mustacheValue(self.action)
+        case "questions": mustacheValue(self.questions)
+        case "questionCount": mustacheValue(self.questionCount)
+        case "passMark": mustacheValue(self.passMark)
+        case "standing": mustacheValue(self.standing)
+        case "hasPassed": mustacheValue(self.hasPassed)
+        case "waitNotice": mustacheValue(self.waitNotice)
+        case "canSubmit": mustacheValue(self.canSubmit)
+        case "formError": mustacheValue(self.formError)
+        case "latestAttemptURL": mustacheValue(self.latestAttemptURL)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(10)
+        self.action.fingerprint(into: &print)
+        self.questions.fingerprint(into: &print)
+        self.questionCount.fingerprint(into: &print)
+        self.passMark.fingerprint(into: &print)
+        self.standing.fingerprint(into: &print)
+        self.hasPassed.fingerprint(into: &print)
+        self.waitNotice.fingerprint(into: &print)
+        self.canSubmit.fingerprint(into: &print)
+        self.formError.fingerprint(into: &print)
+        self.latestAttemptURL.fingerprint(into: &print)
+    }
+}
+
+extension QuizQuestionView: ViewModel {
+    static var mustacheKeys: [String] { ["number", "fieldName", "inputID", "promptHTML", "isSingle", "isMultiple", "isText", "isNumber", "options", "value", "error"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "number": mustacheValue(self.number)
+        case "fieldName": mustacheValue(self.fieldName)
+        case "inputID": mustacheValue(self.inputID)
+        case "promptHTML": mustacheValue(self.promptHTML)
+        case "isSingle": mustacheValue(self.isSingle)
+        case "isMultiple": mustacheValue(self.isMultiple)
+        case "isText": mustacheValue(self.isText)
+        case "isNumber": mustacheValue(self.isNumber)
+        case "options": mustacheValue(self.options)
+        case "value": mustacheValue(self.value)
+        case "error": mustacheValue(self.error)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(11)
+        self.number.fingerprint(into: &print)
+        self.fieldName.fingerprint(into: &print)
+        self.inputID.fingerprint(into: &print)
+        self.promptHTML.fingerprint(into: &print)
+        self.isSingle.fingerprint(into: &print)
+        self.isMultiple.fingerprint(into: &print)
+        self.isText.fingerprint(into: &print)
+        self.isNumber.fingerprint(into: &print)
+        self.options.fingerprint(into: &print)
+        self.value.fingerprint(into: &print)
+        self.error.fingerprint(into: &print)
+    }
+}
+
+extension QuizOptionView: ViewModel {
+    static var mustacheKeys: [String] { ["value", "inputID", "textHTML", "isChecked"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "value": mustacheValue(self.value)
+        case "inputID": mustacheValue(self.inputID)
+        case "textHTML": mustacheValue(self.textHTML)
+        case "isChecked": mustacheValue(self.isChecked)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(4)
+        self.value.fingerprint(into: &print)
+        self.inputID.fingerprint(into: &print)
+        self.textHTML.fingerprint(into: &print)
+        self.isChecked.fingerprint(into: &print)
+    }
+}
+
+extension QuizResultPageView: ViewModel {
+    static var mustacheKeys: [String] { ["site", "meta", "courseSlug", "courseTitle", "lessonTitle", "lessonURL", "lessonNumber", "score", "correct", "total", "passMark", "passed", "attemptedAt", "questions", "changedNotice", "nextURL", "nextTitle", "retryURL", "waitNotice", "certificateCode", "notice"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "site": mustacheValue(self.site)
+        case "meta": mustacheValue(self.meta)
+        case "courseSlug": mustacheValue(self.courseSlug)
+        case "courseTitle": mustacheValue(self.courseTitle)
+        case "lessonTitle": mustacheValue(self.lessonTitle)
+        case "lessonURL": mustacheValue(self.lessonURL)
+        case "lessonNumber": mustacheValue(self.lessonNumber)
+        case "score": mustacheValue(self.score)
+        case "correct": mustacheValue(self.correct)
+        case "total": mustacheValue(self.total)
+        case "passMark": mustacheValue(self.passMark)
+        case "passed": mustacheValue(self.passed)
+        case "attemptedAt": mustacheValue(self.attemptedAt)
+        case "questions": mustacheValue(self.questions)
+        case "changedNotice": mustacheValue(self.changedNotice)
+        case "nextURL": mustacheValue(self.nextURL)
+        case "nextTitle": mustacheValue(self.nextTitle)
+        case "retryURL": mustacheValue(self.retryURL)
+        case "waitNotice": mustacheValue(self.waitNotice)
+        case "certificateCode": mustacheValue(self.certificateCode)
+        case "notice": mustacheValue(self.notice)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(21)
+        self.site.fingerprint(into: &print)
+        self.meta.fingerprint(into: &print)
+        self.courseSlug.fingerprint(into: &print)
+        self.courseTitle.fingerprint(into: &print)
+        self.lessonTitle.fingerprint(into: &print)
+        self.lessonURL.fingerprint(into: &print)
+        self.lessonNumber.fingerprint(into: &print)
+        self.score.fingerprint(into: &print)
+        self.correct.fingerprint(into: &print)
+        self.total.fingerprint(into: &print)
+        self.passMark.fingerprint(into: &print)
+        self.passed.fingerprint(into: &print)
+        self.attemptedAt.fingerprint(into: &print)
+        self.questions.fingerprint(into: &print)
+        self.changedNotice.fingerprint(into: &print)
+        self.nextURL.fingerprint(into: &print)
+        self.nextTitle.fingerprint(into: &print)
+        self.retryURL.fingerprint(into: &print)
+        self.waitNotice.fingerprint(into: &print)
+        self.certificateCode.fingerprint(into: &print)
+        self.notice.fingerprint(into: &print)
+    }
+}
+
+extension QuizResultQuestionView: ViewModel {
+    static var mustacheKeys: [String] { ["number", "promptHTML", "isCorrect", "givenHTML", "explanations", "rightAnswerHTML"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "number": mustacheValue(self.number)
+        case "promptHTML": mustacheValue(self.promptHTML)
+        case "isCorrect": mustacheValue(self.isCorrect)
+        case "givenHTML": mustacheValue(self.givenHTML)
+        case "explanations": mustacheValue(self.explanations)
+        case "rightAnswerHTML": mustacheValue(self.rightAnswerHTML)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(6)
+        self.number.fingerprint(into: &print)
+        self.promptHTML.fingerprint(into: &print)
+        self.isCorrect.fingerprint(into: &print)
+        self.givenHTML.fingerprint(into: &print)
+        self.explanations.fingerprint(into: &print)
+        self.rightAnswerHTML.fingerprint(into: &print)
     }
 }
 
