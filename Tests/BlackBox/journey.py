@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
 """A learner's whole journey in headless Chromium, at desktop and phone widths.
 
-Read the blog, search, open a post, register, log out, log in, enrol, complete every lesson, open the certificate
-and its verification data, change the password, log out. Every page is checked for JavaScript console errors,
+Read the blog, search, open a post, register, log out, log in, enrol, complete every lesson (failing the first
+knowledge check once, then passing each one with the answers from Content/), open the certificate and its
+verification data, change the password, log out. Every page is checked for JavaScript console errors,
 broken images and (at 390 px) content wider than the screen.
 
 Usage: journey.py http://127.0.0.1:PORT
 """
+import glob
 import json
+import os
+import re
 import sys
 import time
+
+import yaml
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -17,9 +23,21 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 BASE = sys.argv[1].rstrip("/")
+CONTENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Content")
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase 2026"
 results = []
+
+
+def quiz_questions(lesson_path):
+    """The questions of a lesson's knowledge check, read from its Markdown file (the learner's answer key)."""
+    parts = lesson_path.strip("/").split("/")  # courses/<course>/lessons/<slug>
+    files = glob.glob(os.path.join(CONTENT, "courses", parts[1], "lessons", f"*-{parts[3]}.md"))
+    if not files:
+        return []
+    text = open(files[0], encoding="utf-8").read()
+    block = re.search(r"^```quiz\n(.*?)^```", text, re.S | re.M)
+    return yaml.safe_load(block.group(1))["questions"] if block else []
 
 
 def check(name, ok, detail=""):
@@ -71,6 +89,26 @@ class Journey:
         time.sleep(0.05)
         self.inspect()
 
+    def answer_quiz(self, lesson, right):
+        """Answers the lesson's knowledge check: every answer right, or every choice wrong and every text off."""
+        d = self.driver
+        for question in quiz_questions(lesson):
+            qid, kind = question["id"], question["type"]
+            if kind in ("single", "multiple"):
+                for option in question["options"]:
+                    if bool(option.get("correct")) == right:
+                        box = d.find_element(By.ID, f"q-{qid}-{option['id']}")
+                        d.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+                        box.click()
+                        if kind == "single":
+                            break
+            else:
+                value = (str(question["answers"][0]) if kind == "text" else str(question["answer"])) if right else "9999999"
+                field = d.find_element(By.ID, f"q-{qid}")
+                field.clear()
+                field.send_keys(value)
+        self.click("form.quiz-form button[type=submit]")
+
     def fill(self, form, fields, submit="button[type=submit]"):
         for name, value in fields.items():
             field = self.driver.find_element(By.CSS_SELECTOR, f"{form} [name='{name}']")
@@ -117,9 +155,19 @@ class Journey:
             href = link.get_attribute("href").replace(BASE, "")
             if href not in lessons:
                 lessons.append(href)
+        failed_once = False
         for lesson in lessons:
             self.open(lesson)
-            if d.find_elements(By.CSS_SELECTOR, "form[action$='/complete'] button"):
+            if d.find_elements(By.CSS_SELECTOR, "form.quiz-form"):
+                if not failed_once:
+                    self.answer_quiz(lesson, right=False)
+                    check(f"{self.width}px: a wrong answer to a knowledge check is not a pass", "Not passed yet" in d.page_source,
+                          d.current_url)
+                    failed_once = True
+                    self.open(lesson)
+                self.answer_quiz(lesson, right=True)
+                check(f"{self.width}px: the knowledge check of {lesson} is passed", "Passed:" in d.page_source, d.current_url)
+            elif d.find_elements(By.CSS_SELECTOR, "form[action$='/complete'] button"):
                 self.click("form[action$='/complete'] button")
         check(f"{self.width}px: completed {len(lessons)} lessons", len(lessons) >= 10, f"{len(lessons)} lesson links")
 
