@@ -90,8 +90,8 @@ struct QuizController: Sendable {
         return try renderer.render(view, with: template).response(from: request, context: context)
     }
 
-    /// One question of an attempt: what was answered, whether it was right, the explanations of what was chosen, and
-    /// the right answer once the learner has passed.
+    /// One question of an attempt: what was answered, whether it was right, the explanations of what was chosen, and,
+    /// for a question answered wrong, the right answer once the learner has passed.
     static func resultQuestion(_ question: QuizQuestion, number: Int, given: [String], result: QuizResult, reveal: Bool) -> QuizResultQuestionView {
         var givenHTML: [String] = []
         var explanations: [String] = []
@@ -116,6 +116,6 @@ struct QuizController: Sendable {
         if let explanation = question.explanationHTML { explanations.append(explanation) }
         return QuizResultQuestionView(
             number: number, promptHTML: question.promptHTML, isCorrect: result.isCorrect(question.id), givenHTML: givenHTML, explanations: explanations,
-            rightAnswerHTML: reveal ? right : nil)
+            rightAnswerHTML: reveal && !result.isCorrect(question.id) ? right : nil)
     }
 }
