@@ -12,7 +12,7 @@ struct CourseCommand: AsyncParsableCommand {
             Open, close and set-capacity are kept in the database, apart from the course's file, so a later \
             `content sync` does not undo them; `course reset` goes back to what the file says.
             """,
-        subcommands: [List.self, Show.self, Open.self, Close.self, SetCapacity.self, Reset.self]
+        subcommands: [List.self, Show.self, Open.self, Close.self, SetCapacity.self, Reset.self, InstructorsCommand.self]
     )
 
     struct List: AsyncParsableCommand {

@@ -181,8 +181,11 @@ public struct EnrolmentStore: Sendable {
         if let lessonSlug {
             view.lessonHTML = try String.fetchOne(
                 db, cachedSQL("SELECT body_html FROM lesson WHERE course_id = ? AND slug = ? AND is_removed = 0", [course.id, lessonSlug]))
-            if let lesson = course.lessons.first(where: { $0.slug == lessonSlug }), lesson.hasQuiz {
-                view.lessonQuiz = try QuizStore.quiz(db, lessonID: lesson.id, userID: userID)
+            if let lesson = course.lessons.first(where: { $0.slug == lessonSlug }) {
+                if lesson.hasQuiz { view.lessonQuiz = try QuizStore.quiz(db, lessonID: lesson.id, userID: userID) }
+                if lesson.kind == .checkpoint, let userID {
+                    view.submissions = try CheckpointStore.submissions(db, userID: userID, lessonID: lesson.id)
+                }
             }
         }
         return view
@@ -240,6 +243,8 @@ public struct LearnerCourse: Sendable {
     public var lessonHTML: String?
     /// The asked-for lesson's knowledge check and the learner's attempts, when it has one.
     public var lessonQuiz: LessonQuiz?
+    /// The learner's submissions to the asked-for checkpoint, newest first.
+    public var submissions: [CheckpointSubmission] = []
 
     public init(course: CourseDetail) {
         self.course = course

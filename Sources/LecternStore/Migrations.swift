@@ -306,6 +306,33 @@ enum Migrations {
                     CREATE INDEX quiz_attempt_learner ON quiz_attempt(user_id, lesson_id, created_at);
                     """)
         }
+        migrator.registerMigration("2026-12-02-checkpoints") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE course_instructor (
+                        course_id INTEGER NOT NULL REFERENCES course(id) ON DELETE CASCADE,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        added_at DATETIME NOT NULL,
+                        PRIMARY KEY (course_id, user_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX course_instructor_user ON course_instructor(user_id);
+                    CREATE TABLE checkpoint_submission (
+                        id INTEGER PRIMARY KEY,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        lesson_id INTEGER NOT NULL REFERENCES lesson(id) ON DELETE CASCADE,
+                        version INTEGER NOT NULL CHECK (version >= 1),
+                        body TEXT NOT NULL,
+                        link TEXT,
+                        status TEXT NOT NULL CHECK (status IN ('submitted', 'approved', 'returned')),
+                        submitted_at DATETIME NOT NULL,
+                        reviewer_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+                        reviewed_at DATETIME,
+                        feedback TEXT,
+                        UNIQUE (user_id, lesson_id, version)
+                    );
+                    CREATE INDEX checkpoint_submission_queue ON checkpoint_submission(status, submitted_at);
+                    """)
+        }
         return migrator
     }()
 }

@@ -17,7 +17,7 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     }
 
     /// HTML forms are small; refuse big bodies before decoding them.
-    public var maxUploadSize: Int { 64 * 1024 }
+    public var maxUploadSize: Int { FormFields.maxBytes }
 
     /// The client's IP address, for the session list and view counting.
     var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }

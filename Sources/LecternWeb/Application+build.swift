@@ -98,6 +98,9 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let lessons = try LessonController(presenter: presenter, pageCache: pageCache)
     lessons.addRoutes(to: routes)
     try QuizController(lessons: lessons, service: QuizService(quizzes: QuizStore(database: database), now: { Date() })).addRoutes(to: routes)
+    let checkpoints = CheckpointStore(database: database)
+    CheckpointController(lessons: lessons, checkpoints: checkpoints).addRoutes(to: routes)
+    try ReviewController(checkpoints: checkpoints, renderer: renderer, flash: presenter.flash).addRoutes(to: routes)
     try DashboardController(enrolments: enrolments, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     try CertificateController(enrolments: enrolments, renderer: renderer).addRoutes(to: routes)
     let accounts = AccountServices(

@@ -21,7 +21,7 @@ struct CSRFMiddleware: RouterMiddleware {
             throw Self.refusal("This request came from another website, so it was refused to protect your account.")
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > FormFields.maxBytes {
-            throw HTTPError(.contentTooLarge, message: "This form sent more than 64 KiB. Shorten what you typed and try again.")
+            throw HTTPError(.contentTooLarge, message: "This form sent more than \(FormFields.maxBytesText). Shorten what you typed and try again.")
         }
         var request = request
         let fields = try await FormFields.read(from: &request)

@@ -4,9 +4,11 @@ import Hummingbird
 /// The fields of an `application/x-www-form-urlencoded` body. Missing fields read as empty text.
 /// Not Hummingbird's `URLEncodedFormDecoder`: a refused form is shown again with what was typed, so every field is
 /// read as text whatever is missing or malformed (a `Decodable` type would fail as a whole), the first of repeated
-/// fields wins (`all` gives every value, for checkboxes), and more than 64 KiB gets a 413 page that says so.
+/// fields wins (`all` gives every value, for checkboxes), and more than `maxBytes` gets a 413 page that says so.
 struct FormFields: Sendable {
-    static let maxBytes = 64 * 1024
+    /// The largest form: a checkpoint's 20,000 characters, percent-encoded, can take 240 KiB; nothing else comes close.
+    static let maxBytes = 256 * 1024
+    static var maxBytesText: String { "\(maxBytes / 1024) KiB" }
     static let maxFields = 256
 
     private var values: [String: [String]] = [:]
@@ -28,7 +30,7 @@ struct FormFields: Sendable {
     /// The names sent, for forms whose fields are not known in advance (a quiz).
     var names: Dictionary<String, [String]>.Keys { values.keys }
 
-    /// Reads the request's body (already buffered by `CSRFMiddleware` for unsafe methods), refusing more than 64 KiB with a 413.
+    /// Reads the request's body (already buffered by `CSRFMiddleware` for unsafe methods), refusing more than `maxBytes` with a 413.
     static func read(from request: inout Request) async throws -> FormFields {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/x-www-form-urlencoded") else {

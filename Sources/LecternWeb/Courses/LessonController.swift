@@ -41,10 +41,12 @@ struct LessonController: Sendable {
         return try render(found, request: request, context: context)
     }
 
-    /// The lesson page; `answers` and `problems` refill the knowledge check when answers came back incomplete.
+    /// The lesson page; `answers` and `problems` refill the knowledge check when answers came back incomplete, and
+    /// `submission` the checkpoint's form when a submission was refused.
     func render(
         _ found: (LearnerCourse, LessonSummary, Int, canRead: Bool), request: Request, context: AppRequestContext, answers: QuizAnswers = [:],
-        problems: [String: String] = [:], status: HTTPResponse.Status = .ok
+        problems: [String: String] = [:], submission: (text: String, link: String, problems: [String: String])? = nil,
+        status: HTTPResponse.Status = .ok
     ) throws -> Response {
         let (learner, lesson, index, canRead) = found
         let course = learner.course
@@ -70,6 +72,11 @@ struct LessonController: Sendable {
                 dates: renderer.dates, answers: answers, problems: problems)
             quiz.latestAttemptURL = nil
             view.quiz = quiz
+        }
+        if lesson.kind == .checkpoint, learner.isEnrolled {
+            view.checkpoint = CheckpointView(
+                learner.submissions, action: "/courses/\(slug)/lessons/\(lesson.slug)/submissions", dates: renderer.dates,
+                text: submission?.text ?? "", link: submission?.link ?? "", problems: submission?.problems ?? [:])
         }
         func link(_ other: LessonSummary, _ number: Int) -> SyllabusLessonView {
             SyllabusLessonView(

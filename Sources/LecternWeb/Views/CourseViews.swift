@@ -116,6 +116,7 @@ struct LessonPageView: Sendable {
     var hasQuiz = false
     var isCheckpoint = false
     var quiz: QuizFormView?
+    var checkpoint: CheckpointView?
 }
 
 struct DashboardCourseView: Sendable {

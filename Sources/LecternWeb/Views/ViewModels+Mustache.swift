@@ -232,6 +232,76 @@ extension AccountView: ViewModel {
     }
 }
 
+extension CheckpointView: ViewModel {
+    static var mustacheKeys: [String] { ["action", "canSubmit", "status", "isApproved", "isWaiting", "text", "link", "maximumText", "formError", "history", "hasHistory"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "action": mustacheValue(self.action)
+        case "canSubmit": mustacheValue(self.canSubmit)
+        case "status": mustacheValue(self.status)
+        case "isApproved": mustacheValue(self.isApproved)
+        case "isWaiting": mustacheValue(self.isWaiting)
+        case "text": mustacheValue(self.text)
+        case "link": mustacheValue(self.link)
+        case "maximumText": mustacheValue(self.maximumText)
+        case "formError": mustacheValue(self.formError)
+        case "history": mustacheValue(self.history)
+        case "hasHistory": mustacheValue(self.hasHistory)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(11)
+        self.action.fingerprint(into: &print)
+        self.canSubmit.fingerprint(into: &print)
+        self.status.fingerprint(into: &print)
+        self.isApproved.fingerprint(into: &print)
+        self.isWaiting.fingerprint(into: &print)
+        self.text.fingerprint(into: &print)
+        self.link.fingerprint(into: &print)
+        self.maximumText.fingerprint(into: &print)
+        self.formError.fingerprint(into: &print)
+        self.history.fingerprint(into: &print)
+        self.hasHistory.fingerprint(into: &print)
+    }
+}
+
+extension SubmissionView: ViewModel {
+    static var mustacheKeys: [String] { ["version", "statusLabel", "isApproved", "isReturned", "submittedAt", "text", "link", "feedback", "reviewer", "reviewedAt"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "version": mustacheValue(self.version)
+        case "statusLabel": mustacheValue(self.statusLabel)
+        case "isApproved": mustacheValue(self.isApproved)
+        case "isReturned": mustacheValue(self.isReturned)
+        case "submittedAt": mustacheValue(self.submittedAt)
+        case "text": mustacheValue(self.text)
+        case "link": mustacheValue(self.link)
+        case "feedback": mustacheValue(self.feedback)
+        case "reviewer": mustacheValue(self.reviewer)
+        case "reviewedAt": mustacheValue(self.reviewedAt)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(10)
+        self.version.fingerprint(into: &print)
+        self.statusLabel.fingerprint(into: &print)
+        self.isApproved.fingerprint(into: &print)
+        self.isReturned.fingerprint(into: &print)
+        self.submittedAt.fingerprint(into: &print)
+        self.text.fingerprint(into: &print)
+        self.link.fingerprint(into: &print)
+        self.feedback.fingerprint(into: &print)
+        self.reviewer.fingerprint(into: &print)
+        self.reviewedAt.fingerprint(into: &print)
+    }
+}
+
 extension CourseCardView: ViewModel {
     static var mustacheKeys: [String] { ["slug", "title", "subtitle", "level", "duration", "price", "summary", "lessonCount", "seats"] }
 
@@ -435,7 +505,7 @@ extension CoursePageView: ViewModel {
 }
 
 extension LessonPageView: ViewModel {
-    static var mustacheKeys: [String] { ["site", "meta", "courseSlug", "courseTitle", "slug", "title", "module", "number", "minutes", "isOptional", "html", "isDone", "csrf", "previous", "next", "progress", "certificateCode", "notice", "locked", "hasQuiz", "isCheckpoint", "quiz"] }
+    static var mustacheKeys: [String] { ["site", "meta", "courseSlug", "courseTitle", "slug", "title", "module", "number", "minutes", "isOptional", "html", "isDone", "csrf", "previous", "next", "progress", "certificateCode", "notice", "locked", "hasQuiz", "isCheckpoint", "quiz", "checkpoint"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -461,12 +531,13 @@ extension LessonPageView: ViewModel {
         case "hasQuiz": mustacheValue(self.hasQuiz)
         case "isCheckpoint": mustacheValue(self.isCheckpoint)
         case "quiz": mustacheValue(self.quiz)
+        case "checkpoint": mustacheValue(self.checkpoint)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(22)
+        print.begin(23)
         self.site.fingerprint(into: &print)
         self.meta.fingerprint(into: &print)
         self.courseSlug.fingerprint(into: &print)
@@ -489,6 +560,7 @@ extension LessonPageView: ViewModel {
         self.hasQuiz.fingerprint(into: &print)
         self.isCheckpoint.fingerprint(into: &print)
         self.quiz.fingerprint(into: &print)
+        self.checkpoint.fingerprint(into: &print)
     }
 }
 
@@ -1165,6 +1237,98 @@ extension QuizResultQuestionView: ViewModel {
         self.givenHTML.fingerprint(into: &print)
         self.explanations.fingerprint(into: &print)
         self.rightAnswerHTML.fingerprint(into: &print)
+    }
+}
+
+extension ReviewQueueItemView: ViewModel {
+    static var mustacheKeys: [String] { ["url", "learnerName", "courseTitle", "lessonTitle", "version", "isResubmission", "submittedAt"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "url": mustacheValue(self.url)
+        case "learnerName": mustacheValue(self.learnerName)
+        case "courseTitle": mustacheValue(self.courseTitle)
+        case "lessonTitle": mustacheValue(self.lessonTitle)
+        case "version": mustacheValue(self.version)
+        case "isResubmission": mustacheValue(self.isResubmission)
+        case "submittedAt": mustacheValue(self.submittedAt)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(7)
+        self.url.fingerprint(into: &print)
+        self.learnerName.fingerprint(into: &print)
+        self.courseTitle.fingerprint(into: &print)
+        self.lessonTitle.fingerprint(into: &print)
+        self.version.fingerprint(into: &print)
+        self.isResubmission.fingerprint(into: &print)
+        self.submittedAt.fingerprint(into: &print)
+    }
+}
+
+extension ReviewQueueView: ViewModel {
+    static var mustacheKeys: [String] { ["site", "meta", "items", "hasItems", "count", "notice"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "site": mustacheValue(self.site)
+        case "meta": mustacheValue(self.meta)
+        case "items": mustacheValue(self.items)
+        case "hasItems": mustacheValue(self.hasItems)
+        case "count": mustacheValue(self.count)
+        case "notice": mustacheValue(self.notice)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(6)
+        self.site.fingerprint(into: &print)
+        self.meta.fingerprint(into: &print)
+        self.items.fingerprint(into: &print)
+        self.hasItems.fingerprint(into: &print)
+        self.count.fingerprint(into: &print)
+        self.notice.fingerprint(into: &print)
+    }
+}
+
+extension ReviewPageView: ViewModel {
+    static var mustacheKeys: [String] { ["site", "meta", "item", "briefHTML", "text", "link", "csrf", "feedback", "isOpen", "isOwn", "outcome", "reviewedFeedback"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "site": mustacheValue(self.site)
+        case "meta": mustacheValue(self.meta)
+        case "item": mustacheValue(self.item)
+        case "briefHTML": mustacheValue(self.briefHTML)
+        case "text": mustacheValue(self.text)
+        case "link": mustacheValue(self.link)
+        case "csrf": mustacheValue(self.csrf)
+        case "feedback": mustacheValue(self.feedback)
+        case "isOpen": mustacheValue(self.isOpen)
+        case "isOwn": mustacheValue(self.isOwn)
+        case "outcome": mustacheValue(self.outcome)
+        case "reviewedFeedback": mustacheValue(self.reviewedFeedback)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(12)
+        self.site.fingerprint(into: &print)
+        self.meta.fingerprint(into: &print)
+        self.item.fingerprint(into: &print)
+        self.briefHTML.fingerprint(into: &print)
+        self.text.fingerprint(into: &print)
+        self.link.fingerprint(into: &print)
+        self.csrf.fingerprint(into: &print)
+        self.feedback.fingerprint(into: &print)
+        self.isOpen.fingerprint(into: &print)
+        self.isOwn.fingerprint(into: &print)
+        self.outcome.fingerprint(into: &print)
+        self.reviewedFeedback.fingerprint(into: &print)
     }
 }
 

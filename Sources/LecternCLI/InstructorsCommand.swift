@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import LecternStore
+
+/// `lectern course instructors …`: who reviews a course's checkpoints. The course file's `instructors` names are
+/// display text; this role is given to accounts.
+struct InstructorsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "instructors",
+        abstract: "Give or take the instructor role for a course (instructors review its checkpoints at /review).",
+        discussion: """
+            The account must exist (see `lectern user list`). The names listed in the course file stay what the \
+            course page shows; this role decides who may review.
+            """,
+        subcommands: [List.self, Add.self, Remove.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List a course's instructors.", discussion: "Example:\n  lectern course instructors list flask-framework-certificate")
+
+        @OptionGroup var site: SiteOptions
+        @Argument(help: "The course's slug.") var course: String
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let store = CheckpointStore(database: try site.openDatabase())
+            let instructors = try await Self.explained { try await store.instructors(courseSlug: course) }
+            struct Instructor: Encodable {
+                var name: String
+                var email: String
+            }
+            if output.json { return try sayJSON(instructors.map { Instructor(name: $0.name, email: $0.email) }) }
+            guard !instructors.isEmpty else {
+                return say("\(course) has no instructors yet: add one with `lectern course instructors add \(course) <email>`.")
+            }
+            for instructor in instructors { say("\(instructor.name) <\(instructor.email)>") }
+        }
+
+        static func explained<T>(_ body: () async throws -> T) async throws -> T {
+            do {
+                return try await body()
+            } catch let error as CheckpointStoreError {
+                throw fail(error.description)
+            }
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an account an instructor of a course.",
+            discussion: "Example:\n  lectern course instructors add flask-framework-certificate maya@example.com")
+
+        @OptionGroup var site: SiteOptions
+        @Argument(help: "The course's slug.") var course: String
+        @Argument(help: "The instructor's account address.") var email: String
+        @OptionGroup var dryRun: DryRunOption
+
+        func run() async throws {
+            let store = CheckpointStore(database: try site.openDatabase(dryRun: dryRun.dryRun))
+            let added = try await List.explained { try await store.addInstructor(courseSlug: course, email: email) }
+            say(added ? "\(email) is now an instructor of \(course)." : "\(email) was already an instructor of \(course).")
+            dryRun.sayNothingChanged()
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "End an account's instructor role for a course (its reviews so far are kept).",
+            discussion: "Example:\n  lectern course instructors remove flask-framework-certificate maya@example.com")
+
+        @OptionGroup var site: SiteOptions
+        @Argument(help: "The course's slug.") var course: String
+        @Argument(help: "The instructor's account address.") var email: String
+        @OptionGroup var dryRun: DryRunOption
+
+        func run() async throws {
+            let store = CheckpointStore(database: try site.openDatabase(dryRun: dryRun.dryRun))
+            let removed = try await List.explained { try await store.removeInstructor(courseSlug: course, email: email) }
+            guard removed else { throw fail("\(email) is not an instructor of \(course) (see `lectern course instructors list \(course)`)") }
+            say("\(email) is no longer an instructor of \(course).")
+            dryRun.sayNothingChanged()
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import LecternCore
+import LecternStore
+
+/// `/review`: an instructor's queue of checkpoint submissions (oldest first, only the courses they teach), and the
+/// review of one. Learners never reach it.
+struct ReviewController: Sendable {
+    let checkpoints: CheckpointStore
+    let renderer: PageRenderer
+    let flash: FlashCookie
+    let queueTemplate: PageTemplate
+    let itemTemplate: PageTemplate
+
+    init(checkpoints: CheckpointStore, renderer: PageRenderer, flash: FlashCookie) throws {
+        self.checkpoints = checkpoints
+        self.renderer = renderer
+        self.flash = flash
+        self.queueTemplate = try renderer.template("review-queue")
+        self.itemTemplate = try renderer.template("review")
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/review", use: queue)
+        group.get("/review/:id", use: show)
+        group.post("/review/:id", use: decide)
+    }
+
+    static let notAnInstructor = HTTPError(
+        .forbidden, message: "The review queue is for instructors. If you teach a course here, ask the school to add you as its instructor.")
+
+    /// The signed-in instructor; nil when nobody is signed in (they get the login page), a 403 for anyone else.
+    private func instructor(_ context: AppRequestContext) async throws -> (SessionRecord, User)? {
+        guard let (session, user) = SessionGate.signedIn(context) else { return nil }
+        guard try await checkpoints.teachesAnyCourse(userID: user.id) else { throw Self.notAnInstructor }
+        return (session, user)
+    }
+
+    @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let (session, user) = try await instructor(context) else { return SessionGate.loginRedirect(for: request) }
+        let items = try await checkpoints.queue(reviewerID: user.id)
+        let view = ReviewQueueView(
+            site: renderer.site,
+            meta: renderer.meta(title: "Review queue", description: "Checkpoint submissions waiting for review.", path: "/review", noindex: true,
+                session: session),
+            items: items.map { ReviewQueueItemView($0, dates: renderer.dates) }, hasItems: !items.isEmpty, count: items.count,
+            notice: context.flash?.text)
+        return try renderer.render(view, with: queueTemplate).response(from: request, context: context)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await page(request, context: context, feedback: "", error: nil, status: .ok)
+    }
+
+    private func page(_ request: Request, context: AppRequestContext, feedback: String, error: String?, status: HTTPResponse.Status) async throws
+        -> Response
+    {
+        guard let (session, user) = try await instructor(context) else { return SessionGate.loginRedirect(for: request) }
+        guard let id = Int64(try context.parameters.require("id")), let item = try await checkpoints.item(id: id, reviewerID: user.id) else {
+            throw HTTPError(.notFound, message: "There is no such submission in the courses you teach. See the review queue.")
+        }
+        let view = ReviewPageView(
+            site: renderer.site,
+            meta: renderer.meta(
+                title: "Review: \(item.lessonTitle)", description: "A checkpoint submission to review.", path: "/review/\(id)", noindex: true,
+                session: session),
+            item: ReviewQueueItemView(item, dates: renderer.dates), briefHTML: item.briefHTML, text: item.submission.text,
+            link: item.submission.link, csrf: session.csrfToken, feedback: FieldView(value: feedback, error: error),
+            isOpen: item.submission.status == .submitted, isOwn: item.submission.userID == user.id,
+            outcome: item.submission.status == .submitted
+                ? nil : "\(item.submission.status == .approved ? "Approved" : "Returned") by \(item.submission.reviewerName ?? "an instructor")"
+                    + (item.submission.reviewedAt.map { " on \(renderer.dates.longWithTime($0))" } ?? "") + ".",
+            reviewedFeedback: item.submission.status == .submitted ? nil : item.submission.feedback)
+        return try renderer.render(view, with: itemTemplate, status: status).response(from: request, context: context)
+    }
+
+    @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        guard let (_, user) = try await instructor(context) else { return SessionGate.loginRedirect(for: request) }
+        guard let id = Int64(try context.parameters.require("id")) else { throw HTTPError(.notFound) }
+        let form = try await FormFields.read(from: &request)
+        let feedback = form["feedback"].trimmingCharacters(in: .whitespacesAndNewlines)
+        guard feedback.count <= 10_000 else {
+            return try await page(request, context: context, feedback: feedback, error: "Keep the feedback under 10,000 characters.", status: .unprocessableContent)
+        }
+        let decision: ReviewDecision
+        switch form["decision"] {
+        case "approve": decision = .approve(feedback: feedback.isEmpty ? nil : feedback)
+        case "return": decision = .return(feedback: feedback)
+        default: throw HTTPError(.badRequest, message: "Choose Approve or Return.")
+        }
+        do {
+            _ = try await checkpoints.review(id: id, reviewerID: user.id, decision: decision)
+        } catch CheckpointRefusal.feedbackNeeded {
+            return try await page(
+                request, context: context, feedback: feedback, error: CheckpointRefusal.feedbackNeeded.message, status: .unprocessableContent)
+        } catch let refusal as CheckpointRefusal {
+            throw HTTPError(refusal == .notAnInstructor ? .forbidden : .conflict, message: refusal.message)
+        } catch is CheckpointStoreError {
+            throw HTTPError(.notFound, message: "There is no such submission in the courses you teach. See the review queue.")
+        }
+        return .redirect(to: "/review", flash: .reviewed, cookie: flash)
+    }
+}
