@@ -12,6 +12,7 @@ struct CheckpointView: Sendable {
     var text: FieldView
     var link: FieldView
     var maximumText: Int
+    var maximumTextLabel: String
     var formError: String?
     var history: [SubmissionView]
     var hasHistory: Bool
@@ -66,6 +67,7 @@ extension CheckpointView {
         self.text = FieldView(value: text, error: problems["text"])
         self.link = FieldView(value: link, error: problems["link"])
         maximumText = CheckpointAnswer.maximumText
+        maximumTextLabel = CheckpointAnswer.maximumText.formatted()
         formError = problems.isEmpty ? nil : "Your work was not sent: see below."
         history = submissions.map { SubmissionView($0, dates: dates) }
         hasHistory = !submissions.isEmpty

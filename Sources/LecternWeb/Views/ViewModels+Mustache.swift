@@ -233,7 +233,7 @@ extension AccountView: ViewModel {
 }
 
 extension CheckpointView: ViewModel {
-    static var mustacheKeys: [String] { ["action", "canSubmit", "status", "isApproved", "isWaiting", "text", "link", "maximumText", "formError", "history", "hasHistory"] }
+    static var mustacheKeys: [String] { ["action", "canSubmit", "status", "isApproved", "isWaiting", "text", "link", "maximumText", "maximumTextLabel", "formError", "history", "hasHistory"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -245,6 +245,7 @@ extension CheckpointView: ViewModel {
         case "text": mustacheValue(self.text)
         case "link": mustacheValue(self.link)
         case "maximumText": mustacheValue(self.maximumText)
+        case "maximumTextLabel": mustacheValue(self.maximumTextLabel)
         case "formError": mustacheValue(self.formError)
         case "history": mustacheValue(self.history)
         case "hasHistory": mustacheValue(self.hasHistory)
@@ -253,7 +254,7 @@ extension CheckpointView: ViewModel {
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(11)
+        print.begin(12)
         self.action.fingerprint(into: &print)
         self.canSubmit.fingerprint(into: &print)
         self.status.fingerprint(into: &print)
@@ -262,6 +263,7 @@ extension CheckpointView: ViewModel {
         self.text.fingerprint(into: &print)
         self.link.fingerprint(into: &print)
         self.maximumText.fingerprint(into: &print)
+        self.maximumTextLabel.fingerprint(into: &print)
         self.formError.fingerprint(into: &print)
         self.history.fingerprint(into: &print)
         self.hasHistory.fingerprint(into: &print)
