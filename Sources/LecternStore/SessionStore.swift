@@ -26,6 +26,8 @@ public struct SessionRecord: Sendable, Equatable {
     public var lastSeenAt: Date
     public var userAgent: String
     public var clientAddress: String
+    /// Whether the user is an instructor of some course (the navigation then offers the review queue).
+    public var isInstructor = false
 }
 
 /// Sessions in SQLite, so they survive restarts and are shared by every process on the database.
@@ -75,15 +77,18 @@ public struct SessionStore: Sendable {
                 cachedSQL(
                     """
                     SELECT sessions.user_id, sessions.csrf_token, sessions.created_at AS session_created_at, sessions.last_seen_at,
-                        sessions.user_agent, sessions.client_address, \(UserStore.columns)
+                        sessions.user_agent, sessions.client_address, \(UserStore.columns),
+                        EXISTS (SELECT 1 FROM course_instructor WHERE course_instructor.user_id = sessions.user_id) AS is_instructor
                     FROM sessions LEFT JOIN users ON users.id = sessions.user_id
                     WHERE sessions.id_hash = ?
                     """, [idHash])
             ).map { row in
-                SessionRecord(
+                var record = SessionRecord(
                     idHash: idHash, user: (row["user_id"] as Int64?) == nil ? nil : User(row: row), csrfToken: row["csrf_token"],
                     createdAt: row["session_created_at"], lastSeenAt: row["last_seen_at"], userAgent: row["user_agent"],
                     clientAddress: row["client_address"])
+                record.isInstructor = row["is_instructor"]
+                return record
             }
         }
         guard let found else { return nil }

@@ -129,4 +129,19 @@ import Testing
             #expect(!(try await ada.get(client, Self.checkpoint)).body.contains("You completed this lesson"))
         }
     }
+
+    @Test func onlyInstructorsSeeTheReviewLinkEvenOnPagesSharedByEveryReader() async throws {
+        let site = self.site
+        try await makeApp(site).test(.router) { client in
+            var ada = try await Self.learner(client, "ada@example.com", "Ada Lovelace")
+            var maya = try await Self.learner(client, "maya@example.com", "Maya Okafor")
+            try await Self.makeInstructor("maya@example.com", in: site)
+            // The signed-in post page is one skeleton for many readers: read by the learner first, then the instructor.
+            for path in ["/blog/post-04", "/blog/post-04", "/dashboard", "/courses/\(Self.course)"] {
+                #expect(!(try await ada.get(client, path)).body.contains(#"href="/review""#), "\(path)")
+                #expect((try await maya.get(client, path)).body.contains(#"href="/review""#), "\(path)")
+            }
+            #expect((try await maya.get(client, "/review")).body.contains(#"href="/review" aria-current="page""#))
+        }
+    }
 }

@@ -128,9 +128,10 @@ struct BlogController: Sendable {
 
     private func sharing(_ request: Request, _ context: AppRequestContext) -> Sharing {
         if let key = pageCache.key(for: request, context: context) { return .anonymous(key: key) }
-        // Everything on a post page but the reader's name and token is the same for every signed-in reader.
+        // Everything on a post page but the reader's name and token is the same for every signed-in reader of the same
+        // shape (an instructor's navigation has the review queue).
         guard pageCache.lifetime > .zero, context.flash == nil, let viewer = ViewerView(context.session) else { return .none }
-        return .signedIn(key: "signed-in " + request.uri.path, viewer: viewer)
+        return .signedIn(key: "signed-in \(viewer.shape) " + request.uri.path, viewer: viewer)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> HTML {

@@ -41,7 +41,7 @@ struct ReviewController: Sendable {
         let items = try await checkpoints.queue(reviewerID: user.id)
         let view = ReviewQueueView(
             site: renderer.site,
-            meta: renderer.meta(title: "Review queue", description: "Checkpoint submissions waiting for review.", path: "/review", noindex: true,
+            meta: renderer.meta(title: "Review queue", description: "Checkpoint submissions waiting for review.", path: "/review", section: "review", noindex: true,
                 session: session),
             items: items.map { ReviewQueueItemView($0, dates: renderer.dates) }, hasItems: !items.isEmpty, count: items.count,
             notice: context.flash?.text)
@@ -62,7 +62,8 @@ struct ReviewController: Sendable {
         let view = ReviewPageView(
             site: renderer.site,
             meta: renderer.meta(
-                title: "Review: \(item.lessonTitle)", description: "A checkpoint submission to review.", path: "/review/\(id)", noindex: true,
+                title: "Review: \(item.lessonTitle)", description: "A checkpoint submission to review.", path: "/review/\(id)", section: "review",
+                noindex: true,
                 session: session),
             item: ReviewQueueItemView(item, dates: renderer.dates), briefHTML: item.briefHTML, text: item.submission.text,
             link: item.submission.link, csrf: session.csrfToken, feedback: FieldView(value: feedback, error: error),

@@ -59,6 +59,7 @@ struct PageRenderer: Sendable {
             isCourses: section == "courses",
             isAccount: section == "account",
             isDashboard: section == "dashboard",
+            isReview: section == "review",
             viewer: ViewerView(session)
         )
     }

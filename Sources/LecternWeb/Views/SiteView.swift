@@ -21,6 +21,7 @@ struct PageMeta: Sendable {
     var isCourses: Bool
     var isAccount: Bool
     var isDashboard: Bool
+    var isReview = false
     /// The signed-in person, for the navigation (nil when signed out).
     var viewer: ViewerView?
 }
@@ -29,11 +30,14 @@ struct PageMeta: Sendable {
 struct ViewerView: Sendable {
     var name: String
     var csrf: String
+    /// An instructor of some course: the navigation offers the review queue.
+    var teaches = false
 
     /// The signed-in person of `session`; nil for a visitor without an account.
     init?(_ session: SessionRecord?) {
         guard let session, let user = session.user else { return nil }
         self.init(name: user.name, csrf: session.csrfToken)
+        teaches = session.isInstructor
     }
 
     init(name: String, csrf: String) {
@@ -43,13 +47,20 @@ struct ViewerView: Sendable {
 
     /// The values `PageMeta.markViewer` swaps for markers, in its order: a page kept as a skeleton is filled with these.
     var markedValues: [String] { [name, csrf] }
+
+    /// Everything about the viewer that shows on a page and is not marked: pages kept as one skeleton for many
+    /// readers (a signed-in post page) are kept once per shape. Anything added to this view that a page shows and
+    /// `markViewer` does not swap out must be added here.
+    var shape: String { teaches ? "instructor" : "learner" }
 }
 
 extension PageMeta {
     /// Swaps the signed-in visitor's name and form token for markers (see `PersonalPage`), in `markedValues` order.
     mutating func markViewer(_ mark: (String) -> String) {
-        guard let viewer else { return }
+        guard var viewer else { return }
         let marked = viewer.markedValues.map(mark)
-        self.viewer = ViewerView(name: marked[0], csrf: marked[1])
+        viewer.name = marked[0]
+        viewer.csrf = marked[1]
+        self.viewer = viewer
     }
 }

@@ -1359,7 +1359,7 @@ extension SiteView: ViewModel {
 }
 
 extension PageMeta: ViewModel {
-    static var mustacheKeys: [String] { ["title", "heading", "description", "canonical", "ogType", "noindex", "isBlog", "isCourses", "isAccount", "isDashboard", "viewer"] }
+    static var mustacheKeys: [String] { ["title", "heading", "description", "canonical", "ogType", "noindex", "isBlog", "isCourses", "isAccount", "isDashboard", "isReview", "viewer"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -1373,13 +1373,14 @@ extension PageMeta: ViewModel {
         case "isCourses": mustacheValue(self.isCourses)
         case "isAccount": mustacheValue(self.isAccount)
         case "isDashboard": mustacheValue(self.isDashboard)
+        case "isReview": mustacheValue(self.isReview)
         case "viewer": mustacheValue(self.viewer)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(11)
+        print.begin(12)
         self.title.fingerprint(into: &print)
         self.heading.fingerprint(into: &print)
         self.description.fingerprint(into: &print)
@@ -1390,24 +1391,27 @@ extension PageMeta: ViewModel {
         self.isCourses.fingerprint(into: &print)
         self.isAccount.fingerprint(into: &print)
         self.isDashboard.fingerprint(into: &print)
+        self.isReview.fingerprint(into: &print)
         self.viewer.fingerprint(into: &print)
     }
 }
 
 extension ViewerView: ViewModel {
-    static var mustacheKeys: [String] { ["name", "csrf"] }
+    static var mustacheKeys: [String] { ["name", "csrf", "teaches"] }
 
     func child(named name: String) -> Any? {
         switch name {
         case "name": mustacheValue(self.name)
         case "csrf": mustacheValue(self.csrf)
+        case "teaches": mustacheValue(self.teaches)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(2)
+        print.begin(3)
         self.name.fingerprint(into: &print)
         self.csrf.fingerprint(into: &print)
+        self.teaches.fingerprint(into: &print)
     }
 }
