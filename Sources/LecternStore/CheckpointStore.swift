@@ -154,6 +154,41 @@ public struct CheckpointStore: Sendable {
         }
     }
 
+    /// Every waiting submission, oldest first, of one course or all (the operator's view, from the CLI).
+    public func waiting(courseSlug: String? = nil) async throws -> [ReviewItem] {
+        try await database.pool.read { db in
+            if let courseSlug, try Int64.fetchOne(db, sql: "SELECT id FROM course WHERE slug = ?", arguments: [courseSlug]) == nil {
+                throw CheckpointStoreError.noSuchCourse(courseSlug)
+            }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.itemColumns) \(Self.itemJoins)
+                    WHERE checkpoint_submission.status = 'submitted' AND lesson.is_removed = 0 AND (? IS NULL OR course.slug = ?)
+                    ORDER BY checkpoint_submission.submitted_at, checkpoint_submission.id
+                    """, arguments: [courseSlug, courseSlug]
+            ).map(ReviewItem.init(row:))
+        }
+    }
+
+    /// One submission, whoever reviews it (the operator's view, from the CLI).
+    public func item(id: Int64) async throws -> ReviewItem? {
+        try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.itemColumns) \(Self.itemJoins) WHERE checkpoint_submission.id = ?", arguments: [id])
+                .map(ReviewItem.init(row:))
+        }
+    }
+
+    /// The account id of `email`, for a review recorded from the CLI in an instructor's name.
+    public func userID(email: String) async throws -> Int64 {
+        try await database.pool.read { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE email_key = ?", arguments: [EmailAddress.key(email)]) else {
+                throw CheckpointStoreError.noSuchUser(email)
+            }
+            return id
+        }
+    }
+
     /// One submission with what its review needs, for `reviewerID` if they teach its course (nil otherwise: the
     /// submissions of other courses are not theirs to see).
     public func item(id: Int64, reviewerID: Int64) async throws -> ReviewItem? {
