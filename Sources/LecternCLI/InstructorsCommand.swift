@@ -25,7 +25,7 @@ struct InstructorsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = CheckpointStore(database: try site.openDatabase())
-            let instructors = try await Self.explained { try await store.instructors(courseSlug: course) }
+            let instructors = try await checkpointErrorsExplained { try await store.instructors(courseSlug: course) }
             struct Instructor: Encodable {
                 var name: String
                 var email: String
@@ -35,14 +35,6 @@ struct InstructorsCommand: AsyncParsableCommand {
                 return say("\(course) has no instructors yet: add one with `lectern course instructors add \(course) <email>`.")
             }
             for instructor in instructors { say("\(instructor.name) <\(instructor.email)>") }
-        }
-
-        static func explained<T>(_ body: () async throws -> T) async throws -> T {
-            do {
-                return try await body()
-            } catch let error as CheckpointStoreError {
-                throw fail(error.description)
-            }
         }
     }
 
@@ -58,7 +50,7 @@ struct InstructorsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = CheckpointStore(database: try site.openDatabase(dryRun: dryRun.dryRun))
-            let added = try await List.explained { try await store.addInstructor(courseSlug: course, email: email) }
+            let added = try await checkpointErrorsExplained { try await store.addInstructor(courseSlug: course, email: email) }
             say(added ? "\(email) is now an instructor of \(course)." : "\(email) was already an instructor of \(course).")
             dryRun.sayNothingChanged()
         }
@@ -76,7 +68,7 @@ struct InstructorsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = CheckpointStore(database: try site.openDatabase(dryRun: dryRun.dryRun))
-            let removed = try await List.explained { try await store.removeInstructor(courseSlug: course, email: email) }
+            let removed = try await checkpointErrorsExplained { try await store.removeInstructor(courseSlug: course, email: email) }
             guard removed else { throw fail("\(email) is not an instructor of \(course) (see `lectern course instructors list \(course)`)") }
             say("\(email) is no longer an instructor of \(course).")
             dryRun.sayNothingChanged()

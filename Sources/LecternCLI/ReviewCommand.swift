@@ -53,17 +53,6 @@ struct ReviewCommand: AsyncParsableCommand {
         }
     }
 
-    /// Store errors and refusals as one clear line and exit status 1.
-    static func explained<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as CheckpointStoreError {
-            throw fail(error.description)
-        } catch let refusal as CheckpointRefusal {
-            throw fail(refusal.message)
-        }
-    }
-
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the submissions waiting for review, oldest first.",
@@ -75,7 +64,7 @@ struct ReviewCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = CheckpointStore(database: try site.openDatabase())
-            let items = try await ReviewCommand.explained { try await store.waiting(courseSlug: course) }
+            let items = try await checkpointErrorsExplained { try await store.waiting(courseSlug: course) }
             if output.json { return try sayJSON(items.map(ItemJSON.init)) }
             guard !items.isEmpty else { return say("Nothing is waiting for review.") }
             for item in items {
@@ -120,7 +109,7 @@ struct ReviewCommand: AsyncParsableCommand {
         func run() async throws {
             let store = CheckpointStore(database: try site.openDatabase(dryRun: dryRun.dryRun))
             let text = feedback?.trimmingCharacters(in: .whitespacesAndNewlines)
-            let reviewed = try await ReviewCommand.explained {
+            let reviewed = try await checkpointErrorsExplained {
                 try await store.review(
                     id: id, reviewerID: try await store.userID(email: reviewer), decision: .approve(feedback: text?.isEmpty == false ? text : nil))
             }
@@ -144,11 +133,22 @@ struct ReviewCommand: AsyncParsableCommand {
         func run() async throws {
             let store = CheckpointStore(database: try site.openDatabase(dryRun: dryRun.dryRun))
             let text = feedback.trimmingCharacters(in: .whitespacesAndNewlines)
-            let reviewed = try await ReviewCommand.explained {
+            let reviewed = try await checkpointErrorsExplained {
                 try await store.review(id: id, reviewerID: try await store.userID(email: reviewer), decision: .return(feedback: text))
             }
             say("Returned \(reviewed.item.learnerName)'s \(reviewed.item.lessonTitle) with feedback.")
             dryRun.sayNothingChanged()
         }
+    }
+}
+
+/// Checkpoint-store errors and refusals as one clear line and exit status 1 (for `review` and `course instructors`).
+func checkpointErrorsExplained<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as CheckpointStoreError {
+        throw fail(error.description)
+    } catch let refusal as CheckpointRefusal {
+        throw fail(refusal.message)
     }
 }

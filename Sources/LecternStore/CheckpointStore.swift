@@ -78,10 +78,14 @@ public struct CheckpointStore: Sendable {
         guard let courseID = try Int64.fetchOne(db, sql: "SELECT id FROM course WHERE slug = ? AND is_removed = 0", arguments: [courseSlug]) else {
             throw CheckpointStoreError.noSuchCourse(courseSlug)
         }
+        return (courseID, try userID(db, email: email))
+    }
+
+    static func userID(_ db: Database, email: String) throws -> Int64 {
         guard let userID = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE email_key = ?", arguments: [EmailAddress.key(email)]) else {
             throw CheckpointStoreError.noSuchUser(email)
         }
-        return (courseID, userID)
+        return userID
     }
 
     // MARK: Learners
@@ -181,12 +185,7 @@ public struct CheckpointStore: Sendable {
 
     /// The account id of `email`, for a review recorded from the CLI in an instructor's name.
     public func userID(email: String) async throws -> Int64 {
-        try await database.pool.read { db in
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE email_key = ?", arguments: [EmailAddress.key(email)]) else {
-                throw CheckpointStoreError.noSuchUser(email)
-            }
-            return id
-        }
+        try await database.pool.read { db in try Self.userID(db, email: email) }
     }
 
     /// One submission with what its review needs, for `reviewerID` if they teach its course (nil otherwise: the

@@ -67,11 +67,9 @@ struct LessonController: Sendable {
         view.hasQuiz = lesson.hasQuiz
         view.isCheckpoint = lesson.kind == .checkpoint
         if let lessonQuiz = learner.lessonQuiz, learner.isEnrolled {
-            var quiz = QuizFormView(
+            view.quiz = QuizFormView(
                 lessonQuiz, action: "/courses/\(slug)/lessons/\(lesson.slug)/quiz", retryMinutes: course.quizRetryMinutes, now: Date(),
                 dates: renderer.dates, answers: answers, problems: problems)
-            quiz.latestAttemptURL = nil
-            view.quiz = quiz
         }
         if lesson.kind == .checkpoint, learner.isEnrolled {
             view.checkpoint = CheckpointView(

@@ -16,7 +16,6 @@ struct QuizFormView: Sendable {
     var canSubmit: Bool
     /// Set when answers were sent back to be completed.
     var formError: String?
-    var latestAttemptURL: String?
 }
 
 struct QuizQuestionView: Sendable {

@@ -1069,7 +1069,7 @@ extension ErrorPageView: ViewModel {
 }
 
 extension QuizFormView: ViewModel {
-    static var mustacheKeys: [String] { ["action", "questions", "questionCount", "passMark", "standing", "hasPassed", "waitNotice", "canSubmit", "formError", "latestAttemptURL"] }
+    static var mustacheKeys: [String] { ["action", "questions", "questionCount", "passMark", "standing", "hasPassed", "waitNotice", "canSubmit", "formError"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -1082,13 +1082,12 @@ extension QuizFormView: ViewModel {
         case "waitNotice": mustacheValue(self.waitNotice)
         case "canSubmit": mustacheValue(self.canSubmit)
         case "formError": mustacheValue(self.formError)
-        case "latestAttemptURL": mustacheValue(self.latestAttemptURL)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(10)
+        print.begin(9)
         self.action.fingerprint(into: &print)
         self.questions.fingerprint(into: &print)
         self.questionCount.fingerprint(into: &print)
@@ -1098,7 +1097,6 @@ extension QuizFormView: ViewModel {
         self.waitNotice.fingerprint(into: &print)
         self.canSubmit.fingerprint(into: &print)
         self.formError.fingerprint(into: &print)
-        self.latestAttemptURL.fingerprint(into: &print)
     }
 }
 
