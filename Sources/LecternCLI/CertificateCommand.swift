@@ -7,8 +7,8 @@ import LecternStore
 struct CertificateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate",
-        abstract: "List and revoke completion certificates.",
-        subcommands: [List.self, Revoke.self]
+        abstract: "List, revoke and reissue completion certificates.",
+        subcommands: [List.self, Revoke.self, Reissue.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -36,7 +36,8 @@ struct CertificateCommand: AsyncParsableCommand {
                 let certificate = record.certificate
                 table.add(
                     certificate.code, certificate.learnerName, record.email ?? "(account deleted)", certificate.courseSlug,
-                    DisplayDate.day(certificate.completedAt), certificate.revokedAt.map { "revoked \(DisplayDate.day($0))" } ?? "valid")
+                    DisplayDate.day(certificate.completedAt),
+                    certificate.revokedAt.map { "revoked \(DisplayDate.day($0))" } ?? certificate.replacedBy.map { "replaced by \($0)" } ?? "valid")
             }
             table.say()
         }
@@ -87,6 +88,63 @@ struct CertificateCommand: AsyncParsableCommand {
     }
 }
 
+extension CertificateCommand {
+    struct Reissue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a corrected certificate under a new code; the old one's page then says it was replaced and links the new one.",
+            discussion: """
+                The new certificate keeps the course, the completion date and what was assessed. Its name is --name, or the learner's
+                name on their account now (a certificate otherwise keeps the name it was issued in).
+
+                Examples:
+                  lectern certificate reissue 7KQ2M-XD4PA-9RTZC-H8W3N
+                  lectern certificate reissue 7KQ2M-XD4PA-9RTZC-H8W3N --name "Ada King"
+                """
+        )
+
+        @OptionGroup var site: SiteOptions
+
+        @Argument(help: "The verification code printed on the certificate.")
+        var code: String
+
+        @Option(name: .long, help: "The name to print (default: the learner's current account name).")
+        var name: String?
+
+        @OptionGroup var dryRun: DryRunOption
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            var cleanName: String?
+            if let name {
+                do { cleanName = try PersonName.clean(name) } catch { throw fail("--name: \(error.description)") }
+            }
+            let database = try site.openDatabase(dryRun: dryRun.dryRun)
+            let normalised = code.trimmingCharacters(in: .whitespaces).uppercased()
+            let reissued: Certificate
+            do {
+                reissued = try await EnrolmentStore(database: database).reissue(code: normalised, name: cleanName)
+            } catch let error as CertificateReissueError {
+                throw fail(error.message)
+            }
+            if output.json {
+                struct JSON: Encodable {
+                    var replaced: String
+                    var code: String
+                    var learner: String
+                    var course: String
+                    var dryRun: Bool
+                }
+                return try sayJSON(
+                    JSON(replaced: normalised, code: reissued.code, learner: reissued.learnerName, course: reissued.courseSlug, dryRun: dryRun.dryRun))
+            }
+            say(
+                "\(dryRun.dryRun ? "Would reissue" : "Reissued") \(normalised) as \(reissued.code): \(reissued.learnerName), \(reissued.courseTitle)."
+                    + " The old certificate's page now links the new one.")
+            dryRun.sayNothingChanged()
+        }
+    }
+}
+
 struct CertificateJSON: Encodable {
     var code: String
     var learner: String
@@ -96,6 +154,9 @@ struct CertificateJSON: Encodable {
     var completedAt: Date
     var revokedAt: Date?
     var revokeReason: String?
+    var replacedBy: String?
+    var assessed: String?
+    var courseVersion: String?
 
     init(_ certificate: Certificate, email: String?) {
         code = certificate.code
@@ -106,5 +167,8 @@ struct CertificateJSON: Encodable {
         completedAt = certificate.completedAt
         revokedAt = certificate.revokedAt
         revokeReason = certificate.revokeReason
+        replacedBy = certificate.replacedBy
+        assessed = certificate.assessment?.sentence
+        courseVersion = certificate.assessment?.courseVersion
     }
 }

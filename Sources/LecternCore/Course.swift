@@ -44,6 +44,8 @@ public struct CourseDetail: Sendable, Equatable {
     public var operatorSettings = OperatorCourseSettings()
     /// Minutes a learner waits between attempts at a knowledge check.
     public var quizRetryMinutes = 0
+    /// Days after enrolment each module opens, parallel to `modules`; missing entries mean 0.
+    public var moduleOpensAfterDays: [Int] = []
 
     public init(
         id: Int64, summary: CourseSummary, capacity: Int?, enrolmentOpens: Date?, enrolmentCloses: Date?, outcomes: [String], instructors: [String],
@@ -60,6 +62,11 @@ public struct CourseDetail: Sendable, Equatable {
         self.descriptionHTML = descriptionHTML
         self.lessons = lessons
         self.enrolledCount = enrolledCount
+    }
+
+    /// When `lesson` opens for a learner who enrolled at `enrolledAt` (nil: open from enrolment).
+    public func opens(_ lesson: LessonSummary, enrolledAt: Date) -> Date? {
+        ModuleSchedule.opens(module: lesson.module, modules: modules, opensAfterDays: moduleOpensAfterDays, enrolledAt: enrolledAt)
     }
 
     /// Seats still free, or nil when the course has no cap.
@@ -149,6 +156,11 @@ public struct Certificate: Sendable, Equatable {
     public var completedAt: Date
     public var revokedAt: Date?
     public var revokeReason: String?
+    /// What was assessed, recorded at issue time; nil for certificates issued before assessments were recorded.
+    public var assessment: CertificateAssessment?
+    /// The code of the corrected certificate that replaced this one (`lectern certificate reissue`), and when.
+    public var replacedBy: String?
+    public var replacedAt: Date?
 
     public init(
         code: String, learnerName: String, courseTitle: String, courseSlug: String, completedAt: Date, revokedAt: Date?, revokeReason: String?
@@ -162,11 +174,65 @@ public struct Certificate: Sendable, Equatable {
         self.revokeReason = revokeReason
     }
 
+    public var isReplaced: Bool { replacedBy != nil }
+
     /// 20 characters of Crockford base32: 100 random bits, easy to read aloud and type.
     public static func makeCode() -> String {
         let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
         var generator = SystemRandomNumberGenerator()
         let characters = (0..<20).map { _ in alphabet[Int.random(in: 0..<32, using: &generator)] }
         return String(characters[0..<5]) + "-" + String(characters[5..<10]) + "-" + String(characters[10..<15]) + "-" + String(characters[15..<20])
+    }
+}
+
+/// The release schedule: a module opens a number of days after the learner enrolled. One rule for pages and writes.
+public enum ModuleSchedule {
+    /// The moment `module` opens, or nil when it is open from the start.
+    public static func opens(module: String, modules: [String], opensAfterDays: [Int], enrolledAt: Date) -> Date? {
+        guard let index = modules.firstIndex(of: module), index < opensAfterDays.count, opensAfterDays[index] > 0 else { return nil }
+        return enrolledAt.addingTimeInterval(TimeInterval(opensAfterDays[index]) * 86_400)
+    }
+
+    /// Whether a lesson in `module` is still locked at `now`.
+    public static func isLocked(module: String, modules: [String], opensAfterDays: [Int], enrolledAt: Date, now: Date) -> Bool {
+        guard let opens = opens(module: module, modules: modules, opensAfterDays: opensAfterDays, enrolledAt: enrolledAt) else { return false }
+        return now < opens
+    }
+}
+
+/// Why a lesson cannot be used yet: its module opens later for this learner.
+public struct LessonLockedError: Error, Sendable, Equatable {
+    public var opensAt: Date
+    public init(opensAt: Date) { self.opensAt = opensAt }
+}
+
+/// What a certificate certifies: the assessments passed and the version of the course they belonged to.
+public struct CertificateAssessment: Sendable, Equatable, Codable {
+    public var lessonsCompleted: Int
+    public var quizzesPassed: Int
+    /// The mean of the best scores of the knowledge checks passed, in percent; nil when the course had none.
+    public var quizAverage: Int?
+    public var checkpointsApproved: Int
+    /// The course's content version at issue time: the date it last changed and a short hash of its files.
+    public var courseVersion: String
+
+    public init(lessonsCompleted: Int, quizzesPassed: Int, quizAverage: Int?, checkpointsApproved: Int, courseVersion: String) {
+        self.lessonsCompleted = lessonsCompleted
+        self.quizzesPassed = quizzesPassed
+        self.quizAverage = quizAverage
+        self.checkpointsApproved = checkpointsApproved
+        self.courseVersion = courseVersion
+    }
+
+    /// One sentence for the certificate page, e.g. "9 lessons completed; 10 knowledge checks passed, average 92%;
+    /// 3 checkpoints approved by an instructor."
+    public var sentence: String {
+        func count(_ number: Int, _ one: String, _ many: String) -> String { "\(number) \(number == 1 ? one : many)" }
+        var parts = [count(lessonsCompleted, "lesson completed", "lessons completed")]
+        if quizzesPassed > 0 {
+            parts.append(count(quizzesPassed, "knowledge check passed", "knowledge checks passed") + (quizAverage.map { ", average \($0)%" } ?? ""))
+        }
+        if checkpointsApproved > 0 { parts.append(count(checkpointsApproved, "checkpoint approved by an instructor", "checkpoints approved by an instructor")) }
+        return parts.joined(separator: "; ") + "."
     }
 }

@@ -23,6 +23,8 @@ public struct CourseDocument: Sendable, Equatable {
     public var contentHash: String
     /// How long a learner who failed a knowledge check waits before trying again (0: at once).
     public var quizRetryMinutes = 0
+    /// Days after a learner enrols that each module opens, parallel to `modules` (0: at once).
+    public var moduleOpensAfterDays: [Int] = []
 }
 
 /// Turns the bytes of a `course.md` into a `CourseDocument`, or a one-line reason for the editor.
@@ -52,7 +54,7 @@ public enum CourseParser {
             if let opens, let closes, closes <= opens {
                 throw FrontMatterError("'enrolment_closes' must be after 'enrolment_opens'")
             }
-            let modules = try frontMatter.textList("modules")
+            let (modules, schedule) = try Self.modules(frontMatter)
             guard !modules.isEmpty else { throw FrontMatterError("missing required field 'modules' (an ordered list of module titles)") }
             if let duplicate = Dictionary(grouping: modules, by: { $0.lowercased() }).first(where: { $0.value.count > 1 })?.value.first {
                 throw FrontMatterError("the module '\(duplicate)' is listed twice")
@@ -79,9 +81,48 @@ public enum CourseParser {
                 contentHash: contentHash
             )
             course.quizRetryMinutes = try frontMatter.optionalCount("quiz_retry_minutes") ?? 0
+            course.moduleOpensAfterDays = schedule
             return course
         } catch {
             throw ContentProblem(path: path, reason: error.message)
         }
+    }
+
+    /// `modules` is a list whose items are either a title or `{title: …, opens_after_days: N}` for a module that opens
+    /// N days after the learner enrols.
+    static func modules(_ frontMatter: FrontMatter) throws(FrontMatterError) -> ([String], [Int]) {
+        guard case .list(let items) = frontMatter.fields["modules"] else { return (try frontMatter.textList("modules"), []) }
+        var titles: [String] = []
+        var days: [Int] = []
+        for (index, item) in items.enumerated() {
+            switch item {
+            case .scalar(let text):
+                let title = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !title.isEmpty else { throw FrontMatterError("module \(index + 1) in 'modules' has no title") }
+                titles.append(title)
+                days.append(0)
+            case .map(let fields):
+                if let unknown = fields.keys.filter({ $0 != "title" && $0 != "opens_after_days" }).sorted().first {
+                    throw FrontMatterError("module \(index + 1) in 'modules' has an unknown field '\(unknown)' (use 'title' and 'opens_after_days')")
+                }
+                guard case .scalar(let text) = fields["title"], !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                    throw FrontMatterError("module \(index + 1) in 'modules' needs a 'title'")
+                }
+                var opens = 0
+                switch fields["opens_after_days"] {
+                case nil: break
+                case .scalar(let value):
+                    guard let number = Int(value.trimmingCharacters(in: .whitespaces)), number >= 0 else {
+                        throw FrontMatterError("'opens_after_days' of module '\(text)' must be a whole number of days, 0 or more, not '\(value)'")
+                    }
+                    opens = number
+                default: throw FrontMatterError("'opens_after_days' of module '\(text)' must be a whole number of days")
+                }
+                titles.append(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                days.append(opens)
+            case .list: throw FrontMatterError("module \(index + 1) in 'modules' must be a title or 'title' and 'opens_after_days' fields")
+            }
+        }
+        return (titles, days)
     }
 }

@@ -110,6 +110,7 @@ public struct CheckpointStore: Sendable {
     /// Records a new version. Refused while one waits for review, and once the checkpoint is approved.
     public func submit(userID: Int64, lessonID: Int64, answer: CheckpointAnswer, now: Date = Date()) async throws -> CheckpointSubmission {
         try await database.write(changesPublicPages: false) { db in
+            try EnrolmentStore.requireOpen(db, userID: userID, lessonID: lessonID, now: now)
             let latest = try Row.fetchOne(
                 db, sql: "SELECT version, status FROM checkpoint_submission WHERE user_id = ? AND lesson_id = ? ORDER BY version DESC LIMIT 1",
                 arguments: [userID, lessonID])

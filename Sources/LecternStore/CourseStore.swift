@@ -75,6 +75,7 @@ extension CourseStore {
             )
             detail.operatorSettings = settings
             detail.quizRetryMinutes = row["quiz_retry_minutes"] ?? 0
+            detail.moduleOpensAfterDays = JSONColumn.decode([Int].self, row["module_schedule"]) ?? []
             return detail
         }
     }

@@ -61,6 +61,7 @@ public struct EnrolmentStore: Sendable {
                 try Bool.fetchOne(db, sql: "SELECT 1 FROM quiz_attempt WHERE user_id = ? AND lesson_id = ? AND passed", arguments: [userID, lessonID])
                 ?? false
             try LessonCompletionRule.check(kind: LessonKind(rawValue: lesson["kind"]) ?? .lesson, hasQuiz: lesson["has_quiz"], quizPassed: passed)
+            try Self.requireOpen(db, userID: userID, lessonID: lessonID, now: now)
             return try Self.markComplete(db, userID: userID, courseID: courseID, lessonID: lessonID, learnerName: learnerName, now: now)
         }
     }
@@ -70,42 +71,135 @@ public struct EnrolmentStore: Sendable {
     static func markComplete(_ db: Database, userID: Int64, courseID: Int64, lessonID: Int64, learnerName: String, now: Date) throws -> String? {
         try db.execute(
             sql: "INSERT OR IGNORE INTO lesson_completion (user_id, lesson_id, completed_at) VALUES (?, ?, ?)", arguments: [userID, lessonID, now])
-        if let code = try String.fetchOne(db, sql: "SELECT code FROM certificate WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
+        if let code = try String.fetchOne(
+            db, sql: "SELECT code FROM certificate WHERE user_id = ? AND course_id = ? AND replaced_by IS NULL", arguments: [userID, courseID])
         {
             return code
         }
-        guard try Self.progress(db, userID: userID, courseID: courseID).isComplete else { return nil }
+        let progress = try Self.progress(db, userID: userID, courseID: courseID)
+        guard progress.isComplete else { return nil }
         let course = try Row.fetchOne(db, sql: "SELECT title, slug FROM course WHERE id = ?", arguments: [courseID])
+        let assessment = try Self.assessment(db, userID: userID, courseID: courseID, lessonsCompleted: progress.completedRequired)
         let code = Certificate.makeCode()
         try db.execute(
             sql: """
-                INSERT INTO certificate (code, user_id, course_id, learner_name, course_title, course_slug, completed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO certificate (code, user_id, course_id, learner_name, course_title, course_slug, completed_at, issued_at, course_version,
+                    lessons_completed, quizzes_passed, quiz_average, checkpoints_approved)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [code, userID, courseID, learnerName, course?["title"] ?? "", course?["slug"] ?? "", now])
+            arguments: [
+                code, userID, courseID, learnerName, course?["title"] ?? "", course?["slug"] ?? "", now, now, assessment.courseVersion,
+                assessment.lessonsCompleted, assessment.quizzesPassed, assessment.quizAverage, assessment.checkpointsApproved,
+            ])
         return code
     }
 
-    /// Undoes a completion. An issued certificate stays: it records what was achieved.
+    /// What a certificate for this learner and course certifies, from the required lessons: their knowledge checks
+    /// (best score of each) and their approved checkpoints; and the course's content version.
+    static func assessment(_ db: Database, userID: Int64, courseID: Int64, lessonsCompleted: Int) throws -> CertificateAssessment {
+        let quizzes = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) AS passed, round(avg(best)) AS average FROM (
+                    SELECT max(quiz_attempt.score) AS best FROM quiz_attempt JOIN lesson ON lesson.id = quiz_attempt.lesson_id
+                    WHERE quiz_attempt.user_id = ? AND lesson.course_id = ? AND lesson.is_removed = 0 AND lesson.is_optional = 0
+                        AND lesson.quiz IS NOT NULL
+                    GROUP BY quiz_attempt.lesson_id HAVING max(quiz_attempt.passed) = 1)
+                """, arguments: [userID, courseID])
+        let checkpoints =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(DISTINCT lesson.id) FROM checkpoint_submission JOIN lesson ON lesson.id = checkpoint_submission.lesson_id
+                    WHERE checkpoint_submission.user_id = ? AND checkpoint_submission.status = 'approved' AND lesson.course_id = ?
+                        AND lesson.is_removed = 0 AND lesson.is_optional = 0
+                    """, arguments: [userID, courseID]) ?? 0
+        let passed: Int = quizzes?["passed"] ?? 0
+        let average: Double? = quizzes?["average"]
+        return CertificateAssessment(
+            lessonsCompleted: lessonsCompleted, quizzesPassed: passed, quizAverage: passed > 0 ? average.map { Int($0) } : nil,
+            checkpointsApproved: checkpoints, courseVersion: try courseVersion(db, courseID: courseID))
+    }
+
+    /// The date the course's content last changed and seven hex digits of a hash over its files' hashes: two learners
+    /// certified on the same version took the same lessons and checks.
+    static func courseVersion(_ db: Database, courseID: Int64) throws -> String {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT content_hash, updated_at FROM course WHERE id = ?
+                UNION ALL
+                SELECT * FROM (SELECT content_hash, updated_at FROM lesson WHERE course_id = ? AND is_removed = 0 ORDER BY position, slug)
+                """, arguments: [courseID, courseID])
+        let hashes = rows.map { ($0["content_hash"] as String?) ?? "" }.joined(separator: "\n")
+        let latest = rows.compactMap { $0["updated_at"] as Date? }.max() ?? Date(timeIntervalSince1970: 0)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let day = calendar.dateComponents([.year, .month, .day], from: latest)
+        let date = String(format: "%04d-%02d-%02d", day.year ?? 1970, day.month ?? 1, day.day ?? 1)
+        return "\(date).\(Digest.sha256Hex(hashes).prefix(7))"
+    }
+
+    /// Throws `LessonLockedError` when the lesson's module has not opened yet for this learner (release schedule).
+    static func requireOpen(_ db: Database, userID: Int64, lessonID: Int64, now: Date) throws {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT lesson.module, course.modules, course.module_schedule, enrolment.enrolled_at FROM lesson
+                    JOIN course ON course.id = lesson.course_id
+                    JOIN enrolment ON enrolment.course_id = course.id AND enrolment.user_id = ?
+                    WHERE lesson.id = ?
+                    """, arguments: [userID, lessonID])
+        else { return }
+        if let opens = ModuleSchedule.opens(
+            module: row["module"], modules: JSONColumn.decode(row["modules"]),
+            opensAfterDays: JSONColumn.decode([Int].self, row["module_schedule"]) ?? [], enrolledAt: row["enrolled_at"]), now < opens
+        {
+            throw LessonLockedError(opensAt: opens)
+        }
+    }
+
+    /// Undoes a completion before the course is finished. Once a certificate is issued, the lessons it certifies
+    /// stay complete, so the course page, the dashboard and the certificate keep telling the same story.
     public func undo(userID: Int64, lessonID: Int64) async throws {
         try await database.write { db in
+            if let issued = try Date.fetchOne(
+                db,
+                sql: """
+                    SELECT certificate.completed_at FROM certificate JOIN lesson ON lesson.course_id = certificate.course_id
+                    WHERE lesson.id = ? AND certificate.user_id = ? AND certificate.replaced_by IS NULL
+                    """, arguments: [lessonID, userID])
+            {
+                throw CourseCertifiedError(issuedAt: issued)
+            }
             try db.execute(sql: "DELETE FROM lesson_completion WHERE user_id = ? AND lesson_id = ?", arguments: [userID, lessonID])
         }
     }
 
+    /// Remembers the lesson a learner opened last, for the dashboard's "Continue"; writes only when the place moved.
+    public func rememberPlace(userID: Int64, courseID: Int64, lessonID: Int64) async throws {
+        try await database.write(changesPublicPages: false) { db in
+            try db.execute(
+                sql: "UPDATE enrolment SET last_lesson_id = ? WHERE user_id = ? AND course_id = ? AND last_lesson_id IS NOT ?",
+                arguments: [lessonID, userID, courseID, lessonID])
+        }
+    }
+
     /// The courses a learner is enrolled in, with progress: one read, a fixed number of queries for any number of courses.
-    public func courses(of userID: Int64) async throws -> [(slug: String, title: String, progress: CourseProgress, nextLesson: LessonSummary?)] {
+    public func courses(of userID: Int64) async throws -> [LearnerCourseEntry] {
         try await database.pool.read { db in try Self.courses(db, of: userID) }
     }
 
-    static func courses(_ db: Database, of userID: Int64) throws -> [(
-        slug: String, title: String, progress: CourseProgress, nextLesson: LessonSummary?
-    )] {
+    static func courses(_ db: Database, of userID: Int64) throws -> [LearnerCourseEntry] {
         let rows = try Row.fetchAll(
             db,
             cachedSQL(
                 """
-                SELECT course.id, course.slug, course.title FROM enrolment JOIN course ON course.id = enrolment.course_id
+                SELECT course.id, course.slug, course.title, enrolment.last_lesson_id,
+                    (SELECT completed_at FROM certificate WHERE certificate.user_id = enrolment.user_id AND certificate.course_id = course.id
+                        AND certificate.replaced_by IS NULL) AS certified_at
+                FROM enrolment JOIN course ON course.id = enrolment.course_id
                 WHERE enrolment.user_id = ? AND course.is_removed = 0 ORDER BY enrolment.enrolled_at DESC
                 """, [userID]))
         guard !rows.isEmpty else { return [] }
@@ -135,14 +229,15 @@ public struct EnrolmentStore: Sendable {
             let next =
                 syllabus.first { !$0.isOptional && !done.contains($0.id) }
                 ?? syllabus.first { !done.contains($0.id) }
-            return (row["slug"], row["title"], progress, next)
+            let lastID: Int64? = row["last_lesson_id"]
+            return LearnerCourseEntry(
+                slug: row["slug"], title: row["title"], progress: progress, nextLesson: next,
+                lastLesson: syllabus.first { $0.id == lastID }, certifiedAt: row["certified_at"])
         }
     }
 
     /// A learner's dashboard: their courses with progress and their certificates, in one read.
-    public func dashboard(of userID: Int64) async throws -> (
-        courses: [(slug: String, title: String, progress: CourseProgress, nextLesson: LessonSummary?)], certificates: [Certificate]
-    ) {
+    public func dashboard(of userID: Int64) async throws -> (courses: [LearnerCourseEntry], certificates: [Certificate]) {
         try await database.readHere { db in (try Self.courses(db, of: userID), try Self.certificates(db, of: userID)) }
     }
 
@@ -164,8 +259,13 @@ public struct EnrolmentStore: Sendable {
     static func learnerCourse(_ db: Database, course: CourseDetail, userID: Int64?, lessonSlug: String?) throws -> LearnerCourse {
         var view = LearnerCourse(course: course)
         if let userID {
-            view.isEnrolled =
-                try Bool.fetchOne(db, cachedSQL("SELECT 1 FROM enrolment WHERE user_id = ? AND course_id = ?", [userID, course.id])) == true
+            if let enrolment = try Row.fetchOne(
+                db, cachedSQL("SELECT enrolled_at, last_lesson_id FROM enrolment WHERE user_id = ? AND course_id = ?", [userID, course.id]))
+            {
+                view.isEnrolled = true
+                view.enrolledAt = enrolment["enrolled_at"]
+                view.lastLessonID = enrolment["last_lesson_id"]
+            }
             let done = Set(
                 try Int64.fetchAll(
                     db,
@@ -175,10 +275,22 @@ public struct EnrolmentStore: Sendable {
                         WHERE lesson_completion.user_id = ? AND lesson.course_id = ?
                         """, [userID, course.id])))
             view.progress = CourseProgress(course.lessons, completed: done)
-            view.certificateCode = try String.fetchOne(
-                db, cachedSQL("SELECT code FROM certificate WHERE user_id = ? AND course_id = ?", [userID, course.id]))
+            if let certificate = try Row.fetchOne(
+                db,
+                cachedSQL("SELECT code, completed_at FROM certificate WHERE user_id = ? AND course_id = ? AND replaced_by IS NULL", [userID, course.id]))
+            {
+                view.certificateCode = certificate["code"]
+                view.certifiedAt = certificate["completed_at"]
+            }
         }
         if let lessonSlug {
+            // A lesson whose module has not opened for this learner yields nothing: its text, quiz and form stay on the server.
+            if let lesson = course.lessons.first(where: { $0.slug == lessonSlug }), let enrolledAt = view.enrolledAt,
+                let opens = course.opens(lesson, enrolledAt: enrolledAt), Date() < opens
+            {
+                view.lessonOpensAt = opens
+                return view
+            }
             view.lessonHTML = try String.fetchOne(
                 db, cachedSQL("SELECT body_html FROM lesson WHERE course_id = ? AND slug = ? AND is_removed = 0", [course.id, lessonSlug]))
             if let lesson = course.lessons.first(where: { $0.slug == lessonSlug }) {
@@ -197,13 +309,41 @@ public struct EnrolmentStore: Sendable {
     }
 
     static func certificates(_ db: Database, of userID: Int64) throws -> [Certificate] {
-        try Row.fetchAll(db, cachedSQL("SELECT * FROM certificate WHERE user_id = ? ORDER BY completed_at DESC", [userID])).map(
+        try Row.fetchAll(db, cachedSQL("SELECT * FROM certificate WHERE user_id = ? AND replaced_by IS NULL ORDER BY completed_at DESC", [userID])).map(
             Certificate.init(row:))
     }
 
     public func certificate(code: String) async throws -> Certificate? {
         try await database.pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM certificate WHERE code = ?", arguments: [code]).map(Certificate.init(row:))
+        }
+    }
+
+    /// Issues a corrected certificate under a new code, with the same course, date and assessment, in `name` (or the
+    /// learner's current name), and marks the old one as replaced by it. Returns the new certificate.
+    public func reissue(code: String, name: String?, now: Date = Date()) async throws -> Certificate {
+        try await database.write { db in
+            guard let old = try Row.fetchOne(db, sql: "SELECT * FROM certificate WHERE code = ?", arguments: [code]) else {
+                throw CertificateReissueError.unknownCode(code)
+            }
+            if let replacement: String = old["replaced_by"] { throw CertificateReissueError.alreadyReplaced(by: replacement) }
+            if old["revoked_at"] as Date? != nil { throw CertificateReissueError.revoked }
+            var learnerName = name
+            if learnerName == nil, let userID: Int64 = old["user_id"] {
+                learnerName = try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [userID])
+            }
+            guard let learnerName else { throw CertificateReissueError.nameNeeded }
+            let newCode = Certificate.makeCode()
+            try db.execute(sql: "UPDATE certificate SET replaced_by = ?, replaced_at = ? WHERE code = ?", arguments: [newCode, now, code])
+            try db.execute(
+                sql: """
+                    INSERT INTO certificate (code, user_id, course_id, learner_name, course_title, course_slug, completed_at, issued_at, course_version,
+                        lessons_completed, quizzes_passed, quiz_average, checkpoints_approved)
+                    SELECT ?, user_id, course_id, ?, course_title, course_slug, completed_at, ?, course_version, lessons_completed, quizzes_passed,
+                        quiz_average, checkpoints_approved
+                    FROM certificate WHERE code = ?
+                    """, arguments: [newCode, learnerName, now, code])
+            return try Certificate(row: Row.fetchOne(db, sql: "SELECT * FROM certificate WHERE code = ?", arguments: [newCode])!)
         }
     }
 
@@ -245,6 +385,13 @@ public struct LearnerCourse: Sendable {
     public var lessonQuiz: LessonQuiz?
     /// The learner's submissions to the asked-for checkpoint, newest first.
     public var submissions: [CheckpointSubmission] = []
+    public var enrolledAt: Date?
+    /// The lesson the learner opened last (their place).
+    public var lastLessonID: Int64?
+    /// When the learner's current certificate for this course was issued.
+    public var certifiedAt: Date?
+    /// Set instead of the lesson's body when the asked-for lesson's module opens later for this learner.
+    public var lessonOpensAt: Date?
 
     public init(course: CourseDetail) {
         self.course = course
@@ -267,5 +414,47 @@ extension Certificate {
         self.init(
             code: row["code"], learnerName: row["learner_name"], courseTitle: row["course_title"], courseSlug: row["course_slug"],
             completedAt: row["completed_at"], revokedAt: row["revoked_at"], revokeReason: row["revoke_reason"])
+        replacedBy = row["replaced_by"]
+        replacedAt = row["replaced_at"]
+        if let version: String = row["course_version"] {
+            assessment = CertificateAssessment(
+                lessonsCompleted: row["lessons_completed"] ?? 0, quizzesPassed: row["quizzes_passed"] ?? 0, quizAverage: row["quiz_average"],
+                checkpointsApproved: row["checkpoints_approved"] ?? 0, courseVersion: version)
+        }
     }
+}
+
+/// One of a learner's courses on their dashboard.
+public struct LearnerCourseEntry: Sendable {
+    public var slug: String
+    public var title: String
+    public var progress: CourseProgress
+    /// The first lesson not yet done (required ones first).
+    public var nextLesson: LessonSummary?
+    /// The lesson the learner opened last, where "Continue" takes them.
+    public var lastLesson: LessonSummary?
+    /// When the learner's certificate for this course was issued.
+    public var certifiedAt: Date?
+}
+
+/// Why `lectern certificate reissue` refused.
+public enum CertificateReissueError: Error, Sendable, Equatable {
+    case unknownCode(String)
+    case alreadyReplaced(by: String)
+    case revoked
+    case nameNeeded
+
+    public var message: String {
+        switch self {
+        case .unknownCode(let code): "no certificate has the code \(code): check it with 'lectern certificate list'"
+        case .alreadyReplaced(let newer): "this certificate was already replaced by \(newer): reissue that one instead"
+        case .revoked: "this certificate is revoked: a revoked certificate is not reissued"
+        case .nameNeeded: "the learner's account no longer exists: give the name to print with --name"
+        }
+    }
+}
+
+/// Undoing a lesson of a course the learner holds a certificate for.
+public struct CourseCertifiedError: Error, Sendable, Equatable {
+    public var issuedAt: Date
 }

@@ -333,6 +333,48 @@ enum Migrations {
                     CREATE INDEX checkpoint_submission_queue ON checkpoint_submission(status, submitted_at);
                     """)
         }
+        migrator.registerMigration("2026-12-02-lesson-player") { db in
+            // module_schedule: days after enrolment each module opens, parallel to `modules`; last_lesson_id: the learner's place.
+            try db.execute(
+                sql: """
+                    ALTER TABLE course ADD COLUMN module_schedule TEXT NOT NULL DEFAULT '[]';
+                    ALTER TABLE enrolment ADD COLUMN last_lesson_id INTEGER REFERENCES lesson(id) ON DELETE SET NULL;
+                    """)
+        }
+        migrator.registerMigration("2026-12-02-certificate-assessment") { db in
+            // SQLite cannot drop a UNIQUE constraint: the table is rebuilt so that a reissued certificate can sit beside the one it
+            // replaces, while a learner still holds at most one current certificate per course (the partial unique index).
+            try db.execute(
+                sql: """
+                    CREATE TABLE certificate_new (
+                        id INTEGER PRIMARY KEY,
+                        code TEXT NOT NULL UNIQUE,
+                        user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+                        course_id INTEGER REFERENCES course(id) ON DELETE SET NULL,
+                        learner_name TEXT NOT NULL,
+                        course_title TEXT NOT NULL,
+                        course_slug TEXT NOT NULL,
+                        completed_at DATETIME NOT NULL,
+                        revoked_at DATETIME,
+                        revoke_reason TEXT,
+                        course_version TEXT,
+                        lessons_completed INTEGER,
+                        quizzes_passed INTEGER,
+                        quiz_average INTEGER CHECK (quiz_average BETWEEN 0 AND 100),
+                        checkpoints_approved INTEGER,
+                        issued_at DATETIME,
+                        replaced_by TEXT,
+                        replaced_at DATETIME
+                    );
+                    INSERT INTO certificate_new (id, code, user_id, course_id, learner_name, course_title, course_slug, completed_at, revoked_at,
+                        revoke_reason)
+                    SELECT id, code, user_id, course_id, learner_name, course_title, course_slug, completed_at, revoked_at, revoke_reason
+                    FROM certificate;
+                    DROP TABLE certificate;
+                    ALTER TABLE certificate_new RENAME TO certificate;
+                    CREATE UNIQUE INDEX certificate_current ON certificate(user_id, course_id) WHERE replaced_by IS NULL;
+                    """)
+        }
         return migrator
     }()
 }

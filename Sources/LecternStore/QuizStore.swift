@@ -72,6 +72,7 @@ public struct QuizStore: Sendable {
         now: Date = Date()
     ) async throws -> (attemptID: Int64, certificateCode: String?) {
         try await database.write { db in
+            try EnrolmentStore.requireOpen(db, userID: userID, lessonID: lessonID, now: now)
             try db.execute(
                 sql: """
                     INSERT INTO quiz_attempt (user_id, lesson_id, quiz_version, answers, correct, total, score, passed, created_at)

@@ -18,6 +18,7 @@ enum Flash: String, Sendable, CaseIterable {
     case left
     case lessonDone = "done"
     case lessonUndone = "undone"
+    case lessonDoneContinue = "done-next"
     case checkpointSent = "checkpoint-sent"
     case reviewed
 
@@ -37,6 +38,7 @@ enum Flash: String, Sendable, CaseIterable {
         case .left: "You have left the course. Your completed lessons are kept if you come back."
         case .lessonDone: "Lesson marked as complete."
         case .lessonUndone: "Lesson marked as not complete."
+        case .lessonDoneContinue: "Previous lesson complete. On to this one."
         case .checkpointSent: "Your work was sent. An instructor will review it; their decision and feedback show on this page."
         case .reviewed: "Review saved. The learner sees it on the checkpoint's page."
         }

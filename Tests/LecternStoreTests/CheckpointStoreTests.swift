@@ -96,13 +96,21 @@ import Testing
         #expect(try await store.queue(reviewerID: maya.id).isEmpty)
     }
 
-    @Test func anApprovalCompletesTheCheckpointAndIssuesTheCertificateWhenItIsTheLast() async throws {
+    /// Ada enrolled in the course Maya teaches.
+    func adaInMayasCourse() async throws -> (
+        ada: User, maya: User, course: CourseDetail, first: LessonSummary, checkpoint: LessonSummary, enrolments: EnrolmentStore
+    ) {
         let ada = try await user("ada@example.com", "Ada Lovelace")
         let maya = try await user("maya@example.com", "Maya Okafor")
         let (course, first, checkpoint) = try await lessons()
         let enrolments = EnrolmentStore(database: database)
         _ = try await enrolments.enrol(userID: ada.id, courseID: course.id)
         _ = try await store.addInstructor(courseSlug: "flask-certificate", email: "maya@example.com")
+        return (ada, maya, course, first, checkpoint, enrolments)
+    }
+
+    @Test func anApprovalCompletesTheCheckpointAndIssuesTheCertificateWhenItIsTheLast() async throws {
+        let (ada, maya, course, first, checkpoint, enrolments) = try await adaInMayasCourse()
         try await enrolments.complete(userID: ada.id, courseID: course.id, lessonID: first.id, learnerName: ada.name)
         await #expect(throws: LessonCompletionRefusal.checkpointNeedsApproval) {
             try await enrolments.complete(userID: ada.id, courseID: course.id, lessonID: checkpoint.id, learnerName: ada.name)
@@ -113,6 +121,30 @@ import Testing
         let code = try #require(reviewed.certificateCode)
         #expect(try await enrolments.certificates(of: ada.id).map(\.code) == [code])
         #expect(try await enrolments.progress(userID: ada.id, courseID: course.id).isComplete)
+        // The certificate says what was assessed, and of which version of the course.
+        let assessment = try #require(try await enrolments.certificate(code: code)?.assessment)
+        #expect(assessment.lessonsCompleted == 2 && assessment.quizzesPassed == 0 && assessment.checkpointsApproved == 1)
+        #expect(assessment.sentence == "2 lessons completed; 1 checkpoint approved by an instructor.")
+        #expect(assessment.courseVersion.wholeMatch(of: /\d{4}-\d{2}-\d{2}\.[0-9a-f]{7}/) != nil)
+    }
+
+    @Test func aReissuedCertificateReplacesTheOldOneUnderANewCode() async throws {
+        let (ada, maya, course, first, checkpoint, enrolments) = try await adaInMayasCourse()
+        try await enrolments.complete(userID: ada.id, courseID: course.id, lessonID: first.id, learnerName: ada.name)
+        let work = try await store.submit(userID: ada.id, lessonID: checkpoint.id, answer: try answer())
+        let old = try #require(try await store.review(id: work.id, reviewerID: maya.id, decision: .approve(feedback: "")).certificateCode)
+
+        let new = try await enrolments.reissue(code: old, name: "Ada King")
+        #expect(new.code != old && new.learnerName == "Ada King" && new.replacedBy == nil)
+        let replaced = try #require(try await enrolments.certificate(code: old))
+        #expect(replaced.replacedBy == new.code && replaced.learnerName == "Ada Lovelace")
+        #expect(new.assessment == replaced.assessment && new.completedAt == replaced.completedAt)
+        #expect(try await enrolments.certificates(of: ada.id).map(\.code) == [new.code])
+        await #expect(throws: CertificateReissueError.alreadyReplaced(by: new.code)) { try await enrolments.reissue(code: old, name: nil) }
+        await #expect(throws: CertificateReissueError.unknownCode("NOPE")) { try await enrolments.reissue(code: "NOPE", name: nil) }
+        // Without --name the learner's account name now is used; completing again finds the current certificate.
+        #expect(try await enrolments.reissue(code: new.code, name: nil).learnerName == "Ada Lovelace")
+        #expect(try await enrolments.certificates(of: ada.id).count == 1)
     }
 
     @Test func unknownNamesAreClearErrors() async throws {

@@ -107,7 +107,9 @@ import Testing
         let code = try #require(
             try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: course.lessons[1].id, learnerName: learner.name))
         #expect(code.count == 23)
-        try await enrolments.undo(userID: learner.id, lessonID: course.lessons[1].id)
+        // Once certified, the lessons it certifies stay complete: the course page, dashboard and certificate agree.
+        await #expect(throws: CourseCertifiedError.self) { try await enrolments.undo(userID: learner.id, lessonID: course.lessons[1].id) }
+        #expect(try await enrolments.progress(userID: learner.id, courseID: course.id).isComplete)
         let again = try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: course.lessons[1].id, learnerName: learner.name)
         #expect(again == code)
         #expect(try await enrolments.certificates(of: learner.id).map(\.code) == [code])

@@ -231,7 +231,16 @@ import Testing
             #expect(!(try await ada.get(client, "/dashboard")).body.contains("/certificates/"))
             let result = try await ada.get(client, try #require(try await Self.answer(&ada, client, Self.allRight).location))
             #expect(result.body.contains("That completes the course: your certificate is ready."))
-            #expect((try await ada.get(client, "/dashboard")).body.contains("/certificates/"))
+            let dashboard = try await ada.get(client, "/dashboard")
+            let code = try #require(dashboard.body.firstMatch(of: /href="\/certificates\/([A-Z0-9-]+)"/).map { String($0.1) })
+            let certificate = try await client.get("/certificates/\(code)")
+            #expect(certificate.body.contains("Assessed: 2 lessons completed; 1 knowledge check passed, average 100%."))
+            #expect(certificate.body.contains("Course version 20"))
+            let json = try await client.get("/certificates/\(code).json")
+            let facts = try #require(try JSONSerialization.jsonObject(with: Data(json.body.utf8)) as? [String: Any])
+            let assessed = try #require(facts["assessed"] as? [String: Any])
+            #expect(assessed["knowledge_checks_passed"] as? Int == 1 && assessed["knowledge_check_average_percent"] as? Int == 100)
+            #expect((facts["course_version"] as? String)?.isEmpty == false)
         }
     }
 }

@@ -107,7 +107,8 @@ import Testing
         let expected = try await fetch(plain)
         let skeletal = try await fetch(testConfiguration(site))
         #expect(expected.count == skeletal.count)
-        for (index, (want, got)) in zip(expected, skeletal).enumerated() {
+        // Compare the second rounds: the first run moved Ada's place (the dashboard's "Continue"), so only from there are both runs alike.
+        for (index, (want, got)) in zip(expected, skeletal).enumerated() where index >= pages.count {
             #expect(want == got, "\(pages[index % pages.count]) differs")
         }
         #expect(!skeletal.contains { $0.contains("\u{E001}") })

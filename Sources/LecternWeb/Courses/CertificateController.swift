@@ -33,6 +33,21 @@ struct CertificateController: Sendable {
                 "course_url": "\(renderer.baseURL)/courses/\(certificate.courseSlug)", "completed_on": renderer.dates.day(certificate.completedAt),
                 "status": certificate.revokedAt == nil ? "valid" : "revoked", "verify_url": url, "issuer": renderer.site.name,
             ]
+            if let assessment = certificate.assessment {
+                var assessed: [String: Any] = [
+                    "summary": assessment.sentence, "lessons_completed": assessment.lessonsCompleted, "knowledge_checks_passed": assessment.quizzesPassed,
+                    "checkpoints_approved": assessment.checkpointsApproved,
+                ]
+                assessed["knowledge_check_average_percent"] = assessment.quizAverage ?? NSNull()
+                facts["assessed"] = assessed
+                facts["course_version"] = assessment.courseVersion
+            }
+            if let newer = certificate.replacedBy {
+                facts["status"] = certificate.revokedAt == nil ? "replaced" : "revoked"
+                facts["replaced_by"] = newer
+                facts["replaced_by_url"] = "\(renderer.baseURL)/certificates/\(newer)"
+                facts["replaced_on"] = certificate.replacedAt.map(renderer.dates.day) ?? ""
+            }
             if let revoked = certificate.revokedAt {
                 facts["revoked_on"] = renderer.dates.day(revoked)
                 facts["revoke_reason"] = certificate.revokeReason ?? ""
@@ -49,7 +64,9 @@ struct CertificateController: Sendable {
                 path: "/certificates/\(certificate.code)", noindex: true, session: context.session),
             code: certificate.code, learnerName: certificate.learnerName, courseTitle: certificate.courseTitle, courseSlug: certificate.courseSlug,
             date: renderer.dates.long(certificate.completedAt), dateISO: renderer.dates.day(certificate.completedAt),
-            revokedDate: certificate.revokedAt.map(renderer.dates.long), revokeReason: certificate.revokeReason, verifyURL: url)
+            revokedDate: certificate.revokedAt.map(renderer.dates.long), revokeReason: certificate.revokeReason, verifyURL: url,
+            assessed: certificate.assessment?.sentence, courseVersion: certificate.assessment?.courseVersion, replacedBy: certificate.replacedBy,
+            replacedDate: certificate.replacedAt.map(renderer.dates.long))
         return try renderer.render(view, with: template).response(from: request, context: context)
     }
 }

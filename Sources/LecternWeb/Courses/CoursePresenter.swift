@@ -38,23 +38,11 @@ struct CoursePresenter: Sendable {
         let enrolled = learner.isEnrolled
         let progress = learner.progress
         let canRead = enrolled || user?.role == .admin
-        let done = progress?.completedLessonIDs ?? []
-
-        var number = 0
-        let modules = course.modules.enumerated().map { index, module in
-            SyllabusModuleView(
-                title: module, number: index + 1,
-                lessons: course.lessons.filter { $0.module == module }.map { lesson in
-                    number += 1
-                    return SyllabusLessonView(
-                        title: lesson.title, url: canRead ? "/courses/\(slug)/lessons/\(lesson.slug)" : nil, minutes: lesson.readingMinutes,
-                        isOptional: lesson.isOptional, isDone: done.contains(lesson.id), number: number)
-                })
-        }
+        let modules = syllabus(learner, canRead: canRead, now: now)
 
         var cta = CallToActionView()
         if enrolled {
-            let next = course.lessons.first { !$0.isOptional && !done.contains($0.id) } ?? course.lessons.first
+            let next = Self.continueLesson(learner)
             cta.continueURL = next.map { "/courses/\(slug)/lessons/\($0.slug)" }
             cta.continueLabel = (progress?.completedLessonIDs.isEmpty ?? true) ? "Start the first lesson" : "Continue learning"
         } else {
@@ -95,15 +83,75 @@ struct CoursePresenter: Sendable {
             instructors: course.instructors.joined(separator: ", "),
             modules: modules,
             lessonCount: course.lessons.count,
-            totalMinutes: course.lessons.map(\.readingMinutes).reduce(0, +),
+            studyTime: Self.studyTime(course.lessons),
             seats: course.seatsLeft.map { $0 == 0 ? "No seats left" : "\($0) of \(course.capacity ?? 0) seats left" },
             dates: dates.isEmpty ? nil : dates.joined(separator: ", "),
             cta: cta,
-            progress: enrolled ? progress.map(ProgressView.init) : nil,
+            progress: enrolled ? progress.map { ProgressView($0, certified: learner.certificateCode != nil) } : nil,
             certificateCode: learner.certificateCode,
             isEnrolled: enrolled,
             notice: nil,
             problem: nil
         )
+    }
+
+    /// Where a learner picks up: the lesson they opened last, else the first required lesson not done, else the first.
+    static func continueLesson(_ learner: LearnerCourse) -> LessonSummary? {
+        let lessons = learner.course.lessons
+        let done = learner.progress?.completedLessonIDs ?? []
+        if let last = learner.lastLessonID, let lesson = lessons.first(where: { $0.id == last }) { return lesson }
+        return lessons.first { !$0.isOptional && !done.contains($0.id) } ?? lessons.first
+    }
+
+    /// The modules and lessons with each lesson's state for this visitor; `current` is the lesson on screen.
+    func syllabus(_ learner: LearnerCourse, canRead: Bool, current: Int64? = nil, now: Date = Date()) -> [SyllabusModuleView] {
+        let course = learner.course
+        let done = learner.progress?.completedLessonIDs ?? []
+        var number = 0
+        return course.modules.enumerated().map { index, module in
+            var opensText: String?
+            var locked = false
+            let days = index < course.moduleOpensAfterDays.count ? course.moduleOpensAfterDays[index] : 0
+            if let enrolledAt = learner.enrolledAt {
+                if let opens = ModuleSchedule.opens(
+                    module: module, modules: course.modules, opensAfterDays: course.moduleOpensAfterDays, enrolledAt: enrolledAt), now < opens
+                {
+                    locked = true
+                    opensText = "Opens on \(renderer.dates.long(opens))"
+                }
+            } else if days > 0 {
+                opensText = "Opens \(days) day\(days == 1 ? "" : "s") after you enrol"
+            }
+            let lessons = course.lessons.filter { $0.module == module }.map { lesson in
+                number += 1
+                var view = SyllabusLessonView(
+                    title: lesson.title,
+                    url: !locked && (canRead || lesson.isPreview) ? "/courses/\(course.summary.slug)/lessons/\(lesson.slug)" : nil,
+                    minutes: lesson.readingMinutes + lesson.exerciseMinutes, isOptional: lesson.isOptional, isDone: done.contains(lesson.id),
+                    number: number)
+                view.isCurrent = lesson.id == current
+                view.isLocked = locked
+                view.opens = locked ? opensText : nil
+                view.isPreview = lesson.isPreview && !learner.isEnrolled
+                view.isCheckpoint = lesson.kind == .checkpoint
+                view.state =
+                    view.isDone ? "done" : view.isCurrent ? "current lesson" : locked ? (opensText ?? "locked").lowercased() : "not started"
+                return view
+            }
+            return SyllabusModuleView(title: module, number: index + 1, lessons: lessons, opens: opensText)
+        }
+    }
+
+    /// "About 31 hours of study: 1 hour of reading and 30 hours of exercises and checkpoints", from the lessons' front matter.
+    static func studyTime(_ lessons: [LessonSummary]) -> String {
+        let reading = lessons.map(\.readingMinutes).reduce(0, +)
+        let practice = lessons.map(\.exerciseMinutes).reduce(0, +)
+        func amount(_ minutes: Int) -> String {
+            guard minutes >= 90 else { return "\(minutes) minute\(minutes == 1 ? "" : "s")" }
+            let hours = Int((Double(minutes) / 60).rounded())
+            return "\(hours) hour\(hours == 1 ? "" : "s")"
+        }
+        guard practice > 0 else { return "about \(amount(reading)) of reading" }
+        return "about \(amount(reading + practice)) of study: \(amount(reading)) of reading and \(amount(practice)) of exercises and checkpoints"
     }
 }

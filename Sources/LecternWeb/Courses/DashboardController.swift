@@ -25,9 +25,14 @@ struct DashboardController: Sendable {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
         let dashboard = try await enrolments.dashboard(of: user.id)
         let courses = dashboard.courses.map { entry in
-            DashboardCourseView(
-                slug: entry.slug, title: entry.title, progress: ProgressView(entry.progress), nextLessonTitle: entry.nextLesson?.title,
-                nextLessonURL: entry.nextLesson.map { "/courses/\(entry.slug)/lessons/\($0.slug)" })
+            // "Continue" goes to the learner's place (the lesson opened last), "Next" to the first lesson still to do.
+            let place = entry.lastLesson ?? entry.nextLesson
+            let next = entry.nextLesson?.id == place?.id ? nil : entry.nextLesson
+            return DashboardCourseView(
+                slug: entry.slug, title: entry.title, progress: ProgressView(entry.progress, certified: entry.certifiedAt != nil),
+                nextLessonTitle: next?.title, nextLessonURL: next.map { "/courses/\(entry.slug)/lessons/\($0.slug)" },
+                continueTitle: place?.title, continueURL: place.map { "/courses/\(entry.slug)/lessons/\($0.slug)" },
+                certified: entry.certifiedAt.map { "Certified on \(renderer.dates.long($0))" })
         }
         let certificates = dashboard.certificates.map {
             CertificateLinkView(code: $0.code, courseTitle: $0.courseTitle, date: renderer.dates.long($0.completedAt), isRevoked: $0.revokedAt != nil)

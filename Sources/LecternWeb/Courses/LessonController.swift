@@ -33,11 +33,17 @@ struct LessonController: Sendable {
         guard let index = learner.course.lessons.firstIndex(where: { $0.slug == slug }) else {
             throw HTTPError(.notFound, message: "This course has no such lesson. It may have been renamed or removed; see the syllabus.")
         }
-        return (learner, learner.course.lessons[index], index, learner.isEnrolled || context.session?.user?.role == .admin)
+        let lesson = learner.course.lessons[index]
+        return (learner, lesson, index, learner.isEnrolled || lesson.isPreview || context.session?.user?.role == .admin)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let found = try await find(context)
+        let (learner, lesson, _, _) = found
+        // The learner's place, for "Continue": written only when it moved, so re-reading a lesson costs no write.
+        if let user = context.session?.user, learner.isEnrolled, learner.lessonOpensAt == nil, learner.lastLessonID != lesson.id {
+            try await enrolments.rememberPlace(userID: user.id, courseID: learner.course.id, lessonID: lesson.id)
+        }
         return try render(found, request: request, context: context)
     }
 
@@ -58,10 +64,24 @@ struct LessonController: Sendable {
                 path: "/courses/\(slug)/lessons/\(lesson.slug)", section: "courses", noindex: !canRead, session: context.session),
             courseSlug: slug, courseTitle: course.summary.title, slug: lesson.slug, title: lesson.title, module: lesson.module, number: index + 1,
             minutes: lesson.readingMinutes, isOptional: lesson.isOptional, html: nil, isDone: false, csrf: context.session?.csrfToken ?? "")
+        view.exerciseMinutes = lesson.exerciseMinutes
         guard canRead else {
             // Others see the syllabus and the call to enrol, never the lesson itself.
             view.locked = presenter.page(learner, context: context)
             return try renderer.render(view, with: template, status: .forbidden).response(from: request, context: context)
+        }
+        let isAdmin = context.session?.user?.role == .admin
+        let modules = presenter.syllabus(learner, canRead: learner.isEnrolled || isAdmin, current: lesson.id)
+        view.syllabus = PlayerSyllabusView(
+            courseSlug: slug, courseTitle: course.summary.title, modules: modules,
+            doneCount: modules.flatMap(\.lessons).filter(\.isDone).count, lessonCount: course.lessons.count)
+        if let opens = learner.lessonOpensAt {
+            view.opens = renderer.dates.long(opens)
+            return try renderPersonal(view, status: .forbidden, request: request, context: context)
+        }
+        if !learner.isEnrolled, !isAdmin {
+            // A free preview: the lesson and the course's call to action, no knowledge check or progress.
+            view.preview = presenter.page(learner, context: context)
         }
         view.html = learner.lessonHTML
         view.hasQuiz = lesson.hasQuiz
@@ -76,13 +96,16 @@ struct LessonController: Sendable {
                 learner.submissions, action: "/courses/\(slug)/lessons/\(lesson.slug)/submissions", dates: renderer.dates,
                 text: submission?.text ?? "", link: submission?.link ?? "", problems: submission?.problems ?? [:])
         }
-        func link(_ other: LessonSummary, _ number: Int) -> SyllabusLessonView {
-            SyllabusLessonView(
-                title: other.title, url: "/courses/\(slug)/lessons/\(other.slug)", minutes: other.readingMinutes, isOptional: other.isOptional,
-                isDone: false, number: number)
+        // Previous and next as the syllabus shows them: a locked or (for a visitor) closed lesson is not linked.
+        var byURL: [String: SyllabusLessonView] = [:]
+        for entry in modules.flatMap(\.lessons) { byURL[entry.url ?? ""] = entry }
+        func entry(_ other: LessonSummary) -> SyllabusLessonView {
+            var view = SyllabusLessonView(title: other.title, url: nil, minutes: other.readingMinutes, isOptional: other.isOptional, isDone: false, number: 0)
+            if let shown = byURL["/courses/\(slug)/lessons/\(other.slug)"] { view = shown }
+            return view
         }
-        view.previous = index > 0 ? link(course.lessons[index - 1], index) : nil
-        view.next = index + 1 < course.lessons.count ? link(course.lessons[index + 1], index + 2) : nil
+        view.previous = index > 0 ? entry(course.lessons[index - 1]) : nil
+        view.next = index + 1 < course.lessons.count ? entry(course.lessons[index + 1]) : nil
         if learner.isEnrolled, let progress = learner.progress {
             view.isDone = progress.completedLessonIDs.contains(lesson.id)
             view.progress = ProgressView(progress)
@@ -91,6 +114,12 @@ struct LessonController: Sendable {
         view.notice =
             context.flash == .lessonDone && view.certificateCode != nil && view.progress?.percent == 100
             ? "Lesson complete, and with it the course. Your certificate is ready." : context.flash?.text
+        return try renderPersonal(view, status: status, request: request, context: context)
+    }
+
+    private func renderPersonal(
+        _ view: LessonPageView, status: HTTPResponse.Status, request: Request, context: AppRequestContext
+    ) throws -> Response {
         guard context.session?.user != nil else {
             return try renderer.render(view, with: template, status: status).response(from: request, context: context)
         }
@@ -104,14 +133,22 @@ struct LessonController: Sendable {
     }
 
     @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (learner, lesson, _, _) = try await find(context)
+        let (learner, lesson, index, _) = try await find(context)
         let course = learner.course
         guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
         guard learner.isEnrolled else { throw HTTPError(.forbidden, message: "Enrol in \(course.summary.title) to track your progress through its lessons.") }
+        let certificate: String?
         do {
-            try await enrolments.complete(userID: user.id, courseID: course.id, lessonID: lesson.id, learnerName: user.name)
+            certificate = try await enrolments.complete(userID: user.id, courseID: course.id, lessonID: lesson.id, learnerName: user.name)
         } catch let refusal as LessonCompletionRefusal {
             throw HTTPError(.conflict, message: refusal.message)
+        }
+        // "Complete and continue": on to the next lesson, unless this finished the course (the certificate notice is here)
+        // or the next lesson has not opened yet.
+        if certificate == nil || learner.certificateCode != nil, index + 1 < course.lessons.count {
+            let next = course.lessons[index + 1]
+            let locked = learner.enrolledAt.flatMap { course.opens(next, enrolledAt: $0) }.map { Date() < $0 } ?? false
+            if !locked { return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(next.slug)", flash: .lessonDoneContinue, cookie: flash) }
         }
         return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(lesson.slug)", flash: .lessonDone, cookie: flash)
     }

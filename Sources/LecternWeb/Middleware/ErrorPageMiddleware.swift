@@ -1,4 +1,5 @@
 import Hummingbird
+import LecternCore
 import LecternStore
 import Logging
 import NIOHTTP1
@@ -28,6 +29,14 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
             // A malformed body (a bad chunk size, say) is the client's mistake, not ours: 400, logged at debug only.
             context.logger.debug("\(request.method) \(request.uri.path) 400: malformed request (\(error))")
             return try page(status: .badRequest, message: "The request was malformed, so it was not read.", headers: [.connection: "close"], request: request, context: context)
+        } catch let error as LessonLockedError {
+            // The release schedule, enforced in the stores' writes: the same answer whichever form was sent.
+            let message = "This lesson opens on \(renderer.dates.longWithTime(error.opensAt)). Its module opens a set number of days after you enrolled."
+            return try page(status: .forbidden, message: message, headers: [:], request: request, context: context)
+        } catch let error as CourseCertifiedError {
+            let message =
+                "Your certificate for this course was issued on \(renderer.dates.long(error.issuedAt)): the lessons it certifies stay complete."
+            return try page(status: .conflict, message: message, headers: [:], request: request, context: context)
         } catch let error as StorageUnavailableError {
             context.logger.error("\(request.method) \(request.uri.path) refused: \(error)", metadata: ["request_id": .string(context.id)])
             return try page(

@@ -34,17 +34,39 @@ struct CatalogueView: Sendable {
 
 struct SyllabusLessonView: Sendable {
     var title: String
+    /// Nil when the visitor cannot open the lesson (not enrolled, or its module has not opened yet).
     var url: String?
     var minutes: Int
     var isOptional: Bool
     var isDone: Bool
     var number: Int
+    /// The lesson shown in the player.
+    var isCurrent = false
+    /// Locked by the release schedule; `opens` says when.
+    var isLocked = false
+    var opens: String?
+    /// Readable by anyone, enrolled or not.
+    var isPreview = false
+    var isCheckpoint = false
+    /// For screen readers and the phone layout: done, current, not started, or locked until a date.
+    var state = ""
 }
 
 struct SyllabusModuleView: Sendable {
     var title: String
     var number: Int
     var lessons: [SyllabusLessonView]
+    /// "Opens on 16 December 2026" while the module is locked for this learner.
+    var opens: String?
+}
+
+/// The syllabus beside a lesson: the course's modules with each lesson's state for this learner.
+struct PlayerSyllabusView: Sendable {
+    var courseSlug: String
+    var courseTitle: String
+    var modules: [SyllabusModuleView]
+    var doneCount: Int
+    var lessonCount: Int
 }
 
 /// The single call to action of a course page.
@@ -60,9 +82,19 @@ struct ProgressView: Sendable {
     var percent: Int
     var text: String
 
-    init(_ progress: CourseProgress) {
-        self.percent = progress.percent
-        self.text = "\(progress.completedRequired) of \(progress.required) required lessons done (\(progress.percent)%)"
+    /// `certified`: the learner holds a certificate for the course, so it is finished even if lessons were added since.
+    init(_ progress: CourseProgress, certified: Bool = false) {
+        self.percent = certified ? 100 : progress.percent
+        let counts = "\(progress.completedRequired) of \(progress.required) required lessons done"
+        if certified {
+            let added = progress.required - progress.completedRequired
+            self.text =
+                added > 0
+                ? "Course completed and certified. \(added) lesson\(added == 1 ? " was" : "s were") added since; \(counts)."
+                : "Course completed and certified: \(counts)."
+        } else {
+            self.text = "\(counts) (\(progress.percent)%)"
+        }
     }
 }
 
@@ -81,7 +113,8 @@ struct CoursePageView: Sendable {
     var instructors: String
     var modules: [SyllabusModuleView]
     var lessonCount: Int
-    var totalMinutes: Int
+    /// From the data: reading time plus the exercise and checkpoint estimates in the lessons' front matter.
+    var studyTime: String
     var seats: String?
     var dates: String?
     var cta: CallToActionView
@@ -117,6 +150,12 @@ struct LessonPageView: Sendable {
     var isCheckpoint = false
     var quiz: QuizFormView?
     var checkpoint: CheckpointView?
+    var syllabus: PlayerSyllabusView?
+    /// A free preview read by a visitor who is not enrolled: the lesson with the course's call to action.
+    var preview: CoursePageView?
+    /// The lesson's module has not opened for this learner: when it does.
+    var opens: String?
+    var exerciseMinutes = 0
 }
 
 struct DashboardCourseView: Sendable {
@@ -125,6 +164,10 @@ struct DashboardCourseView: Sendable {
     var progress: ProgressView
     var nextLessonTitle: String?
     var nextLessonURL: String?
+    /// Where "Continue" goes: the lesson the learner opened last, else the next one to do.
+    var continueTitle: String?
+    var continueURL: String?
+    var certified: String?
 }
 
 struct CertificateLinkView: Sendable {
@@ -157,6 +200,12 @@ struct CertificatePageView: Sendable {
     var revokedDate: String?
     var revokeReason: String?
     var verifyURL: String
+    /// What was assessed, e.g. "9 lessons completed; 10 knowledge checks passed, average 92%; 3 checkpoints approved by an instructor."
+    var assessed: String?
+    var courseVersion: String?
+    /// Set when a corrected certificate replaced this one.
+    var replacedBy: String?
+    var replacedDate: String?
 }
 
 struct LeaveCourseView: Sendable {

@@ -359,7 +359,7 @@ extension CatalogueView: ViewModel {
 }
 
 extension SyllabusLessonView: ViewModel {
-    static var mustacheKeys: [String] { ["title", "url", "minutes", "isOptional", "isDone", "number"] }
+    static var mustacheKeys: [String] { ["title", "url", "minutes", "isOptional", "isDone", "number", "isCurrent", "isLocked", "opens", "isPreview", "isCheckpoint", "state"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -369,38 +369,76 @@ extension SyllabusLessonView: ViewModel {
         case "isOptional": mustacheValue(self.isOptional)
         case "isDone": mustacheValue(self.isDone)
         case "number": mustacheValue(self.number)
+        case "isCurrent": mustacheValue(self.isCurrent)
+        case "isLocked": mustacheValue(self.isLocked)
+        case "opens": mustacheValue(self.opens)
+        case "isPreview": mustacheValue(self.isPreview)
+        case "isCheckpoint": mustacheValue(self.isCheckpoint)
+        case "state": mustacheValue(self.state)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(6)
+        print.begin(12)
         self.title.fingerprint(into: &print)
         self.url.fingerprint(into: &print)
         self.minutes.fingerprint(into: &print)
         self.isOptional.fingerprint(into: &print)
         self.isDone.fingerprint(into: &print)
         self.number.fingerprint(into: &print)
+        self.isCurrent.fingerprint(into: &print)
+        self.isLocked.fingerprint(into: &print)
+        self.opens.fingerprint(into: &print)
+        self.isPreview.fingerprint(into: &print)
+        self.isCheckpoint.fingerprint(into: &print)
+        self.state.fingerprint(into: &print)
     }
 }
 
 extension SyllabusModuleView: ViewModel {
-    static var mustacheKeys: [String] { ["title", "number", "lessons"] }
+    static var mustacheKeys: [String] { ["title", "number", "lessons", "opens"] }
 
     func child(named name: String) -> Any? {
         switch name {
         case "title": mustacheValue(self.title)
         case "number": mustacheValue(self.number)
         case "lessons": mustacheValue(self.lessons)
+        case "opens": mustacheValue(self.opens)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(3)
+        print.begin(4)
         self.title.fingerprint(into: &print)
         self.number.fingerprint(into: &print)
         self.lessons.fingerprint(into: &print)
+        self.opens.fingerprint(into: &print)
+    }
+}
+
+extension PlayerSyllabusView: ViewModel {
+    static var mustacheKeys: [String] { ["courseSlug", "courseTitle", "modules", "doneCount", "lessonCount"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "courseSlug": mustacheValue(self.courseSlug)
+        case "courseTitle": mustacheValue(self.courseTitle)
+        case "modules": mustacheValue(self.modules)
+        case "doneCount": mustacheValue(self.doneCount)
+        case "lessonCount": mustacheValue(self.lessonCount)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(5)
+        self.courseSlug.fingerprint(into: &print)
+        self.courseTitle.fingerprint(into: &print)
+        self.modules.fingerprint(into: &print)
+        self.doneCount.fingerprint(into: &print)
+        self.lessonCount.fingerprint(into: &print)
     }
 }
 
@@ -447,7 +485,7 @@ extension ProgressView: ViewModel {
 }
 
 extension CoursePageView: ViewModel {
-    static var mustacheKeys: [String] { ["site", "meta", "slug", "title", "subtitle", "level", "duration", "price", "descriptionHTML", "benefits", "outcomes", "instructors", "modules", "lessonCount", "totalMinutes", "seats", "dates", "cta", "progress", "certificateCode", "isEnrolled", "notice", "problem"] }
+    static var mustacheKeys: [String] { ["site", "meta", "slug", "title", "subtitle", "level", "duration", "price", "descriptionHTML", "benefits", "outcomes", "instructors", "modules", "lessonCount", "studyTime", "seats", "dates", "cta", "progress", "certificateCode", "isEnrolled", "notice", "problem"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -465,7 +503,7 @@ extension CoursePageView: ViewModel {
         case "instructors": mustacheValue(self.instructors)
         case "modules": mustacheValue(self.modules)
         case "lessonCount": mustacheValue(self.lessonCount)
-        case "totalMinutes": mustacheValue(self.totalMinutes)
+        case "studyTime": mustacheValue(self.studyTime)
         case "seats": mustacheValue(self.seats)
         case "dates": mustacheValue(self.dates)
         case "cta": mustacheValue(self.cta)
@@ -494,7 +532,7 @@ extension CoursePageView: ViewModel {
         self.instructors.fingerprint(into: &print)
         self.modules.fingerprint(into: &print)
         self.lessonCount.fingerprint(into: &print)
-        self.totalMinutes.fingerprint(into: &print)
+        self.studyTime.fingerprint(into: &print)
         self.seats.fingerprint(into: &print)
         self.dates.fingerprint(into: &print)
         self.cta.fingerprint(into: &print)
@@ -507,7 +545,7 @@ extension CoursePageView: ViewModel {
 }
 
 extension LessonPageView: ViewModel {
-    static var mustacheKeys: [String] { ["site", "meta", "courseSlug", "courseTitle", "slug", "title", "module", "number", "minutes", "isOptional", "html", "isDone", "csrf", "previous", "next", "progress", "certificateCode", "notice", "locked", "hasQuiz", "isCheckpoint", "quiz", "checkpoint"] }
+    static var mustacheKeys: [String] { ["site", "meta", "courseSlug", "courseTitle", "slug", "title", "module", "number", "minutes", "isOptional", "html", "isDone", "csrf", "previous", "next", "progress", "certificateCode", "notice", "locked", "hasQuiz", "isCheckpoint", "quiz", "checkpoint", "syllabus", "preview", "opens", "exerciseMinutes"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -534,12 +572,16 @@ extension LessonPageView: ViewModel {
         case "isCheckpoint": mustacheValue(self.isCheckpoint)
         case "quiz": mustacheValue(self.quiz)
         case "checkpoint": mustacheValue(self.checkpoint)
+        case "syllabus": mustacheValue(self.syllabus)
+        case "preview": mustacheValue(self.preview)
+        case "opens": mustacheValue(self.opens)
+        case "exerciseMinutes": mustacheValue(self.exerciseMinutes)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(23)
+        print.begin(27)
         self.site.fingerprint(into: &print)
         self.meta.fingerprint(into: &print)
         self.courseSlug.fingerprint(into: &print)
@@ -563,11 +605,15 @@ extension LessonPageView: ViewModel {
         self.isCheckpoint.fingerprint(into: &print)
         self.quiz.fingerprint(into: &print)
         self.checkpoint.fingerprint(into: &print)
+        self.syllabus.fingerprint(into: &print)
+        self.preview.fingerprint(into: &print)
+        self.opens.fingerprint(into: &print)
+        self.exerciseMinutes.fingerprint(into: &print)
     }
 }
 
 extension DashboardCourseView: ViewModel {
-    static var mustacheKeys: [String] { ["slug", "title", "progress", "nextLessonTitle", "nextLessonURL"] }
+    static var mustacheKeys: [String] { ["slug", "title", "progress", "nextLessonTitle", "nextLessonURL", "continueTitle", "continueURL", "certified"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -576,17 +622,23 @@ extension DashboardCourseView: ViewModel {
         case "progress": mustacheValue(self.progress)
         case "nextLessonTitle": mustacheValue(self.nextLessonTitle)
         case "nextLessonURL": mustacheValue(self.nextLessonURL)
+        case "continueTitle": mustacheValue(self.continueTitle)
+        case "continueURL": mustacheValue(self.continueURL)
+        case "certified": mustacheValue(self.certified)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(5)
+        print.begin(8)
         self.slug.fingerprint(into: &print)
         self.title.fingerprint(into: &print)
         self.progress.fingerprint(into: &print)
         self.nextLessonTitle.fingerprint(into: &print)
         self.nextLessonURL.fingerprint(into: &print)
+        self.continueTitle.fingerprint(into: &print)
+        self.continueURL.fingerprint(into: &print)
+        self.certified.fingerprint(into: &print)
     }
 }
 
@@ -643,7 +695,7 @@ extension DashboardView: ViewModel {
 }
 
 extension CertificatePageView: ViewModel {
-    static var mustacheKeys: [String] { ["site", "meta", "code", "learnerName", "courseTitle", "courseSlug", "date", "dateISO", "revokedDate", "revokeReason", "verifyURL"] }
+    static var mustacheKeys: [String] { ["site", "meta", "code", "learnerName", "courseTitle", "courseSlug", "date", "dateISO", "revokedDate", "revokeReason", "verifyURL", "assessed", "courseVersion", "replacedBy", "replacedDate"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -658,12 +710,16 @@ extension CertificatePageView: ViewModel {
         case "revokedDate": mustacheValue(self.revokedDate)
         case "revokeReason": mustacheValue(self.revokeReason)
         case "verifyURL": mustacheValue(self.verifyURL)
+        case "assessed": mustacheValue(self.assessed)
+        case "courseVersion": mustacheValue(self.courseVersion)
+        case "replacedBy": mustacheValue(self.replacedBy)
+        case "replacedDate": mustacheValue(self.replacedDate)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(11)
+        print.begin(15)
         self.site.fingerprint(into: &print)
         self.meta.fingerprint(into: &print)
         self.code.fingerprint(into: &print)
@@ -675,6 +731,10 @@ extension CertificatePageView: ViewModel {
         self.revokedDate.fingerprint(into: &print)
         self.revokeReason.fingerprint(into: &print)
         self.verifyURL.fingerprint(into: &print)
+        self.assessed.fingerprint(into: &print)
+        self.courseVersion.fingerprint(into: &print)
+        self.replacedBy.fingerprint(into: &print)
+        self.replacedDate.fingerprint(into: &print)
     }
 }
 
