@@ -232,10 +232,54 @@ public struct CheckpointStore: Sendable {
             item.submission.reviewedAt = now
             item.submission.feedback = feedback
             item.submission.reviewerName = try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [reviewerID])
+            try EventLog.append(db, .checkpointReviewed, userID: item.submission.userID, subjectID: id, now: now)
             guard status == .approved else { return (item, nil) }
             let code = try EnrolmentStore.markComplete(
                 db, userID: item.submission.userID, courseID: item.courseID, lessonID: item.submission.lessonID, learnerName: item.learnerName, now: now)
             return (item, code)
+        }
+    }
+}
+
+/// What one instructor has waiting for review, for their daily digest.
+public struct ReviewDigest: Sendable, Equatable {
+    public var instructorEmail: String
+    public var instructorName: String
+    /// Waiting submissions of the courses they teach, oldest first (never their own work).
+    public var waiting: [(courseTitle: String, lessonTitle: String, learnerName: String, submittedAt: Date, id: Int64)]
+
+    public static func == (left: ReviewDigest, right: ReviewDigest) -> Bool {
+        left.instructorEmail == right.instructorEmail && left.waiting.map(\.id) == right.waiting.map(\.id)
+    }
+}
+
+extension CheckpointStore {
+    /// Each instructor with submissions waiting in the courses they teach, with those submissions.
+    public func digests() async throws -> [ReviewDigest] {
+        try await database.pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT instructor.email AS instructor_email, instructor.name AS instructor_name, course.title AS course_title,
+                        lesson.title AS lesson_title, learner.name AS learner_name, checkpoint_submission.submitted_at, checkpoint_submission.id
+                    FROM checkpoint_submission JOIN lesson ON lesson.id = checkpoint_submission.lesson_id
+                    JOIN course ON course.id = lesson.course_id AND course.is_removed = 0
+                    JOIN course_instructor ON course_instructor.course_id = course.id
+                    JOIN users AS instructor ON instructor.id = course_instructor.user_id
+                    JOIN users AS learner ON learner.id = checkpoint_submission.user_id
+                    WHERE checkpoint_submission.status = 'submitted' AND lesson.is_removed = 0 AND checkpoint_submission.user_id != instructor.id
+                    ORDER BY instructor.email, checkpoint_submission.submitted_at, checkpoint_submission.id
+                    """)
+            var digests: [ReviewDigest] = []
+            for row in rows {
+                let email: String = row["instructor_email"]
+                if digests.last?.instructorEmail != email {
+                    digests.append(ReviewDigest(instructorEmail: email, instructorName: row["instructor_name"], waiting: []))
+                }
+                digests[digests.count - 1].waiting.append(
+                    (row["course_title"], row["lesson_title"], row["learner_name"], row["submitted_at"], row["id"]))
+            }
+            return digests
         }
     }
 }

@@ -375,6 +375,24 @@ enum Migrations {
                     CREATE UNIQUE INDEX certificate_current ON certificate(user_id, course_id) WHERE replaced_by IS NULL;
                     """)
         }
+        migrator.registerMigration("2026-12-02-event-log") { db in
+            // Events stored first (DESIGN.md): a change worth telling someone about is appended in its own transaction;
+            // notifiers read past a named cursor, which they advance with a compare-and-set so one instance sends each message.
+            try db.execute(
+                sql: """
+                    CREATE TABLE event (
+                        id INTEGER PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        user_id INTEGER,
+                        subject_id INTEGER,
+                        created_at DATETIME NOT NULL
+                    );
+                    CREATE TABLE event_cursor (
+                        name TEXT PRIMARY KEY,
+                        position INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 }

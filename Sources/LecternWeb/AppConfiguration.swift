@@ -42,6 +42,8 @@ public struct AppConfiguration: Sendable {
     /// Send mail after answering (true, the default: whether a message went never shows in the response time), or
     /// before answering (tests, so they can read what was sent without waiting for it).
     public var mailInBackground = true
+    /// The hour of the day (UTC) from which instructors get their daily digest of checkpoint submissions waiting for review.
+    public var reviewDigestHour = 7
 
     public init(
         host: String = "127.0.0.1",

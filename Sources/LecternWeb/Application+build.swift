@@ -100,7 +100,12 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try QuizController(lessons: lessons, service: QuizService(quizzes: QuizStore(database: database), now: { Date() })).addRoutes(to: routes)
     let checkpoints = CheckpointStore(database: database)
     CheckpointController(lessons: lessons, checkpoints: checkpoints).addRoutes(to: routes)
-    try ReviewController(checkpoints: checkpoints, renderer: renderer, flash: presenter.flash).addRoutes(to: routes)
+    let reviewMailer = ReviewMailer(
+        events: EventLog(database: database), checkpoints: checkpoints, mail: mail, ledger: ledger, siteName: configuration.siteName,
+        baseURL: configuration.baseURL, dates: dates, digestHour: configuration.reviewDigestHour, logger: logger)
+    try ReviewController(
+        checkpoints: checkpoints, renderer: renderer, flash: presenter.flash, mailer: reviewMailer, mailInBackground: configuration.mailInBackground
+    ).addRoutes(to: routes)
     try DashboardController(enrolments: enrolments, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     try CertificateController(enrolments: enrolments, renderer: renderer).addRoutes(to: routes)
     let accounts = AccountServices(
@@ -119,7 +124,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         // Slow or idle clients must not hold connections open forever.
         server: .http1(configuration: .init(additionalChannelHandlers: [HTTP10HostFiller.Installer(host: siteHost)], idleTimeout: .seconds(30))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [viewCounter, housekeeping, SiteRevisionWatcher(database: database, interval: .milliseconds(250), logger: logger)],
+        services: [viewCounter, housekeeping, reviewMailer, SiteRevisionWatcher(database: database, interval: .milliseconds(250), logger: logger)],
         onServerRunning: { channel in
             let address = channel.localAddress
             let host = address?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? configuration.host

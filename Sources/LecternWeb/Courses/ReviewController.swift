@@ -11,8 +11,13 @@ struct ReviewController: Sendable {
     let flash: FlashCookie
     let queueTemplate: PageTemplate
     let itemTemplate: PageTemplate
+    /// Mails the learner at once after a review (it also catches up every 30 s, for reviews made from the CLI).
+    let mailer: ReviewMailer
+    let mailInBackground: Bool
 
-    init(checkpoints: CheckpointStore, renderer: PageRenderer, flash: FlashCookie) throws {
+    init(checkpoints: CheckpointStore, renderer: PageRenderer, flash: FlashCookie, mailer: ReviewMailer, mailInBackground: Bool) throws {
+        self.mailer = mailer
+        self.mailInBackground = mailInBackground
         self.checkpoints = checkpoints
         self.renderer = renderer
         self.flash = flash
@@ -100,6 +105,8 @@ struct ReviewController: Sendable {
         } catch is CheckpointStoreError {
             throw HTTPError(.notFound, message: "There is no such submission in the courses you teach. See the review queue.")
         }
+        let mailer = self.mailer
+        if mailInBackground { Task { await mailer.sendReviews() } } else { await mailer.sendReviews() }
         return .redirect(to: "/review", flash: .reviewed, cookie: flash)
     }
 }

@@ -1,0 +1,149 @@
+import Foundation
+import LecternStore
+import Logging
+import ServiceLifecycle
+
+/// Tells learners when an instructor reviewed their checkpoint, and each instructor once a day what waits for them.
+/// It reads the event log (reviews from the web and the CLI alike are stored first), so a review made while the
+/// server was down is still mailed when it starts, and of several instances only the one that advances the cursor sends.
+struct ReviewMailer: Service {
+    let events: EventLog
+    let checkpoints: CheckpointStore
+    let mail: any MailTransport
+    let ledger: MailLedger
+    let siteName: String
+    let baseURL: String
+    let dates: DateText
+    /// The hour of the day (UTC) from which the day's digest goes out.
+    let digestHour: Int
+    let logger: Logger
+
+    static let reviewCursor = "review-mail"
+    static let digestCursor = "review-digest"
+    /// Per recipient: review notices an hour, and one digest in any 20 hours (the ledger's limits, shared by every instance).
+    static let reviewsPerHour = 30
+    static let digestWindow: TimeInterval = 20 * 3600
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await sendReviews()
+                await sendDigestsIfDue()
+                try? await Task.sleep(for: .seconds(30))
+            }
+        }
+    }
+
+    /// Mails the learner of every review not mailed yet; returns how many messages went out.
+    @discardableResult
+    func sendReviews(now: Date = Date()) async -> Int {
+        var sent = 0
+        do {
+            while true {
+                let (position, pending) = try await events.events(after: Self.reviewCursor, kinds: [.checkpointReviewed], limit: 50)
+                guard let last = pending.last else { return sent }
+                // Claim the batch first: a message is sent at most once, even with several instances reading the log.
+                guard try await events.advance(Self.reviewCursor, from: position, to: last.id) else { continue }
+                for event in pending {
+                    guard let id = event.subjectID, let item = try await checkpoints.item(id: id) else { continue }
+                    if try await send(reviewNotice(item), to: item.learnerEmail, counter: ("checkpoint-review", Self.reviewsPerHour), window: 3600, now: now) {
+                        sent += 1
+                    }
+                }
+            }
+        } catch is CancellationError {
+            return sent
+        } catch {
+            logger.error("could not mail checkpoint reviews: \(error)")
+            return sent
+        }
+    }
+
+    /// Once a day from `digestHour`, mails each instructor the submissions waiting in the courses they teach.
+    @discardableResult
+    func sendDigestsIfDue(now: Date = Date()) async -> Int {
+        let day = Int64(((now.timeIntervalSince1970 - Double(digestHour) * 3600) / 86_400).rounded(.down))
+        do {
+            let last = try await events.position(Self.digestCursor)
+            guard day > last, try await events.advance(Self.digestCursor, from: last, to: day) else { return 0 }
+            var sent = 0
+            for digest in try await checkpoints.digests() {
+                if try await send(digestMessage(digest), to: digest.instructorEmail, counter: ("review-digest", 1), window: Self.digestWindow, now: now) {
+                    sent += 1
+                }
+            }
+            if sent > 0 { logger.info("sent the review digest to \(sent) instructor\(sent == 1 ? "" : "s")") }
+            return sent
+        } catch is CancellationError {
+            return 0
+        } catch {
+            logger.error("could not send the review digest: \(error)")
+            return 0
+        }
+    }
+
+    private func send(
+        _ message: (subject: String, body: String), to recipient: String, counter: (String, Int), window: TimeInterval, now: Date
+    ) async throws -> Bool {
+        guard try await ledger.claim(recipient: recipient, counters: [counter], window: window, now: now) else {
+            logger.notice("not sending '\(counter.0)' mail: that address has had its allowance")
+            return false
+        }
+        try await mail.send(to: recipient, subject: message.subject, body: message.body)
+        return true
+    }
+
+    func reviewNotice(_ item: ReviewItem) -> (subject: String, body: String) {
+        let submission = item.submission
+        let reviewer = submission.reviewerName ?? "An instructor"
+        let url = "\(baseURL)/courses/\(item.courseSlug)/lessons/\(item.lessonSlug)"
+        let feedback = submission.feedback.map { $0.isEmpty ? "" : "\nTheir feedback:\n\n\($0)\n" } ?? ""
+        switch submission.status {
+        case .approved:
+            return (
+                "Your checkpoint “\(item.lessonTitle)” was approved",
+                """
+                Hello \(item.learnerName),
+
+                \(reviewer) approved version \(submission.version) of your work for “\(item.lessonTitle)” in \(item.courseTitle).
+                \(feedback)
+                The checkpoint is complete: \(url)
+
+                \(siteName)
+                """
+            )
+        case .returned, .submitted:
+            return (
+                "Your checkpoint “\(item.lessonTitle)” was returned with feedback",
+                """
+                Hello \(item.learnerName),
+
+                \(reviewer) returned version \(submission.version) of your work for “\(item.lessonTitle)” in \(item.courseTitle).
+                \(feedback)
+                Revise it and send it again from the checkpoint's page: \(url)
+
+                \(siteName)
+                """
+            )
+        }
+    }
+
+    func digestMessage(_ digest: ReviewDigest) -> (subject: String, body: String) {
+        let count = digest.waiting.count
+        let lines = digest.waiting.map { "- \($0.learnerName): \($0.lessonTitle) (\($0.courseTitle)), waiting since \(dates.long($0.submittedAt))" }
+        return (
+            "\(count) checkpoint submission\(count == 1 ? " waits" : "s wait") for your review",
+            """
+            Hello \(digest.instructorName),
+
+            \(count == 1 ? "This submission waits" : "These submissions wait") for your review, oldest first:
+
+            \(lines.joined(separator: "\n"))
+
+            Review them at \(baseURL)/review (or with `lectern review list`).
+
+            \(siteName)
+            """
+        )
+    }
+}
