@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 """A learner's whole journey in headless Chromium, at desktop and phone widths.
 
-Read the blog, search, open a post, register, log out, log in, enrol, complete every lesson (failing the first
-knowledge check once, then passing each one with the answers from Content/), open the certificate and its
-verification data, change the password, log out. Every page is checked for JavaScript console errors,
-broken images and (at 390 px) content wider than the screen.
+Read the blog, search, open a post, read the free preview of lesson 1, register, log out, log in, enrol, complete
+every lesson (failing the first knowledge check once, then passing each one with the answers from Content/), send
+work to each checkpoint (the first is returned with feedback by an instructor signed in in another browser, then
+resubmitted and approved), open the certificate and check it says what was assessed, change the password, log out.
+Every page is checked for JavaScript console errors, broken images and (at 390 px) content wider than the screen.
 
-Usage: journey.py http://127.0.0.1:PORT
+Usage: journey.py http://127.0.0.1:PORT LECTERN_BINARY DATABASE   (the binary makes the instructor, as an operator would)
+Set JOURNEY_SHOTS=folder to save screenshots of the player, a quiz result and the review queue at each width.
 """
 import glob
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -23,6 +26,9 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 BASE = sys.argv[1].rstrip("/")
+BINARY, DATABASE = sys.argv[2], sys.argv[3]
+SHOTS = os.environ.get("JOURNEY_SHOTS")
+COURSE = "flask-framework-certificate"
 CONTENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Content")
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase 2026"
@@ -124,6 +130,59 @@ class Journey:
         time.sleep(0.05)
         self.inspect()
 
+    def shot(self, name):
+        if SHOTS:
+            os.makedirs(SHOTS, exist_ok=True)
+            height = self.driver.execute_script("return Math.min(document.documentElement.scrollHeight, 4000)")
+            self.driver.set_window_size(self.width, max(900, height))
+            self.driver.save_screenshot(os.path.join(SHOTS, f"{name}-{self.width}.png"))
+            self.driver.set_window_size(self.width, 900)
+
+    def make_instructor(self):
+        """Another person in another browser: registers, and the operator makes them an instructor of the course."""
+        email = f"instructor-{self.width}@example.com"
+        self.instructor = Journey.__new__(Journey)
+        self.instructor.width, self.instructor.driver, self.instructor.problems, self.instructor.pages = self.width, browser(self.width), [], 0
+        teacher = self.instructor
+        teacher.open("/register")
+        teacher.fill("form[action='/register']", {"name": f"Instructor {self.width}", "email": email, "password": PASSWORD,
+                                                  "password_confirmation": PASSWORD})
+        teacher.fill("form[action='/login']", {"email": email, "password": PASSWORD})
+        made = subprocess.run([BINARY, "course", "instructors", "add", COURSE, email, "--db", DATABASE], capture_output=True, text=True)
+        check(f"{self.width}px: the operator makes an instructor ({made.stdout.strip() or made.stderr.strip()})", made.returncode == 0)
+
+    def review(self, decision, feedback):
+        """The instructor opens the oldest waiting submission of this learner and decides."""
+        teacher = self.instructor
+        teacher.open("/review")
+        if decision == "return":
+            teacher.shot("review-queue")
+        items = [a for a in teacher.driver.find_elements(By.CSS_SELECTOR, ".review-queue a")
+                 if a.text.startswith(f"Journey {self.width}:")]
+        check(f"{self.width}px: the instructor's queue shows the submission", items)
+        if not items:
+            return
+        teacher.click(f".review-queue a[href='{items[0].get_attribute('href').replace(BASE, '')}']")
+        field = teacher.driver.find_element(By.ID, "feedback")
+        field.clear()
+        field.send_keys(feedback)
+        teacher.click(f"form.review-form button[value='{decision}']")
+        check(f"{self.width}px: the instructor's decision ({decision}) is saved", "Review saved" in teacher.driver.page_source)
+
+    def checkpoint(self, lesson, returned_once):
+        d = self.driver
+        self.fill("form.checkpoint-form", {"text": "My catalogue app: factory, blueprints, tests.",
+                                           "link": f"https://git.example.com/journey-{self.width}/app"})
+        check(f"{self.width}px: work sent to {lesson}", "Your work was sent" in d.page_source, d.current_url)
+        if not returned_once:
+            self.review("return", "Add a test for the 404 page, then send it again.")
+            self.open(lesson)
+            check(f"{self.width}px: the learner reads the feedback", "Add a test for the 404 page" in d.page_source)
+            self.fill("form.checkpoint-form", {"text": "Now with a test for the 404 page."})
+        self.review("approve", "Clean work.")
+        self.open(lesson)
+        check(f"{self.width}px: {lesson} is approved and complete", "You completed this lesson" in d.page_source)
+
     def run(self):
         email = f"journey-{self.width}@example.com"
         d = self.driver
@@ -135,6 +194,13 @@ class Journey:
         check(f"{self.width}px: a post opens from the blog list", "/blog/" in d.current_url and d.find_elements(By.CSS_SELECTOR, "article"))
         self.open("/search?q=flask")
         check(f"{self.width}px: search finds posts", "flask" in d.page_source.lower() and "/blog/" in d.page_source)
+
+        self.open(f"/courses/{COURSE}")
+        first = d.find_element(By.CSS_SELECTOR, ".syllabus a[href*='/lessons/']").get_attribute("href").replace(BASE, "")
+        self.open(first)
+        check(f"{self.width}px: a visitor reads lesson 1 as a free preview", "A free preview of" in d.page_source
+              and d.find_elements(By.CSS_SELECTOR, ".prose h2") and "Enrol now" in d.page_source, d.current_url)
+        self.shot("preview")
 
         self.open("/register")
         self.fill("form[action='/register']", {"name": f"Journey {self.width}", "email": email, "password": PASSWORD,
@@ -155,14 +221,21 @@ class Journey:
             href = link.get_attribute("href").replace(BASE, "")
             if href not in lessons:
                 lessons.append(href)
-        failed_once = False
+        self.make_instructor()
+        failed_once = returned_once = False
         for lesson in lessons:
             self.open(lesson)
-            if d.find_elements(By.CSS_SELECTOR, "form.quiz-form"):
+            if lesson == lessons[1]:
+                self.shot("player")
+            if d.find_elements(By.CSS_SELECTOR, "form.checkpoint-form"):
+                self.checkpoint(lesson, returned_once)
+                returned_once = True
+            elif d.find_elements(By.CSS_SELECTOR, "form.quiz-form"):
                 if not failed_once:
                     self.answer_quiz(lesson, right=False)
                     check(f"{self.width}px: a wrong answer to a knowledge check is not a pass", "Not passed yet" in d.page_source,
                           d.current_url)
+                    self.shot("quiz-failed")
                     failed_once = True
                     self.open(lesson)
                 self.answer_quiz(lesson, right=True)
@@ -178,10 +251,18 @@ class Journey:
             path = certificate[0].get_attribute("href").replace(BASE, "")
             self.open(path)
             check(f"{self.width}px: the certificate names the learner", f"Journey {self.width}" in d.page_source)
+            assessed = re.search(r"Assessed: ([^<]*)", d.page_source)
+            check(f"{self.width}px: the certificate says what was assessed ({assessed.group(1) if assessed else 'nothing'})",
+                  assessed and "knowledge checks passed, average" in assessed.group(1)
+                  and "3 checkpoints approved by an instructor" in assessed.group(1))
+            check(f"{self.width}px: the certificate names the course version", "Course version " in d.page_source)
+            self.shot("certificate")
             d.get(BASE + path + ".json")
             data = json.loads(d.find_element(By.TAG_NAME, "body").text)
             check(f"{self.width}px: the verification data says valid", data.get("valid") is True or data.get("status") == "valid",
                   str(data)[:200])
+            check(f"{self.width}px: the verification data says what was assessed",
+                  data.get("assessed", {}).get("checkpoints_approved") == 3 and data.get("course_version"), str(data)[:300])
 
         self.open("/account")
         self.fill("form[action='/account/password']", {"current_password": PASSWORD, "password": NEW_PASSWORD,
@@ -193,9 +274,11 @@ class Journey:
         self.fill("form[action='/login']", {"email": email, "password": NEW_PASSWORD})
         check(f"{self.width}px: the new password logs in", d.find_elements(By.CSS_SELECTOR, "form[action='/logout']"))
         self.log_out()
-        check(f"{self.width}px: {self.pages} page views without console errors, broken images or overflow", not self.problems,
-              "; ".join(self.problems[:5]))
+        problems = self.problems + self.instructor.problems
+        check(f"{self.width}px: {self.pages + self.instructor.pages} page views without console errors, broken images or overflow",
+              not problems, "; ".join(problems[:5]))
         d.quit()
+        self.instructor.driver.quit()
 
 
 for width in (1280, 390):

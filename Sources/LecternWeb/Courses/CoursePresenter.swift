@@ -129,6 +129,7 @@ struct CoursePresenter: Sendable {
                     url: !locked && (canRead || lesson.isPreview) ? "/courses/\(course.summary.slug)/lessons/\(lesson.slug)" : nil,
                     minutes: lesson.readingMinutes + lesson.exerciseMinutes, isOptional: lesson.isOptional, isDone: done.contains(lesson.id),
                     number: number)
+                view.duration = SyllabusLessonView.duration(minutes: view.minutes)
                 view.isCurrent = lesson.id == current
                 view.isLocked = locked
                 view.opens = locked ? opensText : nil

@@ -45,6 +45,8 @@ struct SyllabusLessonView: Sendable {
     /// Locked by the release schedule; `opens` says when.
     var isLocked = false
     var opens: String?
+    /// "25 min" or "5 h 4 min": reading and exercises.
+    var duration = ""
     /// Readable by anyone, enrolled or not.
     var isPreview = false
     var isCheckpoint = false
@@ -214,4 +216,11 @@ struct LeaveCourseView: Sendable {
     var slug: String
     var title: String
     var csrf: String
+}
+
+extension SyllabusLessonView {
+    /// "25 min", "1 h" or "5 h 4 min".
+    static func duration(minutes: Int) -> String {
+        minutes < 60 ? "\(minutes) min" : "\(minutes / 60) h" + (minutes % 60 == 0 ? "" : " \(minutes % 60) min")
+    }
 }

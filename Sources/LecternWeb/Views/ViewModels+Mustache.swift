@@ -359,7 +359,7 @@ extension CatalogueView: ViewModel {
 }
 
 extension SyllabusLessonView: ViewModel {
-    static var mustacheKeys: [String] { ["title", "url", "minutes", "isOptional", "isDone", "number", "isCurrent", "isLocked", "opens", "isPreview", "isCheckpoint", "state"] }
+    static var mustacheKeys: [String] { ["title", "url", "minutes", "isOptional", "isDone", "number", "isCurrent", "isLocked", "opens", "duration", "isPreview", "isCheckpoint", "state"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -372,6 +372,7 @@ extension SyllabusLessonView: ViewModel {
         case "isCurrent": mustacheValue(self.isCurrent)
         case "isLocked": mustacheValue(self.isLocked)
         case "opens": mustacheValue(self.opens)
+        case "duration": mustacheValue(self.duration)
         case "isPreview": mustacheValue(self.isPreview)
         case "isCheckpoint": mustacheValue(self.isCheckpoint)
         case "state": mustacheValue(self.state)
@@ -380,7 +381,7 @@ extension SyllabusLessonView: ViewModel {
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(12)
+        print.begin(13)
         self.title.fingerprint(into: &print)
         self.url.fingerprint(into: &print)
         self.minutes.fingerprint(into: &print)
@@ -390,6 +391,7 @@ extension SyllabusLessonView: ViewModel {
         self.isCurrent.fingerprint(into: &print)
         self.isLocked.fingerprint(into: &print)
         self.opens.fingerprint(into: &print)
+        self.duration.fingerprint(into: &print)
         self.isPreview.fingerprint(into: &print)
         self.isCheckpoint.fingerprint(into: &print)
         self.state.fingerprint(into: &print)
