@@ -19,10 +19,10 @@ public struct RenderedMarkdown: Sendable, Equatable {
 }
 
 /// Renders Markdown with GitHub's cmark-gfm: CommonMark plus the table, strikethrough, autolink,
-/// tagfilter and tasklist extensions, in safe mode.
+/// tagfilter and tasklist extensions, in safe mode; fenced code in a known language is highlighted (`CodeHighlighter`).
 public enum MarkdownRenderer {
     /// Bump when rendering changes, so that a content sync re-renders files whose text did not change.
-    public static let version = 1
+    public static let version = 2  // 2: code blocks highlighted
 
     private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
     // Registration mutates a global list inside libcmark-gfm: do it exactly once, before any parse.
@@ -49,7 +49,6 @@ public enum MarkdownRenderer {
         defer { cmark_node_free(document) }
 
         let extensions = cmark_parser_get_syntax_extensions(parser)
-        let html = take(cmark_render_html(document, options, extensions))
         let plainText = take(cmark_render_plaintext(document, options, 0))
 
         var codeBlocks: [OpaquePointer] = []
@@ -60,6 +59,22 @@ public enum MarkdownRenderer {
                 }
             }
             cmark_iter_free(iterator)
+        }
+        // Safe mode drops raw HTML, so a highlighted block cannot go in as an HTML node: each block's text becomes a
+        // marker no document can contain (a random nonce), and the marker in cmark's output is swapped for the spans.
+        let nonce = Digest.hex((0..<12).map { _ in UInt8.random(in: 0...255) })
+        var highlighted: [(marker: String, html: String)] = []
+        for (index, node) in codeBlocks.enumerated() {
+            let language = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
+            let code = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+            guard let spans = CodeHighlighter.highlight(code, language: language) else { continue }
+            let marker = "lecterncode\(nonce)n\(index)x"
+            cmark_node_set_literal(node, marker)
+            highlighted.append((marker, spans))
+        }
+        var html = take(cmark_render_html(document, options, extensions))
+        for block in highlighted {
+            html = html.replacingOccurrences(of: block.marker, with: block.html)
         }
         var firstParagraph = ""
         var node = cmark_node_first_child(document)

@@ -44,6 +44,26 @@ import Testing
         #expect(html.contains("<code class=\"language-python\">"))
     }
 
+    @Test func fencedCodeInAKnownLanguageIsHighlightedAtImportAndTheRestStaysPlain() {
+        let rendered = MarkdownRenderer.render(
+            "Text.\n\n```python\nprint(\"<b>\")  # say it\n```\n\n```brainfuck\n+[<b>]\n```\n\n```\nplain <i>\n```\n")
+        #expect(
+            rendered.html.contains(
+                #"<pre><code class="language-python"><span class="tok-fn">print</span>(<span class="tok-str">&quot;&lt;b&gt;&quot;</span>)  <span class="tok-com"># say it</span>"#
+                    + "\n</code></pre>"))
+        #expect(rendered.html.contains("<pre><code class=\"language-brainfuck\">+[&lt;b&gt;]\n</code></pre>"))
+        #expect(rendered.html.contains("<pre><code>plain &lt;i&gt;\n</code></pre>"))
+        #expect(!rendered.html.contains("lecterncode"))
+        #expect(rendered.plainText.contains("print(\"<b>\")  # say it"))
+        #expect(!rendered.plainText.contains("lecterncode"))
+    }
+
+    @Test func aDocumentCannotForgeTheHighlightersMarkers() {
+        let rendered = MarkdownRenderer.render("lecterncode0n0x\n\n```python\nx = 1\n```\n")
+        #expect(rendered.html.contains("<p>lecterncode0n0x</p>"))
+        #expect(rendered.html.contains(#"x = <span class="tok-num">1</span>"#))
+    }
+
     @Test func givesPlainTextAndTheFirstParagraph() {
         let rendered = MarkdownRenderer.render("## Heading\n\nFirst *paragraph*\nwraps here.\n\nSecond one.")
         #expect(rendered.firstParagraph == "First paragraph wraps here.")
