@@ -32,6 +32,10 @@ enum AccountSettings {
         Int(try number("LECTERN_MAIL_FORMS_PER_ADDRESS", default: 20, atLeast: 1, atMost: 1_000_000))
     }
 
+    static func reviewDigestHour() throws -> Int {
+        Int(try number("LECTERN_REVIEW_DIGEST_HOUR", default: UInt32(7), atLeast: 0, atMost: 23))
+    }
+
     static func outboxRetention() throws -> TimeInterval {
         TimeInterval(try number("LECTERN_OUTBOX_RETENTION_DAYS", default: 30, atLeast: 1, atMost: 3650)) * 86_400
     }

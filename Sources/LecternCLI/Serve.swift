@@ -48,7 +48,7 @@ struct Serve: AsyncParsableCommand {
             }
             timeZone = zone
         }
-        let configuration = AppConfiguration(
+        var configuration = AppConfiguration(
             host: host ?? Environment.value("LECTERN_HOST") ?? "127.0.0.1",
             port: port,
             databasePath: site.databasePath,
@@ -67,6 +67,7 @@ struct Serve: AsyncParsableCommand {
             outboxRetention: try AccountSettings.outboxRetention(),
             pageCacheBudget: try AccountSettings.pageCacheBudget()
         )
+        configuration.reviewDigestHour = try AccountSettings.reviewDigestHour()
         let app: any ApplicationProtocol
         do {
             app = try await buildApplication(configuration)
