@@ -80,6 +80,28 @@ import Testing
         let empty = await site.lectern("certificate", "list", "--course", "nope")
         #expect(empty.status == 1)
     }
+
+    @Test func reissueGivesACorrectedCertificateANewCodeAndMarksTheOldOneReplaced() async throws {
+        let site = try await CLISite()
+        let ada = try await site.register("ada@example.com", name: "Ada")
+        _ = await site.enrol("ada@example.com")
+        let code = try #require(try await site.completeCourse(ada))
+
+        let blank = await site.lectern("certificate", "reissue", code, "--name", "  ")
+        #expect(blank.status == 1 && blank.errors.hasPrefix("lectern: --name: "))
+        let dry = await site.lectern("certificate", "reissue", code, "--name", "Ada King", "--dry-run")
+        #expect(dry.status == 0)
+        #expect(try await EnrolmentStore(database: site.database).certificate(code: code)?.replacedBy == nil)
+        let reissued = try await site.lectern("certificate", "reissue", code.lowercased(), "--name", "Ada King", "--json").object()
+        let newCode = try #require(reissued["code"] as? String)
+        #expect(reissued["replaced"] as? String == code && newCode != code && reissued["learner"] as? String == "Ada King")
+        #expect(try await EnrolmentStore(database: site.database).certificate(code: code)?.replacedBy == newCode)
+        let listed = await site.lectern("certificate", "list")
+        #expect(listed.output.contains("replaced by \(newCode)"))
+        let again = await site.lectern("certificate", "reissue", code)
+        #expect(again.errors == "lectern: this certificate was already replaced by \(newCode): reissue that one instead\n")
+        #expect(await site.lectern("certificate", "reissue", "NOPE").status == 1)
+    }
 }
 
 @Suite struct MailCommandTests {
