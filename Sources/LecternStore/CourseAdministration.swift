@@ -51,11 +51,11 @@ extension CourseStore {
                     sql: """
                         SELECT count(*) FROM enrolment JOIN certificate
                             ON certificate.user_id = enrolment.user_id AND certificate.course_id = enrolment.course_id
-                        WHERE enrolment.course_id = ? AND certificate.revoked_at IS NULL
+                        WHERE enrolment.course_id = ? AND certificate.revoked_at IS NULL AND certificate.replaced_by IS NULL
                         """,
                     arguments: [course.id]) ?? 0
             let certificates = try Row.fetchOne(
-                db, sql: "SELECT count(*) AS issued, count(revoked_at) AS revoked FROM certificate WHERE course_id = ?", arguments: [course.id])
+                db, sql: "SELECT count(*) AS issued, count(revoked_at) AS revoked FROM certificate WHERE course_id = ? AND replaced_by IS NULL", arguments: [course.id])
             var perLesson: [Int64: Int] = [:]
             for row in try Row.fetchAll(
                 db,

@@ -44,6 +44,7 @@ extension EnrolmentStore {
                     JOIN users ON users.id = enrolment.user_id
                     JOIN course ON course.id = enrolment.course_id
                     LEFT JOIN certificate ON certificate.user_id = enrolment.user_id AND certificate.course_id = enrolment.course_id
+                        AND certificate.replaced_by IS NULL
                     WHERE \(conditions.joined(separator: " AND "))
                     ORDER BY enrolment.enrolled_at, enrolment.id
                     """,

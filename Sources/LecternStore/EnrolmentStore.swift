@@ -71,10 +71,12 @@ public struct EnrolmentStore: Sendable {
     static func markComplete(_ db: Database, userID: Int64, courseID: Int64, lessonID: Int64, learnerName: String, now: Date) throws -> String? {
         try db.execute(
             sql: "INSERT OR IGNORE INTO lesson_completion (user_id, lesson_id, completed_at) VALUES (?, ?, ?)", arguments: [userID, lessonID, now])
-        if let code = try String.fetchOne(
-            db, sql: "SELECT code FROM certificate WHERE user_id = ? AND course_id = ? AND replaced_by IS NULL", arguments: [userID, courseID])
+        // One current certificate per learner and course; a revoked one stays until an operator acts, and certifies nothing.
+        if let current = try Row.fetchOne(
+            db, sql: "SELECT code, revoked_at FROM certificate WHERE user_id = ? AND course_id = ? AND replaced_by IS NULL",
+            arguments: [userID, courseID])
         {
-            return code
+            return (current["revoked_at"] as Date?) == nil ? current["code"] : nil
         }
         let progress = try Self.progress(db, userID: userID, courseID: courseID)
         guard progress.isComplete else { return nil }
@@ -140,7 +142,8 @@ public struct EnrolmentStore: Sendable {
         return "\(date).\(Digest.sha256Hex(hashes).prefix(7))"
     }
 
-    /// Throws `LessonLockedError` when the lesson's module has not opened yet for this learner (release schedule).
+    /// Throws `LessonLockedError` when the lesson's module has not opened yet for this learner (release schedule). A free
+    /// preview is open to everyone, so it is never locked.
     static func requireOpen(_ db: Database, userID: Int64, lessonID: Int64, now: Date) throws {
         guard
             let row = try Row.fetchOne(
@@ -149,7 +152,7 @@ public struct EnrolmentStore: Sendable {
                     SELECT lesson.module, course.modules, course.module_schedule, enrolment.enrolled_at FROM lesson
                     JOIN course ON course.id = lesson.course_id
                     JOIN enrolment ON enrolment.course_id = course.id AND enrolment.user_id = ?
-                    WHERE lesson.id = ?
+                    WHERE lesson.id = ? AND lesson.is_preview = 0
                     """, arguments: [userID, lessonID])
         else { return }
         if let opens = ModuleSchedule.opens(
@@ -168,7 +171,7 @@ public struct EnrolmentStore: Sendable {
                 db,
                 sql: """
                     SELECT certificate.completed_at FROM certificate JOIN lesson ON lesson.course_id = certificate.course_id
-                    WHERE lesson.id = ? AND certificate.user_id = ? AND certificate.replaced_by IS NULL
+                    WHERE lesson.id = ? AND certificate.user_id = ? AND certificate.replaced_by IS NULL AND certificate.revoked_at IS NULL
                     """, arguments: [lessonID, userID])
             {
                 throw CourseCertifiedError(issuedAt: issued)
@@ -198,7 +201,7 @@ public struct EnrolmentStore: Sendable {
                 """
                 SELECT course.id, course.slug, course.title, enrolment.last_lesson_id,
                     (SELECT completed_at FROM certificate WHERE certificate.user_id = enrolment.user_id AND certificate.course_id = course.id
-                        AND certificate.replaced_by IS NULL) AS certified_at
+                        AND certificate.replaced_by IS NULL AND certificate.revoked_at IS NULL) AS certified_at
                 FROM enrolment JOIN course ON course.id = enrolment.course_id
                 WHERE enrolment.user_id = ? AND course.is_removed = 0 ORDER BY enrolment.enrolled_at DESC
                 """, [userID]))
@@ -277,7 +280,9 @@ public struct EnrolmentStore: Sendable {
             view.progress = CourseProgress(course.lessons, completed: done)
             if let certificate = try Row.fetchOne(
                 db,
-                cachedSQL("SELECT code, completed_at FROM certificate WHERE user_id = ? AND course_id = ? AND replaced_by IS NULL", [userID, course.id]))
+                cachedSQL(
+                    "SELECT code, completed_at FROM certificate WHERE user_id = ? AND course_id = ? AND replaced_by IS NULL AND revoked_at IS NULL",
+                    [userID, course.id]))
             {
                 view.certificateCode = certificate["code"]
                 view.certifiedAt = certificate["completed_at"]
@@ -285,7 +290,7 @@ public struct EnrolmentStore: Sendable {
         }
         if let lessonSlug {
             // A lesson whose module has not opened for this learner yields nothing: its text, quiz and form stay on the server.
-            if let lesson = course.lessons.first(where: { $0.slug == lessonSlug }), let enrolledAt = view.enrolledAt,
+            if let lesson = course.lessons.first(where: { $0.slug == lessonSlug }), !lesson.isPreview, let enrolledAt = view.enrolledAt,
                 let opens = course.opens(lesson, enrolledAt: enrolledAt), Date() < opens
             {
                 view.lessonOpensAt = opens

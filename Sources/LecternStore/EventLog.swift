@@ -25,6 +25,11 @@ public struct EventLog: Sendable {
         self.database = database
     }
 
+    /// Appends an event on its own (the notifiers put back what they could not deliver).
+    public func append(_ kind: EventKind, userID: Int64?, subjectID: Int64?, now: Date = Date()) async throws {
+        try await database.write(changesPublicPages: false) { db in try Self.append(db, kind, userID: userID, subjectID: subjectID, now: now) }
+    }
+
     static func append(_ db: Database, _ kind: EventKind, userID: Int64?, subjectID: Int64?, now: Date) throws {
         try db.execute(
             sql: "INSERT INTO event (kind, user_id, subject_id, created_at) VALUES (?, ?, ?, ?)", arguments: [kind.rawValue, userID, subjectID, now])

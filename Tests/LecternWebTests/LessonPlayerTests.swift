@@ -36,6 +36,8 @@ import Testing
         try site.writeFile("courses/paced/lessons/01-intro.md", "---\ntitle: \"Intro\"\nmodule: Basics\npreview: true\nexercise_minutes: 30\n---\nThe intro text.\n")
         try site.writeFile("courses/paced/lessons/02-setup.md", "---\ntitle: \"Set-up\"\nmodule: Basics\n---\nThe set-up text.\n")
         try site.writeFile("courses/paced/lessons/03-later.md", "---\ntitle: \"Later on\"\nmodule: Later\n---\nThe secret later text.\n")
+        try site.writeFile(
+            "courses/paced/lessons/04-taster.md", "---\ntitle: \"A taster\"\nmodule: Later\npreview: true\noptional: true\n---\nThe taster text.\n")
     }
 
     deinit { site.delete() }
@@ -63,7 +65,7 @@ import Testing
             #expect(coursePage.body.contains("Free preview"))
             #expect(coursePage.body.contains(#"href="/courses/paced/lessons/intro""#))
             #expect(coursePage.body.contains("Opens 7 days after you enrol"))
-            #expect(coursePage.body.contains("3 lessons, about 33 minutes of study: 3 minutes of reading and 30 minutes of exercises and checkpoints"))
+            #expect(coursePage.body.contains("4 lessons, about 34 minutes of study: 4 minutes of reading and 30 minutes of exercises and checkpoints"))
         }
     }
 
@@ -79,7 +81,7 @@ import Testing
             let setup = try await ada.get(client, try #require(done.location))
             #expect(setup.body.contains("Previous lesson complete. On to this one."))
             #expect(setup.body.contains("player-lesson is-done"))
-            #expect(setup.body.contains("1 of 3 lessons done"))
+            #expect(setup.body.contains("1 of 4 lessons done"))
             // The last open lesson: the next one is locked, so completing it stays here.
             #expect(setup.body.contains("Complete the lesson"))
             #expect(!setup.body.contains(#"rel="next""#))
@@ -108,6 +110,10 @@ import Testing
             let syllabus = try await ada.get(client, "\(Self.course)/lessons/intro")
             #expect(syllabus.body.contains("Opens on "))
             #expect(!syllabus.body.contains(#"href="/courses/paced/lessons/later""#))
+            // A free preview is open to everyone, in a locked module too.
+            #expect(syllabus.body.contains(#"href="/courses/paced/lessons/taster""#))
+            let taster = try await ada.get(client, "\(Self.course)/lessons/taster")
+            #expect(taster.status == .ok && taster.body.contains("The taster text."))
 
             // A week later the module is open.
             let database = try LecternDatabase.open(path: site.databasePath)

@@ -1,9 +1,10 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LecternCore
-import LecternStore
+@testable import LecternStore
 import LecternTestSupport
 import Logging
 import Testing
@@ -84,13 +85,20 @@ import Testing
         let (mailer, outbox) = try mailer()
         let site = self.site
         try await makeApp(site).test(.router) { client in _ = try await Self.sendWork(client, site: site) }
-        let morning = Date(timeIntervalSince1970: 1_800_000_000).addingTimeInterval(0)  // 2027-01-15 08:00 UTC
-        #expect(await mailer.sendDigestsIfDue(now: morning) == 1)
-        #expect(await mailer.sendDigestsIfDue(now: morning.addingTimeInterval(3600)) == 0, "one a day")
+        // The app's own mailer ran while the test app served: start from a log no digest has read.
+        try await LecternDatabase.open(path: site.databasePath).pool.write { db in
+            try db.execute(sql: "DELETE FROM event_cursor WHERE name = ?", arguments: [ReviewMailer.digestCursor])
+        }
+        let morning = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15 08:00 UTC
+        #expect(await mailer.sendDigestsIfDue(now: morning) == 0, "the first start waits for the next digest hour")
+        #expect(await mailer.sendDigestsIfDue(now: morning.addingTimeInterval(22 * 3600)) == 0, "not before 07:00")
+        let nextMorning = morning.addingTimeInterval(23 * 3600)
+        #expect(await mailer.sendDigestsIfDue(now: nextMorning) == 1)
+        #expect(await mailer.sendDigestsIfDue(now: nextMorning.addingTimeInterval(3600)) == 0, "one a day")
         let digest = try #require(try await outbox.messages().first { $0.subject == "1 checkpoint submission waits for your review" })
         #expect(digest.recipient == "maya@example.com")
         #expect(digest.body.contains("- Ada Lovelace: Checkpoint (Flask Certificate), waiting since"))
         #expect(digest.body.contains("https://academy.example/review"))
-        #expect(await mailer.sendDigestsIfDue(now: morning.addingTimeInterval(86_400)) == 1, "the next day, again")
+        #expect(await mailer.sendDigestsIfDue(now: nextMorning.addingTimeInterval(86_400)) == 1, "the next day, again")
     }
 }

@@ -124,19 +124,21 @@ struct CoursePresenter: Sendable {
             }
             let lessons = course.lessons.filter { $0.module == module }.map { lesson in
                 number += 1
+                // A free preview is readable by anyone, so the schedule never locks it.
+                let lessonLocked = locked && !lesson.isPreview
                 var view = SyllabusLessonView(
                     title: lesson.title,
-                    url: !locked && (canRead || lesson.isPreview) ? "/courses/\(course.summary.slug)/lessons/\(lesson.slug)" : nil,
+                    url: !lessonLocked && (canRead || lesson.isPreview) ? "/courses/\(course.summary.slug)/lessons/\(lesson.slug)" : nil,
                     minutes: lesson.readingMinutes + lesson.exerciseMinutes, isOptional: lesson.isOptional, isDone: done.contains(lesson.id),
                     number: number)
                 view.duration = SyllabusLessonView.duration(minutes: view.minutes)
                 view.isCurrent = lesson.id == current
-                view.isLocked = locked
-                view.opens = locked ? opensText : nil
+                view.isLocked = lessonLocked
+                view.opens = lessonLocked ? opensText : nil
                 view.isPreview = lesson.isPreview && !learner.isEnrolled
                 view.isCheckpoint = lesson.kind == .checkpoint
                 view.state =
-                    view.isDone ? "done" : view.isCurrent ? "current lesson" : locked ? (opensText ?? "locked").lowercased() : "not started"
+                    view.isDone ? "done" : view.isCurrent ? "current lesson" : lessonLocked ? (opensText ?? "locked").lowercased() : "not started"
                 return view
             }
             return SyllabusModuleView(title: module, number: index + 1, lessons: lessons, opens: opensText)

@@ -108,7 +108,7 @@ struct LessonController: Sendable {
         view.next = index + 1 < course.lessons.count ? entry(course.lessons[index + 1]) : nil
         if learner.isEnrolled, let progress = learner.progress {
             view.isDone = progress.completedLessonIDs.contains(lesson.id)
-            view.progress = ProgressView(progress)
+            view.progress = ProgressView(progress, certified: learner.certificateCode != nil)
             view.certificateCode = learner.certificateCode
         }
         view.notice =
@@ -126,6 +126,10 @@ struct LessonController: Sendable {
         var html = renderer.renderPersonal(view, with: template, cache: pageCache) { view, mark in
             view.meta.markViewer(mark)
             view.csrf = mark(view.csrf)
+            // A preview's course box carries the same viewer: without markers each visitor would get a skeleton of their own.
+            let token = view.csrf
+            view.preview?.meta.viewer = nil
+            if view.preview?.cta.enrolCSRF != nil { view.preview?.cta.enrolCSRF = token }
             view.certificateCode = view.certificateCode.map(mark)
         }
         html.status = status

@@ -23,6 +23,9 @@ struct ReviewMailer: Service {
     /// Per recipient: review notices an hour, and one digest in any 20 hours (the ledger's limits, shared by every instance).
     static let reviewsPerHour = 30
     static let digestWindow: TimeInterval = 20 * 3600
+    static let attemptLimit = 5
+    /// Failed attempts per submission, in this process: enough to stop retrying a message that never goes.
+    let failures = FailureCounts()
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -38,38 +41,67 @@ struct ReviewMailer: Service {
     @discardableResult
     func sendReviews(now: Date = Date()) async -> Int {
         var sent = 0
-        do {
-            while true {
-                let (position, pending) = try await events.events(after: Self.reviewCursor, kinds: [.checkpointReviewed], limit: 50)
-                guard let last = pending.last else { return sent }
-                // Claim the batch first: a message is sent at most once, even with several instances reading the log.
+        while true {
+            let pending: [StoredEvent]
+            do {
+                let (position, batch) = try await events.events(after: Self.reviewCursor, kinds: [.checkpointReviewed], limit: 50)
+                guard let last = batch.last else { return sent }
+                // Claim the batch first: several instances may read the log, and only the one that moves the cursor sends.
                 guard try await events.advance(Self.reviewCursor, from: position, to: last.id) else { continue }
-                for event in pending {
+                pending = batch
+            } catch {
+                if !(error is CancellationError) { logger.error("could not read the event log for review mail: \(error)") }
+                return sent
+            }
+            for event in pending {
+                do {
                     guard let id = event.subjectID, let item = try await checkpoints.item(id: id) else { continue }
-                    if try await send(reviewNotice(item), to: item.learnerEmail, counter: ("checkpoint-review", Self.reviewsPerHour), window: 3600, now: now) {
+                    if try await send(reviewNotice(item), to: item.learnerEmail, kind: "checkpoint-review", limit: Self.reviewsPerHour, window: 3600, now: now) {
                         sent += 1
                     }
+                } catch {
+                    await retryLater(event, after: error)
                 }
             }
-        } catch is CancellationError {
-            return sent
+        }
+    }
+
+    /// A notice that could not be sent (the transport failed, or the server is stopping) goes back on the log as a new
+    /// event, so this or another instance sends it later; after `attemptLimit` tries it is given up, loudly.
+    private func retryLater(_ event: StoredEvent, after error: any Error) async {
+        let attempt = failures.record(event.subjectID ?? 0)
+        guard attempt < Self.attemptLimit else {
+            logger.error("gave up mailing the review of submission \(event.subjectID ?? 0) after \(attempt) attempts: \(error)")
+            return
+        }
+        if !(error is CancellationError) { logger.warning("could not mail the review of submission \(event.subjectID ?? 0), will retry: \(error)") }
+        do {
+            try await events.append(.checkpointReviewed, userID: event.userID, subjectID: event.subjectID)
         } catch {
-            logger.error("could not mail checkpoint reviews: \(error)")
-            return sent
+            logger.error("could not queue the review of submission \(event.subjectID ?? 0) again: \(error)")
         }
     }
 
     /// Once a day from `digestHour`, mails each instructor the submissions waiting in the courses they teach.
     @discardableResult
     func sendDigestsIfDue(now: Date = Date()) async -> Int {
+        // Days are counted from the digest hour, so "a new day" begins at that hour.
         let day = Int64(((now.timeIntervalSince1970 - Double(digestHour) * 3600) / 86_400).rounded(.down))
         do {
             let last = try await events.position(Self.digestCursor)
-            guard day > last, try await events.advance(Self.digestCursor, from: last, to: day) else { return 0 }
+            // The very first start only notes the day: the first digest goes out at the next digest hour, not at start-up.
+            guard day > last, try await events.advance(Self.digestCursor, from: last, to: day), last > 0 else { return 0 }
             var sent = 0
             for digest in try await checkpoints.digests() {
-                if try await send(digestMessage(digest), to: digest.instructorEmail, counter: ("review-digest", 1), window: Self.digestWindow, now: now) {
-                    sent += 1
+                do {
+                    if try await send(
+                        digestMessage(digest), to: digest.instructorEmail, kind: "review-digest", limit: 1, window: Self.digestWindow, now: now)
+                    {
+                        sent += 1
+                    }
+                } catch {
+                    // One instructor's failure does not cost the others their digest; tomorrow's lists what still waits.
+                    logger.error("could not send the review digest to an instructor: \(error)")
                 }
             }
             if sent > 0 { logger.info("sent the review digest to \(sent) instructor\(sent == 1 ? "" : "s")") }
@@ -83,10 +115,12 @@ struct ReviewMailer: Service {
     }
 
     private func send(
-        _ message: (subject: String, body: String), to recipient: String, counter: (String, Int), window: TimeInterval, now: Date
+        _ message: (subject: String, body: String), to recipient: String, kind: String, limit: Int, window: TimeInterval, now: Date
     ) async throws -> Bool {
-        guard try await ledger.claim(recipient: recipient, counters: [counter], window: window, now: now) else {
-            logger.notice("not sending '\(counter.0)' mail: that address has had its allowance")
+        // Its own allowance, and the address's hourly allowance of all mail (the same counter account mail uses).
+        let counters = [(name: kind, limit: limit), (name: "any", limit: AccountLimits.mailOfAllKinds)]
+        guard try await ledger.claim(recipient: recipient, counters: counters, window: window, now: now) else {
+            logger.notice("not sending '\(kind)' mail: that address has had its allowance")
             return false
         }
         try await mail.send(to: recipient, subject: message.subject, body: message.body)
@@ -145,5 +179,20 @@ struct ReviewMailer: Service {
             \(siteName)
             """
         )
+    }
+}
+
+/// Counts failures per key across concurrent passes of the mailer.
+final class FailureCounts: @unchecked Sendable {
+    // The same lock the page cache uses; `counts` is only touched under it.
+    private let lock = NSLock()
+    private var counts: [Int64: Int] = [:]
+
+    /// Records one more failure for `key` and returns how many there have been.
+    func record(_ key: Int64) -> Int {
+        lock.withLock {
+            counts[key, default: 0] += 1
+            return counts[key] ?? 0
+        }
     }
 }
