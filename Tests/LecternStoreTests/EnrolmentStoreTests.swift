@@ -117,6 +117,11 @@ import Testing
         #expect(certificate.learnerName == "Learner 0" && certificate.courseTitle == "Flask Certificate" && certificate.revokedAt == nil)
         #expect(try await enrolments.revoke(code: code, reason: "Issued in error"))
         #expect(try await enrolments.certificate(code: code)?.revokeReason == "Issued in error")
+        // A revoked certificate certifies nothing: lessons can be undone again, and completing them issues no new one.
+        #expect(try await enrolments.dashboard(of: learner.id).courses.first?.certifiedAt == nil)
+        try await enrolments.undo(userID: learner.id, lessonID: course.lessons[1].id)
+        #expect(
+            try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: course.lessons[1].id, learnerName: learner.name) == nil)
         #expect(try await enrolments.revoke(code: "NOPE", reason: "x") == false)
     }
 
