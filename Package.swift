@@ -100,7 +100,7 @@ let package = Package(
             name: "LecternCLITests",
             dependencies: ["LecternCLI", "LecternStore", "LecternCore", "LecternTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["LecternTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LecternCore", "LecternTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

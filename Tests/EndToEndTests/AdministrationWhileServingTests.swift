@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 import LecternTestSupport
 import Testing
 
@@ -18,14 +19,7 @@ extension ServeCommandTests {
     func browse(_ url: String, jar: String, form: [String: String]? = nil) throws -> (status: Int, body: String) {
         var arguments = ["-s", "-b", jar, "-c", jar, "-w", "\n%{http_code}", url]
         for (name, value) in form ?? [:] { arguments += ["--data-urlencode", "\(name)=\(value)"] }
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = arguments
-        let pipe = Pipe()
-        curl.standardOutput = pipe
-        try curl.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        curl.waitUntilExit()
+        let text = try ChildProcess.run("/usr/bin/curl", arguments).output
         let status = Int(text.split(separator: "\n").last ?? "") ?? 0
         return (status, String(text.dropLast(String(status).count + 1)))
     }
@@ -38,8 +32,8 @@ extension ServeCommandTests {
     @Test func whatTheCLIChangesTheRunningServerSeesAtOnce() async throws {
         let server = try start(["serve", "--port", "0", "--db", site.databasePath, "--content", site.content.path, "--public", TestSite.publicFolder])
         defer {
-            kill(server.process.processIdentifier, SIGTERM)
-            server.process.waitUntilExit()
+            server.signal(SIGTERM)
+            server.wait()
         }
         let ready = try #require(waitForLine(server) { $0.contains("is ready on http://") })
         let address = try #require(ready.split(separator: " ").last.map(String.init))
@@ -75,14 +69,11 @@ extension ServeCommandTests {
         #expect(try Self.eventually(within: 1) { try browse("\(address)/blog", jar: anonymous).body.contains("Fresh from the CLI") })
 
         // 400 page requests from 8 connections while the CLI writes: every one is answered 200.
-        let load = Process()
-        load.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        load.arguments =
+        let load = try ChildProcess(
+            "/usr/bin/curl",
             ["-s", "--parallel", "--parallel-max", "8", "-w", "%{http_code}\n"]
-            + (0..<400).flatMap { index in ["-o", "/dev/null", "\(address)/" + ["blog/hello", "courses/flask-certificate", "", "blog"][index % 4]] }
-        let codes = Pipe()
-        load.standardOutput = codes
-        try load.run()
+                + (0..<400).flatMap { index in ["-o", "/dev/null", "\(address)/" + ["blog/hello", "courses/flask-certificate", "", "blog"][index % 4]] },
+            pipeOutput: true)
         var writes: [Int32] = []
         for round in 0..<5 {
             writes.append(try cli(["course", "set-capacity", "flask-certificate", "\(10 + round)"]).status)
@@ -95,16 +86,10 @@ extension ServeCommandTests {
             let copy = site.folder.appendingPathComponent("backup-\(round).sqlite").path
             writes.append(try cli(["db", "backup", copy]).status)
             // The copy is whole and consistent even though the server was writing sessions and views meanwhile.
-            let check = Process()
-            check.executableURL = Self.binary
-            check.arguments = ["db", "check", "--db", copy]
-            check.standardOutput = FileHandle.nullDevice
-            try check.run()
-            check.waitUntilExit()
-            writes.append(check.terminationStatus)
+            writes.append(try ChildProcess.run(Self.binary.path, ["db", "check", "--db", copy]).status)
         }
-        let answered = String(decoding: codes.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
-        load.waitUntilExit()
+        let answered = String(decoding: load.standardOutput?.readDataToEndOfFile() ?? Data(), as: UTF8.self).split(separator: "\n")
+        load.wait()
         #expect(writes.allSatisfy { $0 == 0 }, "CLI exits: \(writes)")
         #expect(answered.count == 400)
         #expect(answered.allSatisfy { $0 == "200" }, "statuses: \(Set(answered))")

@@ -3,6 +3,7 @@ import Foundation
 #if canImport(Glibc)
     import Glibc
 #endif
+import LecternCore
 import LecternStore
 import Logging
 import NIOPosix
@@ -39,17 +40,13 @@ struct SendmailTransport: MailTransport {
         let message =
             "From: \(from)\nTo: \(Self.headerSafe(recipient))\nSubject: \(Self.headerSafe(subject))\nContent-Type: text/plain; charset=utf-8\n\n\(body)\n"
         try await NIOThreadPool.singleton.runIfActive {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: command[0])
-            process.arguments = Array(command.dropFirst())
-            let input = Pipe()
-            process.standardInput = input
-            try process.run()
-            let written = Result { try input.fileHandleForWriting.write(contentsOf: Data(message.utf8)) }
-            try? input.fileHandleForWriting.close()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw Failure(description: "\(command[0]) exited with status \(process.terminationStatus)")
+            // ChildProcess, not Foundation's Process: see why in ChildProcess.
+            let child = try ChildProcess(command[0], Array(command.dropFirst()), pipeInput: true)
+            let written = Result { try child.standardInput?.write(contentsOf: Data(message.utf8)) }
+            try? child.standardInput?.close()
+            let status = child.wait()
+            guard status == 0 else {
+                throw Failure(description: "\(command[0]) exited with status \(status)")
             }
             try written.get()
         }
