@@ -57,6 +57,7 @@ import Testing
             #expect(preview.body.contains("The intro text."))
             #expect(preview.body.contains("A free preview of Paced Course"))
             #expect(preview.body.contains("Enrol now"))
+            #expect(preview.body.contains("4 lessons</p>") && !preview.body.contains("lessons done"))
             #expect(!preview.body.contains("/complete\""))
             let closed = try await client.get("\(Self.course)/lessons/setup")
             #expect(closed.status == .forbidden)

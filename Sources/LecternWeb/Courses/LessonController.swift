@@ -41,8 +41,13 @@ struct LessonController: Sendable {
         let found = try await find(context)
         let (learner, lesson, _, _) = found
         // The learner's place, for "Continue": written only when it moved, so re-reading a lesson costs no write.
+        // Reading never depends on it: on a full disk the page is still served, and the place is remembered next time.
         if let user = context.session?.user, learner.isEnrolled, learner.lessonOpensAt == nil, learner.lastLessonID != lesson.id {
-            try await enrolments.rememberPlace(userID: user.id, courseID: learner.course.id, lessonID: lesson.id)
+            do {
+                try await enrolments.rememberPlace(userID: user.id, courseID: learner.course.id, lessonID: lesson.id)
+            } catch {
+                context.logger.warning("could not remember the learner's place: \(error)")
+            }
         }
         return try render(found, request: request, context: context)
     }
@@ -74,7 +79,7 @@ struct LessonController: Sendable {
         let modules = presenter.syllabus(learner, canRead: learner.isEnrolled || isAdmin, current: lesson.id)
         view.syllabus = PlayerSyllabusView(
             courseSlug: slug, courseTitle: course.summary.title, modules: modules,
-            doneCount: modules.flatMap(\.lessons).filter(\.isDone).count, lessonCount: course.lessons.count)
+            doneCount: modules.flatMap(\.lessons).filter(\.isDone).count, lessonCount: course.lessons.count, showsProgress: learner.isEnrolled)
         if let opens = learner.lessonOpensAt {
             view.opens = renderer.dates.long(opens)
             return try renderPersonal(view, status: .forbidden, request: request, context: context)

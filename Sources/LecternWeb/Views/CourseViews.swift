@@ -69,6 +69,8 @@ struct PlayerSyllabusView: Sendable {
     var modules: [SyllabusModuleView]
     var doneCount: Int
     var lessonCount: Int
+    /// Counts of lessons done mean something only to an enrolled learner; a visitor reading a preview sees none.
+    var showsProgress: Bool
 }
 
 /// The single call to action of a course page.

@@ -421,7 +421,7 @@ extension SyllabusModuleView: ViewModel {
 }
 
 extension PlayerSyllabusView: ViewModel {
-    static var mustacheKeys: [String] { ["courseSlug", "courseTitle", "modules", "doneCount", "lessonCount"] }
+    static var mustacheKeys: [String] { ["courseSlug", "courseTitle", "modules", "doneCount", "lessonCount", "showsProgress"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -430,17 +430,19 @@ extension PlayerSyllabusView: ViewModel {
         case "modules": mustacheValue(self.modules)
         case "doneCount": mustacheValue(self.doneCount)
         case "lessonCount": mustacheValue(self.lessonCount)
+        case "showsProgress": mustacheValue(self.showsProgress)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(5)
+        print.begin(6)
         self.courseSlug.fingerprint(into: &print)
         self.courseTitle.fingerprint(into: &print)
         self.modules.fingerprint(into: &print)
         self.doneCount.fingerprint(into: &print)
         self.lessonCount.fingerprint(into: &print)
+        self.showsProgress.fingerprint(into: &print)
     }
 }
 
