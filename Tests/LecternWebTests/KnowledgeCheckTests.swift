@@ -119,6 +119,9 @@ import Testing
             #expect(result.body.contains("Not passed yet: 60%"))
             #expect(result.body.contains("3 of 5 right; 80% passes"))
             #expect(result.body.contains("The view never runs."))  // the explanation of the option chosen
+            // Several options chosen are listed, not run together.
+            #expect(result.body.contains("Your answers:"))
+            #expect(result.body.contains(#"<ul class="quiz-answers"><li>GET</li><li>POST</li></ul>"#))
             #expect(!result.body.contains("Right answer:"))
             #expect(result.body.contains("Try again"))
             let lesson = try await ada.get(client, Self.quizLesson)

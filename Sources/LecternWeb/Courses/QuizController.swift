@@ -114,8 +114,10 @@ struct QuizController: Sendable {
             }
         }
         if let explanation = question.explanationHTML { explanations.append(explanation) }
-        return QuizResultQuestionView(
+        var view = QuizResultQuestionView(
             number: number, promptHTML: question.promptHTML, isCorrect: result.isCorrect(question.id), givenHTML: givenHTML, explanations: explanations,
             rightAnswerHTML: reveal && !result.isCorrect(question.id) ? right : nil)
+        view.givenSeveral = givenHTML.count > 1
+        return view
     }
 }

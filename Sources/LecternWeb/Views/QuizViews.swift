@@ -116,4 +116,6 @@ struct QuizResultQuestionView: Sendable {
     var explanations: [String]
     /// The right answer, shown once the learner has passed (before, a retake would only copy it).
     var rightAnswerHTML: String?
+    /// Several options were chosen: they are listed, one per line, rather than run together.
+    var givenSeveral = false
 }

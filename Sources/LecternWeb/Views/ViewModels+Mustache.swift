@@ -1279,7 +1279,7 @@ extension QuizResultPageView: ViewModel {
 }
 
 extension QuizResultQuestionView: ViewModel {
-    static var mustacheKeys: [String] { ["number", "promptHTML", "isCorrect", "givenHTML", "explanations", "rightAnswerHTML"] }
+    static var mustacheKeys: [String] { ["number", "promptHTML", "isCorrect", "givenHTML", "explanations", "rightAnswerHTML", "givenSeveral"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -1289,18 +1289,20 @@ extension QuizResultQuestionView: ViewModel {
         case "givenHTML": mustacheValue(self.givenHTML)
         case "explanations": mustacheValue(self.explanations)
         case "rightAnswerHTML": mustacheValue(self.rightAnswerHTML)
+        case "givenSeveral": mustacheValue(self.givenSeveral)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(6)
+        print.begin(7)
         self.number.fingerprint(into: &print)
         self.promptHTML.fingerprint(into: &print)
         self.isCorrect.fingerprint(into: &print)
         self.givenHTML.fingerprint(into: &print)
         self.explanations.fingerprint(into: &print)
         self.rightAnswerHTML.fingerprint(into: &print)
+        self.givenSeveral.fingerprint(into: &print)
     }
 }
 
