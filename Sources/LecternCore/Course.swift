@@ -236,3 +236,41 @@ public struct CertificateAssessment: Sendable, Equatable, Codable {
         return parts.joined(separator: "; ") + "."
     }
 }
+
+/// Whether a course takes learners now, with its seats: the one state the catalogue, the course page, the home page
+/// and the promo box beside posts all show.
+public enum CourseAvailability: Sendable, Equatable {
+    /// Open; `seatsLeft` is nil for a course without a cap.
+    case open(seatsLeft: Int?)
+    case full
+    case opens(Date)
+    case closed(Date)
+
+    public var takesLearners: Bool {
+        if case .open = self { return true }
+        return false
+    }
+}
+
+extension CourseDetail {
+    public func availability(at now: Date) -> CourseAvailability {
+        switch enrolmentState(at: now) {
+        case .open: .open(seatsLeft: seatsLeft)
+        case .full: .full
+        case .notYetOpen(let opens): .opens(opens)
+        case .closed(let closed): .closed(closed)
+        }
+    }
+}
+
+/// Which course to offer beside posts and on the home page: never one that cannot take the reader.
+public enum CoursePromotion {
+    /// The first course open now, in catalogue order (featured first); with none open, the one opening soonest; else nil.
+    public static func pick(from catalogue: [CourseDetail], at now: Date) -> CourseDetail? {
+        if let open = catalogue.first(where: { $0.availability(at: now).takesLearners }) { return open }
+        return catalogue.compactMap { course -> (CourseDetail, Date)? in
+            if case .opens(let date) = course.availability(at: now) { return (course, date) }
+            return nil
+        }.min { $0.1 < $1.1 }?.0
+    }
+}

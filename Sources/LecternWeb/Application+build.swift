@@ -60,6 +60,10 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         } else {
             OutboxMailTransport(outbox: OutboxStore(database: database))
         }
+    if configuration.sendmailCommand == nil {
+        // Said once at start, to the operator: visitors are never told where their mail went.
+        logger.warning("LECTERN_SENDMAIL is not set: mail goes to the outbox; read it with `lectern mail list`")
+    }
     let formTokens = FormTokens(signer: signer, secure: configuration.secureCookies)
     let flash = FlashCookie(signer: signer, secure: configuration.secureCookies)
     let resets = PasswordResetStore(database: database)

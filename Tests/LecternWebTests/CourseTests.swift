@@ -41,7 +41,7 @@ import Testing
             #expect(page.status == .ok)
             #expect(page.body.contains("href=\"/courses/flask-certificate\""))
             #expect(page.body.contains("href=\"/courses/tiny\""))
-            #expect(page.body.contains("40 seats left"))
+            #expect(page.body.contains("Open: 40 seats left"))
         }
     }
 
@@ -55,7 +55,7 @@ import Testing
             #expect(body.contains("Build real Flask applications"))
             #expect(body.contains("A deployed Flask application"))
             #expect(body.contains("Taught by Maya Okafor, Daniel Reyes"))
-            #expect(body.contains("40 of 40 seats left"))
+            #expect(body.contains("Open: 40 seats left"))
             #expect(body.contains("Module 1: Foundations"))
             #expect(body.contains("Your first Flask application"))
             #expect(body.contains("Optional"))

@@ -158,7 +158,7 @@ struct BlogController: Sendable {
 
     private func renderPost(_ slug: String, sharing: Sharing, request: Request, context: AppRequestContext) async throws -> HTML {
         let generation = pageCache.generation()
-        let featured = try await courses.featured()
+        let promoted = try await renderer.promotion(from: courses.catalogue())
         // The stored count and the counter's pending views as of one moment, so the count shown is never off by a batch.
         let (loaded, pending, counted) = try await viewCounter.consistently(slug) { try await posts.post(slug: slug) }
         guard var post = loaded else {
@@ -181,7 +181,7 @@ struct BlogController: Sendable {
             coverAlt: post.coverAlt ?? "",
             previous: post.previous.map(PostLinkView.init),
             next: post.next.map(PostLinkView.init),
-            course: featured.map(CoursePromoView.init),
+            course: promoted,
             ogImage: post.cover.map { $0.hasPrefix("/") ? renderer.baseURL + $0 : $0 },
             articleMeta: ArticleMeta(
                 publishedISO: DateText.rfc3339(post.summary.date),

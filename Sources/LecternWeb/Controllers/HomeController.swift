@@ -28,7 +28,7 @@ struct HomeController: Sendable {
 
     private func renderHome(_ request: Request, context: AppRequestContext) async throws -> HTML {
         async let latest = posts.latest(limit: 7)
-        async let featured = courses.featured()
+        async let catalogue = courses.catalogue()
         let cards = try await latest.map(renderer.postCard)
         let view = HomeView(
             site: renderer.site,
@@ -37,7 +37,7 @@ struct HomeController: Sendable {
                 session: context.session),
             featured: Array(cards.prefix(1)),
             more: Array(cards.dropFirst()),
-            course: try await featured.map(CoursePromoView.init),
+            course: try await renderer.promotion(from: catalogue),
             hasPosts: !cards.isEmpty
         )
         return renderer.render(view, with: template)

@@ -36,7 +36,10 @@ struct CourseController: Sendable {
     }
 
     private func renderCatalogue(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let courses = try await presenter.courses.catalogue().map(CourseCardView.init)
+        let now = Date()
+        let courses = try await presenter.courses.catalogue().map {
+            CourseCardView($0, availability: AvailabilityView($0.availability(at: now), dates: renderer.dates))
+        }
         let view = CatalogueView(
             site: renderer.site,
             meta: renderer.meta(

@@ -84,7 +84,8 @@ struct CoursePresenter: Sendable {
             modules: modules,
             lessonCount: course.lessons.count,
             studyTime: Self.studyTime(course.lessons),
-            seats: course.seatsLeft.map { $0 == 0 ? "No seats left" : "\($0) of \(course.capacity ?? 0) seats left" },
+            // The same words as the catalogue card, the home page and the promo box (`AvailabilityView`).
+            seats: AvailabilityView(course.availability(at: now), dates: renderer.dates).text,
             dates: dates.isEmpty ? nil : dates.joined(separator: ", "),
             cta: cta,
             progress: enrolled ? progress.map { ProgressView($0, certified: learner.certificateCode != nil) } : nil,

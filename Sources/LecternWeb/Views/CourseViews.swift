@@ -10,9 +10,9 @@ struct CourseCardView: Sendable {
     var price: String
     var summary: String
     var lessonCount: Int
-    var seats: String?
+    var availability: AvailabilityView
 
-    init(_ course: CourseDetail) {
+    init(_ course: CourseDetail, availability: AvailabilityView) {
         self.slug = course.summary.slug
         self.title = course.summary.title
         self.subtitle = course.summary.subtitle
@@ -21,7 +21,28 @@ struct CourseCardView: Sendable {
         self.price = course.summary.price
         self.summary = course.summary.summary
         self.lessonCount = course.lessons.count
-        self.seats = course.seatsLeft.map { $0 == 0 ? "Full" : "\($0) seat\($0 == 1 ? "" : "s") left" }
+        self.availability = availability
+    }
+}
+
+/// A course's availability in words, the same on every page that names the course.
+struct AvailabilityView: Sendable {
+    /// "Open: 12 seats left", "Full: every seat is taken", "Enrolment opens on 1 September 2026", "Enrolment closed on …".
+    var text: String
+    /// The course takes learners now: pages may say "Enrol now".
+    var isOpen: Bool
+    var isFull: Bool
+
+    init(_ availability: CourseAvailability, dates: DateText) {
+        switch availability {
+        case .open(let seats):
+            text = seats.map { "Open: \($0) seat\($0 == 1 ? "" : "s") left" } ?? "Open for enrolment"
+        case .full: text = "Full: every seat is taken"
+        case .opens(let date): text = "Enrolment opens on \(dates.long(date))"
+        case .closed(let date): text = "Enrolment closed on \(dates.long(date))"
+        }
+        isOpen = availability.takesLearners
+        isFull = availability == .full
     }
 }
 

@@ -64,6 +64,11 @@ struct PageRenderer: Sendable {
         )
     }
 
+    /// The course to offer beside posts and on the home page (see `CoursePromotion`), with its availability.
+    func promotion(from catalogue: [CourseDetail], now: Date = Date()) -> CoursePromoView? {
+        CoursePromotion.pick(from: catalogue, at: now).map { CoursePromoView($0.summary, availability: AvailabilityView($0.availability(at: now), dates: dates)) }
+    }
+
     func postCard(_ post: PostSummary) -> PostCardView {
         PostCardView(post, dates: dates)
     }

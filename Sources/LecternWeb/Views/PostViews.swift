@@ -75,8 +75,11 @@ struct CoursePromoView: Sendable {
     var summary: String
     var benefits: [String]
     var hasBenefits: Bool
+    /// Offered only when it takes learners, or (with none open) as the next to open: the button says which.
+    var availability: AvailabilityView
 
-    init(_ course: CourseSummary) {
+    init(_ course: CourseSummary, availability: AvailabilityView) {
+        self.availability = availability
         self.slug = course.slug
         self.title = course.title
         self.subtitle = course.subtitle

@@ -305,7 +305,7 @@ extension SubmissionView: ViewModel {
 }
 
 extension CourseCardView: ViewModel {
-    static var mustacheKeys: [String] { ["slug", "title", "subtitle", "level", "duration", "price", "summary", "lessonCount", "seats"] }
+    static var mustacheKeys: [String] { ["slug", "title", "subtitle", "level", "duration", "price", "summary", "lessonCount", "availability"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -317,7 +317,7 @@ extension CourseCardView: ViewModel {
         case "price": mustacheValue(self.price)
         case "summary": mustacheValue(self.summary)
         case "lessonCount": mustacheValue(self.lessonCount)
-        case "seats": mustacheValue(self.seats)
+        case "availability": mustacheValue(self.availability)
         default: nil
         }
     }
@@ -332,7 +332,27 @@ extension CourseCardView: ViewModel {
         self.price.fingerprint(into: &print)
         self.summary.fingerprint(into: &print)
         self.lessonCount.fingerprint(into: &print)
-        self.seats.fingerprint(into: &print)
+        self.availability.fingerprint(into: &print)
+    }
+}
+
+extension AvailabilityView: ViewModel {
+    static var mustacheKeys: [String] { ["text", "isOpen", "isFull"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "text": mustacheValue(self.text)
+        case "isOpen": mustacheValue(self.isOpen)
+        case "isFull": mustacheValue(self.isFull)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(3)
+        self.text.fingerprint(into: &print)
+        self.isOpen.fingerprint(into: &print)
+        self.isFull.fingerprint(into: &print)
     }
 }
 
@@ -839,7 +859,7 @@ extension TaxonView: ViewModel {
 }
 
 extension CoursePromoView: ViewModel {
-    static var mustacheKeys: [String] { ["slug", "title", "subtitle", "level", "duration", "price", "summary", "benefits", "hasBenefits"] }
+    static var mustacheKeys: [String] { ["slug", "title", "subtitle", "level", "duration", "price", "summary", "benefits", "hasBenefits", "availability"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -852,12 +872,13 @@ extension CoursePromoView: ViewModel {
         case "summary": mustacheValue(self.summary)
         case "benefits": mustacheValue(self.benefits)
         case "hasBenefits": mustacheValue(self.hasBenefits)
+        case "availability": mustacheValue(self.availability)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(9)
+        print.begin(10)
         self.slug.fingerprint(into: &print)
         self.title.fingerprint(into: &print)
         self.subtitle.fingerprint(into: &print)
@@ -867,6 +888,7 @@ extension CoursePromoView: ViewModel {
         self.summary.fingerprint(into: &print)
         self.benefits.fingerprint(into: &print)
         self.hasBenefits.fingerprint(into: &print)
+        self.availability.fingerprint(into: &print)
     }
 }
 
