@@ -46,6 +46,8 @@ public struct CourseDetail: Sendable, Equatable {
     public var quizRetryMinutes = 0
     /// Days after enrolment each module opens, parallel to `modules`; missing entries mean 0.
     public var moduleOpensAfterDays: [Int] = []
+    /// The day the cohort starts (`starts_on`), when the course runs as one.
+    public var startsOn: Date?
 
     public init(
         id: Int64, summary: CourseSummary, capacity: Int?, enrolmentOpens: Date?, enrolmentCloses: Date?, outcomes: [String], instructors: [String],

@@ -25,13 +25,15 @@ public struct CourseDocument: Sendable, Equatable {
     public var quizRetryMinutes = 0
     /// Days after a learner enrols that each module opens, parallel to `modules` (0: at once).
     public var moduleOpensAfterDays: [Int] = []
+    /// The day a cohort starts, when the course runs as one.
+    public var startsOn: Date?
 }
 
 /// Turns the bytes of a `course.md` into a `CourseDocument`, or a one-line reason for the editor.
 public enum CourseParser {
     public static let knownFields: Set<String> = [
         "title", "subtitle", "level", "duration", "price", "capacity", "enrolment_opens", "enrolment_closes",
-        "benefits", "outcomes", "instructors", "modules", "featured", "quiz_retry_minutes",
+        "benefits", "outcomes", "instructors", "modules", "featured", "quiz_retry_minutes", "starts_on",
     ]
 
     /// `path` is relative to the content folder: `courses/<slug>/course.md`.
@@ -82,6 +84,7 @@ public enum CourseParser {
             )
             course.quizRetryMinutes = try frontMatter.optionalCount("quiz_retry_minutes") ?? 0
             course.moduleOpensAfterDays = schedule
+            course.startsOn = try frontMatter.optionalDate("starts_on")
             return course
         } catch {
             throw ContentProblem(path: path, reason: error.message)

@@ -157,14 +157,14 @@ public struct ContentStore: Sendable {
                 course.title, course.subtitle, course.level, course.duration, course.price, course.capacity, course.enrolmentOpens,
                 course.enrolmentCloses, JSONColumn.encode(course.benefits), JSONColumn.encode(course.outcomes), JSONColumn.encode(course.instructors),
                 JSONColumn.encode(course.modules), course.isFeatured, course.descriptionHTML, course.summary, course.sourcePath, course.contentHash,
-                course.quizRetryMinutes, JSONColumn.encode(course.moduleOpensAfterDays), now,
+                course.quizRetryMinutes, JSONColumn.encode(course.moduleOpensAfterDays), course.startsOn, now,
             ]
             if let id = try Int64.fetchOne(db, sql: "SELECT id FROM course WHERE slug = ?", arguments: [course.slug]) {
                 try db.execute(
                     sql: """
                         UPDATE course SET title = ?, subtitle = ?, level = ?, duration = ?, price = ?, capacity = ?, enrolment_opens = ?,
                             enrolment_closes = ?, benefits = ?, outcomes = ?, instructors = ?, modules = ?, is_featured = ?, description_html = ?,
-                            summary = ?, source_path = ?, content_hash = ?, quiz_retry_minutes = ?, module_schedule = ?, updated_at = ?, is_removed = 0
+                            summary = ?, source_path = ?, content_hash = ?, quiz_retry_minutes = ?, module_schedule = ?, starts_on = ?, updated_at = ?, is_removed = 0
                         WHERE id = ?
                         """,
                     arguments: StatementArguments(values + [id]))
@@ -174,8 +174,8 @@ public struct ContentStore: Sendable {
                     sql: """
                         INSERT INTO course (title, subtitle, level, duration, price, capacity, enrolment_opens, enrolment_closes, benefits, outcomes,
                             instructors, modules, is_featured, description_html, summary, source_path, content_hash, quiz_retry_minutes, module_schedule,
-                            updated_at, slug, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            starts_on, updated_at, slug, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: StatementArguments(values + [course.slug, now]))
                 report.coursesCreated += 1

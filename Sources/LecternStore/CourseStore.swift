@@ -76,6 +76,7 @@ extension CourseStore {
             detail.operatorSettings = settings
             detail.quizRetryMinutes = row["quiz_retry_minutes"] ?? 0
             detail.moduleOpensAfterDays = JSONColumn.decode([Int].self, row["module_schedule"]) ?? []
+            detail.startsOn = row["starts_on"]
             return detail
         }
     }

@@ -393,6 +393,9 @@ enum Migrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("2026-12-02-cohort-start") { db in
+            try db.execute(sql: "ALTER TABLE course ADD COLUMN starts_on DATETIME")
+        }
         return migrator
     }()
 }

@@ -51,6 +51,19 @@ import Testing
         }
     }
 
+    @Test func aCohortsStartDateIsShownWhereTheCourseIs() async throws {
+        try FileManager.default.createDirectory(at: site.content.appendingPathComponent("courses/cohort/lessons"), withIntermediateDirectories: true)
+        try site.writeFile(
+            "courses/cohort/course.md",
+            "---\ntitle: \"Spring Cohort\"\nprice: \"£10\"\nmodules: [Basics]\nstarts_on: 2027-03-01\nenrolment_closes: 2027-02-22\n---\nA cohort.\n")
+        try site.writeLesson("cohort", "01-intro", module: "Basics")
+        try await makeApp(site).test(.router) { client in
+            let course = try await client.get("/courses/cohort")
+            let catalogue = try await client.get("/courses")
+            #expect(course.body.contains("Starts on 1 March 2027") && catalogue.body.contains("Starts on 1 March 2027"))
+        }
+    }
+
     @Test func thePromoOffersAnOpenCourseElseTheNextToOpenElseNothing() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         func course(_ slug: String, opens: Date? = nil, closes: Date? = nil, capacity: Int? = nil, enrolled: Int = 0) -> CourseDetail {

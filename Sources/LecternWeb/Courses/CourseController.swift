@@ -38,7 +38,7 @@ struct CourseController: Sendable {
     private func renderCatalogue(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let now = Date()
         let courses = try await presenter.courses.catalogue().map {
-            CourseCardView($0, availability: AvailabilityView($0.availability(at: now), dates: renderer.dates))
+            CourseCardView($0, availability: AvailabilityView($0.availability(at: now), dates: renderer.dates), dates: renderer.dates)
         }
         let view = CatalogueView(
             site: renderer.site,

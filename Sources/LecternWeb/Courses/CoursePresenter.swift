@@ -84,6 +84,7 @@ struct CoursePresenter: Sendable {
             modules: modules,
             lessonCount: course.lessons.count,
             studyTime: Self.studyTime(course.lessons),
+            startsOn: course.startsOn.map { "Starts on \(renderer.dates.long($0))" },
             // The same words as the catalogue card, the home page and the promo box (`AvailabilityView`).
             seats: AvailabilityView(course.availability(at: now), dates: renderer.dates).text,
             dates: dates.isEmpty ? nil : dates.joined(separator: ", "),

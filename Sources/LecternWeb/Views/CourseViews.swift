@@ -11,8 +11,11 @@ struct CourseCardView: Sendable {
     var summary: String
     var lessonCount: Int
     var availability: AvailabilityView
+    /// "Starts on 5 January 2027" for a cohort.
+    var startsOn: String?
 
-    init(_ course: CourseDetail, availability: AvailabilityView) {
+    init(_ course: CourseDetail, availability: AvailabilityView, dates: DateText) {
+        self.startsOn = course.startsOn.map { "Starts on \(dates.long($0))" }
         self.slug = course.summary.slug
         self.title = course.summary.title
         self.subtitle = course.summary.subtitle
@@ -140,6 +143,8 @@ struct CoursePageView: Sendable {
     var lessonCount: Int
     /// From the data: reading time plus the exercise and checkpoint estimates in the lessons' front matter.
     var studyTime: String
+    /// "Starts on 5 January 2027" for a cohort.
+    var startsOn: String? = nil
     var seats: String?
     var dates: String?
     var cta: CallToActionView

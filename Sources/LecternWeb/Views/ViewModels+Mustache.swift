@@ -305,7 +305,7 @@ extension SubmissionView: ViewModel {
 }
 
 extension CourseCardView: ViewModel {
-    static var mustacheKeys: [String] { ["slug", "title", "subtitle", "level", "duration", "price", "summary", "lessonCount", "availability"] }
+    static var mustacheKeys: [String] { ["slug", "title", "subtitle", "level", "duration", "price", "summary", "lessonCount", "availability", "startsOn"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -318,12 +318,13 @@ extension CourseCardView: ViewModel {
         case "summary": mustacheValue(self.summary)
         case "lessonCount": mustacheValue(self.lessonCount)
         case "availability": mustacheValue(self.availability)
+        case "startsOn": mustacheValue(self.startsOn)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(9)
+        print.begin(10)
         self.slug.fingerprint(into: &print)
         self.title.fingerprint(into: &print)
         self.subtitle.fingerprint(into: &print)
@@ -333,6 +334,7 @@ extension CourseCardView: ViewModel {
         self.summary.fingerprint(into: &print)
         self.lessonCount.fingerprint(into: &print)
         self.availability.fingerprint(into: &print)
+        self.startsOn.fingerprint(into: &print)
     }
 }
 
@@ -509,7 +511,7 @@ extension ProgressView: ViewModel {
 }
 
 extension CoursePageView: ViewModel {
-    static var mustacheKeys: [String] { ["site", "meta", "slug", "title", "subtitle", "level", "duration", "price", "descriptionHTML", "benefits", "outcomes", "instructors", "modules", "lessonCount", "studyTime", "seats", "dates", "cta", "progress", "certificateCode", "isEnrolled", "notice", "problem"] }
+    static var mustacheKeys: [String] { ["site", "meta", "slug", "title", "subtitle", "level", "duration", "price", "descriptionHTML", "benefits", "outcomes", "instructors", "modules", "lessonCount", "studyTime", "startsOn", "seats", "dates", "cta", "progress", "certificateCode", "isEnrolled", "notice", "problem"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -528,6 +530,7 @@ extension CoursePageView: ViewModel {
         case "modules": mustacheValue(self.modules)
         case "lessonCount": mustacheValue(self.lessonCount)
         case "studyTime": mustacheValue(self.studyTime)
+        case "startsOn": mustacheValue(self.startsOn)
         case "seats": mustacheValue(self.seats)
         case "dates": mustacheValue(self.dates)
         case "cta": mustacheValue(self.cta)
@@ -541,7 +544,7 @@ extension CoursePageView: ViewModel {
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(23)
+        print.begin(24)
         self.site.fingerprint(into: &print)
         self.meta.fingerprint(into: &print)
         self.slug.fingerprint(into: &print)
@@ -557,6 +560,7 @@ extension CoursePageView: ViewModel {
         self.modules.fingerprint(into: &print)
         self.lessonCount.fingerprint(into: &print)
         self.studyTime.fingerprint(into: &print)
+        self.startsOn.fingerprint(into: &print)
         self.seats.fingerprint(into: &print)
         self.dates.fingerprint(into: &print)
         self.cta.fingerprint(into: &print)
