@@ -69,25 +69,38 @@ struct EnrolmentCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Enrol a learner, if the course is open and has a seat. Enrolling twice changes nothing.",
             discussion: """
-                To enrol beyond the seats or outside the dates, change the course first \
-                (`lectern course set-capacity`, `lectern course open`).
+                To admit one learner to a full course, give --over-capacity with a --reason (kept with the enrolment, \
+                shown by `enrolment list --json`). To enrol outside the dates, open the course first (`lectern course open`).
 
-                Example:
+                Examples:
                   lectern enrolment add ada@example.com flask-framework-certificate
+                  lectern enrolment add ada@example.com flask-framework-certificate --over-capacity --reason "Sponsored by Acme, PO 4417"
                 """
         )
 
         @OptionGroup var site: SiteOptions
         @Argument(help: "The learner's email address.") var email: String
         @Argument(help: "The course's slug.") var course: String
+        @Flag(name: .customLong("over-capacity"), help: "Admit the learner even when every seat is taken (needs --reason).")
+        var overCapacity = false
+        @Option(name: .long, help: "Why the learner is admitted beyond the seats (1 to 300 characters).")
+        var reason: String?
         @OptionGroup var dryRun: DryRunOption
         @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if overCapacity, reason?.isEmpty != false { throw ValidationError("--over-capacity needs a --reason: say why this learner gets a seat beyond the capacity") }
+            if !overCapacity, reason != nil { throw ValidationError("--reason goes with --over-capacity") }
+            if let reason, reason.count > 300 { throw ValidationError("--reason must be at most 300 characters") }
+        }
 
         func run() async throws {
             let database = try site.openDatabase(dryRun: dryRun.dryRun)
             let user = try await Lookup.account(email, in: database)
             let detail = try await Lookup.course(course, in: database)
-            let outcome = try await EnrolmentStore(database: database).enrol(userID: user.id, courseID: detail.id)
+            let outcome = try await EnrolmentStore(database: database).enrol(
+                userID: user.id, courseID: detail.id, overCapacityReason: overCapacity ? reason?.trimmingCharacters(in: .whitespacesAndNewlines) : nil)
             let result: String
             switch outcome {
             case .enrolled: result = "enrolled"
@@ -95,7 +108,10 @@ struct EnrolmentCommand: AsyncParsableCommand {
             case .refused(let state):
                 let reason: String
                 switch state {
-                case .full: reason = "the course is full (\(detail.capacity ?? 0) seats): raise it with `lectern course set-capacity \(course) <n>`"
+                case .full:
+                    reason =
+                        "the course is full (\(detail.capacity ?? 0) seats): raise it with `lectern course set-capacity \(course) <n>`, "
+                        + "or admit this learner with --over-capacity --reason TEXT"
                 case .notYetOpen(let date):
                     reason = "enrolment opens on \(DisplayDate.text(date)) UTC: open it now with `lectern course open \(course)`"
                 case .closed(let date): reason = "enrolment closed on \(DisplayDate.text(date)) UTC: reopen it with `lectern course open \(course)`"
@@ -159,8 +175,10 @@ struct EnrolmentJSON: Encodable {
     var lessonsRequired: Int
     var percent: Int
     var certificate: String?
+    var overCapacityReason: String?
 
     init(_ record: EnrolmentRecord) {
+        overCapacityReason = record.overCapacityReason
         email = record.email
         name = record.name
         course = record.courseSlug

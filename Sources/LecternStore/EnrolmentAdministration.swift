@@ -12,6 +12,8 @@ public struct EnrolmentRecord: Sendable, Equatable {
     public var progress: CourseProgress
     /// The learner's certificate for the course, if one was issued (and whether it was revoked).
     public var certificateCode: String?
+    /// Set when an operator admitted the learner beyond the course's seats, and why.
+    public var overCapacityReason: String?
 }
 
 /// One certificate as `lectern certificate list` reports it.
@@ -39,7 +41,7 @@ extension EnrolmentStore {
                 db,
                 sql: """
                     SELECT users.id AS user_id, users.email, users.name, course.id AS course_id, course.slug, course.title, enrolment.enrolled_at,
-                        certificate.code
+                        enrolment.over_capacity_reason, certificate.code
                     FROM enrolment
                     JOIN users ON users.id = enrolment.user_id
                     JOIN course ON course.id = enrolment.course_id
@@ -52,7 +54,8 @@ extension EnrolmentStore {
             return try rows.map { row in
                 EnrolmentRecord(
                     email: row["email"], name: row["name"], courseSlug: row["slug"], courseTitle: row["title"], enrolledAt: row["enrolled_at"],
-                    progress: try Self.progress(db, userID: row["user_id"], courseID: row["course_id"]), certificateCode: row["code"])
+                    progress: try Self.progress(db, userID: row["user_id"], courseID: row["course_id"]), certificateCode: row["code"],
+                    overCapacityReason: row["over_capacity_reason"])
             }
         }
     }

@@ -13,7 +13,9 @@ public struct EnrolmentStore: Sendable {
 
     /// Enrols `userID` if the course is open and has a seat. A second request (a double click) changes nothing.
     /// The seat count and the insert share one immediate transaction, so concurrent requests never overfill a course.
-    public func enrol(userID: Int64, courseID: Int64, now: Date = Date()) async throws -> EnrolmentOutcome {
+    /// `overCapacityReason` (an operator's) admits the learner to a full course, and is recorded with the enrolment;
+    /// the course's dates still apply.
+    public func enrol(userID: Int64, courseID: Int64, overCapacityReason: String? = nil, now: Date = Date()) async throws -> EnrolmentOutcome {
         try await database.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM enrolment WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID]) == true {
                 return .alreadyEnrolled
@@ -26,8 +28,11 @@ public struct EnrolmentStore: Sendable {
             let state = EnrolmentRule.state(
                 at: now, opens: course["enrolment_opens"], closes: course["enrolment_closes"], override: settings.enrolment,
                 capacity: settings.effectiveCapacity(content: course["capacity"]), enrolled: taken)
-            guard state == .open else { return .refused(state) }
-            try db.execute(sql: "INSERT INTO enrolment (user_id, course_id, enrolled_at) VALUES (?, ?, ?)", arguments: [userID, courseID, now])
+            let beyondCapacity = state == .full && overCapacityReason != nil
+            guard state == .open || beyondCapacity else { return .refused(state) }
+            try db.execute(
+                sql: "INSERT INTO enrolment (user_id, course_id, enrolled_at, over_capacity_reason) VALUES (?, ?, ?, ?)",
+                arguments: [userID, courseID, now, beyondCapacity ? overCapacityReason : nil])
             return .enrolled
         }
     }

@@ -396,6 +396,10 @@ enum Migrations {
         migrator.registerMigration("2026-12-02-cohort-start") { db in
             try db.execute(sql: "ALTER TABLE course ADD COLUMN starts_on DATETIME")
         }
+        migrator.registerMigration("2026-12-02-over-capacity") { db in
+            // Why an operator admitted a learner beyond the seats (`lectern enrolment add --over-capacity --reason`).
+            try db.execute(sql: "ALTER TABLE enrolment ADD COLUMN over_capacity_reason TEXT")
+        }
         return migrator
     }()
 }

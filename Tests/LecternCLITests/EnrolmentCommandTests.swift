@@ -22,6 +22,27 @@ import Testing
         #expect(again["result"] as? String == "not-enrolled")
     }
 
+    @Test func anOperatorAdmitsOneLearnerBeyondCapacityWithAReason() async throws {
+        let site = try await CLISite()
+        try await site.register("ada@example.com")
+        try await site.register("bob@example.com")
+        #expect(await site.lectern("course", "set-capacity", "flask-certificate", "1").status == 0)
+        #expect(await site.lectern("enrolment", "add", "ada@example.com", "flask-certificate").status == 0)
+        let full = await site.lectern("enrolment", "add", "bob@example.com", "flask-certificate")
+        #expect(full.status == 1 && full.errors.contains("or admit this learner with --over-capacity --reason TEXT"))
+        let noReason = await site.lectern("enrolment", "add", "bob@example.com", "flask-certificate", "--over-capacity")
+        #expect(noReason.status != 0 && noReason.errors.contains("--over-capacity needs a --reason"))
+        let strayReason = await site.lectern("enrolment", "add", "bob@example.com", "flask-certificate", "--reason", "why")
+        #expect(strayReason.status != 0 && strayReason.errors.contains("--reason goes with --over-capacity"))
+        let admitted = await site.lectern(
+            "enrolment", "add", "bob@example.com", "flask-certificate", "--over-capacity", "--reason", "Sponsored by Acme, PO 4417")
+        #expect(admitted.status == 0)
+        let listed = try await site.lectern("enrolment", "list", "--json").array()
+        #expect(listed.count == 2)
+        #expect(listed.first { $0["email"] as? String == "bob@example.com" }?["over_capacity_reason"] as? String == "Sponsored by Acme, PO 4417")
+        #expect(listed.first { $0["email"] as? String == "ada@example.com" }?["over_capacity_reason"] == nil)
+    }
+
     @Test func badInputGetsOneLineAndExitOne() async throws {
         let site = try await CLISite()
         try await site.register("ada@example.com")
