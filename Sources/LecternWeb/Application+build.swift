@@ -30,7 +30,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let stylesheet = try Stylesheet(publicFolder: publicFolder)
     let staticFiles = try StaticFiles<AppRequestContext>(folder: publicFolder, logger: logger)
     let dates = DateText(timeZone: configuration.timeZone)
-    let renderer = PageRenderer(
+    var renderer = PageRenderer(
         library: try await PageRenderer.loadLibrary(),
         site: SiteView(
             name: configuration.siteName,
@@ -42,6 +42,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         dates: dates,
         baseURL: configuration.baseURL
     )
+    renderer.mailToOutbox = configuration.sendmailCommand == nil
 
     let posts = PostStore(database: database)
     let courses = CourseStore(database: database)

@@ -20,6 +20,22 @@ import Testing
 
     func database() throws -> LecternDatabase { try LecternDatabase.open(path: site.databasePath) }
 
+    @Test func onlyAnAdministratorIsToldThatMailWaitsInTheOutbox() async throws {
+        let site = self.site
+        try await makeApp(site).test(.router) { client in
+            _ = try await UserStore(database: try LecternDatabase.open(path: site.databasePath)).create(
+                email: try EmailAddress("admin@example.com"), name: "Admin", passwordHash: try PasswordHash.make("correct horse battery"), role: .admin)
+            var admin = Browser()
+            _ = try await admin.login(client, email: "admin@example.com")
+            #expect(try await admin.get(client, "/account").body.contains("messages wait in the outbox"))
+            var learner = Browser()
+            _ = try await learner.register(client, email: "ada@example.com")
+            _ = try await learner.login(client, email: "ada@example.com")
+            #expect(!(try await learner.get(client, "/account").body.contains("outbox")))
+            #expect(!(try await client.get("/password/forgot").body.contains("outbox")))
+        }
+    }
+
     @Test func registerThenLogInAndSeeTheAccount() async throws {
         try await makeApp(site).test(.router) { client in
             var browser = Browser()

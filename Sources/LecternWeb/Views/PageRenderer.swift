@@ -16,6 +16,8 @@ struct PageRenderer: Sendable {
     let site: SiteView
     let dates: DateText
     let baseURL: String
+    /// No LECTERN_SENDMAIL: pages that promise mail tell an administrator (never a visitor) that it is in the outbox.
+    var mailToOutbox = false
 
     struct MissingTemplate: Error, CustomStringConvertible {
         let name: String
@@ -60,7 +62,8 @@ struct PageRenderer: Sendable {
             isAccount: section == "account",
             isDashboard: section == "dashboard",
             isReview: section == "review",
-            viewer: ViewerView(session)
+            viewer: ViewerView(session),
+            outboxNote: mailToOutbox && session?.user?.role == .admin
         )
     }
 

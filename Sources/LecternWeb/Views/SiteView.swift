@@ -24,6 +24,8 @@ struct PageMeta: Sendable {
     var isReview = false
     /// The signed-in person, for the navigation (nil when signed out).
     var viewer: ViewerView?
+    /// An administrator on a site whose mail goes to the outbox: pages that promise mail say where it went.
+    var outboxNote = false
 }
 
 /// Who is signed in, and the token their "Log out" form needs.

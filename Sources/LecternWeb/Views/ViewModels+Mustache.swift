@@ -1449,7 +1449,7 @@ extension SiteView: ViewModel {
 }
 
 extension PageMeta: ViewModel {
-    static var mustacheKeys: [String] { ["title", "heading", "description", "canonical", "ogType", "noindex", "isBlog", "isCourses", "isAccount", "isDashboard", "isReview", "viewer"] }
+    static var mustacheKeys: [String] { ["title", "heading", "description", "canonical", "ogType", "noindex", "isBlog", "isCourses", "isAccount", "isDashboard", "isReview", "viewer", "outboxNote"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -1465,12 +1465,13 @@ extension PageMeta: ViewModel {
         case "isDashboard": mustacheValue(self.isDashboard)
         case "isReview": mustacheValue(self.isReview)
         case "viewer": mustacheValue(self.viewer)
+        case "outboxNote": mustacheValue(self.outboxNote)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(12)
+        print.begin(13)
         self.title.fingerprint(into: &print)
         self.heading.fingerprint(into: &print)
         self.description.fingerprint(into: &print)
@@ -1483,6 +1484,7 @@ extension PageMeta: ViewModel {
         self.isDashboard.fingerprint(into: &print)
         self.isReview.fingerprint(into: &print)
         self.viewer.fingerprint(into: &print)
+        self.outboxNote.fingerprint(into: &print)
     }
 }
 
