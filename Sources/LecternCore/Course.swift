@@ -66,9 +66,11 @@ public struct CourseDetail: Sendable, Equatable {
         self.enrolledCount = enrolledCount
     }
 
-    /// When `lesson` opens for a learner who enrolled at `enrolledAt` (nil: open from enrolment).
-    public func opens(_ lesson: LessonSummary, enrolledAt: Date) -> Date? {
-        ModuleSchedule.opens(module: lesson.module, modules: modules, opensAfterDays: moduleOpensAfterDays, enrolledAt: enrolledAt)
+    /// When `lesson` opens for a learner who enrolled at `enrolledAt`, if it is still locked at `now` (`ModuleSchedule`).
+    public func lockedUntil(_ lesson: LessonSummary, enrolledAt: Date?, now: Date) -> Date? {
+        ModuleSchedule.lockedUntil(
+            module: lesson.module, isPreview: lesson.isPreview, modules: modules, opensAfterDays: moduleOpensAfterDays, enrolledAt: enrolledAt,
+            now: now)
     }
 
     /// Seats still free, or nil when the course has no cap.
@@ -176,8 +178,6 @@ public struct Certificate: Sendable, Equatable {
         self.revokeReason = revokeReason
     }
 
-    public var isReplaced: Bool { replacedBy != nil }
-
     /// 20 characters of Crockford base32: 100 random bits, easy to read aloud and type.
     public static func makeCode() -> String {
         let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
@@ -195,10 +195,20 @@ public enum ModuleSchedule {
         return enrolledAt.addingTimeInterval(TimeInterval(opensAfterDays[index]) * 86_400)
     }
 
+    /// When a lesson in `module` opens, if it is still locked at `now`; nil when it can be used. A free preview is open
+    /// to everyone, so the schedule never locks it; a visitor who has not enrolled has no schedule.
+    public static func lockedUntil(
+        module: String, isPreview: Bool = false, modules: [String], opensAfterDays: [Int], enrolledAt: Date?, now: Date
+    ) -> Date? {
+        guard !isPreview, let enrolledAt,
+            let opens = opens(module: module, modules: modules, opensAfterDays: opensAfterDays, enrolledAt: enrolledAt), now < opens
+        else { return nil }
+        return opens
+    }
+
     /// Whether a lesson in `module` is still locked at `now`.
     public static func isLocked(module: String, modules: [String], opensAfterDays: [Int], enrolledAt: Date, now: Date) -> Bool {
-        guard let opens = opens(module: module, modules: modules, opensAfterDays: opensAfterDays, enrolledAt: enrolledAt) else { return false }
-        return now < opens
+        lockedUntil(module: module, modules: modules, opensAfterDays: opensAfterDays, enrolledAt: enrolledAt, now: now) != nil
     }
 }
 

@@ -214,6 +214,14 @@ public struct FrontMatterError: Error, Sendable, Equatable {
 
 /// Parses the date forms allowed in front matter, rejecting impossible calendar dates such as 2026-02-30.
 public enum ContentDate {
+    /// `2026-02-03`: the day `date` falls on in `timeZone`, as front matter writes it.
+    public static func day(_ date: Date, timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+    }
+
     public static func parse(_ text: String) -> Date? {
         let scalars = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int? {

@@ -4,10 +4,7 @@ import Foundation
 public enum PostFile {
     /// The text of a new draft post, with the optional fields explained in YAML comments (which the parser ignores).
     public static func draft(title: String, author: String, category: String?, tags: [String], date: Date, timeZone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let day = calendar.dateComponents([.year, .month, .day], from: date)
-        let dateText = String(format: "%04d-%02d-%02d", day.year ?? 1970, day.month ?? 1, day.day ?? 1)
+        let dateText = ContentDate.day(date, timeZone: timeZone)
         var lines = ["---", "title: \(quoted(title))", "author: \(quoted(author))", "date: \(dateText)"]
         lines.append(category.map { "category: \(quoted($0))" } ?? "# category: General")
         lines.append(tags.isEmpty ? "tags: []" : "tags: [\(tags.map(quoted).joined(separator: ", "))]")

@@ -140,11 +140,7 @@ public struct EnrolmentStore: Sendable {
                 """, arguments: [courseID, courseID])
         let hashes = rows.map { ($0["content_hash"] as String?) ?? "" }.joined(separator: "\n")
         let latest = rows.compactMap { $0["updated_at"] as Date? }.max() ?? Date(timeIntervalSince1970: 0)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let day = calendar.dateComponents([.year, .month, .day], from: latest)
-        let date = String(format: "%04d-%02d-%02d", day.year ?? 1970, day.month ?? 1, day.day ?? 1)
-        return "\(date).\(Digest.sha256Hex(hashes).prefix(7))"
+        return "\(ContentDate.day(latest, timeZone: TimeZone(identifier: "UTC")!)).\(Digest.sha256Hex(hashes).prefix(7))"
     }
 
     /// Throws `LessonLockedError` when the lesson's module has not opened yet for this learner (release schedule). A free
@@ -154,15 +150,15 @@ public struct EnrolmentStore: Sendable {
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT lesson.module, course.modules, course.module_schedule, enrolment.enrolled_at FROM lesson
+                    SELECT lesson.module, lesson.is_preview, course.modules, course.module_schedule, enrolment.enrolled_at FROM lesson
                     JOIN course ON course.id = lesson.course_id
                     JOIN enrolment ON enrolment.course_id = course.id AND enrolment.user_id = ?
-                    WHERE lesson.id = ? AND lesson.is_preview = 0
+                    WHERE lesson.id = ?
                     """, arguments: [userID, lessonID])
         else { return }
-        if let opens = ModuleSchedule.opens(
-            module: row["module"], modules: JSONColumn.decode(row["modules"]),
-            opensAfterDays: JSONColumn.decode([Int].self, row["module_schedule"]) ?? [], enrolledAt: row["enrolled_at"]), now < opens
+        if let opens = ModuleSchedule.lockedUntil(
+            module: row["module"], isPreview: row["is_preview"], modules: JSONColumn.decode(row["modules"]),
+            opensAfterDays: JSONColumn.decode([Int].self, row["module_schedule"]) ?? [], enrolledAt: row["enrolled_at"], now: now)
         {
             throw LessonLockedError(opensAt: opens)
         }
@@ -295,8 +291,8 @@ public struct EnrolmentStore: Sendable {
         }
         if let lessonSlug {
             // A lesson whose module has not opened for this learner yields nothing: its text, quiz and form stay on the server.
-            if let lesson = course.lessons.first(where: { $0.slug == lessonSlug }), !lesson.isPreview, let enrolledAt = view.enrolledAt,
-                let opens = course.opens(lesson, enrolledAt: enrolledAt), Date() < opens
+            if let lesson = course.lessons.first(where: { $0.slug == lessonSlug }),
+                let opens = course.lockedUntil(lesson, enrolledAt: view.enrolledAt, now: Date())
             {
                 view.lessonOpensAt = opens
                 return view

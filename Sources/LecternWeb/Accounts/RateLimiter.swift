@@ -38,6 +38,9 @@ enum AccountLimits {
 
     /// The ledger's counters for one message of `kind` asked for from `network`.
     static func mailCounters(kind: String, network: String) -> [(name: String, limit: Int)] {
-        [("\(kind) from \(network)", mailOfAKindPerNetwork), ("any", mailOfAllKinds)]
+        [("\(kind) from \(network)", mailOfAKindPerNetwork), allMail]
     }
+
+    /// The counter every message to an address counts towards, whatever sent it.
+    static let allMail = (name: "any", limit: mailOfAllKinds)
 }

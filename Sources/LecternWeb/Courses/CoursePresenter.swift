@@ -111,28 +111,21 @@ struct CoursePresenter: Sendable {
         let done = learner.progress?.completedLessonIDs ?? []
         var number = 0
         return course.modules.enumerated().map { index, module in
-            var opensText: String?
-            var locked = false
             let days = index < course.moduleOpensAfterDays.count ? course.moduleOpensAfterDays[index] : 0
-            if let enrolledAt = learner.enrolledAt {
-                if let opens = ModuleSchedule.opens(
-                    module: module, modules: course.modules, opensAfterDays: course.moduleOpensAfterDays, enrolledAt: enrolledAt), now < opens
-                {
-                    locked = true
-                    opensText = "Opens on \(renderer.dates.long(opens))"
-                }
-            } else if days > 0 {
-                opensText = "Opens \(days) day\(days == 1 ? "" : "s") after you enrol"
-            }
+            let opens = ModuleSchedule.lockedUntil(
+                module: module, modules: course.modules, opensAfterDays: course.moduleOpensAfterDays, enrolledAt: learner.enrolledAt, now: now)
+            let opensText =
+                opens.map { "Opens on \(renderer.dates.long($0))" }
+                ?? (learner.enrolledAt == nil && days > 0 ? "Opens \(days) day\(days == 1 ? "" : "s") after you enrol" : nil)
             let lessons = course.lessons.filter { $0.module == module }.map { lesson in
                 number += 1
-                // A free preview is readable by anyone, so the schedule never locks it.
-                let lessonLocked = locked && !lesson.isPreview
+                let lessonLocked = course.lockedUntil(lesson, enrolledAt: learner.enrolledAt, now: now) != nil
                 var view = SyllabusLessonView(
                     title: lesson.title,
                     url: !lessonLocked && (canRead || lesson.isPreview) ? "/courses/\(course.summary.slug)/lessons/\(lesson.slug)" : nil,
                     minutes: lesson.readingMinutes + lesson.exerciseMinutes, isOptional: lesson.isOptional, isDone: done.contains(lesson.id),
                     number: number)
+                view.lessonID = Int(lesson.id)
                 view.duration = SyllabusLessonView.duration(minutes: view.minutes)
                 view.isCurrent = lesson.id == current
                 view.isLocked = lessonLocked

@@ -102,15 +102,9 @@ struct LessonController: Sendable {
                 text: submission?.text ?? "", link: submission?.link ?? "", problems: submission?.problems ?? [:])
         }
         // Previous and next as the syllabus shows them: a locked or (for a visitor) closed lesson is not linked.
-        var byURL: [String: SyllabusLessonView] = [:]
-        for entry in modules.flatMap(\.lessons) { byURL[entry.url ?? ""] = entry }
-        func entry(_ other: LessonSummary) -> SyllabusLessonView {
-            var view = SyllabusLessonView(title: other.title, url: nil, minutes: other.readingMinutes, isOptional: other.isOptional, isDone: false, number: 0)
-            if let shown = byURL["/courses/\(slug)/lessons/\(other.slug)"] { view = shown }
-            return view
-        }
-        view.previous = index > 0 ? entry(course.lessons[index - 1]) : nil
-        view.next = index + 1 < course.lessons.count ? entry(course.lessons[index + 1]) : nil
+        let shown = Dictionary(modules.flatMap(\.lessons).map { ($0.lessonID, $0) }) { first, _ in first }
+        view.previous = index > 0 ? shown[Int(course.lessons[index - 1].id)] : nil
+        view.next = index + 1 < course.lessons.count ? shown[Int(course.lessons[index + 1].id)] : nil
         if learner.isEnrolled, let progress = learner.progress {
             view.isDone = progress.completedLessonIDs.contains(lesson.id)
             view.progress = ProgressView(progress, certified: learner.certificateCode != nil)
@@ -156,8 +150,7 @@ struct LessonController: Sendable {
         // or the next lesson has not opened yet.
         if certificate == nil || learner.certificateCode != nil, index + 1 < course.lessons.count {
             let next = course.lessons[index + 1]
-            let locked = learner.enrolledAt.flatMap { course.opens(next, enrolledAt: $0) }.map { Date() < $0 } ?? false
-            if !locked { return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(next.slug)", flash: .lessonDoneContinue, cookie: flash) }
+            if course.lockedUntil(next, enrolledAt: learner.enrolledAt, now: Date()) == nil { return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(next.slug)", flash: .lessonDoneContinue, cookie: flash) }
         }
         return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(lesson.slug)", flash: .lessonDone, cookie: flash)
     }

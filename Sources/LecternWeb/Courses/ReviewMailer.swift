@@ -118,7 +118,7 @@ struct ReviewMailer: Service {
         _ message: (subject: String, body: String), to recipient: String, kind: String, limit: Int, window: TimeInterval, now: Date
     ) async throws -> Bool {
         // Its own allowance, and the address's hourly allowance of all mail (the same counter account mail uses).
-        let counters = [(name: kind, limit: limit), (name: "any", limit: AccountLimits.mailOfAllKinds)]
+        let counters = [(name: kind, limit: limit), AccountLimits.allMail]
         guard try await ledger.claim(recipient: recipient, counters: counters, window: window, now: now) else {
             logger.notice("not sending '\(kind)' mail: that address has had its allowance")
             return false

@@ -57,6 +57,8 @@ struct CatalogueView: Sendable {
 }
 
 struct SyllabusLessonView: Sendable {
+    /// Which lesson this is, for the player's previous and next links (not shown).
+    var lessonID = 0
     var title: String
     /// Nil when the visitor cannot open the lesson (not enrolled, or its module has not opened yet).
     var url: String?

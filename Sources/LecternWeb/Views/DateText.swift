@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 
 /// Dates as people read them ("3 February 2026") and as machines do (RFC 3339), in the site's time zone.
 struct DateText: Sendable {
@@ -26,8 +27,7 @@ struct DateText: Sendable {
 
     /// `2026-02-03` in the site's zone, for `<time datetime>`.
     func day(_ date: Date) -> String {
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+        ContentDate.day(date, timeZone: calendar.timeZone)
     }
 
     func year(_ date: Date) -> Int {

@@ -381,10 +381,11 @@ extension CatalogueView: ViewModel {
 }
 
 extension SyllabusLessonView: ViewModel {
-    static var mustacheKeys: [String] { ["title", "url", "minutes", "isOptional", "isDone", "number", "isCurrent", "isLocked", "opens", "duration", "isPreview", "isCheckpoint", "state"] }
+    static var mustacheKeys: [String] { ["lessonID", "title", "url", "minutes", "isOptional", "isDone", "number", "isCurrent", "isLocked", "opens", "duration", "isPreview", "isCheckpoint", "state"] }
 
     func child(named name: String) -> Any? {
         switch name {
+        case "lessonID": mustacheValue(self.lessonID)
         case "title": mustacheValue(self.title)
         case "url": mustacheValue(self.url)
         case "minutes": mustacheValue(self.minutes)
@@ -403,7 +404,8 @@ extension SyllabusLessonView: ViewModel {
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(13)
+        print.begin(14)
+        self.lessonID.fingerprint(into: &print)
         self.title.fingerprint(into: &print)
         self.url.fingerprint(into: &print)
         self.minutes.fingerprint(into: &print)
