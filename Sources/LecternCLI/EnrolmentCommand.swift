@@ -7,8 +7,8 @@ import LecternStore
 struct EnrolmentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enrolment",
-        abstract: "List, add and remove enrolments (with the same rules as the website).",
-        subcommands: [List.self, Add.self, Remove.self]
+        abstract: "List, add and remove enrolments; decide requests for places; see waitlists (with the same rules as the website).",
+        subcommands: [List.self, Add.self, Remove.self, Requests.self, Approve.self, Decline.self, Waitlist.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -100,7 +100,7 @@ struct EnrolmentCommand: AsyncParsableCommand {
             let user = try await Lookup.account(email, in: database)
             let detail = try await Lookup.course(course, in: database)
             let outcome = try await EnrolmentStore(database: database).enrol(
-                userID: user.id, courseID: detail.id, overCapacityReason: overCapacity ? reason?.trimmingCharacters(in: .whitespacesAndNewlines) : nil)
+                userID: user.id, courseID: detail.id, byOperator: true, overCapacityReason: overCapacity ? reason?.trimmingCharacters(in: .whitespacesAndNewlines) : nil)
             let result: String
             switch outcome {
             case .enrolled: result = "enrolled"
@@ -118,6 +118,7 @@ struct EnrolmentCommand: AsyncParsableCommand {
                 case .open: reason = "enrolment was refused"
                 }
                 throw fail("cannot enrol \(user.email) in \(course): \(reason)")
+            case .needs: throw fail("cannot enrol \(user.email) in \(course): an operator enrols on any course, so this should not happen")
             }
             if output.json { return try sayJSON(EnrolmentChange(email: user.email, course: course, result: result, dryRun: dryRun.dryRun)) }
             switch outcome {

@@ -88,6 +88,7 @@ extension UserCommand {
             }
             say("\(user.name) <\(user.email)>")
             say("Role:     \(user.role.rawValue)\(user.isDisabled ? ", disabled" : "")")
+            say("Address:  \(user.isEmailVerified ? "verified" : "not verified (certificates wait; `lectern user verify \(user.email)`)")")
             say("Created:  \(DisplayDate.text(user.createdAt)) UTC (id \(user.id))")
             say("")
             if sessions.isEmpty {
@@ -201,6 +202,31 @@ extension UserCommand {
                 skip: { $0.isDisabled ? nil : "\($0.email) is not disabled" }, action: "enable it", done: "can log in again"
             ) { store, user in
                 try await store.setDisabled(userID: user.id, false)
+            }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mark an account's address as verified, as if its owner had followed the link mailed to it.",
+            discussion: """
+                For an owner whose mail never arrives and who proved the address another way. Certificates the learner \
+                earned meanwhile are issued at once.
+
+                Example:
+                  lectern user verify ada@example.com
+                """)
+
+        @OptionGroup var site: SiteOptions
+        @Argument(help: "The account's email address.") var email: String
+        @OptionGroup var dryRun: DryRunOption
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            try await AccountChange(site: site, email: email, dryRun: dryRun, output: output).run(
+                skip: { $0.isEmailVerified ? "\($0.email) is already verified" : nil }, action: "verify its address", done: "is verified"
+            ) { store, user in
+                try await EmailVerificationStore(database: store.database).verify(userID: user.id)
             }
         }
     }
@@ -362,6 +388,7 @@ struct UserJSON: Encodable {
     var name: String
     var role: String
     var disabled: Bool
+    var emailVerified: Bool
     var createdAt: Date
     var enrolments: Int?
     var lastSeenAt: Date?
@@ -372,6 +399,7 @@ struct UserJSON: Encodable {
         name = user.name
         role = user.role.rawValue
         disabled = user.isDisabled
+        emailVerified = user.isEmailVerified
         createdAt = user.createdAt
         self.enrolments = enrolments
         self.lastSeenAt = lastSeenAt

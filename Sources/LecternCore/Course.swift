@@ -48,6 +48,14 @@ public struct CourseDetail: Sendable, Equatable {
     public var moduleOpensAfterDays: [Int] = []
     /// The day the cohort starts (`starts_on`), when the course runs as one.
     public var startsOn: Date?
+    /// How a place is obtained: enrolling, an access code or an approved request.
+    public var enrolmentMode = EnrolmentMode.open
+    /// Requests waiting for a decision; each holds a seat.
+    public var pendingRequests = 0
+    /// Learners on the waitlist.
+    public var waitingCount = 0
+    /// What the price covers (`price_includes`), when the course says.
+    public var priceIncludes: String?
 
     public init(
         id: Int64, summary: CourseSummary, capacity: Int?, enrolmentOpens: Date?, enrolmentCloses: Date?, outcomes: [String], instructors: [String],
@@ -73,13 +81,16 @@ public struct CourseDetail: Sendable, Equatable {
             now: now)
     }
 
+    /// Seats held: enrolments and the requests waiting for a decision.
+    public var seatsTaken: Int { enrolledCount + pendingRequests }
+
     /// Seats still free, or nil when the course has no cap.
-    public var seatsLeft: Int? { capacity.map { max(0, $0 - enrolledCount) } }
+    public var seatsLeft: Int? { capacity.map { max(0, $0 - seatsTaken) } }
 
     /// Whether enrolment is possible at `now`, and if not, why.
     public func enrolmentState(at now: Date) -> EnrolmentState {
         EnrolmentRule.state(
-            at: now, opens: enrolmentOpens, closes: enrolmentCloses, override: operatorSettings.enrolment, capacity: capacity, enrolled: enrolledCount
+            at: now, opens: enrolmentOpens, closes: enrolmentCloses, override: operatorSettings.enrolment, capacity: capacity, enrolled: seatsTaken
         )
     }
 }
@@ -132,6 +143,8 @@ public enum EnrolmentOutcome: Sendable, Equatable {
     case enrolled
     case alreadyEnrolled
     case refused(EnrolmentState)
+    /// The course gives places by code or approval, not by asking.
+    case needs(EnrolmentMode)
 }
 
 /// A learner's progress in one course: required lessons completed out of required lessons.
@@ -254,7 +267,8 @@ public struct CertificateAssessment: Sendable, Equatable, Codable {
 public enum CourseAvailability: Sendable, Equatable {
     /// Open; `seatsLeft` is nil for a course without a cap.
     case open(seatsLeft: Int?)
-    case full
+    /// Every seat is taken; `waiting` learners are on the waitlist.
+    case full(waiting: Int)
     case opens(Date)
     case closed(Date)
 
@@ -268,7 +282,7 @@ extension CourseDetail {
     public func availability(at now: Date) -> CourseAvailability {
         switch enrolmentState(at: now) {
         case .open: .open(seatsLeft: seatsLeft)
-        case .full: .full
+        case .full: .full(waiting: waitingCount)
         case .notYetOpen(let opens): .opens(opens)
         case .closed(let closed): .closed(closed)
         }

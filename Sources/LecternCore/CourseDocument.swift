@@ -27,6 +27,10 @@ public struct CourseDocument: Sendable, Equatable {
     public var moduleOpensAfterDays: [Int] = []
     /// The day a cohort starts, when the course runs as one.
     public var startsOn: Date?
+    /// How a place is obtained (`enrolment: open|code|approval`).
+    public var enrolmentMode = EnrolmentMode.open
+    /// What the price covers, shown beside it.
+    public var priceIncludes: String?
 }
 
 /// Turns the bytes of a `course.md` into a `CourseDocument`, or a one-line reason for the editor.
@@ -34,6 +38,7 @@ public enum CourseParser {
     public static let knownFields: Set<String> = [
         "title", "subtitle", "level", "duration", "price", "capacity", "enrolment_opens", "enrolment_closes",
         "benefits", "outcomes", "instructors", "modules", "featured", "quiz_retry_minutes", "starts_on",
+        "enrolment", "price_includes",
     ]
 
     /// `path` is relative to the content folder: `courses/<slug>/course.md`.
@@ -85,6 +90,13 @@ public enum CourseParser {
             course.quizRetryMinutes = try frontMatter.optionalCount("quiz_retry_minutes") ?? 0
             course.moduleOpensAfterDays = schedule
             course.startsOn = try frontMatter.optionalDate("starts_on")
+            if let mode = try frontMatter.optionalText("enrolment") {
+                guard let parsed = EnrolmentMode(rawValue: mode.lowercased()) else {
+                    throw FrontMatterError("'enrolment' must be open, code or approval, not '\(mode)'")
+                }
+                course.enrolmentMode = parsed
+            }
+            course.priceIncludes = try frontMatter.optionalText("price_includes")
             return course
         } catch {
             throw ContentProblem(path: path, reason: error.message)

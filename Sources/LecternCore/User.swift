@@ -13,6 +13,8 @@ public struct User: Sendable, Equatable {
     public var role: Role
     public var isDisabled: Bool
     public var createdAt: Date
+    /// Whether the owner proved the address by following the link mailed to it (or an operator vouched for it).
+    public var isEmailVerified = false
 
     public init(id: Int64, email: String, name: String, role: Role, isDisabled: Bool, createdAt: Date) {
         self.id = id

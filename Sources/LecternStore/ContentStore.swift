@@ -45,6 +45,10 @@ public struct ContentStore: Sendable {
             try Self.applyPosts(snapshot.posts, to: db, now: now, report: &report)
             try Self.applyCourses(snapshot.courses, to: db, now: now, report: &report)
             try Self.applyLessons(snapshot, to: db, now: now, report: &report)
+            // A course whose content raised its capacity or moved its dates fills the seats it gained from its waitlist.
+            for courseID in try Int64.fetchAll(db, sql: "SELECT DISTINCT course_id FROM waitlist") {
+                try Seats.promote(db, courseID: courseID, now: now)
+            }
             try Self.saveStamps(snapshot, in: db)
             return report
         }
@@ -157,14 +161,16 @@ public struct ContentStore: Sendable {
                 course.title, course.subtitle, course.level, course.duration, course.price, course.capacity, course.enrolmentOpens,
                 course.enrolmentCloses, JSONColumn.encode(course.benefits), JSONColumn.encode(course.outcomes), JSONColumn.encode(course.instructors),
                 JSONColumn.encode(course.modules), course.isFeatured, course.descriptionHTML, course.summary, course.sourcePath, course.contentHash,
-                course.quizRetryMinutes, JSONColumn.encode(course.moduleOpensAfterDays), course.startsOn, now,
+                course.quizRetryMinutes, JSONColumn.encode(course.moduleOpensAfterDays), course.startsOn, course.enrolmentMode.rawValue,
+                course.priceIncludes, now,
             ]
             if let id = try Int64.fetchOne(db, sql: "SELECT id FROM course WHERE slug = ?", arguments: [course.slug]) {
                 try db.execute(
                     sql: """
                         UPDATE course SET title = ?, subtitle = ?, level = ?, duration = ?, price = ?, capacity = ?, enrolment_opens = ?,
                             enrolment_closes = ?, benefits = ?, outcomes = ?, instructors = ?, modules = ?, is_featured = ?, description_html = ?,
-                            summary = ?, source_path = ?, content_hash = ?, quiz_retry_minutes = ?, module_schedule = ?, starts_on = ?, updated_at = ?, is_removed = 0
+                            summary = ?, source_path = ?, content_hash = ?, quiz_retry_minutes = ?, module_schedule = ?, starts_on = ?,
+                            enrolment_mode = ?, price_includes = ?, updated_at = ?, is_removed = 0
                         WHERE id = ?
                         """,
                     arguments: StatementArguments(values + [id]))
@@ -174,8 +180,8 @@ public struct ContentStore: Sendable {
                     sql: """
                         INSERT INTO course (title, subtitle, level, duration, price, capacity, enrolment_opens, enrolment_closes, benefits, outcomes,
                             instructors, modules, is_featured, description_html, summary, source_path, content_hash, quiz_retry_minutes, module_schedule,
-                            starts_on, updated_at, slug, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            starts_on, enrolment_mode, price_includes, updated_at, slug, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: StatementArguments(values + [course.slug, now]))
                 report.coursesCreated += 1

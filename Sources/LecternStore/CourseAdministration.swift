@@ -81,20 +81,30 @@ extension CourseStore {
             try db.execute(
                 sql: "UPDATE course SET operator_enrolment = ?, operator_enrolment_at = ? WHERE slug = ? AND is_removed = 0",
                 arguments: [open.map { $0 ? "open" : "closed" }, open == nil ? nil : now, slug])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            try Self.promoteWaiting(db, slug: slug, now: now)
+            return true
         }
     }
 
     /// Sets the seats (`.some(nil)` lifts the cap); `nil` goes back to the content's capacity. Seats already taken are
     /// never withdrawn: a capacity below the enrolled count only stops new enrolments.
-    public func setCapacity(slug: String, _ capacity: Int??) async throws -> Bool {
+    public func setCapacity(slug: String, _ capacity: Int??, now: Date = Date()) async throws -> Bool {
         try await database.write { db in
             let isSet = capacity != nil
             let value: Int? = capacity ?? nil
             try db.execute(
                 sql: "UPDATE course SET operator_capacity_set = ?, operator_capacity = ? WHERE slug = ? AND is_removed = 0",
                 arguments: [isSet, value, slug])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            try Self.promoteWaiting(db, slug: slug, now: now)
+            return true
         }
+    }
+
+    /// Seats a course gained (more capacity, enrolment opened) go to its waitlist at once.
+    static func promoteWaiting(_ db: Database, slug: String, now: Date) throws {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM course WHERE slug = ?", arguments: [slug]) else { return }
+        try Seats.promote(db, courseID: id, now: now)
     }
 }

@@ -57,6 +57,18 @@ extension CourseStore {
         {
             enrolled[row["course_id"]] = row["n"]
         }
+        var pending: [Int64: Int] = [:]
+        var waiting: [Int64: Int] = [:]
+        for row in try Row.fetchAll(
+            db,
+            cachedSQL(
+                """
+                SELECT course_id, 'pending' AS list, count(*) AS n FROM enrolment_request WHERE course_id IN (\(marks)) AND status = 'pending' GROUP BY course_id
+                UNION ALL SELECT course_id, 'waiting', count(*) FROM waitlist WHERE course_id IN (\(marks)) GROUP BY course_id
+                """, StatementArguments(ids + ids)))
+        {
+            if row["list"] == "pending" { pending[row["course_id"]] = row["n"] } else { waiting[row["course_id"]] = row["n"] }
+        }
         return rows.map { row in
             let id: Int64 = row["id"]
             let settings = OperatorCourseSettings(row: row)
@@ -77,6 +89,10 @@ extension CourseStore {
             detail.quizRetryMinutes = row["quiz_retry_minutes"] ?? 0
             detail.moduleOpensAfterDays = JSONColumn.decode([Int].self, row["module_schedule"]) ?? []
             detail.startsOn = row["starts_on"]
+            detail.enrolmentMode = EnrolmentMode(rawValue: row["enrolment_mode"] ?? "") ?? .open
+            detail.priceIncludes = row["price_includes"]
+            detail.pendingRequests = pending[id] ?? 0
+            detail.waitingCount = waiting[id] ?? 0
             return detail
         }
     }

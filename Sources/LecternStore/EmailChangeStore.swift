@@ -76,6 +76,9 @@ public struct EmailChangeStore: Sendable {
             }
             try db.execute(
                 sql: "UPDATE users SET email = ?, email_key = ?, updated_at = ? WHERE id = ?", arguments: [newEmail, newKey, now, user.id])
+            // Following the link proved the new mailbox, so the address is verified (and held certificates are issued).
+            _ = try EmailVerificationStore.markVerified(db, userID: user.id, now: now)
+            user.isEmailVerified = true
             try Self.cancel(userID: user.id, in: db, now: now)
             try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, user.id])
             try db.execute(sql: "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?", arguments: [user.id, sessionIDHash ?? ""])

@@ -13,37 +13,36 @@ public struct EnrolmentStore: Sendable {
 
     /// Enrols `userID` if the course is open and has a seat. A second request (a double click) changes nothing.
     /// The seat count and the insert share one immediate transaction, so concurrent requests never overfill a course.
-    /// `overCapacityReason` (an operator's) admits the learner to a full course, and is recorded with the enrolment;
-    /// the course's dates still apply.
-    public func enrol(userID: Int64, courseID: Int64, overCapacityReason: String? = nil, now: Date = Date()) async throws -> EnrolmentOutcome {
+    /// A learner enrols themselves only on an `open` course; `byOperator` (the CLI) enrols on any. An operator's
+    /// `overCapacityReason` admits the learner to a full course, and is recorded with the enrolment; the course's dates
+    /// still apply.
+    public func enrol(
+        userID: Int64, courseID: Int64, byOperator: Bool = false, overCapacityReason: String? = nil, now: Date = Date()
+    ) async throws -> EnrolmentOutcome {
         try await database.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM enrolment WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID]) == true {
-                return .alreadyEnrolled
-            }
-            guard let course = try Row.fetchOne(db, sql: "SELECT * FROM course WHERE id = ? AND is_removed = 0", arguments: [courseID]) else {
-                return .refused(.closed(now))
-            }
-            let taken = try Int.fetchOne(db, sql: "SELECT count(*) FROM enrolment WHERE course_id = ?", arguments: [courseID]) ?? 0
-            let settings = OperatorCourseSettings(row: course)
-            let state = EnrolmentRule.state(
-                at: now, opens: course["enrolment_opens"], closes: course["enrolment_closes"], override: settings.enrolment,
-                capacity: settings.effectiveCapacity(content: course["capacity"]), enrolled: taken)
-            let beyondCapacity = state == .full && overCapacityReason != nil
-            guard state == .open || beyondCapacity else { return .refused(state) }
+            if try Seats.isEnrolled(db, userID: userID, courseID: courseID) { return .alreadyEnrolled }
+            guard let course = try Seats.state(db, courseID: courseID, now: now) else { return .refused(.closed(now)) }
+            if !byOperator, course.mode != .open { return .needs(course.mode) }
+            let beyondCapacity = course.state == .full && overCapacityReason != nil
+            guard course.state == .open || beyondCapacity else { return .refused(course.state) }
+            // A pending request for this course is settled by the enrolment (an operator admitted the learner).
             try db.execute(
-                sql: "INSERT INTO enrolment (user_id, course_id, enrolled_at, over_capacity_reason) VALUES (?, ?, ?, ?)",
-                arguments: [userID, courseID, now, beyondCapacity ? overCapacityReason : nil])
+                sql: "UPDATE enrolment_request SET status = 'approved', decided_at = ? WHERE user_id = ? AND course_id = ? AND status = 'pending'",
+                arguments: [now, userID, courseID])
+            try Seats.enrol(db, userID: userID, courseID: courseID, now: now, overCapacityReason: beyondCapacity ? overCapacityReason : nil)
             return .enrolled
         }
     }
 
-    /// Leaves a course. Completions are kept, so re-enrolling picks up where the learner left off.
-    /// Returns false when the learner was not enrolled (nothing to do).
+    /// Leaves a course. Completions are kept, so re-enrolling picks up where the learner left off. The freed seat goes
+    /// to the first learner waiting, in the same transaction. Returns false when the learner was not enrolled.
     @discardableResult
-    public func leave(userID: Int64, courseID: Int64) async throws -> Bool {
+    public func leave(userID: Int64, courseID: Int64, now: Date = Date()) async throws -> Bool {
         try await database.write { db in
             try db.execute(sql: "DELETE FROM enrolment WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            try Seats.promote(db, courseID: courseID, now: now)
+            return true
         }
     }
 
@@ -76,6 +75,13 @@ public struct EnrolmentStore: Sendable {
     static func markComplete(_ db: Database, userID: Int64, courseID: Int64, lessonID: Int64, learnerName: String, now: Date) throws -> String? {
         try db.execute(
             sql: "INSERT OR IGNORE INTO lesson_completion (user_id, lesson_id, completed_at) VALUES (?, ?, ?)", arguments: [userID, lessonID, now])
+        return try issueIfDue(db, userID: userID, courseID: courseID, learnerName: learnerName, now: now)
+    }
+
+    /// Issues the learner's certificate when every required lesson is done and none is current yet; returns the
+    /// current certificate's code, if any. A certificate waits while the learner's address is unverified (it names
+    /// a person the school has not yet been able to reach): `EmailVerificationStore` issues it when they verify.
+    static func issueIfDue(_ db: Database, userID: Int64, courseID: Int64, learnerName: String, now: Date) throws -> String? {
         // One current certificate per learner and course; a revoked one stays until an operator acts, and certifies nothing.
         if let current = try Row.fetchOne(
             db, sql: "SELECT code, revoked_at FROM certificate WHERE user_id = ? AND course_id = ? AND replaced_by IS NULL",
@@ -84,7 +90,9 @@ public struct EnrolmentStore: Sendable {
             return (current["revoked_at"] as Date?) == nil ? current["code"] : nil
         }
         let progress = try Self.progress(db, userID: userID, courseID: courseID)
-        guard progress.isComplete else { return nil }
+        guard progress.isComplete,
+            try Bool.fetchOne(db, sql: "SELECT email_verified_at IS NOT NULL FROM users WHERE id = ?", arguments: [userID]) == true
+        else { return nil }
         let course = try Row.fetchOne(db, sql: "SELECT title, slug FROM course WHERE id = ?", arguments: [courseID])
         let assessment = try Self.assessment(db, userID: userID, courseID: courseID, lessonsCompleted: progress.completedRequired)
         let code = Certificate.makeCode()
@@ -269,6 +277,9 @@ public struct EnrolmentStore: Sendable {
                 view.isEnrolled = true
                 view.enrolledAt = enrolment["enrolled_at"]
                 view.lastLessonID = enrolment["last_lesson_id"]
+            } else {
+                view.waitlistPosition = try Seats.position(db, userID: userID, courseID: course.id)
+                if course.enrolmentMode == .approval { view.request = try EnrolmentRequestStore.latest(db, userID: userID, courseID: course.id) }
             }
             let done = Set(
                 try Int64.fetchAll(
@@ -398,6 +409,10 @@ public struct LearnerCourse: Sendable {
     public var certifiedAt: Date?
     /// Set instead of the lesson's body when the asked-for lesson's module opens later for this learner.
     public var lessonOpensAt: Date?
+    /// The learner's place in the waitlist (1 is next), when they wait for a seat.
+    public var waitlistPosition: Int?
+    /// The learner's latest request for a place, on an approval course.
+    public var request: EnrolmentRequest?
 
     public init(course: CourseDetail) {
         self.course = course

@@ -6,6 +6,10 @@ import GRDB
 public enum EventKind: String, Sendable {
     /// An instructor approved or returned a checkpoint submission; `subjectID` is the submission.
     case checkpointReviewed = "checkpoint.reviewed"
+    /// A freed seat went to the first learner waiting; `subjectID` is the course.
+    case waitlistPromoted = "waitlist.promoted"
+    /// A request for a place was approved or declined; `subjectID` is the request.
+    case requestDecided = "request.decided"
 }
 
 /// One stored event.

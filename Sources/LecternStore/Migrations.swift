@@ -400,6 +400,68 @@ enum Migrations {
             // Why an operator admitted a learner beyond the seats (`lectern enrolment add --over-capacity --reason`).
             try db.execute(sql: "ALTER TABLE enrolment ADD COLUMN over_capacity_reason TEXT")
         }
+        migrator.registerMigration("2026-12-02-enrolment-modes") { db in
+            // Verified addresses. Accounts made before verification existed count as verified: they have been receiving
+            // the site's mail all along, and asking them all to verify now would hold back certificates already earned.
+            // Places by code or approval, and waitlists. A pending request holds a seat; a waitlist entry is someone
+            // entitled to a place (anyone on an open course, a code holder, an approved request) waiting for a seat.
+            try db.execute(
+                sql: """
+                    ALTER TABLE users ADD COLUMN email_verified_at DATETIME;
+                    UPDATE users SET email_verified_at = created_at;
+                    CREATE TABLE email_verification (
+                        token_hash TEXT PRIMARY KEY,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        email_key TEXT NOT NULL,
+                        created_at DATETIME NOT NULL,
+                        expires_at DATETIME NOT NULL,
+                        used_at DATETIME
+                    ) WITHOUT ROWID;
+                    CREATE INDEX email_verification_user ON email_verification(user_id);
+                    ALTER TABLE course ADD COLUMN enrolment_mode TEXT NOT NULL DEFAULT 'open' CHECK (enrolment_mode IN ('open', 'code', 'approval'));
+                    ALTER TABLE course ADD COLUMN price_includes TEXT;
+                    CREATE TABLE access_code (
+                        id INTEGER PRIMARY KEY,
+                        course_id INTEGER NOT NULL REFERENCES course(id) ON DELETE CASCADE,
+                        code TEXT NOT NULL UNIQUE,
+                        uses_allowed INTEGER NOT NULL CHECK (uses_allowed > 0),
+                        uses INTEGER NOT NULL DEFAULT 0,
+                        expires_at DATETIME,
+                        note TEXT,
+                        created_at DATETIME NOT NULL,
+                        revoked_at DATETIME,
+                        CHECK (uses BETWEEN 0 AND uses_allowed)
+                    );
+                    CREATE INDEX access_code_course ON access_code(course_id);
+                    CREATE TABLE code_redemption (
+                        code_id INTEGER NOT NULL REFERENCES access_code(id) ON DELETE CASCADE,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        redeemed_at DATETIME NOT NULL,
+                        PRIMARY KEY (code_id, user_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE enrolment_request (
+                        id INTEGER PRIMARY KEY,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        course_id INTEGER NOT NULL REFERENCES course(id) ON DELETE CASCADE,
+                        note TEXT NOT NULL DEFAULT '',
+                        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'declined', 'withdrawn')),
+                        requested_at DATETIME NOT NULL,
+                        decided_at DATETIME,
+                        reason TEXT
+                    );
+                    CREATE UNIQUE INDEX enrolment_request_open ON enrolment_request(user_id, course_id) WHERE status = 'pending';
+                    CREATE INDEX enrolment_request_course ON enrolment_request(course_id, status);
+                    CREATE TABLE waitlist (
+                        id INTEGER PRIMARY KEY,
+                        course_id INTEGER NOT NULL REFERENCES course(id) ON DELETE CASCADE,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        joined_at DATETIME NOT NULL,
+                        code_id INTEGER REFERENCES access_code(id) ON DELETE SET NULL,
+                        note TEXT NOT NULL DEFAULT '',
+                        UNIQUE (course_id, user_id)
+                    );
+                    """)
+        }
         return migrator
     }()
 }

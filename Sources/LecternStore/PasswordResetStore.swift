@@ -58,11 +58,13 @@ public struct PasswordResetStore: Sendable {
             try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, user.id])
             try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [user.id])
             try EmailChangeStore.cancel(userID: user.id, in: db, now: now)
+            // The link reached its owner through this address: that proves it, as the verification link would have.
+            _ = try EmailVerificationStore.markVerified(db, userID: user.id, now: now)
             return user
         }
     }
 
-    /// Deletes reset links and address changes that expired more than a day ago, used or not (the last day is kept
+    /// Deletes reset links, address changes and verification links that expired more than a day ago, used or not (the last day is kept
     /// for the per-address mail limits); returns how many.
     @discardableResult
     public func prune(now: Date = Date()) async throws -> Int {
@@ -71,7 +73,9 @@ public struct PasswordResetStore: Sendable {
             try db.execute(sql: "DELETE FROM password_resets WHERE expires_at < ?", arguments: [cutoff])
             let resets = db.changesCount
             try db.execute(sql: "DELETE FROM email_changes WHERE expires_at < ?", arguments: [cutoff])
-            return resets + db.changesCount
+            let changes = db.changesCount
+            try db.execute(sql: "DELETE FROM email_verification WHERE expires_at < ?", arguments: [cutoff])
+            return resets + changes + db.changesCount
         }
     }
 }

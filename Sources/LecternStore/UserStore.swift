@@ -4,7 +4,7 @@ import LecternCore
 
 /// Accounts: creation, credentials and profile changes. Password changes end the user's sessions in the same transaction.
 public struct UserStore: Sendable {
-    let database: LecternDatabase
+    public let database: LecternDatabase
 
     public init(database: LecternDatabase) {
         self.database = database
@@ -14,17 +14,26 @@ public struct UserStore: Sendable {
         case emailTaken
     }
 
-    static let columns = "users.id, users.email, users.name, users.role, users.disabled_at, users.created_at"
+    static let columns = "users.id, users.email, users.name, users.role, users.disabled_at, users.created_at, users.email_verified_at"
 
-    public func create(email: EmailAddress, name: String, passwordHash: String, role: User.Role = .learner, now: Date = Date()) async throws -> User {
+    /// A new account. `verified`: the address is known to be its owner's (an operator made the account); otherwise
+    /// the owner proves it by following the link `EmailVerificationStore` mails.
+    public func create(
+        email: EmailAddress, name: String, passwordHash: String, role: User.Role = .learner, verified: Bool, now: Date = Date()
+    ) async throws -> User {
         try await database.write(changesPublicPages: false) { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE email_key = ?", arguments: [email.key]) == true {
                 throw Failure.emailTaken
             }
             try db.execute(
-                sql: "INSERT INTO users (email, email_key, name, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [email.value, email.key, name, passwordHash, role.rawValue, now, now])
-            return User(id: db.lastInsertedRowID, email: email.value, name: name, role: role, isDisabled: false, createdAt: now)
+                sql: """
+                    INSERT INTO users (email, email_key, name, password_hash, role, created_at, updated_at, email_verified_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [email.value, email.key, name, passwordHash, role.rawValue, now, now, verified ? now : nil])
+            var user = User(id: db.lastInsertedRowID, email: email.value, name: name, role: role, isDisabled: false, createdAt: now)
+            user.isEmailVerified = verified
+            return user
         }
     }
 
@@ -99,5 +108,6 @@ extension User {
             isDisabled: (row["disabled_at"] as Date?) != nil,
             createdAt: row["created_at"]
         )
+        isEmailVerified = (row["email_verified_at"] as Date?) != nil
     }
 }

@@ -100,25 +100,35 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let presenter = CoursePresenter(
         courses: courses, enrolments: enrolments, renderer: renderer, flash: flash, cache: CourseDetailCache(pages: pageCache))
     try CourseController(presenter: presenter, pageCache: pageCache).addRoutes(to: routes)
+    try PlaceController(
+        presenter: presenter, codes: AccessCodeStore(database: database), requests: EnrolmentRequestStore(database: database),
+        waitlists: WaitlistStore(database: database), limiter: RateLimiter()
+    ).addRoutes(to: routes)
     let lessons = try LessonController(presenter: presenter, pageCache: pageCache)
     lessons.addRoutes(to: routes)
     try QuizController(lessons: lessons, service: QuizService(quizzes: QuizStore(database: database), now: { Date() })).addRoutes(to: routes)
     let checkpoints = CheckpointStore(database: database)
     CheckpointController(lessons: lessons, checkpoints: checkpoints).addRoutes(to: routes)
+    let verifications = EmailVerificationStore(database: database)
     let reviewMailer = ReviewMailer(
-        events: EventLog(database: database), checkpoints: checkpoints, mail: mail, ledger: ledger, siteName: configuration.siteName,
-        baseURL: configuration.baseURL, dates: dates, digestHour: configuration.reviewDigestHour, logger: logger)
+        events: EventLog(database: database), checkpoints: checkpoints, mail: mail, ledger: ledger, verifications: verifications,
+        siteName: configuration.siteName, baseURL: configuration.baseURL, dates: dates, digestHour: configuration.reviewDigestHour, logger: logger)
+    let enrolmentMailer = EnrolmentMailer(
+        events: EventLog(database: database), requests: EnrolmentRequestStore(database: database), waitlists: WaitlistStore(database: database),
+        mail: mail, ledger: ledger, verifications: verifications, siteName: configuration.siteName, baseURL: configuration.baseURL, logger: logger)
     try ReviewController(
         checkpoints: checkpoints, renderer: renderer, flash: presenter.flash, mailer: reviewMailer, mailInBackground: configuration.mailInBackground
     ).addRoutes(to: routes)
     try DashboardController(enrolments: enrolments, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     try CertificateController(enrolments: enrolments, renderer: renderer).addRoutes(to: routes)
     let accounts = AccountServices(
-        users: users, sessions: sessions, hasher: hasher, mail: mail, ledger: ledger, cookie: cookie, formTokens: formTokens,
+        users: users, verifications: verifications, sessions: sessions, hasher: hasher, mail: mail, ledger: ledger, cookie: cookie, formTokens: formTokens,
         deviceCookie: DeviceCookie(signer: signer, secure: configuration.secureCookies), flash: flash, limiter: RateLimiter(),
         mailFormsPerAddress: configuration.mailFormsPerAddress, mailInBackground: configuration.mailInBackground,
         throttle: LoginThrottle(limits: configuration.loginLimits), renderer: renderer, logger: logger)
-    try AccountController(services: accounts, emailChanges: EmailChangeStore(database: database)).addRoutes(to: routes)
+    let intent = EnrolmentIntent(signer: signer, courses: courses, enrolments: enrolments, flash: flash)
+    try AccountController(services: accounts, emailChanges: EmailChangeStore(database: database), intent: intent).addRoutes(to: routes)
+    try EmailVerificationController(services: accounts).addRoutes(to: routes)
     try PasswordResetController(services: accounts, resets: resets).addRoutes(to: routes)
 
     let siteName = configuration.siteName
@@ -129,7 +139,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         // Slow or idle clients must not hold connections open forever.
         server: .http1(configuration: .init(additionalChannelHandlers: [HTTP10HostFiller.Installer(host: siteHost)], idleTimeout: .seconds(30))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [viewCounter, housekeeping, reviewMailer, SiteRevisionWatcher(database: database, interval: .milliseconds(250), logger: logger)],
+        services: [viewCounter, housekeeping, reviewMailer, enrolmentMailer, SiteRevisionWatcher(database: database, interval: .milliseconds(250), logger: logger)],
         onServerRunning: { channel in
             let address = channel.localAddress
             let host = address?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? configuration.host

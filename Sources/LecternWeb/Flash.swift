@@ -6,7 +6,6 @@ import LecternCore
 /// signed with the site key, never in the query string, so nobody can make the site say something by sending a link;
 /// `FlashMiddleware` reads it for one page and clears it.
 enum Flash: String, Sendable, CaseIterable {
-    case registered
     case passwordReset = "reset"
     case profileSaved = "profile"
     case passwordChanged = "password"
@@ -21,11 +20,22 @@ enum Flash: String, Sendable, CaseIterable {
     case lessonDoneContinue = "done-next"
     case checkpointSent = "checkpoint-sent"
     case reviewed
+    case welcome
+    case welcomeEnrolled = "welcome-enrolled"
+    case placeNeedsCode = "needs-code"
+    case placeNeedsApproval = "needs-approval"
+    case placeFull = "full"
+    case placeNotOpen = "not-open"
+    case waitlisted
+    case codeWaitlisted = "code-waitlisted"
+    case requested
+    case requestWithdrawn = "withdrawn"
+    case waitlistLeft = "waitlist-left"
+    case emailVerified = "verified"
+    case verificationSent = "verification-sent"
 
     var text: String {
         switch self {
-        case .registered:
-            "Thank you. If that address was new, your account is ready: log in with it. We have also sent a message to the address."
         case .passwordReset: "Your password has been changed and every device was signed out. Log in with the new password."
         case .profileSaved: "Your profile has been saved."
         case .passwordChanged: "Your password has been changed. Your other devices have been signed out."
@@ -41,6 +51,21 @@ enum Flash: String, Sendable, CaseIterable {
         case .lessonDoneContinue: "Previous lesson complete. On to this one."
         case .checkpointSent: "Your work was sent. An instructor will review it; their decision and feedback show on this page."
         case .reviewed: "Review saved. The learner sees it on the checkpoint's page."
+        case .welcome: "Welcome! Your account is ready. Please confirm your address with the link we have mailed you."
+        case .welcomeEnrolled:
+            "Welcome! Your account is ready and you are enrolled: this is your first lesson. Please confirm your address with the link we have mailed you."
+        case .placeNeedsCode: "You are signed in. Places on this course are entered with an access code: type yours below."
+        case .placeNeedsApproval: "You are signed in. Places on this course are given by the school: ask for yours below."
+        case .placeFull: "You are signed in, but every seat on this course is taken. You can join the waitlist below."
+        case .placeNotOpen: "You are signed in, but this course does not take enrolments at the moment: its dates are below."
+        case .waitlisted: "You are on the waitlist. Your place in line is shown below; when a seat is yours you are enrolled and we mail you."
+        case .codeWaitlisted:
+            "Your code is accepted and your place is paid for. The course is full, so you wait on the waitlist: we mail you when your seat is ready."
+        case .requested: "Your request was sent. It holds a seat while the school decides, and you will hear by mail."
+        case .requestWithdrawn: "Your request was withdrawn."
+        case .waitlistLeft: "You have left the waitlist."
+        case .emailVerified: "Thank you: your address is confirmed."
+        case .verificationSent: "We have sent a new link to your address. It works for 48 hours."
         }
     }
 }

@@ -26,7 +26,7 @@ struct Housekeeping: Service {
     /// One pass; each step is independent, so a failing one (a full disk) does not stop the others.
     func sweep(now: Date = Date()) async {
         await step("expired sessions") { try await sessions.prune(now: now) }
-        await step("expired reset links and address changes") { try await resets.prune(now: now) }
+        await step("expired reset links, address changes and verification links") { try await resets.prune(now: now) }
         await step("mail-limit entries") { try await ledger.prune(olderThan: 86_400, now: now) }
         if let outbox { await step("outbox messages older than the retention") { try await outbox.prune(olderThan: outboxRetention, now: now) } }
     }

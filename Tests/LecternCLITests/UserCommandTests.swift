@@ -39,7 +39,7 @@ import Testing
         // LIKE wildcards in the search are taken literally.
         let percent = try await site.lectern("user", "list", "--search", "%", "--json").array()
         #expect(percent.map { $0["email"] as? String } == ["alan@example.org"])
-        #expect(Set(admins[0].keys) == ["id", "email", "name", "role", "disabled", "created_at", "enrolments"])
+        #expect(Set(admins[0].keys) == ["id", "email", "name", "role", "disabled", "email_verified", "created_at", "enrolments"])
         let badRole = await site.lectern("user", "list", "--role", "owner")
         #expect(badRole.errors == "lectern: --role must be learner or admin, not 'owner'\n")
         let table = await site.lectern("user", "list")

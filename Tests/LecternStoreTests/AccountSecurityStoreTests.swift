@@ -18,7 +18,7 @@ import Testing
     deinit { site.delete() }
 
     func user(_ email: String = "ada@example.com") async throws -> User {
-        try await UserStore(database: database).create(email: try EmailAddress(email), name: "Ada", passwordHash: "$argon2id$x")
+        try await UserStore(database: database).create(email: try EmailAddress(email), name: "Ada", passwordHash: "$argon2id$x", verified: true)
     }
 
     @Test func disablingEndsOutstandingResetLinksAndAddressChanges() async throws {

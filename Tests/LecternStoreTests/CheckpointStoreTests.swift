@@ -26,7 +26,7 @@ import Testing
     var store: CheckpointStore { CheckpointStore(database: database) }
 
     func user(_ email: String, _ name: String) async throws -> User {
-        try await UserStore(database: database).create(email: try EmailAddress(email), name: name, passwordHash: "x")
+        try await UserStore(database: database).create(email: try EmailAddress(email), name: name, passwordHash: "x", verified: true)
     }
 
     func lessons() async throws -> (course: CourseDetail, first: LessonSummary, checkpoint: LessonSummary) {

@@ -30,7 +30,7 @@ import Testing
         for index in 0..<count {
             users.append(
                 try await UserStore(database: database).create(
-                    email: try EmailAddress("learner\(index)@example.com"), name: "Learner \(index)", passwordHash: "x"))
+                    email: try EmailAddress("learner\(index)@example.com"), name: "Learner \(index)", passwordHash: "x", verified: true))
         }
         return users
     }

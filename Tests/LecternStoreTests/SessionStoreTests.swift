@@ -16,7 +16,7 @@ import Testing
     deinit { site.delete() }
 
     func user() async throws -> User {
-        try await UserStore(database: database).create(email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: "$argon2id$x")
+        try await UserStore(database: database).create(email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: "$argon2id$x", verified: true)
     }
 
     @Test func onlyTheHashOfTheIdIsStored() async throws {

@@ -23,7 +23,7 @@ import Testing
 
     func createUser(_ number: Int) async throws -> User {
         try await users.create(
-            email: try EmailAddress("learner\(number)@example.com"), name: String(repeating: "N", count: 500), passwordHash: "$argon2id$x")
+            email: try EmailAddress("learner\(number)@example.com"), name: String(repeating: "N", count: 500), passwordHash: "$argon2id$x", verified: true)
     }
 
     /// SQLite's own page limit fails exactly as a full disk does (SQLITE_FULL), without needing a small file system.

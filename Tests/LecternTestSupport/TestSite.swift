@@ -36,13 +36,15 @@ public struct TestSite: Sendable {
 
     /// Writes `Content/courses/<slug>/course.md`.
     public func writeCourse(
-        _ slug: String, title: String = "Flask Certificate", featured: Bool = true, capacity: Int? = nil, opens: String? = nil, closes: String? = nil
+        _ slug: String, title: String = "Flask Certificate", featured: Bool = true, capacity: Int? = nil, opens: String? = nil, closes: String? = nil,
+        enrolment: String? = nil
     ) throws {
         try FileManager.default.createDirectory(at: content.appendingPathComponent("courses/\(slug)/lessons"), withIntermediateDirectories: true)
         var extra = ""
         if let capacity { extra += "capacity: \(capacity)\n" }
         if let opens { extra += "enrolment_opens: \(opens)\n" }
         if let closes { extra += "enrolment_closes: \(closes)\n" }
+        if let enrolment { extra += "enrolment: \(enrolment)\n" }
         try writeFile(
             "courses/\(slug)/course.md",
             """

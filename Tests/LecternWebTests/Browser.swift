@@ -1,6 +1,9 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LecternStore
+import LecternTestSupport
+import Testing
 
 /// A minimal browser for tests: keeps its cookies (session, form, device, flash) and fills forms with their CSRF token.
 struct Browser {
@@ -68,7 +71,21 @@ struct Browser {
     mutating func login(_ client: some TestClientProtocol, email: String, password: String = "correct horse battery", next: String = "") async throws
         -> Page
     {
-        try await submit(client, form: "/login", to: "/login", [("email", email), ("password", password), ("next", next)])
+        // Registering signs in: a browser still signed in logs out first, as a person would, then logs in.
+        if cookie != nil {
+            let page = try await get(client, "/")
+            if page.body.contains("action=\"/logout\"") { _ = try await post(client, "/logout", [("_csrf", page.csrf ?? "")]) }
+        }
+        return try await submit(client, form: "/login", to: "/login", [("email", email), ("password", password), ("next", next)])
+    }
+
+    /// Follows the newest address-verification link mailed to `email` (read from the site's outbox), as its owner would.
+    mutating func verifyEmail(_ client: some TestClientProtocol, site: TestSite, email: String) async throws -> Page {
+        let outbox = OutboxStore(database: try LecternDatabase.open(path: site.databasePath))
+        let message = try #require(try await outbox.messages().first { $0.recipient == email && $0.subject.hasPrefix("Confirm your address") })
+        let link = try #require(message.body.split(separator: "\n").first { $0.contains("/account/verify/") })
+        let path = String(link[link.range(of: "/account/verify/")!.lowerBound...]).trimmingCharacters(in: .whitespaces)
+        return try await submit(client, form: path, to: path, [])
     }
 
     private mutating func send(

@@ -37,7 +37,7 @@ import Testing
             #expect(try await administration.setEnrolment(slug: "flask-certificate", open: false))
 
             let catalogue = try await client.get("/courses")
-            #expect(catalogue.body.contains("Full: every seat is taken"))
+            #expect(catalogue.body.contains("Full: the waitlist is open"))
             #expect(catalogue.body.contains("Enrolment closed on"))
             #expect(!catalogue.body.contains("seats left"))
             let course = try await client.get("/courses/flask-certificate")
@@ -81,7 +81,7 @@ import Testing
         #expect(CoursePromotion.pick(from: [full, later, sooner, closed], at: now)?.summary.slug == "sooner")
         #expect(CoursePromotion.pick(from: [full, closed], at: now) == nil)
         #expect(open.availability(at: now) == .open(seatsLeft: 7))
-        #expect(full.availability(at: now) == .full)
+        #expect(full.availability(at: now) == .full(waiting: 0))
         let dates = DateText(timeZone: TimeZone(identifier: "UTC")!)
         #expect(AvailabilityView(.open(seatsLeft: 1), dates: dates).text == "Open: 1 seat left")
         #expect(AvailabilityView(.open(seatsLeft: nil), dates: dates).text == "Open for enrolment")

@@ -59,7 +59,8 @@ import Testing
             #expect(body.contains("Module 1: Foundations"))
             #expect(body.contains("Your first Flask application"))
             #expect(body.contains("Optional"))
-            #expect(body.contains("<a class=\"button button-cta\" href=\"/login?next=/courses/flask-certificate\">Enrol now</a>"))
+            #expect(body.contains("<a class=\"button button-cta\" href=\"/register?enrol=flask-certificate\">Enrol now</a>"))
+            #expect(body.contains("href=\"/login?enrol=flask-certificate\">Log in</a>"))
             // The syllabus does not link anonymous visitors to lessons they cannot open.
             #expect(!body.contains("href=\"/courses/flask-certificate/lessons/"))
             let result1 = try await client.get("/courses/no-such-course")
@@ -70,19 +71,68 @@ import Testing
     @Test func anonymousVisitorsComeBackToTheCourseAfterRegistering() async throws {
         try await makeApp(site).test(.router) { client in
             var browser = Browser()
-            let login = try await browser.get(client, "/login?next=/courses/flask-certificate")
-            #expect(login.body.contains("href=\"/register?next=/courses/flask-certificate\""))
-            let form = try await browser.get(client, "/register?next=/courses/flask-certificate")
-            #expect(form.body.contains("name=\"next\" value=\"/courses/flask-certificate\""))
+            let login = try await browser.get(client, "/login?next=/blog/post-01")
+            #expect(login.body.contains("href=\"/register?next=/blog/post-01\""))
+            let form = try await browser.get(client, "/register?next=/blog/post-01")
+            #expect(form.body.contains("name=\"next\" value=\"/blog/post-01\""))
             let registered = try await browser.post(
                 client, "/register",
                 [
                     ("_csrf", form.csrf ?? ""), ("name", "Ada"), ("email", "ada@example.com"), ("password", "correct horse battery"),
-                    ("password_confirmation", "correct horse battery"), ("next", "/courses/flask-certificate"),
+                    ("password_confirmation", "correct horse battery"), ("next", "/blog/post-01"),
                 ])
-            #expect(registered.location == "/login?next=/courses/flask-certificate")
-            let loggedIn = try await browser.login(client, email: "ada@example.com", next: "/courses/flask-certificate")
-            #expect(loggedIn.location == "/courses/flask-certificate")
+            #expect(registered.location == "/blog/post-01")
+        }
+    }
+
+    /// "Enrol now" → create an account → the first lesson, with nothing in between.
+    @Test func signingUpFromEnrolNowEnrolsAndOpensTheFirstLesson() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            let form = try await browser.get(client, "/register?enrol=flask-certificate")
+            #expect(form.body.contains("and enrol in <strong>Flask Certificate</strong>"))
+            #expect(form.body.contains("name=\"enrol\" value=\"flask-certificate\""))
+            let registered = try await browser.submit(
+                client, form: "/register?enrol=flask-certificate", to: "/register",
+                [
+                    ("name", "Ada"), ("email", "ada@example.com"), ("password", "correct horse battery"),
+                    ("password_confirmation", "correct horse battery"), ("enrol", "flask-certificate"),
+                    ("enrol_signature", form.body.firstMatch(of: /name="enrol_signature" value="([^"]+)"/).map { String($0.1) } ?? ""),
+                ])
+            #expect(registered.location == "/courses/flask-certificate/lessons/first-app")
+            let lesson = try await browser.get(client, "/courses/flask-certificate/lessons/first-app")
+            #expect(lesson.status == .ok)
+            #expect(lesson.body.contains("you are enrolled: this is your first lesson"))
+        }
+    }
+
+    /// The intent travels in the signed form, not in anything a link or another site can set.
+    @Test func aForgedEnrolmentIntentEnrolsNobody() async throws {
+        try await makeApp(site).test(.router) { client in
+            var browser = Browser()
+            let registered = try await browser.submit(
+                client, form: "/register", to: "/register",
+                [
+                    ("name", "Ada"), ("email", "ada@example.com"), ("password", "correct horse battery"),
+                    ("password_confirmation", "correct horse battery"), ("enrol", "flask-certificate"), ("enrol_signature", "forged"),
+                ])
+            #expect(registered.location == "/dashboard")
+            #expect(try await browser.get(client, "/dashboard").body.contains("Flask Certificate") == false)
+        }
+    }
+
+    /// Logging in from "Enrol now" enrols too; a course that cannot take the learner says why on its page.
+    @Test func loggingInFromEnrolNowEnrolsOrExplains() async throws {
+        try await makeApp(site).test(.router) { client in
+            var ada = Browser()
+            _ = try await ada.register(client, email: "ada@example.com")
+            _ = try await ada.post(client, "/logout", [("_csrf", try await ada.get(client, "/").csrf ?? "")])
+            let form = try await ada.get(client, "/login?enrol=tiny")
+            let signature = form.body.firstMatch(of: /name="enrol_signature" value="([^"]+)"/).map { String($0.1) } ?? ""
+            let loggedIn = try await ada.post(
+                client, "/login",
+                [("_csrf", form.csrf ?? ""), ("email", "ada@example.com"), ("password", "correct horse battery"), ("enrol", "tiny"), ("enrol_signature", signature)])
+            #expect(loggedIn.location == "/courses/tiny/lessons/only")
         }
     }
 
@@ -91,7 +141,7 @@ import Testing
             var browser = Browser()
             let page = try await browser.get(client, "/login")
             let refused = try await browser.post(client, "/courses/flask-certificate/enrol", [("_csrf", page.csrf ?? "")])
-            #expect(refused.location == "/login?next=/courses/flask-certificate")
+            #expect(refused.location == "/login?enrol=flask-certificate")
         }
     }
 
@@ -133,7 +183,7 @@ import Testing
             let database = try LecternDatabase.open(path: path)
             _ = try await UserStore(database: database).create(
                 email: try EmailAddress("admin@example.com"), name: "Admin", passwordHash: try PasswordHash.make("correct horse battery"),
-                role: .admin)
+                role: .admin, verified: true)
             var admin = Browser()
             _ = try await admin.login(client, email: "admin@example.com")
             let result3 = try await admin.get(client, "/courses/flask-certificate/lessons/routing")
@@ -144,6 +194,7 @@ import Testing
     }
 
     @Test func completingEveryRequiredLessonIssuesAVerifiableCertificate() async throws {
+        let site = self.site
         try await makeApp(site).test(.router) { client in
             var learner = try await Self.enrolled(client, email: "ada@example.com")
             let lesson = try await learner.get(client, "/courses/flask-certificate/lessons/first-app")
@@ -156,7 +207,15 @@ import Testing
             for slug in ["first-app", "routing"] {
                 _ = try await learner.post(client, "/courses/flask-certificate/lessons/\(slug)/complete", [("_csrf", lesson.csrf ?? "")])
             }
+            // Earned, but held until the address is confirmed; following the link issues it.
+            let waiting = try await learner.get(client, "/dashboard")
+            #expect(waiting.body.contains("Your certificate is issued as soon as you confirm your email address"))
+            #expect(!waiting.body.contains("href=\"/certificates/"))
+            let verified = try await learner.verifyEmail(client, site: site, email: "ada@example.com")
+            #expect(verified.location == "/dashboard")
             let dashboard = try await learner.get(client, "/dashboard")
+            #expect(dashboard.body.contains("Thank you: your address is confirmed."))
+            #expect(!dashboard.body.contains("Please confirm your email address"))
             #expect(dashboard.body.contains("Course completed and certified: 2 of 2 required lessons done."))
             let codeStart = try #require(dashboard.body.range(of: "href=\"/certificates/"))
             let code = String(dashboard.body[codeStart.upperBound...].prefix { $0 != "\"" })
@@ -179,9 +238,11 @@ import Testing
     }
 
     @Test func aRevokedCertificateSaysSo() async throws {
+        let site = self.site
         let path = site.databasePath
         try await makeApp(site).test(.router) { client in
             var learner = try await Self.enrolled(client, email: "ada@example.com", course: "tiny")
+            _ = try await learner.verifyEmail(client, site: site, email: "ada@example.com")
             let lesson = try await learner.get(client, "/courses/tiny/lessons/only")
             _ = try await learner.post(client, "/courses/tiny/lessons/only/complete", [("_csrf", lesson.csrf ?? "")])
             let store = EnrolmentStore(database: try LecternDatabase.open(path: path))
@@ -204,7 +265,8 @@ import Testing
             _ = try await late.register(client, email: "late@example.com")
             _ = try await late.login(client, email: "late@example.com")
             let page = try await late.get(client, "/courses/tiny")
-            #expect(page.body.contains("This course is full"))
+            #expect(page.body.contains("Full: the waitlist is open"))
+            #expect(page.body.contains(">Join the waitlist<"))
             #expect(!page.body.contains(">Enrol now<"))
             let refused = try await late.post(client, "/courses/tiny/enrol", [("_csrf", page.csrf ?? "")])
             #expect(refused.status == .conflict)

@@ -137,6 +137,7 @@ import Testing
             try await database.pool.write { db in
                 try db.execute(sql: "UPDATE enrolment SET enrolled_at = ?", arguments: [Date().addingTimeInterval(-8 * 86_400)])
             }
+            _ = try await ada.verifyEmail(client, site: site, email: "ada@example.com")
             for slug in ["intro", "setup", "later"] {
                 let page = try await ada.get(client, "\(Self.course)/lessons/\(slug)")
                 _ = try await ada.post(client, "\(Self.course)/lessons/\(slug)/complete", [("_csrf", page.csrf ?? "")])

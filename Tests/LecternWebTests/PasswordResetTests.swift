@@ -89,7 +89,7 @@ import Testing
     @Test func tokensExpireAfterAnHour() async throws {
         let database = try LecternDatabase.open(path: site.databasePath)
         let user = try await UserStore(database: database).create(
-            email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: try PasswordHash.make("correct horse battery"))
+            email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: try PasswordHash.make("correct horse battery"), verified: true)
         let resets = PasswordResetStore(database: database)
         let token = try await resets.create(userID: user.id, now: Date().addingTimeInterval(-3601))
         #expect(try await resets.user(forToken: token) == nil)

@@ -33,7 +33,7 @@ import Testing
         let outbox = OutboxStore(database: database)
         let mailer = ReviewMailer(
             events: EventLog(database: database), checkpoints: CheckpointStore(database: database), mail: OutboxMailTransport(outbox: outbox),
-            ledger: MailLedger(database: database), siteName: "Lectern Academy", baseURL: "https://academy.example",
+            ledger: MailLedger(database: database), verifications: EmailVerificationStore(database: database), siteName: "Lectern Academy", baseURL: "https://academy.example",
             dates: DateText(timeZone: TimeZone(identifier: "UTC")!), digestHour: 7, logger: Logger(label: "test"))
         return (mailer, outbox)
     }
@@ -42,6 +42,9 @@ import Testing
     static func sendWork(_ client: some TestClientProtocol, site: TestSite) async throws -> (maya: Browser, reviewURL: String) {
         var ada = try await CheckpointReviewTests.learner(client, "ada@example.com", "Ada Lovelace")
         var maya = try await CheckpointReviewTests.learner(client, "maya@example.com", "Maya Okafor")
+        // Only verified addresses receive notices and digests.
+        _ = try await ada.verifyEmail(client, site: site, email: "ada@example.com")
+        _ = try await maya.verifyEmail(client, site: site, email: "maya@example.com")
         try await CheckpointReviewTests.makeInstructor("maya@example.com", in: site)
         let page = try await ada.get(client, Self.checkpoint)
         _ = try await ada.post(client, "\(Self.checkpoint)/submissions", [("_csrf", page.csrf ?? ""), ("text", "My catalogue."), ("link", "")])

@@ -9,6 +9,7 @@ import Logging
 struct AccountController: Sendable {
     let services: AccountServices
     let emailChanges: EmailChangeStore
+    let intent: EnrolmentIntent
     let registerTemplate: PageTemplate
     let loginTemplate: PageTemplate
     let accountTemplate: PageTemplate
@@ -20,9 +21,10 @@ struct AccountController: Sendable {
     var cookie: SessionCookie { services.cookie }
     var renderer: PageRenderer { services.renderer }
 
-    init(services: AccountServices, emailChanges: EmailChangeStore) throws {
+    init(services: AccountServices, emailChanges: EmailChangeStore, intent: EnrolmentIntent) throws {
         self.services = services
         self.emailChanges = emailChanges
+        self.intent = intent
         self.registerTemplate = try services.renderer.template("register")
         self.loginTemplate = try services.renderer.template("login")
         self.accountTemplate = try services.renderer.template("account")
@@ -51,18 +53,22 @@ struct AccountController: Sendable {
         let (csrf, setCookie) = services.formTokens.issue(request, context: context)
         var view = RegisterView(site: renderer.site, meta: services.meta("Create your account", "/register", context), csrf: csrf)
         view.next = SafeRedirect.path(request.uri.queryParameters.get("next"), fallback: "")
+        view.enrol = try await intent.offer(request.uri.queryParameters.get("enrol").map { String($0) }, csrf: csrf)
         return try services.page(renderer.render(view, with: registerTemplate), setCookie: setCookie, request, context)
     }
 
+    /// Creates the account and signs the visitor in on a fresh session, mails the link that verifies the address, and
+    /// carries out the enrolment the form was shown for. A taken address gets the login form, its owner a warning.
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
         let form = try await FormFields.read(from: &request)
-        var view = RegisterView(
-            site: renderer.site, meta: services.meta("Create your account", "/register", context),
-            csrf: services.formTokens.current(request, context: context))
+        let csrf = services.formTokens.current(request, context: context)
+        var view = RegisterView(site: renderer.site, meta: services.meta("Create your account", "/register", context), csrf: csrf)
         view.name.value = form["name"]
         view.email.value = form["email"]
         view.next = SafeRedirect.path(form["next"], fallback: "")
+        let course = intent.accepted(form, csrf: csrf)
+        view.enrol = try await intent.offer(course, csrf: csrf)
 
         let name = AccountRules.name(form["name"], error: &view.name.error)
         let email = AccountRules.email(form["email"], error: &view.email.error)
@@ -75,24 +81,35 @@ struct AccountController: Sendable {
         }
         try await services.limitMailForms(context)
 
-        // Hash before looking the address up, so a taken address answers in the same time as a new one.
         let hash = try await hasher.hash(password)
         let site = renderer.site.name
+        let user: User
         do {
-            _ = try await users.create(email: email, name: name, passwordHash: hash)
-            await services.deliver(
-                to: email.value, kind: "welcome", from: context, subject: "Welcome to \(site)",
-                body: "Hello,\n\nA \(site) account was created with this address. Log in at \(renderer.baseURL)/login with it.\n")
+            user = try await users.create(email: email, name: name, passwordHash: hash, verified: false)
         } catch UserStore.Failure.emailTaken {
+            // Signing up signs in, so whether an address is taken cannot be hidden here (see README, "Accounts"): the
+            // visitor is sent to log in with it, its owner is told, and the mail-form limit above bounds the probing.
             await services.deliver(
                 to: email.value, kind: "register-taken", from: context, subject: "Someone tried to register with your address",
                 body:
                     "Hello,\n\nSomeone tried to create a \(site) account with this address, which already has one.\nIf it was you, log in at \(renderer.baseURL)/login, or choose a new password at \(renderer.baseURL)/password/forgot.\nIf it was not you, you can ignore this message: nothing has changed.\n"
             )
+            var login = LoginView(
+                site: renderer.site, meta: services.meta("Log in", "/login", context), csrf: csrf, next: SafeRedirect.path(form["next"]),
+                registerURL: "/register")
+            login.email.value = email.value
+            login.enrol = view.enrol
+            login.formError = "That address already has an account. Log in with its password, or choose a new one if you have forgotten it."
+            return try renderer.render(login, with: loginTemplate).response(from: request, context: context)
         }
-        // The same answer either way: registration does not reveal which addresses have accounts.
-        let next = view.next.isEmpty ? "" : "?next=\(SafeRedirect.queryValue(view.next))"
-        return .redirect(to: "/login" + next, flash: .registered, cookie: services.flash)
+        await services.sendVerification(to: user, from: context)
+        // A session from before (a visitor's) dies: the account starts on a session id nobody could have planted.
+        if let session = context.session { try await sessions.delete(idHash: session.idHash) }
+        if let course {
+            let (path, flash) = try await intent.finish(slug: course, userID: user.id, newAccount: true)
+            return try await signIn(user, request: request, context: context, redirectTo: path, flash: flash)
+        }
+        return try await signIn(user, request: request, context: context, redirectTo: view.next.isEmpty ? "/dashboard" : view.next, flash: .welcome)
     }
 
     // MARK: Login and logout
@@ -103,6 +120,8 @@ struct AccountController: Sendable {
         let (csrf, setCookie) = services.formTokens.issue(request, context: context)
         var view = LoginView(site: renderer.site, meta: services.meta("Log in", "/login", context), csrf: csrf, next: next, registerURL: "/register")
         if next != "/account" { view.registerURL = "/register?next=\(SafeRedirect.queryValue(next))" }
+        view.enrol = try await intent.offer(request.uri.queryParameters.get("enrol").map { String($0) }, csrf: csrf)
+        if let enrol = view.enrol { view.registerURL = "/register?enrol=\(enrol.slug)" }
         view.notice = context.flash?.text
         return try services.page(renderer.render(view, with: loginTemplate), setCookie: setCookie, request, context)
     }
@@ -111,9 +130,10 @@ struct AccountController: Sendable {
         var request = request
         let form = try await FormFields.read(from: &request)
         let next = SafeRedirect.path(form["next"])
-        var view = LoginView(
-            site: renderer.site, meta: services.meta("Log in", "/login", context), csrf: services.formTokens.current(request, context: context),
-            next: next, registerURL: "/register")
+        let csrf = services.formTokens.current(request, context: context)
+        var view = LoginView(site: renderer.site, meta: services.meta("Log in", "/login", context), csrf: csrf, next: next, registerURL: "/register")
+        let course = intent.accepted(form, csrf: csrf)
+        view.enrol = try await intent.offer(course, csrf: csrf)
         view.email.value = form["email"].trimmingCharacters(in: .whitespacesAndNewlines)
         let password = form["password"]
 
@@ -152,7 +172,13 @@ struct AccountController: Sendable {
         }
         // A new id at login: the pre-login session dies, so an id planted before login is worthless after it.
         if let session = context.session { try await sessions.delete(idHash: session.idHash) }
-        var response = try await signIn(signedIn.user, request: request, context: context, redirectTo: next)
+        var response: Response
+        if let course {
+            let (path, flash) = try await intent.finish(slug: course, userID: signedIn.user.id, newAccount: false)
+            response = try await signIn(signedIn.user, request: request, context: context, redirectTo: path, flash: flash)
+        } else {
+            response = try await signIn(signedIn.user, request: request, context: context, redirectTo: next)
+        }
         response.headers.append(
             HTTPField(name: .setCookie, value: services.deviceCookie.setting(emailKey: email.key, passwordHash: signedIn.passwordHash)))
         return response
@@ -351,12 +377,15 @@ struct AccountController: Sendable {
         return try renderer.render(view, with: accountTemplate, status: status).response(from: request, context: context)
     }
 
-    /// Starts a fresh session for `user` and sends the browser on with its cookie.
-    private func signIn(_ user: User, request: Request, context: AppRequestContext, redirectTo path: String) async throws -> Response {
+    /// Starts a fresh session for `user` and sends the browser on with its cookie (and a notice for the next page).
+    private func signIn(
+        _ user: User, request: Request, context: AppRequestContext, redirectTo path: String, flash: Flash? = nil
+    ) async throws -> Response {
         let (id, _) = try await sessions.create(
             userID: user.id, userAgent: request.headers[.userAgent] ?? "", clientAddress: context.clientAddress)
         var response = Response.redirect(to: path, type: .normal)
         response.headers.append(HTTPField(name: .setCookie, value: cookie.setting(id)))
+        if let flash { response.headers.append(HTTPField(name: .setCookie, value: services.flash.setting(flash))) }
         return response
     }
 }

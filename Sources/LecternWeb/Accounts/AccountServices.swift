@@ -8,6 +8,7 @@ import Logging
 /// What the account pages share: stores, hashing, mail, the cookies, rendering, limits, and the few helpers they all use.
 struct AccountServices: Sendable {
     let users: UserStore
+    let verifications: EmailVerificationStore
     let sessions: SessionStore
     let hasher: PasswordHasher
     let mail: any MailTransport
@@ -62,6 +63,18 @@ struct AccountServices: Sendable {
     /// `deliver` for a message whose text is known now.
     func deliver(to recipient: String, kind: String, from context: AppRequestContext, subject: String, body: String) async {
         await deliver(to: recipient, kind: kind, from: context, subject: subject) { body }
+    }
+
+    /// Mails `user` a link that verifies their address (single use, 48 hours), replacing any earlier link.
+    func sendVerification(to user: User, from context: AppRequestContext) async {
+        let site = renderer.site.name
+        let baseURL = renderer.baseURL
+        let verifications = self.verifications
+        await deliver(to: user.email, kind: "verify", from: context, subject: "Confirm your address for \(site)") {
+            guard let token = try await verifications.create(userID: user.id) else { return nil }
+            return
+                "Hello,\n\nWelcome to \(site). To confirm that this address is yours, follow this link within 48 hours:\n\n\(baseURL)/account/verify/\(token)\n\nUntil then you can study as usual; certificates you earn are issued once the address is confirmed.\nIf you did not create an account, ignore this message: the address stays unconfirmed and receives nothing more from us.\n"
+        }
     }
 
     /// Counts a mail-sending form from this client; throws a 429 past the limit.

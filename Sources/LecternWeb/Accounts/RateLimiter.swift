@@ -11,6 +11,13 @@ actor RateLimiter {
 
     private var hits: [String: [Date]] = [:]
 
+    /// The seconds to wait when `key` is at its limit, without counting anything (for limits on failures only).
+    func wait(_ key: String, _ rule: Rule, now: Date = Date()) -> TimeInterval? {
+        let recent = (hits[key] ?? []).filter { now.timeIntervalSince($0) < rule.window }
+        guard recent.count >= rule.limit, let oldest = recent.first else { return nil }
+        return max(1, rule.window - now.timeIntervalSince(oldest))
+    }
+
     /// Counts one action for `key` and returns nil, or returns the seconds to wait (counting nothing).
     func take(_ key: String, _ rule: Rule, now: Date = Date()) -> TimeInterval? {
         let recent = (hits[key] ?? []).filter { now.timeIntervalSince($0) < rule.window }

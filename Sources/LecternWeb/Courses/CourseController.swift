@@ -61,32 +61,37 @@ struct CourseController: Sendable {
         guard context.session?.user != nil else { return renderer.render(view, with: courseTemplate) }
         return renderer.renderPersonal(view, with: courseTemplate, cache: pageCache) { view, mark in
             view.meta.markViewer(mark)
-            view.cta.enrolCSRF = view.cta.enrolCSRF.map(mark)
+            view.cta.csrf = view.cta.csrf.map(mark)
             view.certificateCode = view.certificateCode.map(mark)
         }
     }
 
     @Sendable func enrol(_ request: Request, context: AppRequestContext) async throws -> Response {
         let course = try await presenter.course(try context.parameters.require("slug"))
-        guard let user = context.session?.user else {
-            return .redirect(to: "/login?next=/courses/\(course.summary.slug)", type: .normal)
-        }
+        let slug = course.summary.slug
+        guard let user = context.session?.user else { return .redirect(to: "/login?enrol=\(slug)", type: .normal) }
         switch try await enrolments.enrol(userID: user.id, courseID: course.id) {
         case .enrolled:
-            return .redirect(to: "/courses/\(course.summary.slug)", flash: .enrolled, cookie: flash)
+            return .redirect(to: "/courses/\(slug)", flash: .enrolled, cookie: flash)
         case .alreadyEnrolled:
-            return .redirect(to: "/courses/\(course.summary.slug)", flash: .alreadyEnrolled, cookie: flash)
+            return .redirect(to: "/courses/\(slug)", flash: .alreadyEnrolled, cookie: flash)
+        case .needs(let mode):
+            return .redirect(to: "/courses/\(slug)", flash: mode == .code ? .placeNeedsCode : .placeNeedsApproval, cookie: flash)
         case .refused(let state):
             // Not an error: the page explains why, with the course as it is now.
-            var view = presenter.page(try await presenter.learnerCourse(course.summary.slug, context: context), context: context)
-            view.problem =
-                switch state {
-                case .full: "Sorry, the last seat was taken before your request arrived. This course is full."
-                case .notYetOpen(let opens): "Enrolment has not opened yet. It opens on \(renderer.dates.long(opens))."
-                case .closed(let closes): "Enrolment for this course closed on \(renderer.dates.long(closes))."
-                case .open: "Enrolment is not possible right now."
-                }
+            var view = presenter.page(try await presenter.learnerCourse(slug, context: context), context: context)
+            view.problem = Self.refusal(state, dates: renderer.dates)
             return try renderer.render(view, with: courseTemplate, status: .conflict).response(from: request, context: context)
+        }
+    }
+
+    /// Why a place was refused, in the learner's words.
+    static func refusal(_ state: EnrolmentState, dates: DateText) -> String {
+        switch state {
+        case .full: "Sorry, the last seat was taken before your request arrived. This course is full: you can join its waitlist."
+        case .notYetOpen(let opens): "Enrolment has not opened yet. It opens on \(dates.long(opens))."
+        case .closed(let closes): "Enrolment for this course closed on \(dates.long(closes))."
+        case .open: "Enrolment is not possible right now."
         }
     }
 

@@ -40,24 +40,7 @@ struct CoursePresenter: Sendable {
         let canRead = enrolled || user?.role == .admin
         let modules = syllabus(learner, canRead: canRead, now: now)
 
-        var cta = CallToActionView()
-        if enrolled {
-            let next = Self.continueLesson(learner)
-            cta.continueURL = next.map { "/courses/\(slug)/lessons/\($0.slug)" }
-            cta.continueLabel = (progress?.completedLessonIDs.isEmpty ?? true) ? "Start the first lesson" : "Continue learning"
-        } else {
-            switch course.enrolmentState(at: now) {
-            case .open:
-                if let session = context.session, session.user != nil {
-                    cta.enrolCSRF = session.csrfToken
-                } else {
-                    cta.loginURL = "/login?next=/courses/\(slug)"
-                }
-            case .notYetOpen(let opens): cta.closedMessage = "Enrolment opens on \(renderer.dates.long(opens))."
-            case .closed(let closes): cta.closedMessage = "Enrolment closed on \(renderer.dates.long(closes))."
-            case .full: cta.closedMessage = "This course is full. Every seat has been taken."
-            }
-        }
+        let cta = callToAction(learner, context: context, now: now)
 
         var dates: [String] = []
         // An operator's open or close overrides the content's dates, so those would only mislead.
@@ -77,6 +60,7 @@ struct CoursePresenter: Sendable {
             level: course.summary.level,
             duration: course.summary.duration,
             price: course.summary.price,
+            priceIncludes: course.priceIncludes,
             descriptionHTML: course.descriptionHTML,
             benefits: course.summary.benefits,
             outcomes: course.outcomes,
@@ -89,12 +73,92 @@ struct CoursePresenter: Sendable {
             seats: AvailabilityView(course.availability(at: now), dates: renderer.dates).text,
             dates: dates.isEmpty ? nil : dates.joined(separator: ", "),
             cta: cta,
-            progress: enrolled ? progress.map { ProgressView($0, certified: learner.certificateCode != nil) } : nil,
+            progress: enrolled ? progress.map { ProgressView($0, certified: learner.certificateCode != nil, unverified: user?.isEmailVerified == false) } : nil,
             certificateCode: learner.certificateCode,
             isEnrolled: enrolled,
             notice: nil,
             problem: nil
         )
+    }
+
+    /// The enrolment panel: for an enrolled learner the way back in; for anyone else what they can do to get a place
+    /// in this course's mode and state, or why they cannot now.
+    func callToAction(_ learner: LearnerCourse, context: AppRequestContext, now: Date) -> CallToActionView {
+        let course = learner.course
+        let slug = course.summary.slug
+        var cta = CallToActionView()
+        if learner.isEnrolled {
+            let next = Self.continueLesson(learner)
+            cta.continueURL = next.map { "/courses/\(slug)/lessons/\($0.slug)" }
+            cta.continueLabel = (learner.progress?.completedLessonIDs.isEmpty ?? true) ? "Start the first lesson" : "Continue learning"
+            return cta
+        }
+        let mode = course.enrolmentMode
+        let state = course.enrolmentState(at: now)
+        switch mode {
+        case .open: break
+        case .code:
+            cta.modeNote =
+                "Places are sold by the school: pay by invoice or purchase order (or receive a scholarship) and you get an access code to enter here."
+        case .approval:
+            cta.modeNote = "Places are given by the school: ask for one and you will hear by mail. A request holds a seat while the school decides."
+        }
+        switch state {
+        case .notYetOpen(let opens): cta.closedMessage = "Enrolment opens on \(renderer.dates.long(opens))."
+        case .closed(let closes): cta.closedMessage = "Enrolment closed on \(renderer.dates.long(closes))."
+        case .open, .full: break
+        }
+        guard let session = context.session, session.user != nil else {
+            guard cta.closedMessage == nil else { return cta }
+            cta.signUpURL = "/register?enrol=\(slug)"
+            cta.loginURL = "/login?enrol=\(slug)"
+            cta.signUpLabel =
+                switch (mode, state) {
+                case (.open, .full): "Join the waitlist"
+                case (.open, _): "Enrol now"
+                case (.code, _): "Enter your access code"
+                case (.approval, _): "Ask for a place"
+                }
+            return cta
+        }
+        cta.csrf = session.csrfToken
+        if let position = learner.waitlistPosition {
+            cta.statusText =
+                mode == .approval
+                ? "Your request waits for a seat: you are number \(position) in line. It goes to the school as soon as a seat frees."
+                : "You are number \(position) on the waitlist. When a seat is yours you are enrolled and we mail you."
+            cta.withdrawAction = mode == .approval ? "/courses/\(slug)/request/withdraw" : "/courses/\(slug)/waitlist/leave"
+            cta.withdrawLabel = mode == .approval ? "Withdraw my request" : "Leave the waitlist"
+            return cta
+        }
+        if let request = learner.request {
+            switch request.status {
+            case .pending:
+                cta.statusText = "You asked for a place on \(renderer.dates.long(request.requestedAt)). The school will mail you its decision."
+                cta.withdrawAction = "/courses/\(slug)/request/withdraw"
+                cta.withdrawLabel = "Withdraw my request"
+                return cta
+            case .declined:
+                cta.statusText =
+                    "Your request of \(renderer.dates.long(request.requestedAt)) was declined."
+                    + (request.reason.map { " The school said: “\($0)”" } ?? "") + " You may ask again."
+            case .approved, .withdrawn: break
+            }
+        }
+        guard cta.closedMessage == nil else { return cta }
+        switch mode {
+        case .open:
+            if state == .full { cta.showWaitlistJoin = true } else { cta.showEnrol = true }
+        case .code: cta.showCodeForm = true
+        case .approval: cta.showRequestForm = true
+        }
+        if state == .full, mode != .open {
+            cta.closedMessage =
+                mode == .code
+                ? "Every seat is taken. A code entered now keeps your paid place on the waitlist, first come first served."
+                : "Every seat is taken. A request made now waits on the waitlist and goes to the school when a seat frees."
+        }
+        return cta
     }
 
     /// Where a learner picks up: the lesson they opened last, else the first required lesson not done, else the first.

@@ -29,7 +29,7 @@ struct DashboardController: Sendable {
             let place = entry.lastLesson ?? entry.nextLesson
             let next = entry.nextLesson?.id == place?.id ? nil : entry.nextLesson
             return DashboardCourseView(
-                slug: entry.slug, title: entry.title, progress: ProgressView(entry.progress, certified: entry.certifiedAt != nil),
+                slug: entry.slug, title: entry.title, progress: ProgressView(entry.progress, certified: entry.certifiedAt != nil, unverified: !user.isEmailVerified),
                 nextLessonTitle: next?.title, nextLessonURL: next.map { "/courses/\(entry.slug)/lessons/\($0.slug)" },
                 continueTitle: place?.title, continueURL: place.map { "/courses/\(entry.slug)/lessons/\($0.slug)" },
                 certified: entry.certifiedAt.map { "Certified on \(renderer.dates.long($0))" })

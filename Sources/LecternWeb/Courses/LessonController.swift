@@ -107,7 +107,7 @@ struct LessonController: Sendable {
         view.next = index + 1 < course.lessons.count ? shown[Int(course.lessons[index + 1].id)] : nil
         if learner.isEnrolled, let progress = learner.progress {
             view.isDone = progress.completedLessonIDs.contains(lesson.id)
-            view.progress = ProgressView(progress, certified: learner.certificateCode != nil)
+            view.progress = ProgressView(progress, certified: learner.certificateCode != nil, unverified: context.session?.user?.isEmailVerified == false)
             view.certificateCode = learner.certificateCode
         }
         view.notice =
@@ -128,7 +128,7 @@ struct LessonController: Sendable {
             // A preview's course box carries the same viewer: without markers each visitor would get a skeleton of their own.
             let token = view.csrf
             view.preview?.meta.viewer = nil
-            if view.preview?.cta.enrolCSRF != nil { view.preview?.cta.enrolCSRF = token }
+            if view.preview?.cta.csrf != nil { view.preview?.cta.csrf = token }
             view.certificateCode = view.certificateCode.map(mark)
         }
         html.status = status

@@ -7,25 +7,35 @@ import ServiceLifecycle
 /// It reads the event log (reviews from the web and the CLI alike are stored first), so a review made while the
 /// server was down is still mailed when it starts, and of several instances only the one that advances the cursor sends.
 struct ReviewMailer: Service {
-    let events: EventLog
+    let reviews: EventMailer
     let checkpoints: CheckpointStore
-    let mail: any MailTransport
-    let ledger: MailLedger
     let siteName: String
     let baseURL: String
     let dates: DateText
     /// The hour of the day (UTC) from which the day's digest goes out.
     let digestHour: Int
-    let logger: Logger
+    var events: EventLog { reviews.events }
+    var logger: Logger { reviews.logger }
 
     static let reviewCursor = "review-mail"
     static let digestCursor = "review-digest"
     /// Per recipient: review notices an hour, and one digest in any 20 hours (the ledger's limits, shared by every instance).
     static let reviewsPerHour = 30
     static let digestWindow: TimeInterval = 20 * 3600
-    static let attemptLimit = 5
-    /// Failed attempts per submission, in this process: enough to stop retrying a message that never goes.
-    let failures = FailureCounts()
+
+    init(
+        events: EventLog, checkpoints: CheckpointStore, mail: any MailTransport, ledger: MailLedger, verifications: EmailVerificationStore,
+        siteName: String, baseURL: String, dates: DateText, digestHour: Int, logger: Logger
+    ) {
+        self.reviews = EventMailer(
+            cursor: Self.reviewCursor, kinds: [.checkpointReviewed], perHour: Self.reviewsPerHour, events: events, mail: mail, ledger: ledger,
+            verifications: verifications, logger: logger)
+        self.checkpoints = checkpoints
+        self.siteName = siteName
+        self.baseURL = baseURL
+        self.dates = dates
+        self.digestHour = digestHour
+    }
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -40,45 +50,12 @@ struct ReviewMailer: Service {
     /// Mails the learner of every review not mailed yet; returns how many messages went out.
     @discardableResult
     func sendReviews(now: Date = Date()) async -> Int {
-        var sent = 0
-        while true {
-            let pending: [StoredEvent]
-            do {
-                let (position, batch) = try await events.events(after: Self.reviewCursor, kinds: [.checkpointReviewed], limit: 50)
-                guard let last = batch.last else { return sent }
-                // Claim the batch first: several instances may read the log, and only the one that moves the cursor sends.
-                guard try await events.advance(Self.reviewCursor, from: position, to: last.id) else { continue }
-                pending = batch
-            } catch {
-                if !(error is CancellationError) { logger.error("could not read the event log for review mail: \(error)") }
-                return sent
-            }
-            for event in pending {
-                do {
-                    guard let id = event.subjectID, let item = try await checkpoints.item(id: id) else { continue }
-                    if try await send(reviewNotice(item), to: item.learnerEmail, kind: "checkpoint-review", limit: Self.reviewsPerHour, window: 3600, now: now) {
-                        sent += 1
-                    }
-                } catch {
-                    await retryLater(event, after: error)
-                }
-            }
-        }
-    }
-
-    /// A notice that could not be sent (the transport failed, or the server is stopping) goes back on the log as a new
-    /// event, so this or another instance sends it later; after `attemptLimit` tries it is given up, loudly.
-    private func retryLater(_ event: StoredEvent, after error: any Error) async {
-        let attempt = failures.record(event.subjectID ?? 0)
-        guard attempt < Self.attemptLimit else {
-            logger.error("gave up mailing the review of submission \(event.subjectID ?? 0) after \(attempt) attempts: \(error)")
-            return
-        }
-        if !(error is CancellationError) { logger.warning("could not mail the review of submission \(event.subjectID ?? 0), will retry: \(error)") }
-        do {
-            try await events.append(.checkpointReviewed, userID: event.userID, subjectID: event.subjectID)
-        } catch {
-            logger.error("could not queue the review of submission \(event.subjectID ?? 0) again: \(error)")
+        let checkpoints = self.checkpoints
+        let mailer = self
+        return await reviews.drain(now: now) { event in
+            guard let id = event.subjectID, let item = try await checkpoints.item(id: id) else { return nil }
+            let message = mailer.reviewNotice(item)
+            return Notice(recipient: item.learnerEmail, kind: "checkpoint-review", subject: message.subject, body: message.body)
         }
     }
 
@@ -94,9 +71,9 @@ struct ReviewMailer: Service {
             var sent = 0
             for digest in try await checkpoints.digests() {
                 do {
-                    if try await send(
-                        digestMessage(digest), to: digest.instructorEmail, kind: "review-digest", limit: 1, window: Self.digestWindow, now: now)
-                    {
+                    let message = digestMessage(digest)
+                    let notice = Notice(recipient: digest.instructorEmail, kind: "review-digest", subject: message.subject, body: message.body)
+                    if try await reviews.send(notice, limit: 1, window: Self.digestWindow, now: now) {
                         sent += 1
                     }
                 } catch {
@@ -112,19 +89,6 @@ struct ReviewMailer: Service {
             logger.error("could not send the review digest: \(error)")
             return 0
         }
-    }
-
-    private func send(
-        _ message: (subject: String, body: String), to recipient: String, kind: String, limit: Int, window: TimeInterval, now: Date
-    ) async throws -> Bool {
-        // Its own allowance, and the address's hourly allowance of all mail (the same counter account mail uses).
-        let counters = [(name: kind, limit: limit), AccountLimits.allMail]
-        guard try await ledger.claim(recipient: recipient, counters: counters, window: window, now: now) else {
-            logger.notice("not sending '\(kind)' mail: that address has had its allowance")
-            return false
-        }
-        try await mail.send(to: recipient, subject: message.subject, body: message.body)
-        return true
     }
 
     func reviewNotice(_ item: ReviewItem) -> (subject: String, body: String) {
@@ -179,20 +143,5 @@ struct ReviewMailer: Service {
             \(siteName)
             """
         )
-    }
-}
-
-/// Counts failures per key across concurrent passes of the mailer.
-final class FailureCounts: @unchecked Sendable {
-    // The same lock the page cache uses; `counts` is only touched under it.
-    private let lock = NSLock()
-    private var counts: [Int64: Int] = [:]
-
-    /// Records one more failure for `key` and returns how many there have been.
-    func record(_ key: Int64) -> Int {
-        lock.withLock {
-            counts[key, default: 0] += 1
-            return counts[key] ?? 0
-        }
     }
 }

@@ -15,6 +15,8 @@ struct RegisterView: Sendable {
     var password = FieldView()
     var passwordConfirmation = FieldView()
     var formError: String?
+    /// The course the visitor will be enrolled in once the account exists.
+    var enrol: EnrolIntentView?
 }
 
 struct LoginView: Sendable {
@@ -27,6 +29,8 @@ struct LoginView: Sendable {
     var password = FieldView()
     var formError: String?
     var notice: String?
+    /// The course the visitor will be enrolled in once logged in.
+    var enrol: EnrolIntentView?
 }
 
 struct ForgotPasswordView: Sendable {
@@ -114,4 +118,21 @@ enum DeviceName {
         default: return "An unknown browser"
         }
     }
+}
+
+/// The course a sign-up or login form will enrol the visitor in, with the signature that carries it.
+struct EnrolIntentView: Sendable {
+    var slug: String
+    var title: String
+    var signature: String
+}
+
+/// The page a verification link opens: a button that confirms, so a mail scanner fetching the link confirms nothing.
+struct VerifyEmailView: Sendable {
+    var site: SiteView
+    var meta: PageMeta
+    var csrf: String
+    var token: String
+    var valid: Bool
+    var email: String
 }

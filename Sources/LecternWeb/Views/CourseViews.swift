@@ -30,7 +30,7 @@ struct CourseCardView: Sendable {
 
 /// A course's availability in words, the same on every page that names the course.
 struct AvailabilityView: Sendable {
-    /// "Open: 12 seats left", "Full: every seat is taken", "Enrolment opens on 1 September 2026", "Enrolment closed on …".
+    /// "Open: 12 seats left", "Full: 3 on the waitlist", "Enrolment opens on 1 September 2026", "Enrolment closed on …".
     var text: String
     /// The course takes learners now: pages may say "Enrol now".
     var isOpen: Bool
@@ -40,12 +40,13 @@ struct AvailabilityView: Sendable {
         switch availability {
         case .open(let seats):
             text = seats.map { "Open: \($0) seat\($0 == 1 ? "" : "s") left" } ?? "Open for enrolment"
-        case .full: text = "Full: every seat is taken"
+        case .full(let waiting):
+            text = waiting == 0 ? "Full: the waitlist is open" : "Full: \(waiting) on the waitlist"
         case .opens(let date): text = "Enrolment opens on \(dates.long(date))"
         case .closed(let date): text = "Enrolment closed on \(dates.long(date))"
         }
         isOpen = availability.takesLearners
-        isFull = availability == .full
+        if case .full = availability { isFull = true } else { isFull = false }
     }
 }
 
@@ -100,12 +101,34 @@ struct PlayerSyllabusView: Sendable {
 }
 
 /// The single call to action of a course page.
+/// The enrolment panel of a course page: what this visitor can do to get a place, or their way back in.
 struct CallToActionView: Sendable {
-    var enrolCSRF: String?
+    /// The signed-in learner's form token, when any form is shown.
+    var csrf: String?
+    /// Open course with a seat: one button.
+    var showEnrol = false
+    /// Open course, full: join the waitlist.
+    var showWaitlistJoin = false
+    /// Code course: enter a code.
+    var showCodeForm = false
+    var code = FieldView()
+    /// Approval course: ask for a place, with a note.
+    var showRequestForm = false
+    var note = FieldView()
+    /// A visitor without an account: sign up (and come back with the place asked for), or log in.
+    var signUpURL: String?
+    var signUpLabel: String?
     var loginURL: String?
     var continueURL: String?
     var continueLabel: String?
     var closedMessage: String?
+    /// How places are obtained on a code or approval course.
+    var modeNote: String?
+    /// "You are number 3 on the waitlist…", or where the learner's request stands.
+    var statusText: String?
+    /// The form that takes the learner out of the queue or withdraws their request, and its button.
+    var withdrawAction: String?
+    var withdrawLabel: String?
 }
 
 struct ProgressView: Sendable {
@@ -113,7 +136,8 @@ struct ProgressView: Sendable {
     var text: String
 
     /// `certified`: the learner holds a certificate for the course, so it is finished even if lessons were added since.
-    init(_ progress: CourseProgress, certified: Bool = false) {
+    /// `unverified`: the learner's address is not confirmed yet, so a certificate earned waits for it.
+    init(_ progress: CourseProgress, certified: Bool = false, unverified: Bool = false) {
         self.percent = certified ? 100 : progress.percent
         let counts = "\(progress.completedRequired) of \(progress.required) required lessons done"
         if certified {
@@ -122,6 +146,8 @@ struct ProgressView: Sendable {
                 added > 0
                 ? "Course completed and certified. \(added) lesson\(added == 1 ? " was" : "s were") added since; \(counts)."
                 : "Course completed and certified: \(counts)."
+        } else if unverified, progress.isComplete {
+            self.text = "\(counts). Your certificate is issued as soon as you confirm your email address (see the banner above)."
         } else {
             self.text = "\(counts) (\(progress.percent)%)"
         }
@@ -137,6 +163,8 @@ struct CoursePageView: Sendable {
     var level: String
     var duration: String
     var price: String
+    /// What the price covers.
+    var priceIncludes: String?
     var descriptionHTML: String
     var benefits: [String]
     var outcomes: [String]

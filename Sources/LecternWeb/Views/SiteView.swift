@@ -34,12 +34,15 @@ struct ViewerView: Sendable {
     var csrf: String
     /// An instructor of some course: the navigation offers the review queue.
     var teaches = false
+    /// The address is not verified yet: every page shows a banner with "send the link again".
+    var unverified = false
 
     /// The signed-in person of `session`; nil for a visitor without an account.
     init?(_ session: SessionRecord?) {
         guard let session, let user = session.user else { return nil }
         self.init(name: user.name, csrf: session.csrfToken)
         teaches = session.isInstructor
+        unverified = !user.isEmailVerified
     }
 
     init(name: String, csrf: String) {
@@ -53,7 +56,7 @@ struct ViewerView: Sendable {
     /// Everything about the viewer that shows on a page and is not marked: pages kept as one skeleton for many
     /// readers (a signed-in post page) are kept once per shape. Anything added to this view that a page shows and
     /// `markViewer` does not swap out must be added here.
-    var shape: String { teaches ? "instructor" : "learner" }
+    var shape: String { (teaches ? "instructor" : "learner") + (unverified ? ", unverified" : "") }
 }
 
 extension PageMeta {

@@ -21,7 +21,7 @@ extension FieldView: ViewModel {
 }
 
 extension RegisterView: ViewModel {
-    static var mustacheKeys: [String] { ["site", "meta", "csrf", "next", "name", "email", "password", "passwordConfirmation", "formError"] }
+    static var mustacheKeys: [String] { ["site", "meta", "csrf", "next", "name", "email", "password", "passwordConfirmation", "formError", "enrol"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -34,12 +34,13 @@ extension RegisterView: ViewModel {
         case "password": mustacheValue(self.password)
         case "passwordConfirmation": mustacheValue(self.passwordConfirmation)
         case "formError": mustacheValue(self.formError)
+        case "enrol": mustacheValue(self.enrol)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(9)
+        print.begin(10)
         self.site.fingerprint(into: &print)
         self.meta.fingerprint(into: &print)
         self.csrf.fingerprint(into: &print)
@@ -49,11 +50,12 @@ extension RegisterView: ViewModel {
         self.password.fingerprint(into: &print)
         self.passwordConfirmation.fingerprint(into: &print)
         self.formError.fingerprint(into: &print)
+        self.enrol.fingerprint(into: &print)
     }
 }
 
 extension LoginView: ViewModel {
-    static var mustacheKeys: [String] { ["site", "meta", "csrf", "next", "registerURL", "email", "password", "formError", "notice"] }
+    static var mustacheKeys: [String] { ["site", "meta", "csrf", "next", "registerURL", "email", "password", "formError", "notice", "enrol"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -66,12 +68,13 @@ extension LoginView: ViewModel {
         case "password": mustacheValue(self.password)
         case "formError": mustacheValue(self.formError)
         case "notice": mustacheValue(self.notice)
+        case "enrol": mustacheValue(self.enrol)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(9)
+        print.begin(10)
         self.site.fingerprint(into: &print)
         self.meta.fingerprint(into: &print)
         self.csrf.fingerprint(into: &print)
@@ -81,6 +84,7 @@ extension LoginView: ViewModel {
         self.password.fingerprint(into: &print)
         self.formError.fingerprint(into: &print)
         self.notice.fingerprint(into: &print)
+        self.enrol.fingerprint(into: &print)
     }
 }
 
@@ -229,6 +233,52 @@ extension AccountView: ViewModel {
         self.passwordConfirmation.fingerprint(into: &print)
         self.sessions.fingerprint(into: &print)
         self.hasOtherSessions.fingerprint(into: &print)
+    }
+}
+
+extension EnrolIntentView: ViewModel {
+    static var mustacheKeys: [String] { ["slug", "title", "signature"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "slug": mustacheValue(self.slug)
+        case "title": mustacheValue(self.title)
+        case "signature": mustacheValue(self.signature)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(3)
+        self.slug.fingerprint(into: &print)
+        self.title.fingerprint(into: &print)
+        self.signature.fingerprint(into: &print)
+    }
+}
+
+extension VerifyEmailView: ViewModel {
+    static var mustacheKeys: [String] { ["site", "meta", "csrf", "token", "valid", "email"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "site": mustacheValue(self.site)
+        case "meta": mustacheValue(self.meta)
+        case "csrf": mustacheValue(self.csrf)
+        case "token": mustacheValue(self.token)
+        case "valid": mustacheValue(self.valid)
+        case "email": mustacheValue(self.email)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(6)
+        self.site.fingerprint(into: &print)
+        self.meta.fingerprint(into: &print)
+        self.csrf.fingerprint(into: &print)
+        self.token.fingerprint(into: &print)
+        self.valid.fingerprint(into: &print)
+        self.email.fingerprint(into: &print)
     }
 }
 
@@ -471,26 +521,50 @@ extension PlayerSyllabusView: ViewModel {
 }
 
 extension CallToActionView: ViewModel {
-    static var mustacheKeys: [String] { ["enrolCSRF", "loginURL", "continueURL", "continueLabel", "closedMessage"] }
+    static var mustacheKeys: [String] { ["csrf", "showEnrol", "showWaitlistJoin", "showCodeForm", "code", "showRequestForm", "note", "signUpURL", "signUpLabel", "loginURL", "continueURL", "continueLabel", "closedMessage", "modeNote", "statusText", "withdrawAction", "withdrawLabel"] }
 
     func child(named name: String) -> Any? {
         switch name {
-        case "enrolCSRF": mustacheValue(self.enrolCSRF)
+        case "csrf": mustacheValue(self.csrf)
+        case "showEnrol": mustacheValue(self.showEnrol)
+        case "showWaitlistJoin": mustacheValue(self.showWaitlistJoin)
+        case "showCodeForm": mustacheValue(self.showCodeForm)
+        case "code": mustacheValue(self.code)
+        case "showRequestForm": mustacheValue(self.showRequestForm)
+        case "note": mustacheValue(self.note)
+        case "signUpURL": mustacheValue(self.signUpURL)
+        case "signUpLabel": mustacheValue(self.signUpLabel)
         case "loginURL": mustacheValue(self.loginURL)
         case "continueURL": mustacheValue(self.continueURL)
         case "continueLabel": mustacheValue(self.continueLabel)
         case "closedMessage": mustacheValue(self.closedMessage)
+        case "modeNote": mustacheValue(self.modeNote)
+        case "statusText": mustacheValue(self.statusText)
+        case "withdrawAction": mustacheValue(self.withdrawAction)
+        case "withdrawLabel": mustacheValue(self.withdrawLabel)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(5)
-        self.enrolCSRF.fingerprint(into: &print)
+        print.begin(17)
+        self.csrf.fingerprint(into: &print)
+        self.showEnrol.fingerprint(into: &print)
+        self.showWaitlistJoin.fingerprint(into: &print)
+        self.showCodeForm.fingerprint(into: &print)
+        self.code.fingerprint(into: &print)
+        self.showRequestForm.fingerprint(into: &print)
+        self.note.fingerprint(into: &print)
+        self.signUpURL.fingerprint(into: &print)
+        self.signUpLabel.fingerprint(into: &print)
         self.loginURL.fingerprint(into: &print)
         self.continueURL.fingerprint(into: &print)
         self.continueLabel.fingerprint(into: &print)
         self.closedMessage.fingerprint(into: &print)
+        self.modeNote.fingerprint(into: &print)
+        self.statusText.fingerprint(into: &print)
+        self.withdrawAction.fingerprint(into: &print)
+        self.withdrawLabel.fingerprint(into: &print)
     }
 }
 
@@ -513,7 +587,7 @@ extension ProgressView: ViewModel {
 }
 
 extension CoursePageView: ViewModel {
-    static var mustacheKeys: [String] { ["site", "meta", "slug", "title", "subtitle", "level", "duration", "price", "descriptionHTML", "benefits", "outcomes", "instructors", "modules", "lessonCount", "studyTime", "startsOn", "seats", "dates", "cta", "progress", "certificateCode", "isEnrolled", "notice", "problem"] }
+    static var mustacheKeys: [String] { ["site", "meta", "slug", "title", "subtitle", "level", "duration", "price", "priceIncludes", "descriptionHTML", "benefits", "outcomes", "instructors", "modules", "lessonCount", "studyTime", "startsOn", "seats", "dates", "cta", "progress", "certificateCode", "isEnrolled", "notice", "problem"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -525,6 +599,7 @@ extension CoursePageView: ViewModel {
         case "level": mustacheValue(self.level)
         case "duration": mustacheValue(self.duration)
         case "price": mustacheValue(self.price)
+        case "priceIncludes": mustacheValue(self.priceIncludes)
         case "descriptionHTML": mustacheValue(self.descriptionHTML)
         case "benefits": mustacheValue(self.benefits)
         case "outcomes": mustacheValue(self.outcomes)
@@ -546,7 +621,7 @@ extension CoursePageView: ViewModel {
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(24)
+        print.begin(25)
         self.site.fingerprint(into: &print)
         self.meta.fingerprint(into: &print)
         self.slug.fingerprint(into: &print)
@@ -555,6 +630,7 @@ extension CoursePageView: ViewModel {
         self.level.fingerprint(into: &print)
         self.duration.fingerprint(into: &print)
         self.price.fingerprint(into: &print)
+        self.priceIncludes.fingerprint(into: &print)
         self.descriptionHTML.fingerprint(into: &print)
         self.benefits.fingerprint(into: &print)
         self.outcomes.fingerprint(into: &print)
@@ -1491,21 +1567,23 @@ extension PageMeta: ViewModel {
 }
 
 extension ViewerView: ViewModel {
-    static var mustacheKeys: [String] { ["name", "csrf", "teaches"] }
+    static var mustacheKeys: [String] { ["name", "csrf", "teaches", "unverified"] }
 
     func child(named name: String) -> Any? {
         switch name {
         case "name": mustacheValue(self.name)
         case "csrf": mustacheValue(self.csrf)
         case "teaches": mustacheValue(self.teaches)
+        case "unverified": mustacheValue(self.unverified)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(3)
+        print.begin(4)
         self.name.fingerprint(into: &print)
         self.csrf.fingerprint(into: &print)
         self.teaches.fingerprint(into: &print)
+        self.unverified.fingerprint(into: &print)
     }
 }

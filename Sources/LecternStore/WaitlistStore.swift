@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+import LecternCore
+
+/// One learner waiting for a seat.
+public struct WaitlistEntry: Sendable, Equatable {
+    public var position: Int
+    public var email: String
+    public var name: String
+    public var joinedAt: Date
+    /// The access code that paid for the place, on a code course.
+    public var code: String?
+    /// The learner's note, on an approval course (their request waits for a seat).
+    public var note: String
+}
+
+/// A course's queue for seats. On an open course anyone may join when it is full; on a code course a valid code
+/// entered while full joins it (`AccessCodeStore`); on an approval course a request made while full does
+/// (`EnrolmentRequestStore`). Freed seats go to the front of the queue (`Seats.promote`).
+public struct WaitlistStore: Sendable {
+    let database: LecternDatabase
+
+    public init(database: LecternDatabase) {
+        self.database = database
+    }
+
+    /// Joins the waitlist of a full open course. Enrols at once if a seat is free after all.
+    public func join(userID: Int64, courseID: Int64, now: Date = Date()) async throws -> PlaceOutcome {
+        try await database.write { db in
+            if try Seats.isEnrolled(db, userID: userID, courseID: courseID) { return .alreadyEnrolled }
+            guard let course = try Seats.state(db, courseID: courseID, now: now) else { return .refused(.closed(now)) }
+            guard course.mode == .open else { return .refused(course.state) }
+            switch course.state {
+            case .full: return .waitlisted(position: try Seats.wait(db, userID: userID, courseID: courseID, now: now))
+            case .open:
+                try Seats.enrol(db, userID: userID, courseID: courseID, now: now)
+                return .enrolled
+            case .notYetOpen, .closed: return .refused(course.state)
+            }
+        }
+    }
+
+    /// Leaves the waitlist; a code that paid for the place is given back its use. Returns false when not waiting.
+    @discardableResult
+    public func leave(userID: Int64, courseID: Int64) async throws -> Bool {
+        try await database.write { db in
+            guard let codeID = try Row.fetchOne(db, sql: "SELECT code_id FROM waitlist WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
+            else { return false }
+            try db.execute(sql: "DELETE FROM waitlist WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
+            if let id = codeID["code_id"] as Int64? {
+                try db.execute(sql: "DELETE FROM code_redemption WHERE code_id = ? AND user_id = ?", arguments: [id, userID])
+                try db.execute(sql: "UPDATE access_code SET uses = uses - 1 WHERE id = ? AND uses > 0", arguments: [id])
+            }
+            return true
+        }
+    }
+
+    /// The course's queue in order.
+    public func entries(courseID: Int64) async throws -> [WaitlistEntry] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT users.email, users.name, waitlist.joined_at, waitlist.note, access_code.code FROM waitlist
+                    JOIN users ON users.id = waitlist.user_id LEFT JOIN access_code ON access_code.id = waitlist.code_id
+                    WHERE waitlist.course_id = ? ORDER BY waitlist.id
+                    """, arguments: [courseID]
+            ).enumerated().map { index, row in
+                WaitlistEntry(position: index + 1, email: row["email"], name: row["name"], joinedAt: row["joined_at"], code: row["code"], note: row["note"])
+            }
+        }
+    }
+}
+
+/// What a learner promoted from a waitlist is told: where they stand on the course now.
+public struct WaitlistPromotion: Sendable, Equatable {
+    public var email: String
+    public var name: String
+    public var courseTitle: String
+    public var courseSlug: String
+    /// Enrolled now; otherwise (an approval course) their request holds a seat and waits for a decision.
+    public var isEnrolled: Bool
+}
+
+extension WaitlistStore {
+    /// Where the learner of a promotion stands now; nil when they have since left (nothing to tell).
+    public func promotion(userID: Int64, courseID: Int64) async throws -> WaitlistPromotion? {
+        try await database.pool.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT users.email, users.name, course.title, course.slug,
+                            EXISTS (SELECT 1 FROM enrolment WHERE user_id = users.id AND course_id = course.id) AS enrolled,
+                            EXISTS (SELECT 1 FROM enrolment_request WHERE user_id = users.id AND course_id = course.id AND status = 'pending') AS pending
+                        FROM users, course WHERE users.id = ? AND course.id = ?
+                        """, arguments: [userID, courseID])
+            else { return nil }
+            let enrolled: Bool = row["enrolled"]
+            let pending: Bool = row["pending"]
+            guard enrolled || pending else { return nil }
+            return WaitlistPromotion(
+                email: row["email"], name: row["name"], courseTitle: row["title"], courseSlug: row["slug"], isEnrolled: enrolled)
+        }
+    }
+}
