@@ -117,7 +117,7 @@ func seedAccounts(database path: String, users: Int, folder: String) async throw
     for number in 1...users {
         let email = try EmailAddress(String(format: "learner%04d@bench.example", number))
         let user = try await userStore.create(email: email, name: "Learner \(number)", passwordHash: hash, verified: true)
-        _ = try await enrolments.enrol(userID: user.id, courseID: course.id)
+        _ = try await enrolments.enrol(userID: user.id, courseID: course.id, byOperator: true)
         let (id, record) = try await sessions.create(userID: user.id, userAgent: "wrk", clientAddress: "127.0.0.1")
         signedIn += "\(id) \(record.csrfToken) \(email.value)\n"
     }

@@ -92,7 +92,7 @@ def enrol(number):
         try:
             client, status = suite.register_and_login(f"soak-enrol-{number}-{index}@example.com")
             record(status)
-            status, _, _ = client.submit("/courses/docker-for-python-developers", "/courses/docker-for-python-developers/enrol", {})
+            status, _, _ = client.submit("/courses/flask-in-an-afternoon", "/courses/flask-in-an-afternoon/enrol", {})
             record(status)  # 303 when enrolled, 409 once the course is full: both fine
             status, _, _ = client.get("/dashboard")
             record(status)

@@ -27,7 +27,7 @@ WORK = sys.argv[2]
 DISK = os.path.join(WORK, "small-disk")
 DATABASE = os.path.join(DISK, "lectern.sqlite")
 FILLER = os.path.join(DISK, "filler")
-COURSE = "/courses/flask-framework-certificate"
+COURSE = "/courses/flask-in-an-afternoon"
 OTHER_COURSE = "/courses/docker-for-python-developers"
 VIEWED_POST = "websockets-with-flask"
 
@@ -114,8 +114,8 @@ def full_disk():
         suite.check(
             "full disk: a new visitor still gets the registration form (200): showing a form writes nothing",
             status == 200 and 'name="_csrf"' in body, f"got {status}")
-        status, _, body = learner.submit(OTHER_COURSE, OTHER_COURSE + "/enrol", {})
-        suite.check("full disk: enrolling gets 503, not 500", status == 503 and "Temporarily unavailable" in body, f"got {status}")
+        status, _, body = learner.submit(OTHER_COURSE, OTHER_COURSE + "/request", {"note": "Written on a full disk"})
+        suite.check("full disk: asking for a place gets 503, not 500", status == 503 and "Temporarily unavailable" in body, f"got {status}")
 
         anonymous = suite.Client()
         reads = ["/", "/blog", "/blog/async-views-in-flask", "/search?q=alembic+migrations", "/courses", COURSE, "/feed.xml", "/sitemap.xml"]
@@ -141,12 +141,12 @@ def full_disk():
             "views counted on the full disk are written by the running server once space returns; the outage is logged once",
             views == 5 and outage_lines == 1 and recovered, f"views {views}, outage lines {outage_lines}, recovery logged {recovered}")
         status, _, _ = register("after-space-returned@example.com")
-        enrolled, _, _ = learner.submit(OTHER_COURSE, OTHER_COURSE + "/enrol", {})
+        enrolled, _, _ = learner.submit(OTHER_COURSE, OTHER_COURSE + "/request", {"note": "Space is back"})
         _, login_status = suite.register_and_login("after-space-returned-2@example.com")
         suite.check(
-            "space returns: the same server process registers (303), enrols (303) and logs in (303) again, without a restart",
+            "space returns: the same server process registers (303), takes a request for a place (303) and signs in (303) again, without a restart",
             status == 303 and enrolled == 303 and login_status == 303 and process.poll() is None,
-            f"register {status}, enrol {enrolled}, login {login_status}, server {'running' if process.poll() is None else 'stopped'}")
+            f"register {status}, request {enrolled}, login {login_status}, server {'running' if process.poll() is None else 'stopped'}")
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)

@@ -78,9 +78,10 @@ class Client:
 
 
 def register_and_login(email, name="Black Box"):
+    """Registers through the form, which signs the new account in; returns the client and the status (303 when done)."""
     client = Client()
-    client.submit("/register", "/register", {"name": name, "email": email, "password": PASSWORD, "password_confirmation": PASSWORD})
-    status, headers, _ = client.submit("/login", "/login", {"email": email, "password": PASSWORD, "next": "/dashboard"})
+    status, _, _ = client.submit(
+        "/register", "/register", {"name": name, "email": email, "password": PASSWORD, "password_confirmation": PASSWORD, "next": "/dashboard"})
     return client, status
 
 
@@ -162,7 +163,7 @@ def csrf():
     status, _, _ = learner.request("POST", "/account/password", body={"current_password": PASSWORD, "password": "x" * 20})
     check("POST password change without a token is refused (403)", status == 403, f"got {status}")
     _, _, course = learner.get("/courses/flask-framework-certificate")
-    check("after the forged POST the learner is still not enrolled (the page offers Enrol now)", ">Enrol now<" in course)
+    check("after the forged POST the learner is still not enrolled", "Start the first lesson" not in course and "Continue learning" not in course)
 
 
 def xss():
@@ -217,8 +218,8 @@ def main():
     use(sys.argv[1])
     crawl(Client(), "anonymous")
     learner, status = register_and_login("crawler@example.com", name="Crawling Learner")
-    check("register then log in redirects (303)", status == 303, f"got {status}")
-    learner.submit("/courses/flask-framework-certificate", "/courses/flask-framework-certificate/enrol", {})
+    check("registering signs in and redirects (303)", status == 303, f"got {status}")
+    learner.submit("/courses/flask-in-an-afternoon", "/courses/flask-in-an-afternoon/enrol", {})
     crawl(learner, "logged in and enrolled")
     traversal()
     oversized()

@@ -54,10 +54,10 @@ final class CLISite {
     let site: TestSite
     let database: LecternDatabase
 
-    init(capacity: Int? = 2, closes: String? = nil) async throws {
+    init(capacity: Int? = 2, closes: String? = nil, enrolment: String? = nil) async throws {
         site = try TestSite()
         try site.writePost("hello", title: "Hello")
-        try site.writeCourse("flask-certificate", capacity: capacity, closes: closes)
+        try site.writeCourse("flask-certificate", capacity: capacity, closes: closes, enrolment: enrolment)
         try site.writeLesson("flask-certificate", "01-first-app")
         try site.writeLesson("flask-certificate", "02-routing", module: "Data")
         database = try LecternDatabase.open(path: site.databasePath)

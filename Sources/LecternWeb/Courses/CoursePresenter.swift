@@ -103,25 +103,31 @@ struct CoursePresenter: Sendable {
         case .approval:
             cta.modeNote = "Places are given by the school: ask for one and you will hear by mail. A request holds a seat while the school decides."
         }
+        // Closed or not yet open: the availability line above says so and when; nothing here to fill in.
+        let takesPlaces: Bool
         switch state {
-        case .notYetOpen(let opens): cta.closedMessage = "Enrolment opens on \(renderer.dates.long(opens))."
-        case .closed(let closes): cta.closedMessage = "Enrolment closed on \(renderer.dates.long(closes))."
-        case .open, .full: break
+        case .notYetOpen: takesPlaces = false
+        case .closed:
+            takesPlaces = false
+            cta.modeNote = nil
+        case .open, .full: takesPlaces = true
         }
         guard let session = context.session, session.user != nil else {
-            guard cta.closedMessage == nil else { return cta }
+            guard takesPlaces else { return cta }
             cta.signUpURL = "/register?enrol=\(slug)"
             cta.loginURL = "/login?enrol=\(slug)"
-            cta.signUpLabel =
+            (cta.signUpLabel, cta.signUpNote) =
                 switch (mode, state) {
-                case (.open, .full): "Join the waitlist"
-                case (.open, _): "Enrol now"
-                case (.code, _): "Enter your access code"
-                case (.approval, _): "Ask for a place"
+                case (.open, .full): ("Join the waitlist", "Create your account and you join the waitlist in the same step.")
+                case (.open, _): ("Enrol now", "Create your account and you are enrolled in the same step.")
+                case (.code, _): ("Enter your access code", "Create your account, then enter the code the school sent you.")
+                case (.approval, _): ("Ask for a place", "Create your account, then ask for your place.")
                 }
             return cta
         }
         cta.csrf = session.csrfToken
+        // Once the learner has asked or waits, where they stand replaces how places are given.
+        if learner.waitlistPosition != nil || learner.request?.status == .pending { cta.modeNote = nil }
         if let position = learner.waitlistPosition {
             cta.statusText =
                 mode == .approval
@@ -145,7 +151,7 @@ struct CoursePresenter: Sendable {
             case .approved, .withdrawn: break
             }
         }
-        guard cta.closedMessage == nil else { return cta }
+        guard takesPlaces else { return cta }
         switch mode {
         case .open:
             if state == .full { cta.showWaitlistJoin = true } else { cta.showEnrol = true }

@@ -13,8 +13,15 @@ struct CourseCardView: Sendable {
     var availability: AvailabilityView
     /// "Starts on 5 January 2027" for a cohort.
     var startsOn: String?
+    /// How places are given, when it is not by enrolling: "Places by access code", "Places by approval".
+    var modeLabel: String?
 
     init(_ course: CourseDetail, availability: AvailabilityView, dates: DateText) {
+        switch course.enrolmentMode {
+        case .open: modeLabel = nil
+        case .code: modeLabel = "Places by access code"
+        case .approval: modeLabel = "Places by approval"
+        }
         self.startsOn = course.startsOn.map { "Starts on \(dates.long($0))" }
         self.slug = course.summary.slug
         self.title = course.summary.title
@@ -118,6 +125,8 @@ struct CallToActionView: Sendable {
     /// A visitor without an account: sign up (and come back with the place asked for), or log in.
     var signUpURL: String?
     var signUpLabel: String?
+    /// What signing up from here does, in this course's mode.
+    var signUpNote: String?
     var loginURL: String?
     var continueURL: String?
     var continueLabel: String?

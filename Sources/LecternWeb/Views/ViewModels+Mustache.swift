@@ -355,7 +355,7 @@ extension SubmissionView: ViewModel {
 }
 
 extension CourseCardView: ViewModel {
-    static var mustacheKeys: [String] { ["slug", "title", "subtitle", "level", "duration", "price", "summary", "lessonCount", "availability", "startsOn"] }
+    static var mustacheKeys: [String] { ["slug", "title", "subtitle", "level", "duration", "price", "summary", "lessonCount", "availability", "startsOn", "modeLabel"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -369,12 +369,13 @@ extension CourseCardView: ViewModel {
         case "lessonCount": mustacheValue(self.lessonCount)
         case "availability": mustacheValue(self.availability)
         case "startsOn": mustacheValue(self.startsOn)
+        case "modeLabel": mustacheValue(self.modeLabel)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(10)
+        print.begin(11)
         self.slug.fingerprint(into: &print)
         self.title.fingerprint(into: &print)
         self.subtitle.fingerprint(into: &print)
@@ -385,6 +386,7 @@ extension CourseCardView: ViewModel {
         self.lessonCount.fingerprint(into: &print)
         self.availability.fingerprint(into: &print)
         self.startsOn.fingerprint(into: &print)
+        self.modeLabel.fingerprint(into: &print)
     }
 }
 
@@ -521,7 +523,7 @@ extension PlayerSyllabusView: ViewModel {
 }
 
 extension CallToActionView: ViewModel {
-    static var mustacheKeys: [String] { ["csrf", "showEnrol", "showWaitlistJoin", "showCodeForm", "code", "showRequestForm", "note", "signUpURL", "signUpLabel", "loginURL", "continueURL", "continueLabel", "closedMessage", "modeNote", "statusText", "withdrawAction", "withdrawLabel"] }
+    static var mustacheKeys: [String] { ["csrf", "showEnrol", "showWaitlistJoin", "showCodeForm", "code", "showRequestForm", "note", "signUpURL", "signUpLabel", "signUpNote", "loginURL", "continueURL", "continueLabel", "closedMessage", "modeNote", "statusText", "withdrawAction", "withdrawLabel"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -534,6 +536,7 @@ extension CallToActionView: ViewModel {
         case "note": mustacheValue(self.note)
         case "signUpURL": mustacheValue(self.signUpURL)
         case "signUpLabel": mustacheValue(self.signUpLabel)
+        case "signUpNote": mustacheValue(self.signUpNote)
         case "loginURL": mustacheValue(self.loginURL)
         case "continueURL": mustacheValue(self.continueURL)
         case "continueLabel": mustacheValue(self.continueLabel)
@@ -547,7 +550,7 @@ extension CallToActionView: ViewModel {
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(17)
+        print.begin(18)
         self.csrf.fingerprint(into: &print)
         self.showEnrol.fingerprint(into: &print)
         self.showWaitlistJoin.fingerprint(into: &print)
@@ -557,6 +560,7 @@ extension CallToActionView: ViewModel {
         self.note.fingerprint(into: &print)
         self.signUpURL.fingerprint(into: &print)
         self.signUpLabel.fingerprint(into: &print)
+        self.signUpNote.fingerprint(into: &print)
         self.loginURL.fingerprint(into: &print)
         self.continueURL.fingerprint(into: &print)
         self.continueLabel.fingerprint(into: &print)
