@@ -72,7 +72,7 @@ struct CodeCommand: AsyncParsableCommand {
                 "\(dryRun.dryRun ? "Would create" : "Created") \(count) code\(count == 1 ? "" : "s") for \(course) (\(places) place\(places == 1 ? "" : "s"))"
                     + (expiry.map { ", working until \(DisplayDate.text($0)) UTC" } ?? "") + ".")
             if detail.enrolmentMode != .code {
-                warn("Note: \(course) has `enrolment: \(detail.enrolmentMode.rawValue)`; its page shows the code form only with `enrolment: code`.")
+                warn("Note: \(course) has `enrolment: \(detail.enrolmentMode.rawValue)`: codes give places only while its course.md says `enrolment: code`.")
             }
             dryRun.sayNothingChanged()
         }

@@ -61,8 +61,10 @@ public enum PlaceOutcome: Sendable, Equatable {
     /// A request now waits for a decision (it holds a seat).
     case requested
     case alreadyEnrolled
-    /// The course does not take learners this way or now.
+    /// The course does not take learners now.
     case refused(EnrolmentState)
+    /// The course gives places another way (by code, by approval, or to anyone: `open`).
+    case needs(EnrolmentMode)
 }
 
 /// Why an access code did not give a place; each has its own message for the learner.

@@ -105,6 +105,7 @@ public struct AccessCodeStore: Sendable {
     /// for) when the course is full. A refused attempt uses nothing up.
     public func redeem(_ typed: String, userID: Int64, courseID: Int64, now: Date = Date()) async throws -> Result<PlaceOutcome, AccessCodeProblem> {
         try await database.write { db -> Result<PlaceOutcome, AccessCodeProblem> in
+            try Seats.serveQueueFirst(db, courseID: courseID, now: now)
             if try Seats.isEnrolled(db, userID: userID, courseID: courseID) { return .success(.alreadyEnrolled) }
             if let position = try Seats.position(db, userID: userID, courseID: courseID) { return .success(.waitlisted(position: position)) }
             guard let normalized = AccessCode.normalize(typed),
@@ -118,6 +119,8 @@ public struct AccessCodeStore: Sendable {
             if (code["uses"] as Int) >= (code["uses_allowed"] as Int) { return .failure(.used) }
             if let expires: Date = code["expires_at"], expires <= now { return .failure(.expired(expires)) }
             guard let course = try Seats.state(db, courseID: courseID, now: now) else { return .success(.refused(.closed(now))) }
+            // Codes give places only while the course is sold by code: never a way round approval.
+            guard course.mode == .code else { return .success(.needs(course.mode)) }
             let outcome: PlaceOutcome
             switch course.state {
             case .open:

@@ -8,6 +8,8 @@ public enum EnrolmentRequestError: Error, Sendable, Equatable {
     case noRequest
     /// The request waits for a seat (at this waitlist position); it can be declined, or approved once a seat frees.
     case waitingForSeat(position: Int)
+    /// Someone decided it already (another instructor, the CLI, or the learner withdrew it).
+    case alreadyDecided(EnrolmentRequest.Status)
 }
 
 /// Requests for a place on an `approval` course. A pending request holds a seat while the school decides, so an
@@ -28,11 +30,12 @@ public struct EnrolmentRequestStore: Sendable {
     /// Asking again changes nothing.
     public func request(userID: Int64, courseID: Int64, note: String, now: Date = Date()) async throws -> PlaceOutcome {
         try await database.write { db in
+            try Seats.serveQueueFirst(db, courseID: courseID, now: now)
             if try Seats.isEnrolled(db, userID: userID, courseID: courseID) { return .alreadyEnrolled }
             if try Self.pending(db, userID: userID, courseID: courseID) != nil { return .requested }
             if let position = try Seats.position(db, userID: userID, courseID: courseID) { return .waitlisted(position: position) }
             guard let course = try Seats.state(db, courseID: courseID, now: now) else { return .refused(.closed(now)) }
-            guard course.mode == .approval else { return .refused(course.state) }
+            guard course.mode == .approval else { return .needs(course.mode) }
             switch course.state {
             case .open:
                 try db.execute(
@@ -50,8 +53,7 @@ public struct EnrolmentRequestStore: Sendable {
     @discardableResult
     public func withdraw(userID: Int64, courseID: Int64, now: Date = Date()) async throws -> Bool {
         try await database.write { db in
-            try db.execute(sql: "DELETE FROM waitlist WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
-            let waited = db.changesCount > 0
+            let waited = try Seats.leaveQueue(db, userID: userID, courseID: courseID)
             try db.execute(
                 sql: "UPDATE enrolment_request SET status = 'withdrawn', decided_at = ? WHERE user_id = ? AND course_id = ? AND status = 'pending'",
                 arguments: [now, userID, courseID])
@@ -92,37 +94,74 @@ public struct EnrolmentRequestStore: Sendable {
 
     /// Approves the learner's pending request: enrolled on the seat it held, in the same transaction, and mailed.
     public func approve(userID: Int64, courseID: Int64, reason: String?, now: Date = Date()) async throws -> EnrolmentRequest {
-        try await database.write { db in
-            guard let request = try Self.pending(db, userID: userID, courseID: courseID) else {
-                if let position = try Seats.position(db, userID: userID, courseID: courseID) { throw EnrolmentRequestError.waitingForSeat(position: position) }
-                throw EnrolmentRequestError.noRequest
-            }
-            try Self.decide(db, request.id, status: .approved, reason: reason, now: now)
-            if try !Seats.isEnrolled(db, userID: userID, courseID: courseID) { try Seats.enrol(db, userID: userID, courseID: courseID, now: now) }
-            return try Self.decided(db, request.id, userID: userID)
-        }
+        try await database.write { db in try Self.approve(db, userID: userID, courseID: courseID, reason: reason, now: now) }
     }
 
     /// Declines the learner's request, pending or waiting for a seat, and mails them; a seat it held goes to the next
     /// in the queue.
     public func decline(userID: Int64, courseID: Int64, reason: String?, now: Date = Date()) async throws -> EnrolmentRequest {
-        try await database.write { db in
-            let id: Int64
-            if let request = try Self.pending(db, userID: userID, courseID: courseID) {
-                id = request.id
-            } else if let waiting = try Row.fetchOne(db, sql: "SELECT note FROM waitlist WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID]) {
-                try db.execute(sql: "DELETE FROM waitlist WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
-                try db.execute(
-                    sql: "INSERT INTO enrolment_request (user_id, course_id, note, status, requested_at) VALUES (?, ?, ?, 'pending', ?)",
-                    arguments: [userID, courseID, waiting["note"] as String, now])
-                id = db.lastInsertedRowID
-            } else {
-                throw EnrolmentRequestError.noRequest
-            }
-            try Self.decide(db, id, status: .declined, reason: reason, now: now)
-            try Seats.promote(db, courseID: courseID, now: now)
-            return try Self.decided(db, id, userID: userID)
+        try await database.write { db in try Self.decline(db, userID: userID, courseID: courseID, reason: reason, now: now) }
+    }
+
+    /// Pending requests for the courses `instructorID` teaches (never their own), oldest first: the review page's list.
+    public func pending(instructorID: Int64) async throws -> [EnrolmentRequest] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    \(Self.select) JOIN course_instructor ON course_instructor.course_id = enrolment_request.course_id AND course_instructor.user_id = ?
+                    WHERE enrolment_request.status = 'pending' AND enrolment_request.user_id <> ? AND course.is_removed = 0
+                    ORDER BY enrolment_request.id
+                    """, arguments: [instructorID, instructorID]
+            ).map(EnrolmentRequest.init(row:))
         }
+    }
+
+    /// An instructor's decision on the web: the request must be pending and for a course they teach, and not their own.
+    public func decide(requestID: Int64, instructorID: Int64, approve: Bool, reason: String?, now: Date = Date()) async throws -> EnrolmentRequest {
+        try await database.write { db in
+            guard
+                let request = try Row.fetchOne(
+                    db,
+                    sql: """
+                        \(Self.select) JOIN course_instructor ON course_instructor.course_id = enrolment_request.course_id AND course_instructor.user_id = ?
+                        WHERE enrolment_request.id = ? AND enrolment_request.user_id <> ?
+                        """, arguments: [instructorID, requestID, instructorID]
+                ).map(EnrolmentRequest.init(row:))
+            else { throw EnrolmentRequestError.noRequest }
+            guard request.status == .pending else { throw EnrolmentRequestError.alreadyDecided(request.status) }
+            return approve
+                ? try Self.approve(db, userID: request.userID, courseID: request.courseID, reason: reason, now: now)
+                : try Self.decline(db, userID: request.userID, courseID: request.courseID, reason: reason, now: now)
+        }
+    }
+
+    static func approve(_ db: Database, userID: Int64, courseID: Int64, reason: String?, now: Date) throws -> EnrolmentRequest {
+        guard let request = try Self.pending(db, userID: userID, courseID: courseID) else {
+            if let position = try Seats.position(db, userID: userID, courseID: courseID) { throw EnrolmentRequestError.waitingForSeat(position: position) }
+            throw EnrolmentRequestError.noRequest
+        }
+        try Self.decide(db, request.id, status: .approved, reason: reason, now: now)
+        if try !Seats.isEnrolled(db, userID: userID, courseID: courseID) { try Seats.enrol(db, userID: userID, courseID: courseID, now: now) }
+        return try Self.decided(db, request.id, userID: userID, now: now)
+    }
+
+    static func decline(_ db: Database, userID: Int64, courseID: Int64, reason: String?, now: Date) throws -> EnrolmentRequest {
+        let id: Int64
+        if let request = try Self.pending(db, userID: userID, courseID: courseID) {
+            id = request.id
+        } else if let waiting = try Row.fetchOne(db, sql: "SELECT note FROM waitlist WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID]) {
+            try db.execute(sql: "DELETE FROM waitlist WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
+            try db.execute(
+                sql: "INSERT INTO enrolment_request (user_id, course_id, note, status, requested_at) VALUES (?, ?, ?, 'pending', ?)",
+                arguments: [userID, courseID, waiting["note"] as String, now])
+            id = db.lastInsertedRowID
+        } else {
+            throw EnrolmentRequestError.noRequest
+        }
+        try Self.decide(db, id, status: .declined, reason: reason, now: now)
+        try Seats.promote(db, courseID: courseID, now: now)
+        return try Self.decided(db, id, userID: userID, now: now)
     }
 
     private static func pending(_ db: Database, userID: Int64, courseID: Int64) throws -> EnrolmentRequest? {
@@ -138,8 +177,8 @@ public struct EnrolmentRequestStore: Sendable {
     }
 
     /// The request after its decision, with the event the mailer tells the learner from.
-    private static func decided(_ db: Database, _ id: Int64, userID: Int64) throws -> EnrolmentRequest {
-        try EventLog.append(db, .requestDecided, userID: userID, subjectID: id, now: Date())
+    private static func decided(_ db: Database, _ id: Int64, userID: Int64, now: Date) throws -> EnrolmentRequest {
+        try EventLog.append(db, .requestDecided, userID: userID, subjectID: id, now: now)
         guard let request = try Row.fetchOne(db, sql: "\(select) WHERE enrolment_request.id = ?", arguments: [id]).map(EnrolmentRequest.init(row:))
         else { throw EnrolmentRequestError.noRequest }
         return request

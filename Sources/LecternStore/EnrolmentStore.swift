@@ -20,6 +20,7 @@ public struct EnrolmentStore: Sendable {
         userID: Int64, courseID: Int64, byOperator: Bool = false, overCapacityReason: String? = nil, now: Date = Date()
     ) async throws -> EnrolmentOutcome {
         try await database.write { db in
+            try Seats.serveQueueFirst(db, courseID: courseID, now: now)
             if try Seats.isEnrolled(db, userID: userID, courseID: courseID) { return .alreadyEnrolled }
             guard let course = try Seats.state(db, courseID: courseID, now: now) else { return .refused(.closed(now)) }
             if !byOperator, course.mode != .open { return .needs(course.mode) }

@@ -33,6 +33,14 @@ enum Seats {
         return CourseState(state: state, mode: EnrolmentMode(rawValue: course["enrolment_mode"] ?? "") ?? .open, capacity: capacity, taken: taken)
     }
 
+    /// Seats that are free while others wait go to those waiting first, so a newcomer never jumps the queue, whatever
+    /// freed the seat (a deleted account, a date that passed). Called first in every transaction that gives a place.
+    static func serveQueueFirst(_ db: Database, courseID: Int64, now: Date) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM waitlist WHERE course_id = ? LIMIT 1", arguments: [courseID]) == true {
+            try promote(db, courseID: courseID, now: now)
+        }
+    }
+
     static func isEnrolled(_ db: Database, userID: Int64, courseID: Int64) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM enrolment WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID]) == true
     }
@@ -41,8 +49,23 @@ enum Seats {
         try db.execute(
             sql: "INSERT INTO enrolment (user_id, course_id, enrolled_at, over_capacity_reason) VALUES (?, ?, ?, ?)",
             arguments: [userID, courseID, now, overCapacityReason])
-        // A place obtained any way ends the learner's wait or request for it.
+        // A place obtained any way ends the learner's wait or request for it, so nobody holds two seats.
         try db.execute(sql: "DELETE FROM waitlist WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
+        try db.execute(
+            sql: "UPDATE enrolment_request SET status = 'approved', decided_at = ? WHERE user_id = ? AND course_id = ? AND status = 'pending'",
+            arguments: [now, userID, courseID])
+    }
+
+    /// Takes the learner out of the queue; a code that paid for their place gets its use back. False when not waiting.
+    static func leaveQueue(_ db: Database, userID: Int64, courseID: Int64) throws -> Bool {
+        guard let entry = try Row.fetchOne(db, sql: "SELECT code_id FROM waitlist WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
+        else { return false }
+        try db.execute(sql: "DELETE FROM waitlist WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
+        if let codeID = entry["code_id"] as Int64? {
+            try db.execute(sql: "DELETE FROM code_redemption WHERE code_id = ? AND user_id = ?", arguments: [codeID, userID])
+            try db.execute(sql: "UPDATE access_code SET uses = uses - 1 WHERE id = ? AND uses > 0", arguments: [codeID])
+        }
+        return true
     }
 
     /// The learner's place in the course's queue (1 is next), or nil when they are not waiting.

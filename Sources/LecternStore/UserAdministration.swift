@@ -82,8 +82,16 @@ extension UserStore {
             let deletion = UserDeletion(
                 enrolments: try count("enrolment"), lessonCompletions: try count("lesson_completion"), sessions: try count("sessions"),
                 certificatesKept: try count("certificate"))
+            let heldSeats = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT course_id FROM enrolment WHERE user_id = ?
+                    UNION SELECT course_id FROM enrolment_request WHERE user_id = ? AND status = 'pending'
+                    """, arguments: [userID, userID])
             // The foreign keys cascade (and set certificates' user_id to NULL).
             try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [userID])
+            // The seats the account held go to the first in line, as when a learner leaves.
+            for courseID in heldSeats { try Seats.promote(db, courseID: courseID, now: Date()) }
             return deletion
         }
     }

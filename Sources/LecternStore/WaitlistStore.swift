@@ -27,9 +27,10 @@ public struct WaitlistStore: Sendable {
     /// Joins the waitlist of a full open course. Enrols at once if a seat is free after all.
     public func join(userID: Int64, courseID: Int64, now: Date = Date()) async throws -> PlaceOutcome {
         try await database.write { db in
+            try Seats.serveQueueFirst(db, courseID: courseID, now: now)
             if try Seats.isEnrolled(db, userID: userID, courseID: courseID) { return .alreadyEnrolled }
             guard let course = try Seats.state(db, courseID: courseID, now: now) else { return .refused(.closed(now)) }
-            guard course.mode == .open else { return .refused(course.state) }
+            guard course.mode == .open else { return .needs(course.mode) }
             switch course.state {
             case .full: return .waitlisted(position: try Seats.wait(db, userID: userID, courseID: courseID, now: now))
             case .open:
@@ -43,16 +44,7 @@ public struct WaitlistStore: Sendable {
     /// Leaves the waitlist; a code that paid for the place is given back its use. Returns false when not waiting.
     @discardableResult
     public func leave(userID: Int64, courseID: Int64) async throws -> Bool {
-        try await database.write { db in
-            guard let codeID = try Row.fetchOne(db, sql: "SELECT code_id FROM waitlist WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
-            else { return false }
-            try db.execute(sql: "DELETE FROM waitlist WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
-            if let id = codeID["code_id"] as Int64? {
-                try db.execute(sql: "DELETE FROM code_redemption WHERE code_id = ? AND user_id = ?", arguments: [id, userID])
-                try db.execute(sql: "UPDATE access_code SET uses = uses - 1 WHERE id = ? AND uses > 0", arguments: [id])
-            }
-            return true
-        }
+        try await database.write { db in try Seats.leaveQueue(db, userID: userID, courseID: courseID) }
     }
 
     /// The course's queue in order.

@@ -117,7 +117,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         events: EventLog(database: database), requests: EnrolmentRequestStore(database: database), waitlists: WaitlistStore(database: database),
         mail: mail, ledger: ledger, verifications: verifications, siteName: configuration.siteName, baseURL: configuration.baseURL, logger: logger)
     try ReviewController(
-        checkpoints: checkpoints, renderer: renderer, flash: presenter.flash, mailer: reviewMailer, mailInBackground: configuration.mailInBackground
+        checkpoints: checkpoints, requests: EnrolmentRequestStore(database: database), renderer: renderer, flash: presenter.flash,
+        mailer: reviewMailer, enrolmentMailer: enrolmentMailer, mailInBackground: configuration.mailInBackground
     ).addRoutes(to: routes)
     try DashboardController(enrolments: enrolments, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     try CertificateController(enrolments: enrolments, renderer: renderer).addRoutes(to: routes)
@@ -126,7 +127,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         deviceCookie: DeviceCookie(signer: signer, secure: configuration.secureCookies), flash: flash, limiter: RateLimiter(),
         mailFormsPerAddress: configuration.mailFormsPerAddress, mailInBackground: configuration.mailInBackground,
         throttle: LoginThrottle(limits: configuration.loginLimits), renderer: renderer, logger: logger)
-    let intent = EnrolmentIntent(signer: signer, courses: courses, enrolments: enrolments, flash: flash)
+    let intent = EnrolmentIntent(signer: signer, courses: courses, enrolments: enrolments, waitlists: WaitlistStore(database: database), flash: flash)
     try AccountController(services: accounts, emailChanges: EmailChangeStore(database: database), intent: intent).addRoutes(to: routes)
     try EmailVerificationController(services: accounts).addRoutes(to: routes)
     try PasswordResetController(services: accounts, resets: resets).addRoutes(to: routes)

@@ -25,6 +25,7 @@ enum Flash: String, Sendable, CaseIterable {
     case placeNeedsCode = "needs-code"
     case placeNeedsApproval = "needs-approval"
     case placeFull = "full"
+    case placeOpen = "open"
     case placeNotOpen = "not-open"
     case waitlisted
     case codeWaitlisted = "code-waitlisted"
@@ -33,6 +34,8 @@ enum Flash: String, Sendable, CaseIterable {
     case waitlistLeft = "waitlist-left"
     case emailVerified = "verified"
     case verificationSent = "verification-sent"
+    case requestApproved = "request-approved"
+    case requestDeclined = "request-declined"
 
     var text: String {
         switch self {
@@ -54,8 +57,9 @@ enum Flash: String, Sendable, CaseIterable {
         case .welcome: "Welcome! Your account is ready. Please confirm your address with the link we have mailed you."
         case .welcomeEnrolled:
             "Welcome! Your account is ready and you are enrolled: this is your first lesson. Please confirm your address with the link we have mailed you."
-        case .placeNeedsCode: "You are signed in. Places on this course are entered with an access code: type yours below."
-        case .placeNeedsApproval: "You are signed in. Places on this course are given by the school: ask for yours below."
+        case .placeNeedsCode: "Places on this course are entered with an access code: type yours below."
+        case .placeNeedsApproval: "Places on this course are given by the school: ask for yours below."
+        case .placeOpen: "This course takes learners without a code or a request: enrol with the button below."
         case .placeFull: "You are signed in, but every seat on this course is taken. You can join the waitlist below."
         case .placeNotOpen: "You are signed in, but this course does not take enrolments at the moment: its dates are below."
         case .waitlisted: "You are on the waitlist. Your place in line is shown below; when a seat is yours you are enrolled and we mail you."
@@ -66,6 +70,8 @@ enum Flash: String, Sendable, CaseIterable {
         case .waitlistLeft: "You have left the waitlist."
         case .emailVerified: "Thank you: your address is confirmed."
         case .verificationSent: "We have sent a new link to your address. It works for 48 hours."
+        case .requestApproved: "Request approved: the learner is enrolled and has been told."
+        case .requestDeclined: "Request declined: the learner has been told, and the seat went to the next in line, if anyone waits."
         }
     }
 }

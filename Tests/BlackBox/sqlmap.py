@@ -56,8 +56,10 @@ def main():
         form = f"_csrf=x&password={PASSWORD}"
         targets = [
             ("search", f"{url}/search?q=flask", ["-p", "q"], 3),
+            # A taken address: registering signs in, and a signed-in client would lose the form; this way every request
+            # still reaches the account lookup and gets the form (or the login form) back.
             ("register", f"{url}/register",
-             ["--data", f"name=Sql%20Map&email=sqlmap%40example.com&{form}&password_confirmation={PASSWORD}", "--csrf-token=_csrf",
+             ["--data", f"name=Sql%20Map&email=sqlmap-learner%40example.com&{form}&password_confirmation={PASSWORD}", "--csrf-token=_csrf",
               f"--csrf-url={url}/register", "-p", "name,email,password"], 2),
             # A wrong password: a successful login would leave the login form behind a redirect.
             ("login", f"{url}/login",

@@ -124,7 +124,39 @@ import Testing
         #expect(try await codes.show(made[1].code)?.redeemedBy.isEmpty == true)
     }
 
+    @Test func codesGiveNoPlaceOnACourseThatIsNotSoldByCode() async throws {
+        let course = try await course(capacity: 5, enrolment: "approval")
+        let learner = try await users(1)[0]
+        let codes = AccessCodeStore(database: database)
+        let code = try await codes.create(courseID: course.id, count: 1)[0].code
+        #expect(try await codes.redeem(code, userID: learner.id, courseID: course.id) == .success(.needs(.approval)))
+        #expect(try await codes.show(code)?.uses == 0)
+        #expect(try await WaitlistStore(database: database).join(userID: learner.id, courseID: course.id) == .needs(.approval))
+    }
+
     // MARK: Waitlists
+
+    @Test func deletingAnAccountGivesItsSeatToTheFirstInLine() async throws {
+        let course = try await course(capacity: 1)
+        let learners = try await users(2)
+        _ = try await EnrolmentStore(database: database).enrol(userID: learners[0].id, courseID: course.id)
+        #expect(try await WaitlistStore(database: database).join(userID: learners[1].id, courseID: course.id) == .waitlisted(position: 1))
+        _ = try await UserStore(database: database).delete(userID: learners[0].id)
+        let enrolled = try await database.pool.read { db in try Int64.fetchAll(db, sql: "SELECT user_id FROM enrolment") }
+        #expect(enrolled == [learners[1].id])
+    }
+
+    @Test func aNewcomerNeverTakesASeatAheadOfThoseWaiting() async throws {
+        let course = try await course(capacity: 1)
+        let learners = try await users(3)
+        _ = try await EnrolmentStore(database: database).enrol(userID: learners[0].id, courseID: course.id)
+        _ = try await WaitlistStore(database: database).join(userID: learners[1].id, courseID: course.id)
+        // A seat frees behind the stores' backs (as a passing date or a removed row would): the queue is served first.
+        try await database.pool.write { db in try db.execute(sql: "DELETE FROM enrolment") }
+        #expect(try await EnrolmentStore(database: database).enrol(userID: learners[2].id, courseID: course.id) == .refused(.full))
+        let enrolled = try await database.pool.read { db in try Int64.fetchAll(db, sql: "SELECT user_id FROM enrolment") }
+        #expect(enrolled == [learners[1].id])
+    }
 
     @Test func aSeatReleasedWhileTwentyWaitPromotesExactlyTheFirst() async throws {
         let course = try await course(capacity: 1)

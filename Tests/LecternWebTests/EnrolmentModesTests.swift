@@ -222,4 +222,56 @@ import Testing
             #expect(dead.body.contains("This confirmation link has expired or has already been used"))
         }
     }
+
+    @Test func anInstructorDecidesRequestsOnTheReviewPage() async throws {
+        let site = self.site
+        let database = try database()
+        try await makeApp(site).test(.router) { client in
+            var maya = try await Self.learner(client, "maya@example.com")
+            _ = try await CheckpointStore(database: database).addInstructor(courseSlug: "asked", email: "maya@example.com")
+            var ada = try await Self.learner(client, "ada@example.com")
+            _ = try await ada.verifyEmail(client, site: site, email: "ada@example.com")
+            _ = try await ada.submit(client, form: "/courses/asked", to: "/courses/asked/request", [("note", "My employer pays <b>all</b>")])
+
+            let queue = try await maya.get(client, "/review")
+            #expect(queue.body.contains("Requests for places"))
+            #expect(queue.body.contains("My employer pays &lt;b&gt;all&lt;/b&gt;"))
+            let action = try #require(queue.body.firstMatch(of: /action="(\/review\/requests\/\d+)"/).map { String($0.1) })
+            // A learner who teaches nothing cannot decide.
+            let refused = try await ada.post(client, action, [("_csrf", try await ada.get(client, "/").csrf ?? ""), ("decision", "approve")])
+            #expect(refused.status == .forbidden)
+
+            let declined = try await maya.post(client, action, [("_csrf", queue.csrf ?? ""), ("decision", "decline"), ("reason", "The cohort is for Acme staff.")])
+            #expect(declined.location == "/review")
+            #expect(try await maya.get(client, "/review").body.contains("Request declined: the learner has been told"))
+            let twice = try await maya.post(client, action, [("_csrf", queue.csrf ?? ""), ("decision", "approve")])
+            #expect(twice.status == .conflict)
+            let page = try await ada.get(client, "/courses/asked")
+            #expect(page.body.contains("was declined. The school said: “The cohort is for Acme staff.” You may ask again."))
+            #expect(page.body.contains(">Ask for a place<"))
+        }
+        let outbox = OutboxStore(database: database)
+        let mailed = try await outbox.messages().filter { $0.recipient == "ada@example.com" }.map(\.subject)
+        #expect(mailed.contains("Your request for “Asked Course” was declined"))
+    }
+
+    @Test func signingUpFromAFullCourseJoinsItsWaitlistInTheSameStep() async throws {
+        try await makeApp(site).test(.router) { client in
+            var ada = try await Self.learner(client, "ada@example.com")
+            _ = try await ada.submit(client, form: "/courses/tiny", to: "/courses/tiny/enrol", [])
+            var bob = Browser()
+            let course = try await bob.get(client, "/courses/tiny")
+            #expect(course.body.contains(#"href="/register?enrol=tiny">Join the waitlist</a>"#))
+            let form = try await bob.get(client, "/register?enrol=tiny")
+            let signature = form.body.firstMatch(of: /name="enrol_signature" value="([^"]+)"/).map { String($0.1) } ?? ""
+            let registered = try await bob.post(
+                client, "/register",
+                [
+                    ("_csrf", form.csrf ?? ""), ("name", "Bob"), ("email", "bob@example.com"), ("password", "correct horse battery"),
+                    ("password_confirmation", "correct horse battery"), ("enrol", "tiny"), ("enrol_signature", signature),
+                ])
+            #expect(registered.location == "/courses/tiny")
+            #expect(try await bob.get(client, "/courses/tiny").body.contains("You are number 1 on the waitlist."))
+        }
+    }
 }

@@ -10,6 +10,7 @@ struct EnrolmentIntent: Sendable {
     let signer: MessageSigner
     let courses: CourseStore
     let enrolments: EnrolmentStore
+    let waitlists: WaitlistStore
     let flash: FlashCookie
 
     /// The course named by `slug`, for a form shown with `csrf`; nil when there is no such course.
@@ -28,9 +29,10 @@ struct EnrolmentIntent: Sendable {
     }
 
     /// After sign-up or login: enrols the learner when the course is open and has a seat, and sends them to the first
-    /// lesson; otherwise to the course page, which says why and what they can do there.
+    /// lesson; on a full open course puts them on its waitlist; otherwise sends them to the course page, which says why
+    /// and what they can do there.
     func finish(slug: String, userID: Int64, newAccount: Bool) async throws -> (path: String, flash: Flash) {
-        guard let course = try await courses.course(slug: slug) else { return ("/courses", newAccount ? .welcome : .enrolled) }
+        guard let course = try await courses.course(slug: slug) else { return ("/courses", .placeNotOpen) }
         let page = "/courses/\(slug)"
         switch try await enrolments.enrol(userID: userID, courseID: course.id) {
         case .enrolled:
@@ -40,7 +42,12 @@ struct EnrolmentIntent: Sendable {
         case .needs(.code): return (page, .placeNeedsCode)
         case .needs(.approval): return (page, .placeNeedsApproval)
         case .needs(.open): return (page, .placeNotOpen)
-        case .refused(.full): return (page, .placeFull)
+        case .refused(.full):
+            switch try await waitlists.join(userID: userID, courseID: course.id) {
+            case .waitlisted: return (page, .waitlisted)
+            case .enrolled: return (page, .enrolled)
+            default: return (page, .placeFull)
+            }
         case .refused: return (page, .placeNotOpen)
         }
     }

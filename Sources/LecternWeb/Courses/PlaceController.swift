@@ -129,6 +129,8 @@ struct PlaceController: Sendable {
         case .alreadyEnrolled: return .redirect(to: "/courses/\(slug)", flash: .alreadyEnrolled, cookie: flash)
         case .waitlisted: return .redirect(to: "/courses/\(slug)", flash: waitlisted, cookie: flash)
         case .requested: return .redirect(to: "/courses/\(slug)", flash: .requested, cookie: flash)
+        case .needs(let mode):
+            return .redirect(to: "/courses/\(slug)", flash: mode == .code ? .placeNeedsCode : mode == .approval ? .placeNeedsApproval : .placeOpen, cookie: flash)
         case .refused(let state):
             return try await page(slug, context: context, request: request, problem: CourseController.refusal(state, dates: renderer.dates), status: .conflict)
         }

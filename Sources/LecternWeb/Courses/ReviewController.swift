@@ -7,6 +7,9 @@ import LecternStore
 /// review of one. Learners never reach it.
 struct ReviewController: Sendable {
     let checkpoints: CheckpointStore
+    let requests: EnrolmentRequestStore
+    /// Mails the learner at once after a decision on their request.
+    let enrolmentMailer: EnrolmentMailer
     let renderer: PageRenderer
     let flash: FlashCookie
     let queueTemplate: PageTemplate
@@ -15,7 +18,12 @@ struct ReviewController: Sendable {
     let mailer: ReviewMailer
     let mailInBackground: Bool
 
-    init(checkpoints: CheckpointStore, renderer: PageRenderer, flash: FlashCookie, mailer: ReviewMailer, mailInBackground: Bool) throws {
+    init(
+        checkpoints: CheckpointStore, requests: EnrolmentRequestStore, renderer: PageRenderer, flash: FlashCookie, mailer: ReviewMailer,
+        enrolmentMailer: EnrolmentMailer, mailInBackground: Bool
+    ) throws {
+        self.requests = requests
+        self.enrolmentMailer = enrolmentMailer
         self.mailer = mailer
         self.mailInBackground = mailInBackground
         self.checkpoints = checkpoints
@@ -29,6 +37,7 @@ struct ReviewController: Sendable {
         group.get("/review", use: queue)
         group.get("/review/:id", use: show)
         group.post("/review/:id", use: decide)
+        group.post("/review/requests/:id", use: decideRequest)
     }
 
     static let notAnInstructor = HTTPError(
@@ -44,12 +53,20 @@ struct ReviewController: Sendable {
     @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (session, user) = try await instructor(context) else { return SessionGate.loginRedirect(for: request) }
         let items = try await checkpoints.queue(reviewerID: user.id)
-        let view = ReviewQueueView(
+        let pending = try await requests.pending(instructorID: user.id)
+        var view = ReviewQueueView(
             site: renderer.site,
             meta: renderer.meta(title: "Review queue", description: "Checkpoint submissions waiting for review.", path: "/review", section: "review", noindex: true,
                 session: session),
             items: items.map { ReviewQueueItemView($0, dates: renderer.dates) }, hasItems: !items.isEmpty, count: items.count,
             notice: context.flash?.text)
+        view.requests = pending.map {
+            PlaceRequestView(
+                action: "/review/requests/\($0.id)", learnerName: $0.learnerName, courseTitle: $0.courseTitle,
+                requestedAt: renderer.dates.longWithTime($0.requestedAt), note: $0.note.isEmpty ? nil : $0.note, fieldID: "reason-\($0.id)")
+        }
+        view.hasRequests = !pending.isEmpty
+        view.csrf = session.csrfToken
         return try renderer.render(view, with: queueTemplate).response(from: request, context: context)
     }
 
@@ -108,5 +125,27 @@ struct ReviewController: Sendable {
         let mailer = self.mailer
         if mailInBackground { Task { await mailer.sendReviews() } } else { await mailer.sendReviews() }
         return .redirect(to: "/review", flash: .reviewed, cookie: flash)
+    }
+
+    /// Approves or declines a request for a place on a course the instructor teaches; the learner is mailed at once.
+    @Sendable func decideRequest(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        guard let (_, user) = try await instructor(context) else { return SessionGate.loginRedirect(for: request) }
+        let form = try await FormFields.read(from: &request)
+        let reason = form["reason"].trimmingCharacters(in: .whitespacesAndNewlines)
+        guard reason.count <= 500 else { throw HTTPError(.unprocessableContent, message: "Keep the note to the learner under 500 characters.") }
+        guard let id = Int64(try context.parameters.require("id")), ["approve", "decline"].contains(form["decision"]) else {
+            throw HTTPError(.badRequest, message: "Choose Approve or Decline.")
+        }
+        do {
+            _ = try await requests.decide(requestID: id, instructorID: user.id, approve: form["decision"] == "approve", reason: reason.isEmpty ? nil : reason)
+        } catch EnrolmentRequestError.alreadyDecided(let status) {
+            throw HTTPError(.conflict, message: "This request was already \(status == .withdrawn ? "withdrawn by the learner" : status.rawValue). See the review page.")
+        } catch is EnrolmentRequestError {
+            throw HTTPError(.notFound, message: "There is no such request for a course you teach. See the review page.")
+        }
+        let mailer = enrolmentMailer
+        if mailInBackground { Task { await mailer.send() } } else { await mailer.send() }
+        return .redirect(to: "/review", flash: form["decision"] == "approve" ? .requestApproved : .requestDeclined, cookie: flash)
     }
 }

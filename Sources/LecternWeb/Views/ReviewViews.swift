@@ -27,6 +27,21 @@ struct ReviewQueueView: Sendable {
     var hasItems: Bool
     var count: Int
     var notice: String?
+    /// Requests for places on the approval courses the instructor teaches, oldest first.
+    var requests: [PlaceRequestView] = []
+    var hasRequests = false
+    var csrf = ""
+}
+
+/// A learner's request for a place, with the form that decides it.
+struct PlaceRequestView: Sendable {
+    var action: String
+    var learnerName: String
+    var courseTitle: String
+    var requestedAt: String
+    var note: String?
+    /// Unique per request, for the reason field's label.
+    var fieldID: String
 }
 
 struct ReviewPageView: Sendable {

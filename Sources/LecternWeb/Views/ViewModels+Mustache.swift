@@ -1443,7 +1443,7 @@ extension ReviewQueueItemView: ViewModel {
 }
 
 extension ReviewQueueView: ViewModel {
-    static var mustacheKeys: [String] { ["site", "meta", "items", "hasItems", "count", "notice"] }
+    static var mustacheKeys: [String] { ["site", "meta", "items", "hasItems", "count", "notice", "requests", "hasRequests", "csrf"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -1453,18 +1453,50 @@ extension ReviewQueueView: ViewModel {
         case "hasItems": mustacheValue(self.hasItems)
         case "count": mustacheValue(self.count)
         case "notice": mustacheValue(self.notice)
+        case "requests": mustacheValue(self.requests)
+        case "hasRequests": mustacheValue(self.hasRequests)
+        case "csrf": mustacheValue(self.csrf)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(6)
+        print.begin(9)
         self.site.fingerprint(into: &print)
         self.meta.fingerprint(into: &print)
         self.items.fingerprint(into: &print)
         self.hasItems.fingerprint(into: &print)
         self.count.fingerprint(into: &print)
         self.notice.fingerprint(into: &print)
+        self.requests.fingerprint(into: &print)
+        self.hasRequests.fingerprint(into: &print)
+        self.csrf.fingerprint(into: &print)
+    }
+}
+
+extension PlaceRequestView: ViewModel {
+    static var mustacheKeys: [String] { ["action", "learnerName", "courseTitle", "requestedAt", "note", "fieldID"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "action": mustacheValue(self.action)
+        case "learnerName": mustacheValue(self.learnerName)
+        case "courseTitle": mustacheValue(self.courseTitle)
+        case "requestedAt": mustacheValue(self.requestedAt)
+        case "note": mustacheValue(self.note)
+        case "fieldID": mustacheValue(self.fieldID)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(6)
+        self.action.fingerprint(into: &print)
+        self.learnerName.fingerprint(into: &print)
+        self.courseTitle.fingerprint(into: &print)
+        self.requestedAt.fingerprint(into: &print)
+        self.note.fingerprint(into: &print)
+        self.fieldID.fingerprint(into: &print)
     }
 }
 
