@@ -60,18 +60,9 @@ extension EnrolmentCommand {
             abstract: "Approve a learner's request: they are enrolled on the seat it held, and mailed.",
             discussion: "Example:\n  lectern enrolment approve ada@example.com flask-framework-certificate --reason \"Funded by Acme, PO 4417\"")
 
-        @OptionGroup var site: SiteOptions
-        @Argument(help: "The learner's email address.") var email: String
-        @Argument(help: "The course's slug.") var course: String
-        @Option(name: .long, help: "A word for the learner, included in the mail (up to 500 characters).") var reason: String?
-        @OptionGroup var dryRun: DryRunOption
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var decision: RequestDecision
 
-        func validate() throws { try RequestDecision.validate(reason) }
-
-        func run() async throws {
-            try await RequestDecision(site: site, email: email, course: course, reason: reason, dryRun: dryRun, output: output).run(approve: true)
-        }
+        func run() async throws { try await decision.run(approve: true) }
     }
 
     struct Decline: AsyncParsableCommand {
@@ -79,18 +70,9 @@ extension EnrolmentCommand {
             abstract: "Decline a learner's request, pending or waiting for a seat; they are mailed, and a seat it held goes to the next in line.",
             discussion: "Example:\n  lectern enrolment decline bob@example.com flask-framework-certificate --reason \"The course needs Python experience first\"")
 
-        @OptionGroup var site: SiteOptions
-        @Argument(help: "The learner's email address.") var email: String
-        @Argument(help: "The course's slug.") var course: String
-        @Option(name: .long, help: "Why, for the learner: included in the mail (up to 500 characters).") var reason: String?
-        @OptionGroup var dryRun: DryRunOption
-        @OptionGroup var output: OutputOptions
+        @OptionGroup var decision: RequestDecision
 
-        func validate() throws { try RequestDecision.validate(reason) }
-
-        func run() async throws {
-            try await RequestDecision(site: site, email: email, course: course, reason: reason, dryRun: dryRun, output: output).run(approve: false)
-        }
+        func run() async throws { try await decision.run(approve: false) }
     }
 
     struct Waitlist: AsyncParsableCommand {
@@ -134,16 +116,16 @@ extension EnrolmentCommand {
     }
 }
 
-/// Approving or declining, the same way for both.
-struct RequestDecision {
-    var site: SiteOptions
-    var email: String
-    var course: String
-    var reason: String?
-    var dryRun: DryRunOption
-    var output: OutputOptions
+/// Approving or declining, the same way for both: the arguments and the run.
+struct RequestDecision: ParsableArguments {
+    @OptionGroup var site: SiteOptions
+    @Argument(help: "The learner's email address.") var email: String
+    @Argument(help: "The course's slug.") var course: String
+    @Option(name: .long, help: "A note for the learner, included in the mail (up to 500 characters).") var reason: String?
+    @OptionGroup var dryRun: DryRunOption
+    @OptionGroup var output: OutputOptions
 
-    static func validate(_ reason: String?) throws {
+    func validate() throws {
         if let reason, reason.count > 500 { throw ValidationError("--reason must be at most 500 characters") }
     }
 

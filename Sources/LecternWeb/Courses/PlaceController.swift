@@ -37,29 +37,26 @@ struct PlaceController: Sendable {
     }
 
     @Sendable func redeem(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (course, user) = try await signedIn(request, context)
-        guard let user else { return course }
-        var request = request
-        let typed = try await FormFields.read(from: &request)["code"].trimmingCharacters(in: .whitespacesAndNewlines)
-        let slug = try context.parameters.require("slug")
-        let accountKey = "code:\(user.id)"
-        let networkKey = "code:\(context.clientNetwork)"
-        let accountWait = await limiter.wait(accountKey, Self.wrongCodesPerAccount)
-        let networkWait = await limiter.wait(networkKey, Self.wrongCodesPerNetwork)
-        if let wait = accountWait ?? networkWait {
-            throw AccountServices.tooManyRequests(wait, "Too many wrong codes were tried. Check the code you were given, then try again later")
-        }
-        guard !typed.isEmpty else { return try await page(slug, context: context, request: request, codeError: "Enter the access code you were given.") }
-        let detail = try await presenter.course(slug)
-        switch try await codes.redeem(typed, userID: user.id, courseID: detail.id) {
-        case .success(let outcome):
-            return try await answer(outcome, slug: slug, request: request, context: context, waitlisted: .codeWaitlisted)
-        case .failure(let problem):
-            if problem == .unknown {
-                _ = await limiter.take(accountKey, Self.wrongCodesPerAccount)
-                _ = await limiter.take(networkKey, Self.wrongCodesPerNetwork)
+        try await asLearner(request, context) { request, slug, courseID, user in
+            let typed = try await FormFields.read(from: &request)["code"].trimmingCharacters(in: .whitespacesAndNewlines)
+            let accountKey = "code:\(user.id)"
+            let networkKey = "code:\(context.clientNetwork)"
+            let accountWait = await limiter.wait(accountKey, Self.wrongCodesPerAccount)
+            let networkWait = await limiter.wait(networkKey, Self.wrongCodesPerNetwork)
+            if let wait = accountWait ?? networkWait {
+                throw AccountServices.tooManyRequests(wait, "Too many wrong codes were tried. Check the code you were given, then try again later")
             }
-            return try await page(slug, context: context, request: request, code: typed, codeError: Self.message(problem, dates: renderer.dates))
+            guard !typed.isEmpty else { return try await page(slug, context: context, request: request, codeError: "Enter the access code you were given.") }
+            switch try await codes.redeem(typed, userID: user.id, courseID: courseID) {
+            case .success(let outcome):
+                return try await answer(outcome, slug: slug, request: request, context: context, waitlisted: .codeWaitlisted)
+            case .failure(let problem):
+                if problem == .unknown {
+                    _ = await limiter.take(accountKey, Self.wrongCodesPerAccount)
+                    _ = await limiter.take(networkKey, Self.wrongCodesPerNetwork)
+                }
+                return try await page(slug, context: context, request: request, code: typed, codeError: Self.message(problem, dates: renderer.dates))
+            }
         }
     }
 
@@ -75,51 +72,49 @@ struct PlaceController: Sendable {
     }
 
     @Sendable func request(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (course, user) = try await signedIn(request, context)
-        guard let user else { return course }
-        var request = request
-        let note = try await FormFields.read(from: &request)["note"].trimmingCharacters(in: .whitespacesAndNewlines)
-        let slug = try context.parameters.require("slug")
-        guard note.count <= 1000 else {
-            return try await page(slug, context: context, request: request, note: note, noteError: "Keep the note to 1,000 characters (it has \(note.count)).")
+        try await asLearner(request, context) { request, slug, courseID, user in
+            let note = try await FormFields.read(from: &request)["note"].trimmingCharacters(in: .whitespacesAndNewlines)
+            guard note.count <= 1000 else {
+                return try await page(slug, context: context, request: request, note: note, noteError: "Keep the note to 1,000 characters (it has \(note.count)).")
+            }
+            let outcome = try await requests.request(userID: user.id, courseID: courseID, note: note)
+            return try await answer(outcome, slug: slug, request: request, context: context, waitlisted: .waitlisted)
         }
-        let detail = try await presenter.course(slug)
-        let outcome = try await requests.request(userID: user.id, courseID: detail.id, note: note)
-        return try await answer(outcome, slug: slug, request: request, context: context, waitlisted: .waitlisted)
     }
 
     @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (course, user) = try await signedIn(request, context)
-        guard let user else { return course }
-        let slug = try context.parameters.require("slug")
-        try await requests.withdraw(userID: user.id, courseID: try await presenter.course(slug).id)
-        return .redirect(to: "/courses/\(slug)", flash: .requestWithdrawn, cookie: flash)
+        try await asLearner(request, context) { _, slug, courseID, user in
+            try await requests.withdraw(userID: user.id, courseID: courseID)
+            return .redirect(to: "/courses/\(slug)", flash: .requestWithdrawn, cookie: flash)
+        }
     }
 
     @Sendable func joinWaitlist(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (course, user) = try await signedIn(request, context)
-        guard let user else { return course }
-        let slug = try context.parameters.require("slug")
-        let outcome = try await waitlists.join(userID: user.id, courseID: try await presenter.course(slug).id)
-        return try await answer(outcome, slug: slug, request: request, context: context, waitlisted: .waitlisted)
+        try await asLearner(request, context) { request, slug, courseID, user in
+            try await answer(try await waitlists.join(userID: user.id, courseID: courseID), slug: slug, request: request, context: context, waitlisted: .waitlisted)
+        }
     }
 
     @Sendable func leaveWaitlist(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (course, user) = try await signedIn(request, context)
-        guard let user else { return course }
-        let slug = try context.parameters.require("slug")
-        try await waitlists.leave(userID: user.id, courseID: try await presenter.course(slug).id)
-        return .redirect(to: "/courses/\(slug)", flash: .waitlistLeft, cookie: flash)
+        try await asLearner(request, context) { _, slug, courseID, user in
+            try await waitlists.leave(userID: user.id, courseID: courseID)
+            return .redirect(to: "/courses/\(slug)", flash: .waitlistLeft, cookie: flash)
+        }
     }
 
     // MARK: Helpers
 
-    /// The signed-in user, or (as the first value) the way to log in and come back to the course.
-    private func signedIn(_ request: Request, _ context: AppRequestContext) async throws -> (Response, User?) {
+    /// Runs `body` for the signed-in learner with the course of the path (a 404 when there is none); a visitor is
+    /// sent to log in and come back to the course.
+    private func asLearner(
+        _ request: Request, _ context: AppRequestContext,
+        _ body: (inout Request, _ slug: String, _ courseID: Int64, User) async throws -> Response
+    ) async throws -> Response {
         let slug = try context.parameters.require("slug")
-        _ = try await presenter.course(slug)
-        guard let user = context.session?.user else { return (.redirect(to: "/login?enrol=\(slug)", type: .normal), nil) }
-        return (Response(status: .ok), user)
+        let course = try await presenter.course(slug)
+        guard let user = context.session?.user else { return .redirect(to: "/login?enrol=\(slug)", type: .normal) }
+        var request = request
+        return try await body(&request, slug, course.id, user)
     }
 
     /// Where an outcome leads: the course page with a notice, or (refused) the page as it is now with the reason.
