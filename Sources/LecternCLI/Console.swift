@@ -32,6 +32,8 @@ public struct Console: Sendable {
     )
 
     @TaskLocal public static var current = Console.standard
+    /// The command line asked for `--json`: errors are written as one JSON object too.
+    @TaskLocal static var jsonErrors = false
 }
 
 /// Prints one line to standard output.
@@ -47,6 +49,20 @@ func warn(_ line: String) {
 /// Prints "lectern: <message>" to standard error and returns the failure exit code, to be thrown:
 /// the CLI's one way of refusing bad input.
 func fail(_ message: String) -> ExitCode {
-    warn("lectern: \(message)")
+    report(message)
     return ExitCode.failure
+}
+
+/// Writes an error for people ("lectern: <message>"), or with `--json` as `{"error": …, "hint": …}`: the message up
+/// to its first ": ", and what follows (what to do about it), so scripts get the same exit status and a parseable reason.
+func report(_ message: String) {
+    guard Console.jsonErrors else { return warn("lectern: \(message)") }
+    var fields = ["error": message]
+    if let colon = message.range(of: ": ") {
+        fields["error"] = String(message[..<colon.lowerBound])
+        fields["hint"] = String(message[colon.upperBound...])
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    warn(String(decoding: (try? encoder.encode(fields)) ?? Data("{}".utf8), as: UTF8.self))
 }

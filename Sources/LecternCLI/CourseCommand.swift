@@ -90,7 +90,7 @@ struct CourseCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            try await CourseChange(site: site, slug: slug, dryRun: dryRun, output: output, action: "opened") { store in
+            try await CourseChange(site: site, slug: slug, dryRun: dryRun, output: output, action: "opened", already: "already open") { store in
                 try await store.setEnrolment(slug: slug, open: true)
             }.run()
         }
@@ -108,7 +108,7 @@ struct CourseCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            try await CourseChange(site: site, slug: slug, dryRun: dryRun, output: output, action: "closed") { store in
+            try await CourseChange(site: site, slug: slug, dryRun: dryRun, output: output, action: "closed", already: "already closed") { store in
                 try await store.setEnrolment(slug: slug, open: false)
             }.run()
         }
@@ -129,20 +129,33 @@ struct CourseCommand: AsyncParsableCommand {
 
         @OptionGroup var site: SiteOptions
         @Argument(help: "The course's slug.") var slug: String
-        @Argument(help: ArgumentHelp("The number of seats (0 to 1000000), or `none`.", valueName: "n|none")) var capacity: String
+        // Collected unparsed so that "-3" reaches the check below instead of being taken for an option.
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The number of seats (0 to 1000000), or `none`.", valueName: "n|none"))
+        var capacity: [String] = []
         @OptionGroup var dryRun: DryRunOption
         @OptionGroup var output: OutputOptions
 
-        func run() async throws {
-            let seats: Int?
-            if capacity.lowercased() == "none" {
-                seats = nil
-            } else if let number = Int(capacity), (0...1_000_000).contains(number) {
-                seats = number
-            } else {
-                throw fail("capacity must be a whole number from 0 to 1000000, or 'none' for no limit, not '\(capacity)'")
+        /// The seats asked for (nil: no limit), or why the value cannot be one.
+        static func seats(_ values: [String]) throws -> Int? {
+            guard values.count == 1, let text = values.first else {
+                throw ValidationError(
+                    values.isEmpty ? "give the number of seats, or 'none' for no limit" : "give one number of seats, not \(values.joined(separator: " "))")
             }
-            try await CourseChange(site: site, slug: slug, dryRun: dryRun, output: output, action: "resized") { store in
+            if text.lowercased() == "none" { return nil }
+            guard let number = Int(text) else { throw ValidationError("the number of seats must be a whole number, or 'none' for no limit, not '\(text)'") }
+            guard number >= 0 else {
+                throw ValidationError("the number of seats cannot be negative (\(number)): use 0 to take no new learners, or 'none' for no limit")
+            }
+            guard number <= 1_000_000 else { throw ValidationError("the number of seats must be at most 1000000, not \(number)") }
+            return number
+        }
+
+        func validate() throws { _ = try Self.seats(capacity) }
+
+        func run() async throws {
+            let seats = try Self.seats(capacity)
+            let already = seats.map { "already set to \(Counted.text($0, "seat"))" } ?? "already without a seat limit"
+            try await CourseChange(site: site, slug: slug, dryRun: dryRun, output: output, action: "resized", already: already) { store in
                 try await store.setCapacity(slug: slug, .some(seats))
             }.run()
         }
@@ -160,10 +173,12 @@ struct CourseCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            try await CourseChange(site: site, slug: slug, dryRun: dryRun, output: output, action: "reset") { store in
-                let enrolment = try await store.setEnrolment(slug: slug, open: nil)
-                let capacity = try await store.setCapacity(slug: slug, nil)
-                return enrolment && capacity
+            try await CourseChange(
+                site: site, slug: slug, dryRun: dryRun, output: output, action: "reset", already: "already following its course file"
+            ) { store in
+                guard let enrolment = try await store.setEnrolment(slug: slug, open: nil), let capacity = try await store.setCapacity(slug: slug, nil)
+                else { return nil }
+                return enrolment || capacity
             }.run()
         }
     }
@@ -176,26 +191,30 @@ struct CourseChange {
     var dryRun: DryRunOption
     var output: OutputOptions
     var action: String
-    var change: (CourseStore) async throws -> Bool
+    /// What to say when the course was already as asked ("already closed"): nothing changes, and the command says so.
+    var already: String
+    var change: (CourseStore) async throws -> Bool?
 
     func run() async throws {
         let database = try site.openDatabase(dryRun: dryRun.dryRun)
         _ = try await Lookup.course(slug, in: database)
         let store = CourseStore(database: database)
-        guard try await change(store) else { throw fail("no course has the slug '\(slug)'") }
+        guard let changed = try await change(store) else { throw fail("no course has the slug '\(slug)'") }
         // In a dry run the change was rolled back, so this shows what is in force now, not what would be.
         guard let course = try await store.statistics(slug: slug) else { throw fail("no course has the slug '\(slug)'") }
         if output.json {
             struct JSON: Encodable {
                 var course: CourseJSON
+                var changed: Bool
                 var dryRun: Bool
             }
-            return try sayJSON(JSON(course: CourseJSON(course), dryRun: dryRun.dryRun))
+            return try sayJSON(JSON(course: CourseJSON(course), changed: changed, dryRun: dryRun.dryRun))
         }
+        if !changed { return say("\(slug) is \(already); nothing to do.") }
         if dryRun.dryRun {
             say("Would have \(action) \(slug). It is now: \(CourseJSON.describe(course.course, now: Date())).")
         } else {
-            let seats = course.course.capacity.map { "\($0) seat\($0 == 1 ? "" : "s"), \(course.course.seatsLeft ?? 0) left" } ?? "no seat limit"
+            let seats = course.course.capacity.map { "\(Counted.text($0, "seat")), \(course.course.seatsLeft ?? 0) left" } ?? "no seat limit"
             say(
                 "\(action.prefix(1).uppercased() + action.dropFirst()) \(slug): enrolment \(CourseJSON.describe(course.course, now: Date())); \(seats)."
             )

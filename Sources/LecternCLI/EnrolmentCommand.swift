@@ -110,7 +110,7 @@ struct EnrolmentCommand: AsyncParsableCommand {
                 switch state {
                 case .full:
                     reason =
-                        "the course is full (\(detail.capacity ?? 0) seats): raise it with `lectern course set-capacity \(course) <n>`, "
+                        "the course is full (\(Counted.text(detail.capacity ?? 0, "seat"))): raise it with `lectern course set-capacity \(course) <n>`, "
                         + "or admit this learner with --over-capacity --reason TEXT"
                 case .notYetOpen(let date):
                     reason = "enrolment opens on \(DisplayDate.text(date)) UTC: open it now with `lectern course open \(course)`"

@@ -28,6 +28,11 @@ public struct Lectern: AsyncParsableCommand {
     /// Parses and runs one command line in this process, writing to `Console.current`; returns the exit status.
     /// The binary uses `main()`; tests use this, so both run the very same commands.
     public static func execute(_ arguments: [String]) async -> Int32 {
+        let json = (arguments.firstIndex(of: "--").map { Array(arguments[..<$0]) } ?? arguments).contains("--json")
+        return await Console.$jsonErrors.withValue(json) { await run(arguments) }
+    }
+
+    private static func run(_ arguments: [String]) async -> Int32 {
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -39,8 +44,15 @@ public struct Lectern: AsyncParsableCommand {
         } catch {
             let message = fullMessage(for: error)
             let status = exitCode(for: error).rawValue
-            if !message.isEmpty {
-                if status == 0 { say(message) } else { warn(message) }
+            guard !message.isEmpty else { return status }
+            if status == 0 {
+                say(message)
+            } else if Console.jsonErrors {
+                // ArgumentParser's own refusal (a bad option or value): its first line, without the usage that follows.
+                let first = message.split(separator: "\n").first.map(String.init) ?? message
+                report(first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : first)
+            } else {
+                warn(message)
             }
             return status
         }

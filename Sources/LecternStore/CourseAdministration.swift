@@ -75,28 +75,36 @@ extension CourseStore {
     }
 
     /// Opens or closes enrolment now, whatever the content's dates say; `nil` goes back to the content's dates.
-    /// Returns false when there is no such course.
-    public func setEnrolment(slug: String, open: Bool?, now: Date = Date()) async throws -> Bool {
-        try await database.write { db in
+    /// Returns true when that changed the course, false when it was already so, nil when there is no such course.
+    public func setEnrolment(slug: String, open: Bool?, now: Date = Date()) async throws -> Bool? {
+        try await database.write { db -> Bool? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT operator_enrolment FROM course WHERE slug = ? AND is_removed = 0", arguments: [slug])
+            else { return nil }
+            let wanted = open.map { $0 ? "open" : "closed" }
+            guard (row["operator_enrolment"] as String?) != wanted else { return false }
             try db.execute(
                 sql: "UPDATE course SET operator_enrolment = ?, operator_enrolment_at = ? WHERE slug = ? AND is_removed = 0",
-                arguments: [open.map { $0 ? "open" : "closed" }, open == nil ? nil : now, slug])
-            guard db.changesCount > 0 else { return false }
+                arguments: [wanted, open == nil ? nil : now, slug])
             try Self.promoteWaiting(db, slug: slug, now: now)
             return true
         }
     }
 
     /// Sets the seats (`.some(nil)` lifts the cap); `nil` goes back to the content's capacity. Seats already taken are
-    /// never withdrawn: a capacity below the enrolled count only stops new enrolments.
-    public func setCapacity(slug: String, _ capacity: Int??, now: Date = Date()) async throws -> Bool {
-        try await database.write { db in
+    /// never withdrawn: a capacity below the enrolled count only stops new enrolments. Returns true when that changed
+    /// the course, false when it was already so, nil when there is no such course.
+    public func setCapacity(slug: String, _ capacity: Int??, now: Date = Date()) async throws -> Bool? {
+        try await database.write { db -> Bool? in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT operator_capacity_set, operator_capacity FROM course WHERE slug = ? AND is_removed = 0", arguments: [slug])
+            else { return nil }
             let isSet = capacity != nil
             let value: Int? = capacity ?? nil
+            guard (row["operator_capacity_set"] as Bool? ?? false) != isSet || (row["operator_capacity"] as Int?) != value else { return false }
             try db.execute(
                 sql: "UPDATE course SET operator_capacity_set = ?, operator_capacity = ? WHERE slug = ? AND is_removed = 0",
                 arguments: [isSet, value, slug])
-            guard db.changesCount > 0 else { return false }
             try Self.promoteWaiting(db, slug: slug, now: now)
             return true
         }

@@ -462,6 +462,23 @@ enum Migrations {
                     );
                     """)
         }
+        migrator.registerMigration("2026-12-02-search-prefix") { db in
+            // Every query word matches as a prefix of a word. With the porter stemmer the index held stems ("migrat"),
+            // so a longer prefix of the same word ("migrati") found nothing; the index now holds the words themselves,
+            // with prefix indexes for the short prefixes people type.
+            try db.execute(
+                sql: """
+                    DROP TABLE post_fts;
+                    CREATE VIRTUAL TABLE post_fts USING fts5(
+                        title, summary, body_text,
+                        content = 'post', content_rowid = 'id',
+                        tokenize = 'unicode61 remove_diacritics 2',
+                        prefix = '2 3 4'
+                    );
+                    INSERT INTO post_fts(post_fts) VALUES ('rebuild');
+                    CREATE VIRTUAL TABLE post_vocab USING fts5vocab(post_fts, 'row');
+                    """)
+        }
         return migrator
     }()
 }

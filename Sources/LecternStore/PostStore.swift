@@ -208,6 +208,47 @@ public struct PostStore: Sendable {
     }
 }
 
+extension PostStore {
+    /// The query with each word that finds no published post replaced by the nearest word that does (a spelling
+    /// suggestion), or nil when there is none. Candidates come from the index's vocabulary and are checked against
+    /// published posts before they are offered, so a draft's words never show.
+    public func suggestion(for query: SearchQuery) async throws -> String? {
+        try await database.pool.read { db -> String? in
+            func finds(_ pattern: String) throws -> Bool {
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM post_fts JOIN post ON post.id = post_fts.rowid WHERE post_fts MATCH ? AND \(Self.isPublished) LIMIT 1",
+                    arguments: [pattern]) ?? false
+            }
+            var changed = false
+            var parts: [String] = []
+            for part in query.parts {
+                guard case .prefix(let word) = part, word.count >= 3, try !finds("\"\(word)\"*") else {
+                    parts.append(query.text(of: part))
+                    continue
+                }
+                let limit = max(1, word.count / 3)
+                let candidates = try Row.fetchAll(
+                    db,
+                    sql: "SELECT term, doc FROM post_vocab WHERE substr(term, 1, 1) = ? AND length(term) BETWEEN ? AND ?",
+                    arguments: [String(word.prefix(1)), word.count - limit, word.count + limit]
+                ).compactMap { row -> (term: String, distance: Int, documents: Int)? in
+                    let term: String = row["term"]
+                    let distance = EditDistance.between(word, term)
+                    return distance <= limit ? (term, distance, row["doc"]) : nil
+                }.sorted { ($0.distance, -$0.documents, $0.term) < ($1.distance, -$1.documents, $1.term) }
+                var replacement: String?
+                for candidate in candidates.prefix(5) where try finds("\"\(candidate.term)\"") {
+                    replacement = candidate.term
+                    break
+                }
+                parts.append(replacement ?? word)
+                changed = changed || replacement != nil
+            }
+            return changed ? parts.joined(separator: " ") : nil
+        }
+    }
+}
+
 extension PostSummary {
     init(row: Row) {
         self.init(

@@ -94,7 +94,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try BlogController(
         posts: posts, courses: courses, viewCounter: viewCounter, views: ViewDeduplicator(signer: signer), renderer: renderer, pageCache: pageCache
     ).addRoutes(to: routes)
-    try SearchController(posts: posts, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
+    try SearchController(posts: posts, courses: courses, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     FeedController(posts: posts, courses: courses, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     let enrolments = EnrolmentStore(database: database)
     let presenter = CoursePresenter(

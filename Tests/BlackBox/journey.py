@@ -319,6 +319,34 @@ class Journey:
         self.instructor.driver.quit()
 
 
+def header_links(width):
+    """From 320 to 1280 px every link of the header is reachable (on phones through the Menu), signed out and in,
+    and no page is wider than the window."""
+    driver = browser(width)
+    try:
+        for signed_in in (False, True):
+            if signed_in:
+                driver.get(BASE + "/register")
+                for name, value in {"name": f"Header {width}", "email": f"header-{width}@example.com", "password": PASSWORD,
+                                    "password_confirmation": PASSWORD}.items():
+                    driver.find_element(By.CSS_SELECTOR, f"form[action='/register'] [name='{name}']").send_keys(value)
+                driver.find_element(By.CSS_SELECTOR, "form[action='/register'] button[type=submit]").click()
+            driver.get(BASE + "/blog")
+            menus = [m for m in driver.find_elements(By.CSS_SELECTOR, ".nav-menu > summary") if m.is_displayed()]
+            if menus:
+                menus[0].click()
+            wanted = ["Blog", "Courses", "Search"] + (["Dashboard", "Account", "Log out"] if signed_in else ["Log in", "Register"])
+            shown = {e.text.strip() for e in driver.find_elements(By.CSS_SELECTOR, ".site-nav a, .site-nav button") if e.is_displayed()}
+            missing = [name for name in wanted if name not in shown]
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+            check(f"{width}px header ({'signed in' if signed_in else 'visitor'}): every link reachable{' through the Menu' if menus else ''}, "
+                  f"no overflow", not missing and overflow <= 0, f"missing {missing}, overflow {overflow}px")
+    finally:
+        driver.quit()
+
+
+for width in (320, 390, 768, 1280):
+    header_links(width)
 for width in (1280, 390):
     Journey(width).run()
 print(f"\n{sum(results)} of {len(results)} journey checks passed")

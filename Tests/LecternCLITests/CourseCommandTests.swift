@@ -42,7 +42,7 @@ import Testing
         #expect(await site.enrol("a@example.com").status == 0)
         let full = await site.enrol("b@example.com")
         #expect(full.status == 1)
-        #expect(full.errors.contains("the course is full (1 seats)"))
+        #expect(full.errors.contains("the course is full (1 seat)"))
 
         #expect(await site.lectern("course", "set-capacity", "flask-certificate", "2").status == 0)
         #expect(await site.enrol("b@example.com").status == 0)
@@ -66,10 +66,39 @@ import Testing
             #expect(run.status != 0, "accepted '\(bad)'")
         }
         let run = await site.lectern("course", "set-capacity", "flask-certificate", "abc")
-        #expect(run.errors == "lectern: capacity must be a whole number from 0 to 1000000, or 'none' for no limit, not 'abc'\n")
+        #expect(run.errors.contains("the number of seats must be a whole number, or 'none' for no limit, not 'abc'"))
+        let negative = await site.lectern("course", "set-capacity", "flask-certificate", "-3")
+        #expect(negative.errors.contains("the number of seats cannot be negative (-3): use 0 to take no new learners"))
+        #expect(!negative.errors.contains("Missing expected argument"))
         let dry = await site.lectern("course", "set-capacity", "flask-certificate", "9", "--dry-run")
         #expect(dry.status == 0)
         #expect(try await CourseStore(database: site.database).course(slug: "flask-certificate")?.capacity == 2)
+    }
+
+    @Test func changesThatAreAlreadyInForceSayNothingToDo() async throws {
+        let site = try await CLISite()
+        #expect(await site.lectern("course", "close", "flask-certificate").output.hasPrefix("Closed flask-certificate: enrolment closed by an operator"))
+        let again = await site.lectern("course", "close", "flask-certificate")
+        #expect(again.status == 0 && again.output == "flask-certificate is already closed; nothing to do.\n")
+        #expect(try await site.lectern("course", "close", "flask-certificate", "--json").object()["changed"] as? Bool == false)
+        #expect(await site.lectern("course", "set-capacity", "flask-certificate", "1").output.contains("1 seat, 1 left"))
+        #expect(await site.lectern("course", "set-capacity", "flask-certificate", "1").output == "flask-certificate is already set to 1 seat; nothing to do.\n")
+        #expect(await site.lectern("course", "reset", "flask-certificate").output.hasPrefix("Reset flask-certificate"))
+        #expect(await site.lectern("course", "reset", "flask-certificate").output == "flask-certificate is already following its course file; nothing to do.\n")
+    }
+
+    @Test func withJSONAnErrorIsAJSONObjectWithTheSameStatus() async throws {
+        let site = try await CLISite()
+        let unknown = await site.lectern("enrolment", "add", "nobody@example.com", "flask-certificate", "--json")
+        #expect(unknown.status == 1 && unknown.output.isEmpty)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(unknown.errors.utf8)) as? [String: String])
+        #expect(object["error"] == "no account has the address nobody@example.com (find it with `lectern user list --search <part of the name>`)")
+        let negative = await site.lectern("course", "set-capacity", "flask-certificate", "-3", "--json")
+        #expect(negative.status != 0)
+        let refused = try #require(try JSONSerialization.jsonObject(with: Data(negative.errors.utf8)) as? [String: String])
+        #expect(refused["error"] == "the number of seats cannot be negative (-3)")
+        #expect(refused["hint"] == "use 0 to take no new learners, or 'none' for no limit")
+        #expect(await site.lectern("enrolment", "add", "nobody@example.com", "flask-certificate").errors.hasPrefix("lectern: no account"))
     }
 
     @Test func showReportsEnrolledCompletedSeatsAndCompletionRate() async throws {

@@ -14,6 +14,11 @@ import Testing
         try site.writePost(
             "docker-guide", title: "Shipping Flask in Docker", date: "2026-04-01", summary: "Containers for Flask.",
             body: "A multi-stage Dockerfile keeps images small & fast.")
+        try site.writePost("alembic", title: "Schema changes", date: "2026-04-02", body: "Run your migrations with Alembic before deployment.")
+        try site.writePost("pytest", title: "Fixtures", date: "2026-04-03", body: "Testing an application factory with pytest.")
+        try site.writePost("factory-words", title: "Words", date: "2026-04-04", body: "The factory builds the application.")
+        try site.writePost("secret-draft", title: "Draft", date: "2026-04-05", draft: true, body: "Quixotically unannounced plans.")
+        try site.writeLesson("flask-certificate", "03-templates", title: "Templates with Jinja")
     }
 
     deinit { site.delete() }
@@ -74,6 +79,52 @@ import Testing
             #expect(page.status == .ok)
             #expect(!page.body.contains("<script>"))
             #expect(page.body.contains("&lt;script&gt;"))
+        }
+    }
+
+    /// Each example the page's hint gives is true.
+    @Test func everyWordIsAPrefixAsTheHintSays() async throws {
+        try await makeApp(site).test(.router) { client in
+            let form = try await client.get("/search")
+            #expect(form.body.contains("“migr” finds “migrations”, “testin” finds “testing”"))
+            #expect(form.body.contains(#"<a href="/search" aria-current="page">Search</a>"#))
+            for (query, slug) in [("migr", "alembic"), ("migrati", "alembic"), ("migrations", "alembic"), ("deploym", "alembic"), ("deploymen", "alembic"),
+                                  ("testi", "pytest"), ("testin", "pytest"), ("testing", "pytest")] {
+                let page = try await client.get("/search?q=\(query)")
+                #expect(page.body.contains("href=\"/blog/\(slug)\""), "“\(query)” should find \(slug)")
+            }
+        }
+    }
+
+    @Test func aQuotedPhraseMatchesThoseWordsInThatOrder() async throws {
+        try await makeApp(site).test(.router) { client in
+            let phrase = try await client.get("/search?q=%22application%20factory%22")
+            #expect(phrase.body.contains("href=\"/blog/pytest\""))
+            #expect(!phrase.body.contains("href=\"/blog/factory-words\""))
+            let words = try await client.get("/search?q=application%20factory")
+            #expect(words.body.contains("href=\"/blog/pytest\"") && words.body.contains("href=\"/blog/factory-words\""))
+        }
+    }
+
+    @Test func coursesAreFoundByTheirSyllabusAndListedApart() async throws {
+        try await makeApp(site).test(.router) { client in
+            let page = try await client.get("/search?q=jinja")
+            #expect(page.body.contains("<h2 class=\"results-heading\">Courses</h2>"))
+            #expect(page.body.contains("href=\"/courses/flask-certificate\""))
+            // Lesson bodies are not searched: nobody learns what a lesson says from the results.
+            let body = try await client.get("/search?q=print")
+            #expect(!body.body.contains("href=\"/courses/flask-certificate\""))
+        }
+    }
+
+    @Test func nothingFoundSuggestsTheNearestWordThatFindsSomething() async throws {
+        try await makeApp(site).test(.router) { client in
+            let page = try await client.get("/search?q=migratoins")
+            #expect(page.body.contains("Nothing matches “migratoins”"))
+            #expect(page.body.contains("Did you mean <a href=\"/search?q=migrations\">migrations</a>?"))
+            // A draft's words are in the index but are never offered.
+            let draft = try await client.get("/search?q=quixoticaly")
+            #expect(!draft.body.contains("Did you mean"))
         }
     }
 }

@@ -3,18 +3,20 @@ import Hummingbird
 import LecternCore
 import LecternStore
 
-/// `/search?q=`: full-text search over published posts, with highlighted snippets.
+/// `/search?q=`: courses and published posts, posts with highlighted snippets; a spelling suggestion when nothing matches.
 struct SearchController: Sendable {
     static let perPage = 10
 
     let posts: PostStore
+    let courses: CourseStore
     let renderer: PageRenderer
     let template: PageTemplate
     let pageCache: PageCache
 
-    init(posts: PostStore, renderer: PageRenderer, pageCache: PageCache) throws {
+    init(posts: PostStore, courses: CourseStore, renderer: PageRenderer, pageCache: PageCache) throws {
         self.pageCache = pageCache
         self.posts = posts
+        self.courses = courses
         self.renderer = renderer
         self.template = try renderer.template("search")
     }
@@ -33,8 +35,8 @@ struct SearchController: Sendable {
         var view = SearchView(
             site: renderer.site,
             meta: renderer.meta(
-                title: text.isEmpty ? "Search" : "Search: \(text.prefix(60))", description: "Search the \(renderer.site.name) blog.", path: "/search",
-                section: "blog", noindex: true, session: context.session),
+                title: text.isEmpty ? "Search" : "Search: \(text.prefix(60))", description: "Search the courses and the blog of \(renderer.site.name).", path: "/search",
+                section: "search", noindex: true, session: context.session),
             query: String(text.prefix(SearchQuery.maxLength)),
             message: nil,
             results: [],
@@ -43,7 +45,7 @@ struct SearchController: Sendable {
             pager: nil
         )
         guard !text.isEmpty else {
-            view.message = "Type a word or two to search every post, for example “docker” or “sqlalchemy”."
+            view.message = "Type a word or two to search every course and post, for example “docker” or “sqlalchemy”."
             return renderer.render(view, with: template)
         }
         let query: SearchQuery
@@ -58,13 +60,27 @@ struct SearchController: Sendable {
         }
         let hits = try await posts.search(query, page: page, perPage: Self.perPage)
         if hits.totalItems > 0 { try PageNumber.ensureExists(page, pageCount: hits.pageCount) }
+        let now = Date()
+        let found = page == 1 ? CourseSearch.matches(query, in: try await courses.catalogue()) : []
+        view.courses = found.map {
+            SearchCourseView(
+                slug: $0.summary.slug, title: $0.summary.title, subtitle: $0.summary.subtitle,
+                availability: AvailabilityView($0.availability(at: now), dates: renderer.dates).text)
+        }
+        view.hasCourses = !found.isEmpty
         view.results = hits.items.map { hit in
             SearchResultView(
                 post: renderer.postCard(hit.post), titleHTML: Highlight.html(hit.titleHighlighted), snippetHTML: Highlight.html(hit.snippet))
         }
         view.hasResults = !hits.items.isEmpty
         view.resultCount = hits.totalItems == 1 ? "1 post matches" : "\(hits.totalItems) posts match"
-        if !view.hasResults { view.message = "No post matches “\(text)”. Try fewer or different words." }
+        if !view.hasResults && !view.hasCourses {
+            view.message = "Nothing matches “\(text)”. Try fewer or different words."
+            if let suggestion = try await posts.suggestion(for: query) {
+                view.suggestion = suggestion
+                view.suggestionURL = "/search?q=\(suggestion.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+            }
+        }
         let escapedQuery = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         view.pager = PagerView(page: page, pageCount: hits.pageCount) { "/search?q=\(escapedQuery)&page=\($0)" }
         return renderer.render(view, with: template)

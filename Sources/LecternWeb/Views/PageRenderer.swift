@@ -62,6 +62,7 @@ struct PageRenderer: Sendable {
             isAccount: section == "account",
             isDashboard: section == "dashboard",
             isReview: section == "review",
+            isSearch: section == "search",
             viewer: ViewerView(session),
             outboxNote: mailToOutbox && session?.user?.role == .admin
         )

@@ -193,6 +193,20 @@ struct SearchView: Sendable {
     var resultCount: String
     var hasResults: Bool
     var pager: PagerView?
+    /// Courses that match, on the first page only.
+    var courses: [SearchCourseView] = []
+    var hasCourses = false
+    /// "Did you mean …": the query with misspelt words replaced, and its address.
+    var suggestion: String?
+    var suggestionURL: String?
+}
+
+/// A course in the search results.
+struct SearchCourseView: Sendable {
+    var slug: String
+    var title: String
+    var subtitle: String
+    var availability: String
 }
 
 struct ErrorPageView: Sendable {

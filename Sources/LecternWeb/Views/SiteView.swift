@@ -22,6 +22,7 @@ struct PageMeta: Sendable {
     var isAccount: Bool
     var isDashboard: Bool
     var isReview = false
+    var isSearch = false
     /// The signed-in person, for the navigation (nil when signed out).
     var viewer: ViewerView?
     /// An administrator on a site whose mail goes to the outbox: pages that promise mail say where it went.

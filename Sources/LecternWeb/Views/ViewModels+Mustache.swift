@@ -1185,7 +1185,7 @@ extension SearchResultView: ViewModel {
 }
 
 extension SearchView: ViewModel {
-    static var mustacheKeys: [String] { ["site", "meta", "query", "message", "results", "resultCount", "hasResults", "pager"] }
+    static var mustacheKeys: [String] { ["site", "meta", "query", "message", "results", "resultCount", "hasResults", "pager", "courses", "hasCourses", "suggestion", "suggestionURL"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -1197,12 +1197,16 @@ extension SearchView: ViewModel {
         case "resultCount": mustacheValue(self.resultCount)
         case "hasResults": mustacheValue(self.hasResults)
         case "pager": mustacheValue(self.pager)
+        case "courses": mustacheValue(self.courses)
+        case "hasCourses": mustacheValue(self.hasCourses)
+        case "suggestion": mustacheValue(self.suggestion)
+        case "suggestionURL": mustacheValue(self.suggestionURL)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(8)
+        print.begin(12)
         self.site.fingerprint(into: &print)
         self.meta.fingerprint(into: &print)
         self.query.fingerprint(into: &print)
@@ -1211,6 +1215,32 @@ extension SearchView: ViewModel {
         self.resultCount.fingerprint(into: &print)
         self.hasResults.fingerprint(into: &print)
         self.pager.fingerprint(into: &print)
+        self.courses.fingerprint(into: &print)
+        self.hasCourses.fingerprint(into: &print)
+        self.suggestion.fingerprint(into: &print)
+        self.suggestionURL.fingerprint(into: &print)
+    }
+}
+
+extension SearchCourseView: ViewModel {
+    static var mustacheKeys: [String] { ["slug", "title", "subtitle", "availability"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "slug": mustacheValue(self.slug)
+        case "title": mustacheValue(self.title)
+        case "subtitle": mustacheValue(self.subtitle)
+        case "availability": mustacheValue(self.availability)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(4)
+        self.slug.fingerprint(into: &print)
+        self.title.fingerprint(into: &print)
+        self.subtitle.fingerprint(into: &print)
+        self.availability.fingerprint(into: &print)
     }
 }
 
@@ -1563,7 +1593,7 @@ extension SiteView: ViewModel {
 }
 
 extension PageMeta: ViewModel {
-    static var mustacheKeys: [String] { ["title", "heading", "description", "canonical", "ogType", "noindex", "isBlog", "isCourses", "isAccount", "isDashboard", "isReview", "viewer", "outboxNote"] }
+    static var mustacheKeys: [String] { ["title", "heading", "description", "canonical", "ogType", "noindex", "isBlog", "isCourses", "isAccount", "isDashboard", "isReview", "isSearch", "viewer", "outboxNote"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -1578,6 +1608,7 @@ extension PageMeta: ViewModel {
         case "isAccount": mustacheValue(self.isAccount)
         case "isDashboard": mustacheValue(self.isDashboard)
         case "isReview": mustacheValue(self.isReview)
+        case "isSearch": mustacheValue(self.isSearch)
         case "viewer": mustacheValue(self.viewer)
         case "outboxNote": mustacheValue(self.outboxNote)
         default: nil
@@ -1585,7 +1616,7 @@ extension PageMeta: ViewModel {
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(13)
+        print.begin(14)
         self.title.fingerprint(into: &print)
         self.heading.fingerprint(into: &print)
         self.description.fingerprint(into: &print)
@@ -1597,6 +1628,7 @@ extension PageMeta: ViewModel {
         self.isAccount.fingerprint(into: &print)
         self.isDashboard.fingerprint(into: &print)
         self.isReview.fingerprint(into: &print)
+        self.isSearch.fingerprint(into: &print)
         self.viewer.fingerprint(into: &print)
         self.outboxNote.fingerprint(into: &print)
     }
