@@ -127,7 +127,11 @@ struct PostCommand: AsyncParsableCommand {
                 return say(drafts ? "There are no posts." : "There are no published posts (drafts are listed with --drafts).")
             }
             var table = Table("SLUG", "STATUS", "DATE", "VIEWS", "AUTHOR", "TITLE", numeric: [3])
-            for post in posts { table.add(post.slug, post.status.rawValue, DisplayDate.day(post.date), "\(post.viewCount)", post.author, post.title) }
+            for post in posts {
+                // A scheduled post shows the minute it goes public; the others their day.
+                let date = post.status == .scheduled ? DisplayDate.text(post.date) + " UTC" : DisplayDate.day(post.date)
+                table.add(post.slug, post.status.rawValue, date, "\(post.viewCount)", post.author, post.title)
+            }
             table.say()
         }
     }
@@ -259,7 +263,7 @@ struct DraftSwitch {
             throw fail("no post has the slug '\(slug)' (see `lectern post list --drafts`)")
         }
         let verb = publish ? "published" : "unpublished"
-        if let post, (post.status == .published) == publish {
+        if let post, post.isPublic == publish {
             if output.json { return try sayJSON(Result(slug: slug, status: post.status.rawValue, changed: false, dryRun: dryRun.dryRun)) }
             return say("\(slug) is already \(publish ? "published" : "a draft"); nothing to do.")
         }
@@ -292,7 +296,7 @@ struct DraftSwitch {
             }
             let report = try ContentSync.run(site: site, database: database)
             let now = try await store.record(slug: slug)
-            guard (now?.status == .published) == publish else {
+            guard (now?.isPublic ?? false) == publish else {
                 // The import refused the edited file: put the old text back so the file and the site agree.
                 try? Data(original.utf8).write(to: file, options: .atomic)
                 throw fail("the import did not take '\(slug)': \(report.errors.map(\.description).joined(separator: "; "))")

@@ -6,6 +6,8 @@ import LecternCore
 public struct PostRecord: Sendable, Equatable {
     public enum Status: String, Sendable {
         case published, draft
+        /// Published in its file, with a date still to come: it goes public then.
+        case scheduled
         /// Its file was deleted; the row (and its views) stay.
         case removed
     }
@@ -19,6 +21,9 @@ public struct PostRecord: Sendable, Equatable {
     public var viewCount: Int
     /// Relative to the content folder, e.g. `posts/hello.md`.
     public var sourcePath: String?
+
+    /// Published in its file: public now, or scheduled to be.
+    public var isPublic: Bool { status == .published || status == .scheduled }
 }
 
 extension PostStore {
@@ -68,7 +73,9 @@ extension PostRecord {
     init(row: Row) {
         self.init(
             slug: row["slug"], title: row["title"], author: row["author"], date: row["published_at"], category: row["category"],
-            status: row["is_removed"] as Bool ? .removed : (row["is_draft"] as Bool ? .draft : .published), viewCount: row["view_count"],
+            status: row["is_removed"] as Bool
+                ? .removed : row["is_draft"] as Bool ? .draft : (row["published_at"] as Date) > Date() ? .scheduled : .published,
+            viewCount: row["view_count"],
             sourcePath: row["source_path"])
     }
 }

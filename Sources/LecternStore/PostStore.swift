@@ -19,7 +19,21 @@ public struct PostStore: Sendable {
 
     static let summaryColumns =
         "post.slug, post.title, post.author, post.published_at, post.updated_at, post.category, post.category_slug, post.tags, post.summary, post.reading_minutes, post.view_count"
-    static let isPublished = "post.is_draft = 0 AND post.is_removed = 0"
+    /// A post is public once it is neither a draft nor removed and its date has come: a post dated in the future is
+    /// scheduled, and appears on its own at that time (`SiteRevisionWatcher` marks cached pages stale then).
+    static let isPublished = "post.is_draft = 0 AND post.is_removed = 0 AND post.published_at <= strftime('%Y-%m-%d %H:%M:%f', 'now')"
+
+    /// When the next scheduled post goes public, if one is waiting.
+    public func nextPublication() async throws -> Date? {
+        try await database.pool.read { db in
+            try Date.fetchOne(
+                db,
+                sql: """
+                    SELECT min(published_at) FROM post
+                    WHERE is_draft = 0 AND is_removed = 0 AND published_at > strftime('%Y-%m-%d %H:%M:%f', 'now')
+                    """)
+        }
+    }
 
     /// The newest published posts.
     public func latest(limit: Int) async throws -> [PostSummary] {

@@ -1,9 +1,11 @@
+import Foundation
 import LecternStore
 import Logging
 import ServiceLifecycle
 
 /// Notices changes made by other processes (the CLI importing content, closing a course, enrolling someone) by
-/// reading the site's revision a few times a second, and marks cached pages stale when it moves.
+/// reading the site's revision a few times a second, and marks cached pages stale when it moves, or when a scheduled
+/// post's time has come (nothing was written then, yet every page that lists posts changed).
 struct SiteRevisionWatcher: Service {
     let database: LecternDatabase
     let interval: Duration
@@ -11,8 +13,10 @@ struct SiteRevisionWatcher: Service {
 
     func run() async throws {
         let database = self.database
+        let posts = PostStore(database: database)
         await cancelWhenGracefulShutdown {
             var known = try? await database.siteRevision()
+            var nextPublication = try? await posts.nextPublication()
             while true {
                 do {
                     try await Task.sleep(for: interval)
@@ -21,9 +25,11 @@ struct SiteRevisionWatcher: Service {
                 }
                 do {
                     let revision = try await database.siteRevision()
-                    if revision != known {
+                    let due = nextPublication.map { $0 <= Date() } ?? false
+                    if revision != known || due {
                         known = revision
                         LecternDatabase.siteChangedElsewhere()
+                        nextPublication = try await posts.nextPublication()
                     }
                 } catch {
                     logger.debug("could not read the site revision: \(error)")

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LecternCore
+import LecternStore
 import LecternTestSupport
 import LecternWeb
 import Testing
@@ -97,5 +99,22 @@ import Testing
             let response3 = try await client.get("/")
             #expect(response3.status == .ok)
         }
+    }
+
+    /// A post dated in the future is scheduled: on no public page, feed, sitemap or search until its time.
+    @Test func aPostDatedInTheFutureIsScheduledNotPublic() async throws {
+        try site.writePost("next-year", title: "Coming in 2099", date: "2099-03-01 09:00", body: "Scheduledword in the body.")
+        let site = self.site
+        try await makeApp(site).test(.router) { client in
+            for path in ["/", "/blog", "/feed.xml", "/sitemap.xml", "/blog/category/flask", "/search?q=scheduledword"] {
+                let page = try await client.get(path)
+                #expect(page.status == .ok)
+                #expect(!page.body.contains("next-year") && !page.body.contains("Coming in 2099"), "\(path) shows the scheduled post")
+            }
+            #expect(try await client.get("/blog/next-year").status == .notFound)
+        }
+        let posts = PostStore(database: try LecternDatabase.open(path: site.databasePath))
+        #expect(try await posts.nextPublication() == ContentDate.parse("2099-03-01 09:00"))
+        #expect(try await posts.record(slug: "next-year")?.status == .scheduled)
     }
 }
