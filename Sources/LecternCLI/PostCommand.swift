@@ -73,7 +73,7 @@ struct PostCommand: AsyncParsableCommand {
             }
             let text = PostFile.draft(
                 title: title, author: author, category: category, tags: tagList, date: Date(),
-                timeZone: Environment.value("LECTERN_TIMEZONE").flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!)
+                timeZone: try SiteOptions.timeZone())
             // The same parser as the import: a file this command writes is always one the import accepts.
             var warnings: [ContentProblem] = []
             do {
@@ -138,22 +138,38 @@ struct PostCommand: AsyncParsableCommand {
 
     struct Publish: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Publish a draft: removes `draft: true` from its file and imports it.",
+            abstract: "Publish a draft: removes `draft: true` from its file and imports it, after the lint checks.",
             discussion: """
-                The post keeps the date in its front matter; edit it first if it should carry today's date.
+                The post keeps the date in its front matter unless --at gives a new one; a date still to come schedules \
+                the post, which goes public on its own at that time (in LECTERN_TIMEZONE, UTC by default). The post's \
+                lint problems (a missing image, a broken internal link, an image without alt text) refuse the publish; \
+                --force publishes anyway, with a warning for each.
 
-                Example:
+                Examples:
                   lectern post publish why-we-teach-flask-first
+                  lectern post publish spring-cohort-announcement --at "2027-03-01 09:00"
                 """
         )
 
         @OptionGroup var site: SiteOptions
         @Argument(help: "The post's slug.") var slug: String
+        @Option(name: .customLong("at"), help: ArgumentHelp("Publish at this date and time (YYYY-MM-DD HH:MM, in LECTERN_TIMEZONE).", valueName: "time"))
+        var at: String?
+        @Flag(name: .long, help: "Publish even when the lint checks find problems in the post.") var force = false
         @OptionGroup var dryRun: DryRunOption
         @OptionGroup var output: OutputOptions
 
+        func validate() throws {
+            if let at, at.count != 16 || ContentDate.parse(at) == nil {
+                throw ValidationError("--at must be a date and time such as \"2027-03-01 09:00\", not '\(at)'")
+            }
+        }
+
         func run() async throws {
-            try await DraftSwitch(site: site, slug: slug, publish: true, dryRun: dryRun, output: output).run()
+            var change = DraftSwitch(site: site, slug: slug, publish: true, dryRun: dryRun, output: output)
+            change.date = at
+            change.force = force
+            try await change.run()
         }
     }
 
@@ -245,6 +261,10 @@ struct DraftSwitch {
     var publish: Bool
     var dryRun: DryRunOption
     var output: OutputOptions
+    /// `--at`: the new `date` of the post, as typed (read in the site's time zone).
+    var date: String?
+    /// `--force`: publish despite the post's lint problems.
+    var force = false
 
     func run() async throws {
         let database = try site.openDatabase(dryRun: dryRun.dryRun)
@@ -263,7 +283,7 @@ struct DraftSwitch {
             throw fail("no post has the slug '\(slug)' (see `lectern post list --drafts`)")
         }
         let verb = publish ? "published" : "unpublished"
-        if let post, post.isPublic == publish {
+        if let post, post.isPublic == publish, date == nil {
             if output.json { return try sayJSON(Result(slug: slug, status: post.status.rawValue, changed: false, dryRun: dryRun.dryRun)) }
             return say("\(slug) is already \(publish ? "published" : "a draft"); nothing to do.")
         }
@@ -274,9 +294,11 @@ struct DraftSwitch {
         } catch {
             throw fail("cannot read '\(file.path)': \(error.localizedDescription)")
         }
-        guard let edited = PostFile.settingDraft(!publish, in: original) else {
+        guard var edited = PostFile.settingDraft(!publish, in: original) else {
             throw fail("'\(file.path)' has no front matter to edit")
         }
+        if let date { edited = PostFile.setting("date", to: date, in: edited) ?? edited }
+        if publish { try lint(sourcePath) }
         var warnings: [ContentProblem] = []
         let parsed: PostDocument
         do {
@@ -302,12 +324,41 @@ struct DraftSwitch {
                 throw fail("the import did not take '\(slug)': \(report.errors.map(\.description).joined(separator: "; "))")
             }
         }
-        if output.json { return try sayJSON(Result(slug: slug, status: publish ? "published" : "draft", changed: true, dryRun: dryRun.dryRun)) }
+        let afterwards = try await store.record(slug: slug)
+        let scheduled = publish && afterwards?.status == .scheduled
+        if output.json {
+            return try sayJSON(Result(slug: slug, status: scheduled ? "scheduled" : publish ? "published" : "draft", changed: true, dryRun: dryRun.dryRun))
+        }
+        if scheduled, !dryRun.dryRun, let record = afterwards {
+            return say("Scheduled \(slug) (\(sourcePath)): it goes public on \(DisplayDate.text(record.date)) UTC.")
+        }
         say(
             dryRun.dryRun
                 ? "Would mark \(sourcePath) as \(publish ? "published" : "a draft")."
                 : "\(verb.prefix(1).uppercased() + verb.dropFirst()) \(slug) (\(sourcePath)).")
         dryRun.sayNothingChanged()
+    }
+
+    /// The post's lint problems refuse the publish, or with --force are warned about.
+    private func lint(_ sourcePath: String) throws {
+        let publicPath = Environment.value("LECTERN_PUBLIC") ?? "Public"
+        var isDirectory: ObjCBool = false
+        let hasPublic = FileManager.default.fileExists(atPath: publicPath, isDirectory: &isDirectory) && isDirectory.boolValue
+        let report: ContentLint.Report
+        do {
+            report = try ContentLint(root: URL(fileURLWithPath: site.contentPath), publicFolder: hasPublic ? URL(fileURLWithPath: publicPath) : nil).run()
+        } catch {
+            throw fail(error.description)
+        }
+        let problems = report.problems.filter { $0.path == sourcePath }
+        guard !problems.isEmpty else { return }
+        if force {
+            for problem in problems { warn("warning: \(problem.description) (published anyway: --force)") }
+            return
+        }
+        throw fail(
+            "'\(slug)' was not published: \(Counted.text(problems.count, "problem")) to fix first (or publish anyway with --force): "
+                + problems.map(\.description).joined(separator: "; "))
     }
 
     struct Result: Encodable {

@@ -41,13 +41,7 @@ struct Serve: AsyncParsableCommand {
             logLevel = parsed
         }
         let baseURL = try AccountSettings.baseURL()
-        var timeZone = TimeZone(identifier: "UTC")!
-        if let name = Environment.value("LECTERN_TIMEZONE") {
-            guard let zone = TimeZone(identifier: name) else {
-                throw fail("LECTERN_TIMEZONE must be a time zone name such as Europe/London or UTC, not '\(name)'")
-            }
-            timeZone = zone
-        }
+        let timeZone = try SiteOptions.timeZone()
         var configuration = AppConfiguration(
             host: host ?? Environment.value("LECTERN_HOST") ?? "127.0.0.1",
             port: port,

@@ -14,6 +14,15 @@ struct SiteOptions: ParsableArguments {
     var databasePath: String { db ?? Environment.value("LECTERN_DB") ?? "db/lectern.sqlite" }
     var contentPath: String { content ?? Environment.value("LECTERN_CONTENT") ?? "Content" }
 
+    /// The site's time zone (`LECTERN_TIMEZONE`, UTC by default): post dates without an offset are read in it.
+    static func timeZone() throws -> TimeZone {
+        guard let name = Environment.value("LECTERN_TIMEZONE") else { return ContentDate.utc }
+        guard let zone = TimeZone(identifier: name) else {
+            throw fail("LECTERN_TIMEZONE must be a time zone name such as Europe/London or UTC, not '\(name)'")
+        }
+        return zone
+    }
+
     /// Opens the database, turning every reason it cannot be used into one line. Only commands that set a site up
     /// (`create`) may make a new file: elsewhere a mistyped --db must not quietly create an empty database.
     func openDatabase(create: Bool = false, migrate: Bool = true, dryRun: Bool = false) throws -> LecternDatabase {

@@ -38,9 +38,12 @@ public struct ContentFolderError: Error, Sendable, CustomStringConvertible {
 /// Reads `Content/`: hashes every file, parses and renders only those whose hash is not already known.
 public struct ContentLoader: Sendable {
     public var root: URL
+    /// The site's time zone, in which a post's date and time written without an offset is read.
+    public var timeZone: TimeZone
 
-    public init(root: URL) {
+    public init(root: URL, timeZone: TimeZone = ContentDate.utc) {
         self.root = root
+        self.timeZone = timeZone
     }
 
     /// Throws unless the content folder exists and is a folder; nothing else is read.
@@ -63,7 +66,7 @@ public struct ContentLoader: Sendable {
         var seenSlugs: [String: String] = [:]
         scan(markdownFiles(in: "posts"), knownHashes: knownHashes, knownStamps: knownStamps, into: &snapshot.posts, problems: &snapshot.problems) {
             (path: String, data: Data, hash: String, warnings: inout [ContentProblem]) throws(ContentProblem) -> PostDocument in
-            let post = try PostParser.parse(path: path, data: data, contentHash: hash, warnings: &warnings)
+            let post = try PostParser.parse(path: path, data: data, contentHash: hash, timeZone: timeZone, warnings: &warnings)
             if let other = seenSlugs[post.slug] {
                 throw ContentProblem(path: path, reason: "duplicate slug '\(post.slug)': \(other) already uses it")
             }

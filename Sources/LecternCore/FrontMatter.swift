@@ -192,14 +192,15 @@ public struct FrontMatter: Sendable {
     }
 
     /// A date `YYYY-MM-DD` (midnight UTC) or a date-time `YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]` (UTC when no offset).
-    public func requiredDate(_ key: String) throws(FrontMatterError) -> Date {
-        guard let date = try optionalDate(key) else { throw FrontMatterError("missing required field '\(key)'") }
+    /// `timeZone`: how to read a date and time written without an offset (the site's zone for a post's date).
+    public func requiredDate(_ key: String, timeZone: TimeZone = ContentDate.utc) throws(FrontMatterError) -> Date {
+        guard let date = try optionalDate(key, timeZone: timeZone) else { throw FrontMatterError("missing required field '\(key)'") }
         return date
     }
 
-    public func optionalDate(_ key: String) throws(FrontMatterError) -> Date? {
+    public func optionalDate(_ key: String, timeZone: TimeZone = ContentDate.utc) throws(FrontMatterError) -> Date? {
         guard let text = try optionalText(key) else { return nil }
-        guard let date = ContentDate.parse(text) else {
+        guard let date = ContentDate.parse(text, timeZone: timeZone) else {
             throw FrontMatterError("'\(key)' is not a valid date: '\(text)' (use YYYY-MM-DD, e.g. 2026-03-14, or 2026-03-14T09:30:00Z)")
         }
         return date
@@ -222,7 +223,10 @@ public enum ContentDate {
         return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
     }
 
-    public static func parse(_ text: String) -> Date? {
+    public static let utc = TimeZone(identifier: "UTC")!
+
+    /// A date, a date and time, or either with an offset (`Z`, `+01:00`); without an offset it is read in `timeZone`.
+    public static func parse(_ text: String, timeZone: TimeZone = utc) -> Date? {
         let scalars = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= scalars.count else { return nil }
@@ -240,6 +244,7 @@ public enum ContentDate {
         else { return nil }
         var components = DateComponents(year: year, month: month, day: day, hour: 0, minute: 0, second: 0)
         var offsetSeconds = 0
+        var explicitOffset = false
         if scalars.count > 10 {
             guard scalars[10] == UInt8(ascii: "T") || scalars[10] == UInt8(ascii: " "),
                 let hour = number(11..<13), scalars.count > 13, scalars[13] == UInt8(ascii: ":"), let minute = number(14..<16),
@@ -254,6 +259,7 @@ public enum ContentDate {
                 index = 19
             }
             if index < scalars.count {
+                explicitOffset = true
                 let sign = scalars[index]
                 if sign == UInt8(ascii: "Z"), index == scalars.count - 1 {
                     // UTC
@@ -268,7 +274,7 @@ public enum ContentDate {
             }
         }
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = explicitOffset ? utc : timeZone
         guard let date = calendar.date(from: components) else { return nil }
         // Calendar rolls 2026-02-30 over to March; refuse dates that do not round-trip.
         let check = calendar.dateComponents([.year, .month, .day], from: date)

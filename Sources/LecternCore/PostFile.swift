@@ -41,6 +41,23 @@ public enum PostFile {
         return lines.joined(separator: "\n")
     }
 
+    /// `text` with the front matter field `name` set to `value` (replacing the line that has it, or added before the
+    /// closing `---`); nil when the file has no front matter.
+    public static func setting(_ name: String, to value: String, in text: String) -> String? {
+        var lines = text.components(separatedBy: "\n")
+        guard lines.count > 1, lines[0].trimmingCharacters(in: CharacterSet(charactersIn: "\u{FEFF}\r")) == "---",
+            let closing = lines.indices.dropFirst().first(where: { ["---", "..."].contains(lines[$0].trimmingCharacters(in: .init(charactersIn: "\r"))) })
+        else { return nil }
+        let lineEnd = lines[0].hasSuffix("\r") ? "\r" : ""
+        let line = "\(name): \(value)" + lineEnd
+        if let index = lines[1..<closing].indices.first(where: { lines[$0].hasPrefix("\(name):") || lines[$0].hasPrefix("\(name) :") }) {
+            lines[index] = line
+        } else {
+            lines.insert(line, at: closing)
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// A YAML double-quoted scalar (JSON string syntax is valid YAML), so titles with colons or quotes stay intact.
     static func quoted(_ text: String) -> String {
         let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)

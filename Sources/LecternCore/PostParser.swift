@@ -8,7 +8,10 @@ public enum PostParser {
     static let excerptLength = 240
 
     /// Parses one file. `path` is relative to the content folder (`posts/<name>.md`); warnings (unknown fields) are appended to `warnings`.
-    public static func parse(path: String, data: Data, contentHash: String, warnings: inout [ContentProblem]) throws(ContentProblem) -> PostDocument {
+    /// `timeZone`: the site's, in which a `date` written without an offset is read.
+    public static func parse(
+        path: String, data: Data, contentHash: String, timeZone: TimeZone = ContentDate.utc, warnings: inout [ContentProblem]
+    ) throws(ContentProblem) -> PostDocument {
         guard let text = String(validating: data, as: UTF8.self) else {
             throw ContentProblem(path: path, reason: "the file is not valid UTF-8 text: save it as UTF-8")
         }
@@ -21,7 +24,7 @@ public enum PostParser {
             let title = try frontMatter.requiredText("title")
             guard title.count <= maxTitleLength else { throw FrontMatterError("'title' is longer than \(maxTitleLength) characters") }
             let author = try frontMatter.requiredText("author")
-            let date = try frontMatter.requiredDate("date")
+            let date = try frontMatter.requiredDate("date", timeZone: timeZone)
             let category = try frontMatter.optionalText("category") ?? "General"
             guard !Slug.make(from: category).isEmpty else { throw FrontMatterError("'category' needs at least one letter or digit") }
             var tags: [String] = []

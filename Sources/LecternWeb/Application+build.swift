@@ -9,7 +9,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     var logger = Logger(label: "lectern")
     logger.logLevel = configuration.logLevel
 
-    let loader = ContentLoader(root: URL(fileURLWithPath: configuration.contentPath))
+    let loader = ContentLoader(root: URL(fileURLWithPath: configuration.contentPath), timeZone: configuration.timeZone)
     // A wrong --content must not leave a new, empty database behind.
     if configuration.syncContentAtStart { try loader.checkFolder() }
     let database = try LecternDatabase.open(path: configuration.databasePath)

@@ -36,6 +36,35 @@ import Testing
         #expect(record?.viewCount == 7)
     }
 
+    @Test func publishAtADateToComeSchedulesThePost() async throws {
+        let site = try await CLISite()
+        try site.site.writePost("spring", title: "Spring cohort", date: "2026-01-01", draft: true, body: "Enrolment opens soon.")
+        let scheduled = await site.lectern("post", "publish", "spring", "--at", "2099-03-01 09:00")
+        #expect(scheduled.status == 0, "\(scheduled.errors)")
+        #expect(scheduled.output == "Scheduled spring (posts/spring.md): it goes public on 2099-03-01 09:00 UTC.\n")
+        let text = try String(contentsOf: site.site.content.appendingPathComponent("posts/spring.md"), encoding: .utf8)
+        #expect(text.contains("date: 2099-03-01 09:00\n") && !text.contains("draft:"))
+        #expect(try await PostStore(database: site.database).post(slug: "spring") == nil, "not public before its time")
+        let listed = await site.lectern("post", "list")
+        #expect(listed.output.contains("scheduled  2099-03-01 09:00 UTC"))
+        let bad = await site.lectern("post", "publish", "spring", "--at", "next monday")
+        #expect(bad.status != 0 && bad.errors.contains("--at must be a date and time such as \"2027-03-01 09:00\""))
+    }
+
+    @Test func publishRefusesAPostWithLintProblemsUnlessForced() async throws {
+        let site = try await CLISite()
+        try site.site.writePost(
+            "broken", title: "Broken", date: "2026-01-01", draft: true, body: "See [the missing post](/blog/no-such-post) and ![](/img/nope.png).")
+        let refused = await site.lectern("post", "publish", "broken")
+        #expect(refused.status == 1)
+        #expect(refused.errors.contains("'broken' was not published: "))
+        #expect(refused.errors.contains("no-such-post"))
+        #expect(try String(contentsOf: site.site.content.appendingPathComponent("posts/broken.md"), encoding: .utf8).contains("draft: true"))
+        let forced = await site.lectern("post", "publish", "broken", "--force")
+        #expect(forced.status == 0 && forced.errors.contains("warning: ") && forced.errors.contains("(published anyway: --force)"))
+        #expect(try await PostStore(database: site.database).post(slug: "broken") != nil)
+    }
+
     @Test func newRefusesAnExistingFileAMissingAuthorAndABadSlug() async throws {
         let site = try await CLISite()
         let existing = await site.lectern("post", "new", "Hello", "--author", "A")

@@ -150,4 +150,13 @@ import Testing
         #expect(warnings.contains { $0.reason.contains("'title' contained control or invisible characters") })
         #expect(warnings.contains { $0.reason.contains("'author'") })
     }
+
+    /// A date and time without an offset is read in the site's time zone; an explicit offset wins.
+    @Test func aDateWithoutAnOffsetIsReadInTheSitesTimeZone() throws {
+        let london = try #require(TimeZone(identifier: "Europe/London"))
+        let summer = try #require(ContentDate.parse("2027-07-01 09:00", timeZone: london))
+        #expect(summer == ContentDate.parse("2027-07-01T08:00:00Z"))
+        #expect(ContentDate.parse("2027-07-01 09:00+02:00", timeZone: london) == ContentDate.parse("2027-07-01T07:00:00Z"))
+        #expect(ContentDate.parse("2027-01-01 09:00", timeZone: london) == ContentDate.parse("2027-01-01 09:00"))
+    }
 }

@@ -96,13 +96,17 @@ import Testing
         }
     }
 
-    @Test func datesAreShownInTheSitesTimeZone() async throws {
+    @Test func datesAreReadAndShownInTheSitesTimeZone() async throws {
+        try site.writePost("utc-night", title: "Written at 2 am UTC", date: "2026-03-06T02:00:00Z")
         var configuration = testConfiguration(site)
         configuration.timeZone = TimeZone(identifier: "America/New_York")!
         try await buildApplication(configuration).test(.router) { client in
+            // A date without an offset is the site's own: 6 March in New York.
             let page = try await client.get("/blog/post-06")
-            // Stored as midnight UTC on 6 March: still the evening of 5 March in New York.
-            #expect(page.body.contains("<time datetime=\"2026-03-05\">5 March 2026</time>"))
+            #expect(page.body.contains("<time datetime=\"2026-03-06\">6 March 2026</time>"))
+            // 2 am UTC on 6 March is still the evening of 5 March in New York.
+            let night = try await client.get("/blog/utc-night")
+            #expect(night.body.contains("<time datetime=\"2026-03-05\">5 March 2026</time>"))
         }
     }
 }
