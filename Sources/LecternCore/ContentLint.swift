@@ -46,6 +46,11 @@ public struct ContentLint: Sendable {
         }
         for course in snapshot.courses.changed { report.problems += check(html: course.descriptionHTML, path: course.sourcePath, site: site) }
         for lesson in snapshot.lessons.changed { report.problems += check(html: lesson.html, path: lesson.sourcePath, site: site) }
+        for page in snapshot.pages { report.problems += check(html: page.html, path: page.sourcePath, site: site) }
+        for author in snapshot.authors {
+            report.problems += check(html: author.bioHTML, path: author.sourcePath, site: site)
+            if let photo = author.photo { report.problems += check(target: photo, path: author.sourcePath, site: site, what: "photo") }
+        }
         report.problems.sort { ($0.path, $0.reason) < ($1.path, $1.reason) }
         return report
     }
@@ -58,8 +63,12 @@ public struct ContentLint: Sendable {
         var tags: Set<String> = []
         var courses: Set<String> = []
         var lessons: Set<String> = []
+        var pages: Set<String> = []
+        var authors: Set<String> = []
 
         init(snapshot: ContentSnapshot) {
+            pages = Set(snapshot.pages.map(\.slug))
+            authors = Set(snapshot.authors.map(\.slug))
             for post in snapshot.posts.changed {
                 if post.isDraft {
                     drafts.insert(post.slug)
@@ -133,6 +142,10 @@ public struct ContentLint: Sendable {
         case "courses" where parts.count == 4 && parts[2] == "lessons":
             return site.lessons.contains("\(parts[1])/\(parts[3])") ? nil : "points at no lesson"
         case "certificates" where parts.count == 2:
+            return nil
+        case "authors" where parts.count == 2:
+            return site.authors.contains(parts[1]) ? nil : "points at no author (Content/authors/)"
+        case let slug? where parts.count == 1 && site.pages.contains(slug):
             return nil
         default:
             guard let publicFolder, (parts.last ?? "").contains(".") else { return "is not a page of this site" }

@@ -21,6 +21,9 @@ public struct ContentSnapshot: Sendable {
     public var posts = ContentScan<PostDocument>()
     public var courses = ContentScan<CourseDocument>()
     public var lessons = ContentScan<LessonDocument>()
+    /// Every page and author profile, read each time (a handful of files).
+    public var pages: [SitePageDocument] = []
+    public var authors: [AuthorDocument] = []
     /// Courses whose lesson folder was read, so that lessons missing from it can be retired.
     public var scannedCourses: [String] = []
     public var problems: [ContentProblem] = []
@@ -87,6 +90,18 @@ public struct ContentLoader: Sendable {
             (path: String, data: Data, hash: String, warnings: inout [ContentProblem]) throws(ContentProblem) -> CourseDocument in
             try CourseParser.parse(path: path, data: data, contentHash: hash, warnings: &warnings)
         }
+        var pages = ContentScan<SitePageDocument>()
+        scan(markdownFiles(in: "pages"), knownHashes: [:], knownStamps: [:], into: &pages, problems: &snapshot.problems) {
+            (path: String, data: Data, hash: String, warnings: inout [ContentProblem]) throws(ContentProblem) -> SitePageDocument in
+            try SitePageParser.page(path: path, data: data, contentHash: hash, warnings: &warnings)
+        }
+        snapshot.pages = pages.changed
+        var authors = ContentScan<AuthorDocument>()
+        scan(markdownFiles(in: "authors"), knownHashes: [:], knownStamps: [:], into: &authors, problems: &snapshot.problems) {
+            (path: String, data: Data, hash: String, warnings: inout [ContentProblem]) throws(ContentProblem) -> AuthorDocument in
+            try SitePageParser.author(path: path, data: data, contentHash: hash, warnings: &warnings)
+        }
+        snapshot.authors = authors.changed
         // Lessons of a course whose course.md was refused are left as they are.
         for folder in snapshot.courses.changed.map(\.slug) + snapshot.courses.unchangedPaths.map(Self.courseSlug) {
             loadLessons(of: folder, knownHashes: knownHashes, knownStamps: knownStamps, into: &snapshot)

@@ -30,8 +30,12 @@ public struct ContentStore: Sendable {
             return (hashes, stamps)
         }
         let snapshot = try loader.load(knownHashes: known, knownStamps: stamps)
+        let storedPages = try database.pool.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT source_path || ':' || content_hash FROM site_page UNION ALL SELECT source_path || ':' || content_hash FROM author"))
+        }
+        let pagesChanged = storedPages != Set((snapshot.pages.map { "\($0.sourcePath):\($0.contentHash)" } + snapshot.authors.map { "\($0.sourcePath):\($0.contentHash)" }))
         // Every file as stored and none gone: nothing to write, so a restart works on a full disk and keeps caches warm.
-        if Self.matchesStoredContent(snapshot, known: Set(known.keys)) {
+        if !pagesChanged, Self.matchesStoredContent(snapshot, known: Set(known.keys)) {
             var report = SyncReport()
             report.problems = snapshot.problems
             report.unchanged = snapshot.posts.unchangedPaths.count
@@ -45,12 +49,28 @@ public struct ContentStore: Sendable {
             try Self.applyPosts(snapshot.posts, to: db, now: now, report: &report)
             try Self.applyCourses(snapshot.courses, to: db, now: now, report: &report)
             try Self.applyLessons(snapshot, to: db, now: now, report: &report)
+            if pagesChanged { try Self.replacePages(snapshot, in: db) }
             // A course whose content raised its capacity or moved its dates fills the seats it gained from its waitlist.
             for courseID in try Int64.fetchAll(db, sql: "SELECT DISTINCT course_id FROM waitlist") {
                 try Seats.promote(db, courseID: courseID, now: now)
             }
             try Self.saveStamps(snapshot, in: db)
             return report
+        }
+    }
+
+    /// Pages and author profiles are few: stored anew as a whole whenever one of them changed.
+    private static func replacePages(_ snapshot: ContentSnapshot, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM site_page; DELETE FROM author;")
+        for page in snapshot.pages {
+            try db.execute(
+                sql: "INSERT INTO site_page (slug, title, summary, nav, html, source_path, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [page.slug, page.title, page.summary, page.nav?.rawValue, page.html, page.sourcePath, page.contentHash])
+        }
+        for author in snapshot.authors {
+            try db.execute(
+                sql: "INSERT INTO author (slug, name, role, bio_html, photo, photo_alt, source_path, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [author.slug, author.name, author.role, author.bioHTML, author.photo, author.photoAlt, author.sourcePath, author.contentHash])
         }
     }
 

@@ -479,6 +479,31 @@ enum Migrations {
                     CREATE VIRTUAL TABLE post_vocab USING fts5vocab(post_fts, 'row');
                     """)
         }
+        migrator.registerMigration("2026-12-02-pages-and-authors") { db in
+            // Pages and author profiles from Content/: a handful of files, replaced as a whole when any changes.
+            try db.execute(
+                sql: """
+                    CREATE TABLE site_page (
+                        slug TEXT PRIMARY KEY,
+                        title TEXT NOT NULL,
+                        summary TEXT NOT NULL,
+                        nav TEXT,
+                        html TEXT NOT NULL,
+                        source_path TEXT NOT NULL,
+                        content_hash TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE author (
+                        slug TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        role TEXT NOT NULL,
+                        bio_html TEXT NOT NULL,
+                        photo TEXT,
+                        photo_alt TEXT,
+                        source_path TEXT NOT NULL,
+                        content_hash TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 }

@@ -23,6 +23,16 @@ public struct PostStore: Sendable {
     /// scheduled, and appears on its own at that time (`SiteRevisionWatcher` marks cached pages stale then).
     static let isPublished = "post.is_draft = 0 AND post.is_removed = 0 AND post.published_at <= strftime('%Y-%m-%d %H:%M:%f', 'now')"
 
+    /// The published posts of one author (as named in the posts' front matter), newest first.
+    public func posts(byAuthor name: String, limit: Int = 50) async throws -> [PostSummary] {
+        try await database.pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.summaryColumns) FROM post WHERE author = ? AND \(Self.isPublished) ORDER BY published_at DESC LIMIT ?",
+                arguments: [name, limit]
+            ).map(PostSummary.init(row:))
+        }
+    }
+
     /// When the next scheduled post goes public, if one is waiting.
     public func nextPublication() async throws -> Date? {
         try await database.pool.read { db in

@@ -30,6 +30,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let stylesheet = try Stylesheet(publicFolder: publicFolder)
     let staticFiles = try StaticFiles<AppRequestContext>(folder: publicFolder, logger: logger)
     let dates = DateText(timeZone: configuration.timeZone)
+    let navigation = SiteNavigation()
+    try await navigation.reload(from: SitePageStore(database: database))
     var renderer = PageRenderer(
         library: try await PageRenderer.loadLibrary(),
         site: SiteView(
@@ -40,7 +42,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
             baseURL: configuration.baseURL
         ),
         dates: dates,
-        baseURL: configuration.baseURL
+        baseURL: configuration.baseURL,
+        navigation: navigation
     )
     renderer.mailToOutbox = configuration.sendmailCommand == nil
 
@@ -131,6 +134,9 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try AccountController(services: accounts, emailChanges: EmailChangeStore(database: database), intent: intent).addRoutes(to: routes)
     try EmailVerificationController(services: accounts).addRoutes(to: routes)
     try PasswordResetController(services: accounts, resets: resets).addRoutes(to: routes)
+    // Last: `/:slug` answers any single segment no route above claims.
+    try SitePageController(pages: SitePageStore(database: database), posts: posts, courses: courses, renderer: renderer, pageCache: pageCache)
+        .addRoutes(to: routes)
 
     let siteName = configuration.siteName
     let siteHost = URL(string: configuration.baseURL).map { url in url.port.map { "\(url.host ?? "localhost"):\($0)" } ?? url.host ?? "localhost" } ?? "localhost"
@@ -140,7 +146,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         // Slow or idle clients must not hold connections open forever.
         server: .http1(configuration: .init(additionalChannelHandlers: [HTTP10HostFiller.Installer(host: siteHost)], idleTimeout: .seconds(30))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [viewCounter, housekeeping, reviewMailer, enrolmentMailer, SiteRevisionWatcher(database: database, interval: .milliseconds(250), logger: logger)],
+        services: [viewCounter, housekeeping, reviewMailer, enrolmentMailer, SiteRevisionWatcher(database: database, interval: .milliseconds(250), logger: logger, navigation: navigation)],
         onServerRunning: { channel in
             let address = channel.localAddress
             let host = address?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? configuration.host

@@ -10,6 +10,8 @@ struct SiteRevisionWatcher: Service {
     let database: LecternDatabase
     let interval: Duration
     let logger: Logger
+    /// Reloaded when the content changes, for the footer's links.
+    var navigation: SiteNavigation?
 
     func run() async throws {
         let database = self.database
@@ -28,6 +30,7 @@ struct SiteRevisionWatcher: Service {
                     let due = nextPublication.map { $0 <= Date() } ?? false
                     if revision != known || due {
                         known = revision
+                        try await navigation?.reload(from: SitePageStore(database: database))
                         LecternDatabase.siteChangedElsewhere()
                         nextPublication = try await posts.nextPublication()
                     }

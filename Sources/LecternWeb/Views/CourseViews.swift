@@ -177,7 +177,9 @@ struct CoursePageView: Sendable {
     var descriptionHTML: String
     var benefits: [String]
     var outcomes: [String]
-    var instructors: String
+    /// The people who teach it, linked to their pages.
+    var instructors: [PersonLinkView]
+    var hasInstructors: Bool
     var modules: [SyllabusModuleView]
     var lessonCount: Int
     /// From the data: reading time plus the exercise and checkpoint estimates in the lessons' front matter.

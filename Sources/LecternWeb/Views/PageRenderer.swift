@@ -13,11 +13,28 @@ struct PageTemplate: Sendable {
 /// The compiled templates and the site-wide values every page shows.
 struct PageRenderer: Sendable {
     let library: MustacheLibrary
-    let site: SiteView
+    let baseSite: SiteView
     let dates: DateText
     let baseURL: String
     /// No LECTERN_SENDMAIL: pages that promise mail tell an administrator (never a visitor) that it is in the outbox.
     var mailToOutbox = false
+    /// The pages linked from every page, as of the last import (`SiteNavigation`).
+    let navigation: SiteNavigation
+
+    init(library: MustacheLibrary, site: SiteView, dates: DateText, baseURL: String, navigation: SiteNavigation = SiteNavigation()) {
+        self.library = library
+        self.baseSite = site
+        self.dates = dates
+        self.baseURL = baseURL
+        self.navigation = navigation
+    }
+
+    /// The site-wide values every page shows, with the footer's pages as they are now.
+    var site: SiteView {
+        var site = baseSite
+        site.footerPages = navigation.footer
+        return site
+    }
 
     struct MissingTemplate: Error, CustomStringConvertible {
         let name: String
@@ -74,6 +91,13 @@ struct PageRenderer: Sendable {
     }
 
     func postCard(_ post: PostSummary) -> PostCardView {
-        PostCardView(post, dates: dates)
+        var card = PostCardView(post, dates: dates)
+        card.authorURL = navigation.authorURL(post.author)
+        return card
+    }
+
+    /// People named on a page (instructors), each linked to their author page when they have one.
+    func people(_ names: [String]) -> [PersonLinkView] {
+        names.enumerated().map { PersonLinkView(name: $1, url: navigation.authorURL($1), separator: $0 == 0 ? "" : ", ") }
     }
 }

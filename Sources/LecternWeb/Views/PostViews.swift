@@ -5,6 +5,8 @@ struct PostCardView: Sendable {
     var slug: String
     var title: String
     var author: String
+    /// The author's page, when they have one.
+    var authorURL: String?
     var date: String
     var dateISO: String
     var category: TaxonView

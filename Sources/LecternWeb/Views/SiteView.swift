@@ -7,6 +7,14 @@ struct SiteView: Sendable {
     var year: Int
     var stylesheet: String
     var baseURL: String
+    /// Pages with `nav: footer`, linked from every page's footer.
+    var footerPages: [NavLinkView] = []
+}
+
+/// A link to a page of the site.
+struct NavLinkView: Sendable {
+    var url: String
+    var title: String
 }
 
 /// The `<head>` of one page and which navigation item is current.

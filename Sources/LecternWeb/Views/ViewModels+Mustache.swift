@@ -591,7 +591,7 @@ extension ProgressView: ViewModel {
 }
 
 extension CoursePageView: ViewModel {
-    static var mustacheKeys: [String] { ["site", "meta", "slug", "title", "subtitle", "level", "duration", "price", "priceIncludes", "descriptionHTML", "benefits", "outcomes", "instructors", "modules", "lessonCount", "studyTime", "startsOn", "seats", "dates", "cta", "progress", "certificateCode", "isEnrolled", "notice", "problem"] }
+    static var mustacheKeys: [String] { ["site", "meta", "slug", "title", "subtitle", "level", "duration", "price", "priceIncludes", "descriptionHTML", "benefits", "outcomes", "instructors", "hasInstructors", "modules", "lessonCount", "studyTime", "startsOn", "seats", "dates", "cta", "progress", "certificateCode", "isEnrolled", "notice", "problem"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -608,6 +608,7 @@ extension CoursePageView: ViewModel {
         case "benefits": mustacheValue(self.benefits)
         case "outcomes": mustacheValue(self.outcomes)
         case "instructors": mustacheValue(self.instructors)
+        case "hasInstructors": mustacheValue(self.hasInstructors)
         case "modules": mustacheValue(self.modules)
         case "lessonCount": mustacheValue(self.lessonCount)
         case "studyTime": mustacheValue(self.studyTime)
@@ -625,7 +626,7 @@ extension CoursePageView: ViewModel {
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(25)
+        print.begin(26)
         self.site.fingerprint(into: &print)
         self.meta.fingerprint(into: &print)
         self.slug.fingerprint(into: &print)
@@ -639,6 +640,7 @@ extension CoursePageView: ViewModel {
         self.benefits.fingerprint(into: &print)
         self.outcomes.fingerprint(into: &print)
         self.instructors.fingerprint(into: &print)
+        self.hasInstructors.fingerprint(into: &print)
         self.modules.fingerprint(into: &print)
         self.lessonCount.fingerprint(into: &print)
         self.studyTime.fingerprint(into: &print)
@@ -873,13 +875,14 @@ extension LeaveCourseView: ViewModel {
 }
 
 extension PostCardView: ViewModel {
-    static var mustacheKeys: [String] { ["slug", "title", "author", "date", "dateISO", "category", "tags", "hasTags", "summary", "readingMinutes", "views"] }
+    static var mustacheKeys: [String] { ["slug", "title", "author", "authorURL", "date", "dateISO", "category", "tags", "hasTags", "summary", "readingMinutes", "views"] }
 
     func child(named name: String) -> Any? {
         switch name {
         case "slug": mustacheValue(self.slug)
         case "title": mustacheValue(self.title)
         case "author": mustacheValue(self.author)
+        case "authorURL": mustacheValue(self.authorURL)
         case "date": mustacheValue(self.date)
         case "dateISO": mustacheValue(self.dateISO)
         case "category": mustacheValue(self.category)
@@ -893,10 +896,11 @@ extension PostCardView: ViewModel {
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(11)
+        print.begin(12)
         self.slug.fingerprint(into: &print)
         self.title.fingerprint(into: &print)
         self.author.fingerprint(into: &print)
+        self.authorURL.fingerprint(into: &print)
         self.date.fingerprint(into: &print)
         self.dateISO.fingerprint(into: &print)
         self.category.fingerprint(into: &print)
@@ -1568,8 +1572,86 @@ extension ReviewPageView: ViewModel {
     }
 }
 
+extension SitePageView: ViewModel {
+    static var mustacheKeys: [String] { ["site", "meta", "title", "html"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "site": mustacheValue(self.site)
+        case "meta": mustacheValue(self.meta)
+        case "title": mustacheValue(self.title)
+        case "html": mustacheValue(self.html)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(4)
+        self.site.fingerprint(into: &print)
+        self.meta.fingerprint(into: &print)
+        self.title.fingerprint(into: &print)
+        self.html.fingerprint(into: &print)
+    }
+}
+
+extension AuthorPageView: ViewModel {
+    static var mustacheKeys: [String] { ["site", "meta", "name", "role", "bioHTML", "photo", "photoAlt", "posts", "hasPosts", "courses", "hasCourses"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "site": mustacheValue(self.site)
+        case "meta": mustacheValue(self.meta)
+        case "name": mustacheValue(self.name)
+        case "role": mustacheValue(self.role)
+        case "bioHTML": mustacheValue(self.bioHTML)
+        case "photo": mustacheValue(self.photo)
+        case "photoAlt": mustacheValue(self.photoAlt)
+        case "posts": mustacheValue(self.posts)
+        case "hasPosts": mustacheValue(self.hasPosts)
+        case "courses": mustacheValue(self.courses)
+        case "hasCourses": mustacheValue(self.hasCourses)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(11)
+        self.site.fingerprint(into: &print)
+        self.meta.fingerprint(into: &print)
+        self.name.fingerprint(into: &print)
+        self.role.fingerprint(into: &print)
+        self.bioHTML.fingerprint(into: &print)
+        self.photo.fingerprint(into: &print)
+        self.photoAlt.fingerprint(into: &print)
+        self.posts.fingerprint(into: &print)
+        self.hasPosts.fingerprint(into: &print)
+        self.courses.fingerprint(into: &print)
+        self.hasCourses.fingerprint(into: &print)
+    }
+}
+
+extension PersonLinkView: ViewModel {
+    static var mustacheKeys: [String] { ["name", "url", "separator"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": mustacheValue(self.name)
+        case "url": mustacheValue(self.url)
+        case "separator": mustacheValue(self.separator)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(3)
+        self.name.fingerprint(into: &print)
+        self.url.fingerprint(into: &print)
+        self.separator.fingerprint(into: &print)
+    }
+}
+
 extension SiteView: ViewModel {
-    static var mustacheKeys: [String] { ["name", "tagline", "year", "stylesheet", "baseURL"] }
+    static var mustacheKeys: [String] { ["name", "tagline", "year", "stylesheet", "baseURL", "footerPages"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -1578,17 +1660,37 @@ extension SiteView: ViewModel {
         case "year": mustacheValue(self.year)
         case "stylesheet": mustacheValue(self.stylesheet)
         case "baseURL": mustacheValue(self.baseURL)
+        case "footerPages": mustacheValue(self.footerPages)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(5)
+        print.begin(6)
         self.name.fingerprint(into: &print)
         self.tagline.fingerprint(into: &print)
         self.year.fingerprint(into: &print)
         self.stylesheet.fingerprint(into: &print)
         self.baseURL.fingerprint(into: &print)
+        self.footerPages.fingerprint(into: &print)
+    }
+}
+
+extension NavLinkView: ViewModel {
+    static var mustacheKeys: [String] { ["url", "title"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "url": mustacheValue(self.url)
+        case "title": mustacheValue(self.title)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(2)
+        self.url.fingerprint(into: &print)
+        self.title.fingerprint(into: &print)
     }
 }
 
