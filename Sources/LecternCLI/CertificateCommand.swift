@@ -69,19 +69,24 @@ struct CertificateCommand: AsyncParsableCommand {
             guard let certificate = try await store.certificate(code: normalised) else {
                 throw fail("no certificate has the code '\(code)' (see `lectern certificate list`)")
             }
-            guard certificate.revokedAt == nil else { throw fail("certificate \(normalised) is already revoked") }
-            _ = try await store.revoke(code: normalised, reason: reason)
+            let changed = certificate.revokedAt == nil
+            if changed { _ = try await store.revoke(code: normalised, reason: reason) }
             if output.json {
                 struct JSON: Encodable {
                     var code: String
                     var learner: String
                     var course: String
                     var reason: String
+                    var changed: Bool
                     var dryRun: Bool
                 }
                 return try sayJSON(
-                    JSON(code: normalised, learner: certificate.learnerName, course: certificate.courseSlug, reason: reason, dryRun: dryRun.dryRun))
+                    JSON(
+                        code: normalised, learner: certificate.learnerName, course: certificate.courseSlug,
+                        reason: changed ? reason : certificate.revokeReason ?? "", changed: changed, dryRun: dryRun.dryRun))
             }
+            // Revoked already: the first reason stands (it is what the certificate's page shows).
+            guard changed else { return say("certificate \(normalised) is already revoked (\(certificate.revokeReason ?? "no reason given")); nothing to do.") }
             say("\(dryRun.dryRun ? "Would revoke" : "Revoked") \(normalised): \(certificate.learnerName), \(certificate.courseTitle).")
             dryRun.sayNothingChanged()
         }

@@ -69,7 +69,7 @@ struct CodeCommand: AsyncParsableCommand {
             for code in codes { say(code.code) }
             let places = count * usesPerCode
             warn(
-                "\(dryRun.dryRun ? "Would create" : "Created") \(count) code\(count == 1 ? "" : "s") for \(course) (\(places) place\(places == 1 ? "" : "s"))"
+                "\(dryRun.dryRun ? "Would create" : "Created") \(Counted.text(count, "code")) for \(course) (\(Counted.text(places, "place")))"
                     + (expiry.map { ", working until \(DisplayDate.text($0)) UTC" } ?? "") + ".")
             if detail.enrolmentMode != .code {
                 warn("Note: \(course) has `enrolment: \(detail.enrolmentMode.rawValue)`: codes give places only while its course.md says `enrolment: code`.")

@@ -101,8 +101,8 @@ struct ContentCommand: AsyncParsableCommand {
                 let errors = report.errors.count
                 let warnings = report.problems.count - errors
                 say(
-                    "checked \(report.posts) posts, \(report.courses) courses, \(report.lessons) lessons: "
-                        + "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+                    "checked \(Counted.text(report.posts, "post")), \(Counted.text(report.courses, "course")), \(Counted.text(report.lessons, "lesson")): "
+                        + "\(Counted.text(errors, "error")), \(Counted.text(warnings, "warning"))")
             }
             if !report.errors.isEmpty { throw ExitCode.failure }
         }

@@ -6,8 +6,8 @@ import LecternStore
 struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
-        abstract: "Migrate, inspect, back up and check the database.",
-        subcommands: [Migrate.self, Status.self, Backup.self, Check.self]
+        abstract: "Migrate, inspect, back up, restore and check the database.",
+        subcommands: [Migrate.self, Status.self, Backup.self, Restore.self, Check.self]
     )
 
     struct Migrate: AsyncParsableCommand {
@@ -54,7 +54,7 @@ struct DatabaseCommand: AsyncParsableCommand {
                 say("\(site.databasePath) is up to date (\(result.alreadyApplied) migrations applied).")
             } else {
                 if creating { say("\(result.dryRun ? "Would create" : "Created") \(site.databasePath).") }
-                say("\(verb.prefix(1).uppercased() + verb.dropFirst()) \(result.applied.count) migration\(result.applied.count == 1 ? "" : "s"):")
+                say("\(verb.prefix(1).uppercased() + verb.dropFirst()) \(Counted.text(result.applied.count, "migration")):")
                 for name in result.applied { say("  \(name)") }
             }
             dryRun.sayNothingChanged()
@@ -101,77 +101,6 @@ struct DatabaseCommand: AsyncParsableCommand {
         }
     }
 
-    struct Backup: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Write a consistent copy of the database, even while the server is writing to it.",
-            discussion: """
-                Uses SQLite's online backup: the copy is a single self-contained file (no -wal beside it) and is \
-                renamed into place only when complete. Restore by stopping the server and copying it back.
-
-                Examples:
-                  lectern db backup backups/lectern-$(date +%F).sqlite
-                  lectern db backup /tmp/copy.sqlite --force
-                """
-        )
-
-        @OptionGroup var site: SiteOptions
-
-        @Argument(help: ArgumentHelp("Where to write the copy.", valueName: "file"))
-        var file: String
-
-        @Flag(name: .long, help: "Replace the file if it exists.")
-        var force = false
-
-        @OptionGroup var dryRun: DryRunOption
-        @OptionGroup var output: OutputOptions
-
-        func run() async throws {
-            let fileManager = FileManager.default
-            let source = URL(fileURLWithPath: site.databasePath).standardizedFileURL.path
-            let target = URL(fileURLWithPath: file).standardizedFileURL.path
-            guard source != target else { throw fail("the backup cannot be the database itself: choose another file") }
-            var isDirectory: ObjCBool = false
-            if fileManager.fileExists(atPath: file, isDirectory: &isDirectory) {
-                guard !isDirectory.boolValue else {
-                    throw fail("'\(file)' is a folder: give the name of the file to write, such as \(file)/lectern.sqlite")
-                }
-                guard force else { throw fail("'\(file)' already exists: choose another name, or add --force to replace it") }
-            }
-            let folder = (target as NSString).deletingLastPathComponent
-            guard fileManager.fileExists(atPath: folder) else { throw fail("cannot write '\(file)': the folder '\(folder)' does not exist") }
-            guard fileManager.isWritableFile(atPath: folder) else { throw fail("cannot write '\(file)': the folder '\(folder)' is not writable") }
-            let database = try site.openDatabase(migrate: false)
-            let started = Date()
-            var bytes: Int64 = 0
-            if !dryRun.dryRun {
-                do {
-                    bytes = try await database.backup(to: file)
-                } catch {
-                    throw fail("the backup to '\(file)' failed: \(error.localizedDescription)")
-                }
-            }
-            let seconds = Date().timeIntervalSince(started)
-            if output.json {
-                struct JSON: Encodable {
-                    var source: String
-                    var backup: String
-                    var bytes: Int64
-                    var seconds: Double
-                    var dryRun: Bool
-                }
-                return try sayJSON(JSON(source: site.databasePath, backup: file, bytes: bytes, seconds: seconds, dryRun: dryRun.dryRun))
-            }
-            if dryRun.dryRun {
-                say("Would copy \(site.databasePath) to \(file).")
-            } else {
-                say(
-                    "Copied \(site.databasePath) to \(file) (\(ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file)) in \(String(format: "%.2f", seconds)) s)."
-                )
-            }
-            dryRun.sayNothingChanged()
-        }
-    }
-
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run SQLite's integrity and foreign-key checks and the search index's check.",
@@ -213,7 +142,7 @@ struct DatabaseCommand: AsyncParsableCommand {
             } else {
                 for problem in problems { warn(problem) }
                 warn(
-                    "lectern: \(site.databasePath) has \(problems.count) problem\(problems.count == 1 ? "" : "s"); restore a backup made with `lectern db backup`"
+                    "lectern: \(site.databasePath) has \(Counted.text(problems.count, "problem")); restore a backup with `lectern db restore <file>`"
                 )
             }
             if !problems.isEmpty { throw ExitCode.failure }

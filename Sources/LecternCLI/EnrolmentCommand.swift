@@ -61,7 +61,7 @@ struct EnrolmentCommand: AsyncParsableCommand {
                     "\(record.progress.completedRequired)/\(record.progress.required) (\(record.progress.percent)%)", record.certificateCode ?? "-")
             }
             table.say()
-            say("\(records.count) enrolment\(records.count == 1 ? "" : "s").")
+            say("\(Counted.text(records.count, "enrolment")).")
         }
     }
 

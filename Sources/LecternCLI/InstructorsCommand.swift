@@ -51,7 +51,7 @@ struct InstructorsCommand: AsyncParsableCommand {
         func run() async throws {
             let store = CheckpointStore(database: try site.openDatabase(dryRun: dryRun.dryRun))
             let added = try await checkpointErrorsExplained { try await store.addInstructor(courseSlug: course, email: email) }
-            say(added ? "\(email) is now an instructor of \(course)." : "\(email) was already an instructor of \(course).")
+            say(added ? "\(email) is now an instructor of \(course)." : "\(email) is already an instructor of \(course); nothing to do.")
             dryRun.sayNothingChanged()
         }
     }
@@ -69,7 +69,7 @@ struct InstructorsCommand: AsyncParsableCommand {
         func run() async throws {
             let store = CheckpointStore(database: try site.openDatabase(dryRun: dryRun.dryRun))
             let removed = try await checkpointErrorsExplained { try await store.removeInstructor(courseSlug: course, email: email) }
-            guard removed else { throw fail("\(email) is not an instructor of \(course) (see `lectern course instructors list \(course)`)") }
+            guard removed else { return say("\(email) is not an instructor of \(course); nothing to do.") }
             say("\(email) is no longer an instructor of \(course).")
             dryRun.sayNothingChanged()
         }

@@ -227,7 +227,7 @@ struct PostCommand: AsyncParsableCommand {
                 table.add("\(post.viewCount)", share, post.slug, post.status.rawValue, post.title)
             }
             table.say()
-            say("\(total) view\(total == 1 ? "" : "s") in all.")
+            say("\(Counted.text(total, "view")) in all.")
         }
     }
 }

@@ -27,8 +27,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Port to listen on, 0 for any free port (env LECTERN_PORT).", valueName: "number"))
     var port: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Folder of static files (env LECTERN_PUBLIC).", valueName: "path"))
-    var `public`: String?
+    @OptionGroup var publicFolder: PublicFolderOption
 
     func run() async throws {
         let port = try self.port ?? Self.environmentPort()
@@ -47,7 +46,7 @@ struct Serve: AsyncParsableCommand {
             port: port,
             databasePath: site.databasePath,
             contentPath: site.contentPath,
-            publicPath: self.public ?? Environment.value("LECTERN_PUBLIC") ?? "Public",
+            publicPath: publicFolder.path,
             siteName: Environment.value("LECTERN_SITE_NAME") ?? "Lectern Academy",
             baseURL: baseURL,
             timeZone: timeZone,
@@ -62,6 +61,8 @@ struct Serve: AsyncParsableCommand {
             pageCacheBudget: try AccountSettings.pageCacheBudget()
         )
         configuration.reviewDigestHour = try AccountSettings.reviewDigestHour()
+        let lock = try Self.servingLock(site.databasePath)
+        defer { withExtendedLifetime(lock) {} }
         let app: any ApplicationProtocol
         do {
             app = try await buildApplication(configuration)
@@ -83,6 +84,17 @@ struct Serve: AsyncParsableCommand {
             throw fail("cannot listen on \(configuration.host):\(port): permission denied (ports below 1024 need privileges)")
         } catch {
             throw fail("the server stopped: \(error)")
+        }
+    }
+
+    /// Held shared while this server runs, so `lectern db restore` refuses to replace the database under it. When the
+    /// lock file cannot be made (a missing or read-only folder), opening the database says why, better than this could.
+    static func servingLock(_ databasePath: String) throws -> ServingLock? {
+        do {
+            return try ServingLock.acquire(databasePath: databasePath, exclusive: false)
+        } catch {
+            guard error.reason == .restoreRunning else { return nil }
+            throw fail("a restore of \(databasePath) is under way (`lectern db restore`): start the server when it has ended")
         }
     }
 

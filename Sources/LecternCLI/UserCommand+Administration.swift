@@ -199,7 +199,7 @@ extension UserCommand {
 
         func run() async throws {
             try await AccountChange(site: site, email: email, dryRun: dryRun, output: output).run(
-                skip: { $0.isDisabled ? nil : "\($0.email) is not disabled" }, action: "enable it", done: "can log in again"
+                skip: { $0.isDisabled ? nil : "\($0.email) is already enabled" }, action: "enable it", done: "can log in again"
             ) { store, user in
                 try await store.setDisabled(userID: user.id, false)
             }
@@ -317,10 +317,10 @@ extension UserCommand {
                 let enrolments = try await EnrolmentStore(database: database).records(userID: user.id).count
                 let certificates = try await EnrolmentStore(database: database).certificates(of: user.id).count
                 warn(
-                    "This deletes \(user.name) <\(user.email)> for good: the account, its sessions, \(enrolments) enrolment\(enrolments == 1 ? "" : "s") and all lesson progress."
+                    "This deletes \(user.name) <\(user.email)> for good: the account, its sessions, \(Counted.text(enrolments, "enrolment")) and all lesson progress."
                 )
                 if certificates > 0 {
-                    warn("\(certificates) certificate\(certificates == 1 ? "" : "s") will stay valid and verifiable under the name \"\(user.name)\".")
+                    warn("\(Counted.text(certificates, "certificate")) will stay valid and verifiable under the name \"\(user.name)\".")
                 }
                 Console.current.writeError("Type the email address to confirm: ")
                 let answer = Console.current.readLine()?.trimmingCharacters(in: .whitespaces) ?? ""
@@ -347,9 +347,9 @@ extension UserCommand {
                         sessionsEnded: deletion.sessions, certificatesKept: deletion.certificatesKept, dryRun: dryRun.dryRun))
             }
             say(
-                "\(dryRun.dryRun ? "Would delete" : "Deleted") \(user.email): \(deletion.enrolments) enrolment\(deletion.enrolments == 1 ? "" : "s"), "
-                    + "\(deletion.lessonCompletions) lesson completion\(deletion.lessonCompletions == 1 ? "" : "s"), \(deletion.sessions) session\(deletion.sessions == 1 ? "" : "s"); "
-                    + "\(deletion.certificatesKept) certificate\(deletion.certificatesKept == 1 ? "" : "s") kept.")
+                "\(dryRun.dryRun ? "Would delete" : "Deleted") \(user.email): \(Counted.text(deletion.enrolments, "enrolment")), "
+                    + "\(Counted.text(deletion.lessonCompletions, "lesson completion")), \(Counted.text(deletion.sessions, "session")); "
+                    + "\(Counted.text(deletion.certificatesKept, "certificate")) kept.")
             dryRun.sayNothingChanged()
         }
     }

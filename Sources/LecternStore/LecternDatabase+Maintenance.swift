@@ -20,19 +20,7 @@ public struct DatabaseStatus: Sendable, Equatable {
 extension LecternDatabase {
     public func status() async throws -> DatabaseStatus {
         let (applied, pending) = try await migrationStatus()
-        let counts = try await pool.read { db -> [String: Int] in
-            var counts: [String: Int] = [:]
-            let queries = [
-                ("posts", "post", "is_draft = 0 AND is_removed = 0"), ("drafts", "post", "is_draft = 1 AND is_removed = 0"),
-                ("courses", "course", "is_removed = 0"), ("lessons", "lesson", "is_removed = 0"), ("users", "users", "1"),
-                ("sessions", "sessions", "user_id IS NOT NULL"), ("enrolments", "enrolment", "1"), ("certificates", "certificate", "1"),
-                ("outbox", "outbox", "1"),
-            ]
-            for (name, table, condition) in queries where try db.tableExists(table) {
-                counts[name] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE \(condition)") ?? 0
-            }
-            return counts
-        }
+        let counts = try await pool.read { db in try Self.counts(db) }
         let journalMode = try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?" }
         let size = { (file: String) -> Int64 in
             ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.int64Value ?? 0
@@ -44,41 +32,59 @@ extension LecternDatabase {
 
     /// SQLite's integrity and foreign-key checks, and the search index's own check. Empty when all is well.
     public func check() async throws -> [String] {
-        try await pool.writeWithoutTransaction { db in
-            var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
-            for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
-                let table: String = row[0]
-                let rowID: Int64? = row[1]
-                let parent: String = row[2]
-                problems.append("\(table) row \(rowID.map(String.init) ?? "?") points at a missing \(parent) row")
-            }
-            if try db.tableExists("post_fts") {
-                do {
-                    try db.execute(sql: "INSERT INTO post_fts(post_fts, rank) VALUES ('integrity-check', 1)")
-                } catch let error as DatabaseError {
-                    problems.append("search index: \(error.message ?? "\(error.resultCode)") (rebuild it with `lectern db check --repair`)")
-                }
-            }
-            // Left by the 2026-12-02 migration: accounts whose addresses became one once normalised (NFC, lowercase
-            // domain). They are never merged silently; the operator decides (`lectern user show`, `user disable`).
-            // Only while two of them can still log in: once the operator disables the others, the check is clean.
-            let conflicts =
-                try db.tableExists("address_conflicts")
-                ? Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT address_conflicts.email_key, group_concat(users.email || ' (id ' || users.id || ')', ', ') AS accounts
-                        FROM address_conflicts JOIN users ON users.id = address_conflicts.user_id
-                        WHERE users.disabled_at IS NULL
-                        GROUP BY address_conflicts.email_key HAVING count(*) > 1
-                        """) : []
-            for conflict in conflicts {
-                let key: String = conflict["email_key"]
-                let accounts: String = conflict["accounts"]
-                problems.append("accounts \(accounts) are one address once normalised (\(key)); keep one and disable the others")
-            }
-            return problems
+        try await pool.writeWithoutTransaction { db in try Self.problems(db) }
+    }
+
+    /// Rows per kind of record, e.g. "posts": 12, for the tables this database has.
+    static func counts(_ db: Database) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        let queries = [
+            ("posts", "post", "is_draft = 0 AND is_removed = 0"), ("drafts", "post", "is_draft = 1 AND is_removed = 0"),
+            ("courses", "course", "is_removed = 0"), ("lessons", "lesson", "is_removed = 0"), ("users", "users", "1"),
+            ("sessions", "sessions", "user_id IS NOT NULL"), ("enrolments", "enrolment", "1"), ("certificates", "certificate", "1"),
+            ("outbox", "outbox", "1"),
+        ]
+        for (name, table, condition) in queries where try db.tableExists(table) {
+            counts[name] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table) WHERE \(condition)") ?? 0
         }
+        return counts
+    }
+
+    /// What `check` reports, on any connection that may write (the search index's check is an INSERT).
+    static func problems(_ db: Database) throws -> [String] {
+        var problems = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+        for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
+            let table: String = row[0]
+            let rowID: Int64? = row[1]
+            let parent: String = row[2]
+            problems.append("\(table) row \(rowID.map(String.init) ?? "?") points at a missing \(parent) row")
+        }
+        if try db.tableExists("post_fts") {
+            do {
+                try db.execute(sql: "INSERT INTO post_fts(post_fts, rank) VALUES ('integrity-check', 1)")
+            } catch let error as DatabaseError {
+                problems.append("search index: \(error.message ?? "\(error.resultCode)") (rebuild it with `lectern db check --repair-search`)")
+            }
+        }
+        // Left by the 2026-12-02 migration: accounts whose addresses became one once normalised (NFC, lowercase
+        // domain). They are never merged silently; the operator decides (`lectern user show`, `user disable`).
+        // Only while two of them can still log in: once the operator disables the others, the check is clean.
+        let conflicts =
+            try db.tableExists("address_conflicts")
+            ? Row.fetchAll(
+                db,
+                sql: """
+                    SELECT address_conflicts.email_key, group_concat(users.email || ' (id ' || users.id || ')', ', ') AS accounts
+                    FROM address_conflicts JOIN users ON users.id = address_conflicts.user_id
+                    WHERE users.disabled_at IS NULL
+                    GROUP BY address_conflicts.email_key HAVING count(*) > 1
+                    """) : []
+        for conflict in conflicts {
+            let key: String = conflict["email_key"]
+            let accounts: String = conflict["accounts"]
+            problems.append("accounts \(accounts) are one address once normalised (\(key)); keep one and disable the others")
+        }
+        return problems
     }
 
     /// Rebuilds the search index from the posts table.

@@ -209,7 +209,7 @@ public final class LecternDatabase: Sendable {
 
     // MARK: Refusing files that are not ours
 
-    private static func inspectExisting(path: String) throws(DatabaseOpenError) {
+    static func inspectExisting(path: String) throws(DatabaseOpenError) {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(5)
@@ -242,7 +242,7 @@ public final class LecternDatabase: Sendable {
         return parent.isEmpty ? "." : parent
     }
 
-    private static func pendingMigrations(_ db: Database) throws -> [String] {
+    static func pendingMigrations(_ db: Database) throws -> [String] {
         let applied = Set(try Migrations.migrator.appliedMigrations(db))
         return Migrations.migrator.migrations.filter { !applied.contains($0) }
     }

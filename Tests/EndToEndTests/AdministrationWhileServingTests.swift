@@ -99,6 +99,14 @@ extension ServeCommandTests {
         let after = try browse("\(address)/dashboard", jar: jar)
         #expect(after.status == 303)
         #expect(try cli(["user", "list", "--search", "learner", "--json"]).output.components(separatedBy: "\"email\"").count == 6)
+
+        // A backup can be made while serving, but not restored under the server: nothing is replaced.
+        let archive = site.folder.appendingPathComponent("site.tar.gz").path
+        #expect(try cli(["db", "backup", archive, "--with-content", "--content", site.content.path, "--public", TestSite.publicFolder]).status == 0)
+        let restore = try cli(["db", "restore", archive, "--content", site.content.path, "--public", TestSite.publicFolder])
+        #expect(restore.status == 1)
+        #expect(restore.errors.contains("a server is using"), "\(restore.errors)")
+        #expect(try browse("\(address)/", jar: anonymous).status == 200)
     }
 
     /// Whether `condition` comes true within `seconds`, asking again as soon as each answer arrives (no sleeping: the

@@ -33,7 +33,7 @@ import Testing
         try FileManager.default.removeItem(atPath: site.site.databasePath)
         let run = await site.lectern("content", "lint")
         #expect(run.status == 0, "\(run.output)")
-        #expect(run.output == "checked 1 posts, 1 courses, 2 lessons: 0 errors, 0 warnings\n")
+        #expect(run.output == "checked 1 post, 1 course, 2 lessons: 0 errors, 0 warnings\n")
         #expect(!FileManager.default.fileExists(atPath: site.site.databasePath))
     }
 

@@ -91,7 +91,7 @@ import Testing
         #expect(await site.lectern("user", "reset-link", "ada@example.com").errors.contains("is disabled"))
         #expect(await site.lectern("user", "enable", "ada@example.com").status == 0)
         #expect(try await UserStore(database: site.database).user(id: ada.id)?.isDisabled == false)
-        #expect(await site.lectern("user", "enable", "ada@example.com").output.contains("is not disabled; nothing to do"))
+        #expect(await site.lectern("user", "enable", "ada@example.com").output.contains("is already enabled; nothing to do"))
     }
 
     @Test func resetLinkPrintsAOneTimeLinkUnderTheBaseURL() async throws {

@@ -18,6 +18,7 @@ import Testing
             try FileManager.default.createDirectory(at: site.content.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
         try site.writeFile("pages/about.md", "---\ntitle: \"About us\"\nsummary: \"Who we are.\"\nnav: footer\n---\nWe teach **Flask**. Meet [Maya](/authors/maya-okafor).\n")
+        try site.writeFile("pages/contact.md", "---\ntitle: \"Contact\"\nsummary: \"Write to us.\"\nnav: header\n---\nWrite to us.\n")
         try site.writeFile("pages/unlisted.md", "---\ntitle: \"Unlisted\"\nsummary: \"Not in the footer.\"\n---\nQuiet.\n")
         try site.writeFile("authors/maya-okafor.md", "---\nname: \"Maya Okafor\"\nrole: \"Instructor, Flask foundations\"\n---\nMaya builds Flask services.\n")
     }
@@ -37,6 +38,12 @@ import Testing
             let missing = try await client.get("/no-such-page")
             #expect(missing.status == .notFound)
             #expect(missing.body.contains("There is no page at this address"))
+            // A header page is in the header too (twice: the wide bar and the phone menu), current on its own page.
+            #expect(home.body.components(separatedBy: "<li><a href=\"/contact\">Contact</a></li>").count == 4, "header ×2 and footer")
+            let contact = try await client.get("/contact")
+            #expect(contact.body.contains("<li><a href=\"/contact\" aria-current=\"page\">Contact</a></li>"))
+            #expect(!home.body.contains("href=\"/about\" aria-current"))
+            #expect(home.body.components(separatedBy: "href=\"/about\"").count == 2, "a footer page is only in the footer")
             // The site's own addresses still answer as before.
             #expect(try await client.get("/blog").status == .ok)
             #expect(try await client.get("/courses").status == .ok)

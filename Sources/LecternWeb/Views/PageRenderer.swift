@@ -80,6 +80,11 @@ struct PageRenderer: Sendable {
             isDashboard: section == "dashboard",
             isReview: section == "review",
             isSearch: section == "search",
+            headerPages: navigation.header.map { link in
+                var link = link
+                link.current = link.url == path
+                return link
+            },
             viewer: ViewerView(session),
             outboxNote: mailToOutbox && session?.user?.role == .admin
         )

@@ -7,7 +7,7 @@ struct SiteView: Sendable {
     var year: Int
     var stylesheet: String
     var baseURL: String
-    /// Pages with `nav: footer`, linked from every page's footer.
+    /// Pages with `nav:` (footer or header), linked from every page's footer.
     var footerPages: [NavLinkView] = []
 }
 
@@ -15,6 +15,8 @@ struct SiteView: Sendable {
 struct NavLinkView: Sendable {
     var url: String
     var title: String
+    /// The page being shown: the header marks it with aria-current.
+    var current = false
 }
 
 /// The `<head>` of one page and which navigation item is current.
@@ -31,6 +33,8 @@ struct PageMeta: Sendable {
     var isDashboard: Bool
     var isReview = false
     var isSearch = false
+    /// Pages with `nav: header`, after Blog, Courses and Search; the one shown is current.
+    var headerPages: [NavLinkView] = []
     /// The signed-in person, for the navigation (nil when signed out).
     var viewer: ViewerView?
     /// An administrator on a site whose mail goes to the outbox: pages that promise mail say where it went.

@@ -1677,25 +1677,27 @@ extension SiteView: ViewModel {
 }
 
 extension NavLinkView: ViewModel {
-    static var mustacheKeys: [String] { ["url", "title"] }
+    static var mustacheKeys: [String] { ["url", "title", "current"] }
 
     func child(named name: String) -> Any? {
         switch name {
         case "url": mustacheValue(self.url)
         case "title": mustacheValue(self.title)
+        case "current": mustacheValue(self.current)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(2)
+        print.begin(3)
         self.url.fingerprint(into: &print)
         self.title.fingerprint(into: &print)
+        self.current.fingerprint(into: &print)
     }
 }
 
 extension PageMeta: ViewModel {
-    static var mustacheKeys: [String] { ["title", "heading", "description", "canonical", "ogType", "noindex", "isBlog", "isCourses", "isAccount", "isDashboard", "isReview", "isSearch", "viewer", "outboxNote"] }
+    static var mustacheKeys: [String] { ["title", "heading", "description", "canonical", "ogType", "noindex", "isBlog", "isCourses", "isAccount", "isDashboard", "isReview", "isSearch", "headerPages", "viewer", "outboxNote"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -1711,6 +1713,7 @@ extension PageMeta: ViewModel {
         case "isDashboard": mustacheValue(self.isDashboard)
         case "isReview": mustacheValue(self.isReview)
         case "isSearch": mustacheValue(self.isSearch)
+        case "headerPages": mustacheValue(self.headerPages)
         case "viewer": mustacheValue(self.viewer)
         case "outboxNote": mustacheValue(self.outboxNote)
         default: nil
@@ -1718,7 +1721,7 @@ extension PageMeta: ViewModel {
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(14)
+        print.begin(15)
         self.title.fingerprint(into: &print)
         self.heading.fingerprint(into: &print)
         self.description.fingerprint(into: &print)
@@ -1731,6 +1734,7 @@ extension PageMeta: ViewModel {
         self.isDashboard.fingerprint(into: &print)
         self.isReview.fingerprint(into: &print)
         self.isSearch.fingerprint(into: &print)
+        self.headerPages.fingerprint(into: &print)
         self.viewer.fingerprint(into: &print)
         self.outboxNote.fingerprint(into: &print)
     }

@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+
+/// What `lectern db restore` learns of a database copy before it may replace the site's database.
+public struct BackupInspection: Sendable, Equatable {
+    public var appliedMigrations: [String]
+    /// Migrations this binary knows and the copy has not had yet: the server applies them when it starts.
+    public var pendingMigrations: [String]
+    /// Rows per kind of record, as `lectern db status` counts them.
+    public var counts: [String: Int]
+    /// What SQLite's integrity, foreign-key and search-index checks found; empty when the copy is sound.
+    public var problems: [String]
+}
+
+extension LecternDatabase {
+    /// Inspects the database copy at `path` (a file the caller owns: the search index's check writes to it).
+    ///
+    /// Refuses, as `open` does, a file that is not a Lectern database or was written by a newer Lectern, and also an
+    /// empty one, which would restore nothing.
+    public static func inspectBackup(path: String) throws(DatabaseOpenError) -> BackupInspection {
+        try inspectExisting(path: path)
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(5)
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            return try queue.writeWithoutTransaction { db in
+                guard try db.tableExists("grdb_migrations") else {
+                    throw DatabaseOpenError(path: path, reason: "holds no Lectern data (no migrations were ever applied to it)")
+                }
+                return BackupInspection(
+                    appliedMigrations: try Migrations.migrator.appliedMigrations(db), pendingMigrations: try pendingMigrations(db),
+                    counts: try counts(db), problems: try problems(db))
+            }
+        } catch let error as DatabaseOpenError {
+            throw error
+        } catch let error as DatabaseError {
+            throw DatabaseOpenError(path: path, reason: "cannot be read: \(error.message ?? "\(error.resultCode)")")
+        } catch {
+            throw DatabaseOpenError(path: path, reason: "cannot be read: \(error)")
+        }
+    }
+}
