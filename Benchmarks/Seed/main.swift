@@ -46,6 +46,12 @@ let sentences = [
 let categories = ["Flask", "Testing", "Databases", "Deployment", "Security", "Python", "APIs", "Teaching"]
 let tags = (1...30).map { "topic-\($0)" }
 
+/// "fieldnotesaaa", "fieldnotesaab", …: one word per group of five posts.
+func rareWord(_ group: Int) -> String {
+    let letters = Array("abcdefghijklmnopqrstuvwxyz")
+    return "fieldnotes" + String([letters[group / 676 % 26], letters[group / 26 % 26], letters[group % 26]])
+}
+
 func writeContent(folder: String, count: Int, first: Int) throws {
     let root = URL(fileURLWithPath: folder)
     let posts = root.appendingPathComponent("posts")
@@ -60,6 +66,8 @@ func writeContent(folder: String, count: Int, first: Int) throws {
             if paragraph == 3 { body += "## Part \(number % 7 + 1)\n\n" }
             body += (0..<6).map { _ in sentences[generator.next(sentences.count)] }.joined(separator: " ") + "\n\n"
         }
+        // A word five posts share and no other does ("fieldnotes" + three letters): what a search for a rare word finds.
+        body += "Filed with the \(rareWord(number / 5)) notes.\n\n"
         body += "```python\n@app.get(\"/posts/<int:number>\")\ndef post(number):\n    return render_template(\"post.html\", number=number)\n```\n"
         let postTags = (0..<3).map { _ in tags[generator.next(tags.count)] }
         let text = """

@@ -6,20 +6,35 @@ import Foundation
 public enum CourseSearch {
     /// The matching courses, those matching in their title or subtitle first, otherwise in catalogue order.
     public static func matches(_ query: SearchQuery, in courses: [CourseDetail]) -> [CourseDetail] {
-        var inTitle: [CourseDetail] = []
-        var elsewhere: [CourseDetail] = []
-        for course in courses {
-            let heading = words(course.summary.title + " " + course.summary.subtitle)
-            let body = words(
-                ([course.summary.summary, Self.text(ofHTML: course.descriptionHTML)] + course.summary.benefits + course.outcomes + course.modules
-                    + course.lessons.map(\.title)).joined(separator: " "))
-            if matches(query, heading) {
-                inTitle.append(course)
-            } else if matches(query, heading + body) {
-                elsewhere.append(course)
+        Index(courses).matches(query)
+    }
+
+    /// The catalogue with each course's words split once, to answer many searches (splitting a description is most
+    /// of the work; matching is a scan of a few hundred words).
+    public struct Index: Sendable {
+        private struct Entry: Sendable {
+            var course: CourseDetail
+            var heading: [String]
+            var all: [String]
+        }
+
+        private let entries: [Entry]
+
+        public init(_ courses: [CourseDetail]) {
+            entries = courses.map { course in
+                let heading = CourseSearch.words(course.summary.title + " " + course.summary.subtitle)
+                let body = CourseSearch.words(
+                    ([course.summary.summary, CourseSearch.text(ofHTML: course.descriptionHTML)] + course.summary.benefits + course.outcomes
+                        + course.modules + course.lessons.map(\.title)).joined(separator: " "))
+                return Entry(course: course, heading: heading, all: heading + body)
             }
         }
-        return inTitle + elsewhere
+
+        public func matches(_ query: SearchQuery) -> [CourseDetail] {
+            let inTitle = entries.filter { CourseSearch.matches(query, $0.heading) }
+            let elsewhere = entries.filter { !CourseSearch.matches(query, $0.heading) && CourseSearch.matches(query, $0.all) }
+            return (inTitle + elsewhere).map(\.course)
+        }
     }
 
     static func matches(_ query: SearchQuery, _ words: [String]) -> Bool {

@@ -22,7 +22,7 @@ public struct RenderedMarkdown: Sendable, Equatable {
 /// tagfilter and tasklist extensions, in safe mode; fenced code in a known language is highlighted (`CodeHighlighter`).
 public enum MarkdownRenderer {
     /// Bump when rendering changes, so that a content sync re-renders files whose text did not change.
-    public static let version = 2  // 2: code blocks highlighted
+    public static let version = 3  // 2: code blocks highlighted; 3: code blocks reachable by keyboard
 
     private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
     // Registration mutates a global list inside libcmark-gfm: do it exactly once, before any parse.
@@ -76,6 +76,10 @@ public enum MarkdownRenderer {
         for block in highlighted {
             html = html.replacingOccurrences(of: block.marker, with: block.html)
         }
+        // A code block wider than the column scrolls sideways, and a keyboard can scroll only what it can focus
+        // (WCAG 2.1.1; axe's scrollable-region-focusable). Safe mode escapes any "<pre>" written in a document, so
+        // each one here is a code block's.
+        html = html.replacingOccurrences(of: "<pre>", with: "<pre tabindex=\"0\">")
         var firstParagraph = ""
         var node = cmark_node_first_child(document)
         while let current = node {

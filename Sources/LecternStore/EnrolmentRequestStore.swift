@@ -151,7 +151,8 @@ public struct EnrolmentRequestStore: Sendable {
         if let request = try Self.pending(db, userID: userID, courseID: courseID) {
             id = request.id
         } else if let waiting = try Row.fetchOne(db, sql: "SELECT note FROM waitlist WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID]) {
-            try db.execute(sql: "DELETE FROM waitlist WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
+            // Leaving the queue the one way every path does (a code it used is given back).
+            _ = try Seats.leaveQueue(db, userID: userID, courseID: courseID)
             try db.execute(
                 sql: "INSERT INTO enrolment_request (user_id, course_id, note, status, requested_at) VALUES (?, ?, ?, 'pending', ?)",
                 arguments: [userID, courseID, waiting["note"] as String, now])

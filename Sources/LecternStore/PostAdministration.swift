@@ -37,7 +37,7 @@ extension PostStore {
             return try Row.fetchAll(
                 db,
                 sql:
-                    "SELECT slug, title, author, published_at, category, is_draft, is_removed, view_count, source_path FROM post \(filter) ORDER BY published_at DESC, id DESC"
+                    "SELECT \(Self.recordColumns) FROM post \(filter) ORDER BY published_at DESC, id DESC"
             ).map(PostRecord.init(row:))
         }
     }
@@ -46,7 +46,7 @@ extension PostStore {
         try await database.pool.read { db in
             try Row.fetchOne(
                 db,
-                sql: "SELECT slug, title, author, published_at, category, is_draft, is_removed, view_count, source_path FROM post WHERE slug = ?",
+                sql: "SELECT \(Self.recordColumns) FROM post WHERE slug = ?",
                 arguments: [slug]
             ).map(PostRecord.init(row:))
         }
@@ -58,7 +58,7 @@ extension PostStore {
             let posts = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT slug, title, author, published_at, category, is_draft, is_removed, view_count, source_path FROM post
+                    SELECT \(Self.recordColumns) FROM post
                     WHERE is_removed = 0 OR view_count > 0 ORDER BY view_count DESC, published_at DESC LIMIT ?
                     """,
                 arguments: [limit]
@@ -69,12 +69,21 @@ extension PostStore {
     }
 }
 
+extension PostStore {
+    /// The columns `PostRecord(row:)` reads; whether a post is still to come is decided by the same clock as
+    /// `isPublished` (SQLite's), so `post list` and the site never disagree about a post at its publication time.
+    static let recordColumns = """
+        slug, title, author, published_at, category, is_draft, is_removed, view_count, source_path,
+        published_at > strftime('%Y-%m-%d %H:%M:%f', 'now') AS is_scheduled
+        """
+}
+
 extension PostRecord {
     init(row: Row) {
         self.init(
             slug: row["slug"], title: row["title"], author: row["author"], date: row["published_at"], category: row["category"],
             status: row["is_removed"] as Bool
-                ? .removed : row["is_draft"] as Bool ? .draft : (row["published_at"] as Date) > Date() ? .scheduled : .published,
+                ? .removed : row["is_draft"] as Bool ? .draft : row["is_scheduled"] as Bool ? .scheduled : .published,
             viewCount: row["view_count"],
             sourcePath: row["source_path"])
     }

@@ -6,7 +6,9 @@ course (account, enrolment and its first lesson in one step), confirm the addres
 the certificate course's panel, enter an access code the operator made (a wrong one first), complete every lesson (failing the first knowledge check once, then passing each one with the answers from Content/), send
 work to each checkpoint (the first is returned with feedback by an instructor signed in in another browser, then
 resubmitted and approved), open the certificate and check it says what was assessed, change the password, log out.
-Every page is checked for JavaScript console errors, broken images and (at 390 px) content wider than the screen.
+Every page is checked for JavaScript console errors, broken images and (at 390 px) content wider than the screen, and
+audited with axe-core (LECTERN_AXE_SCRIPT, the axe.min.js that Tests/BlackBox/run takes from PyPI's axe-selenium-python):
+any serious or critical finding fails the journey.
 
 Usage: journey.py http://127.0.0.1:PORT LECTERN_BINARY DATABASE   (the binary makes the instructor, as an operator would)
 Set JOURNEY_SHOTS=folder to save screenshots of the player, a quiz result and the review queue at each width.
@@ -35,6 +37,18 @@ CONTENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase 2026"
 results = []
+AXE_SCRIPT = os.environ.get("LECTERN_AXE_SCRIPT")
+AXE = open(AXE_SCRIPT, encoding="utf-8").read() if AXE_SCRIPT and os.path.exists(AXE_SCRIPT) else None
+# Runs axe on the whole document and answers its serious and critical violations, a few elements of each.
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']}).then(result => done({
+  version: axe.version,
+  violations: result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').split('\\n').slice(1, 2).join(''))}))
+})).catch(error => done({version: '?', violations: [{id: 'axe-error', impact: 'critical', help: String(error), targets: []}]}));
+"""
 
 
 def quiz_questions(lesson_path):
@@ -62,6 +76,7 @@ def browser(width):
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     # Headless Chromium starts no narrower than 500px whatever --window-size says; resizing gets the real width.
     driver.set_window_size(width, 900)
+    driver.set_script_timeout(60)
     return driver
 
 
@@ -71,6 +86,9 @@ class Journey:
         self.driver = browser(width)
         self.problems = []
         self.pages = 0
+        self.audited = set()
+        self.findings = []
+        self.axe_version = None
 
     def inspect(self):
         """Console errors, broken images and horizontal overflow on the page now shown."""
@@ -88,6 +106,21 @@ class Journey:
         overflow = self.driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             self.problems.append(f"{path}: {overflow}px wider than the {self.width}px window")
+        self.audit(path)
+
+    def audit(self, path):
+        """axe-core on this page, once per address and sign-in state (a page seen again shows the same markup)."""
+        signed_in = bool(self.driver.find_elements(By.CSS_SELECTOR, "form[action='/logout']"))
+        key = (path.split("#")[0], signed_in)
+        if AXE is None or key in self.audited:
+            return
+        self.audited.add(key)
+        self.driver.execute_script(AXE)
+        result = self.driver.execute_async_script(AXE_RUN)
+        self.axe_version = result.get("version")
+        for violation in result.get("violations", []):
+            self.findings.append(f"{path} ({'signed in' if signed_in else 'visitor'}): {violation['impact']} {violation['id']} "
+                                 f"({violation['help']}) at {'; '.join(violation['targets'])}")
 
     def open(self, path):
         self.driver.get(BASE + path)
@@ -146,8 +179,7 @@ class Journey:
     def make_instructor(self):
         """Another person in another browser: registers, and the operator makes them an instructor of the course."""
         email = f"instructor-{self.width}@example.com"
-        self.instructor = Journey.__new__(Journey)
-        self.instructor.width, self.instructor.driver, self.instructor.problems, self.instructor.pages = self.width, browser(self.width), [], 0
+        self.instructor = Journey(self.width)
         teacher = self.instructor
         teacher.open("/register")
         teacher.fill("form[action='/register']", {"name": f"Instructor {self.width}", "email": email, "password": PASSWORD,
@@ -315,6 +347,14 @@ class Journey:
         problems = self.problems + self.instructor.problems
         check(f"{self.width}px: {self.pages + self.instructor.pages} page views without console errors, broken images or overflow",
               not problems, "; ".join(problems[:5]))
+        audited = self.audited | self.instructor.audited
+        findings = self.findings + self.instructor.findings
+        check(f"{self.width}px: axe-core {self.axe_version or self.instructor.axe_version} on {len(audited)} pages "
+              f"({sum(1 for _, signed_in in audited if not signed_in)} as a visitor, {sum(1 for _, signed_in in audited if signed_in)} signed in): "
+              f"no serious or critical finding", AXE is not None and audited and not findings,
+              "no LECTERN_AXE_SCRIPT" if AXE is None else "; ".join(findings[:6]) + (f" … and {len(findings) - 6} more" if len(findings) > 6 else ""))
+        for finding in findings:
+            print("  axe: " + finding)
         d.quit()
         self.instructor.driver.quit()
 

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LecternCore
+import LecternStore
 import LecternTestSupport
 import LecternWeb
 import Testing
@@ -114,6 +116,18 @@ import Testing
             // Lesson bodies are not searched: nobody learns what a lesson says from the results.
             let body = try await client.get("/search?q=print")
             #expect(!body.body.contains("href=\"/courses/flask-certificate\""))
+        }
+    }
+
+    @Test func aCourseAddedWhileServingIsFoundAtOnce() async throws {
+        let site = self.site
+        try await makeApp(site).test(.router) { client in
+            // A signed-in search skips the page cache; the course words kept for search must not go stale either.
+            #expect(!(try await client.get("/search?q=kubernetes").body.contains("href=\"/courses/kubernetes-basics\"")))
+            try site.writeCourse("kubernetes-basics", title: "Kubernetes Basics")
+            try site.writeLesson("kubernetes-basics", "01-pods")
+            _ = try ContentStore(database: LecternDatabase.open(path: site.databasePath)).sync(from: ContentLoader(root: site.content))
+            #expect(try await client.get("/search?q=kubernet").body.contains("href=\"/courses/kubernetes-basics\""))
         }
     }
 

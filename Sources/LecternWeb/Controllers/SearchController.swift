@@ -8,7 +8,7 @@ struct SearchController: Sendable {
     static let perPage = 10
 
     let posts: PostStore
-    let courses: CourseStore
+    let courseIndex: CourseSearchCache
     let renderer: PageRenderer
     let template: PageTemplate
     let pageCache: PageCache
@@ -16,7 +16,7 @@ struct SearchController: Sendable {
     init(posts: PostStore, courses: CourseStore, renderer: PageRenderer, pageCache: PageCache) throws {
         self.pageCache = pageCache
         self.posts = posts
-        self.courses = courses
+        self.courseIndex = CourseSearchCache(pages: pageCache, courses: courses)
         self.renderer = renderer
         self.template = try renderer.template("search")
     }
@@ -61,7 +61,7 @@ struct SearchController: Sendable {
         let hits = try await posts.search(query, page: page, perPage: Self.perPage)
         if hits.totalItems > 0 { try PageNumber.ensureExists(page, pageCount: hits.pageCount) }
         let now = Date()
-        let found = page == 1 ? CourseSearch.matches(query, in: try await courses.catalogue()) : []
+        let found = page == 1 ? try await courseIndex.index().matches(query) : []
         view.courses = found.map {
             SearchCourseView(
                 slug: $0.summary.slug, title: $0.summary.title, subtitle: $0.summary.subtitle,
