@@ -62,11 +62,7 @@ struct SearchController: Sendable {
         if hits.totalItems > 0 { try PageNumber.ensureExists(page, pageCount: hits.pageCount) }
         let now = Date()
         let found = page == 1 ? try await courseIndex.index().matches(query) : []
-        view.courses = found.map {
-            SearchCourseView(
-                slug: $0.summary.slug, title: $0.summary.title, subtitle: $0.summary.subtitle,
-                availability: AvailabilityView($0.availability(at: now), dates: renderer.dates).text)
-        }
+        view.courses = found.map { SearchCourseView($0, at: now, dates: renderer.dates) }
         view.hasCourses = !found.isEmpty
         view.results = hits.items.map { hit in
             SearchResultView(

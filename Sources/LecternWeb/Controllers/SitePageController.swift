@@ -52,9 +52,7 @@ struct SitePageController: Sendable {
             let written = try await posts.posts(byAuthor: author.name).map(renderer.postCard)
             let now = Date()
             let taught = try await courses.catalogue().filter { $0.instructors.contains(author.name) }.map {
-                SearchCourseView(
-                    slug: $0.summary.slug, title: $0.summary.title, subtitle: $0.summary.subtitle,
-                    availability: AvailabilityView($0.availability(at: now), dates: renderer.dates).text)
+                SearchCourseView($0, at: now, dates: renderer.dates)
             }
             let view = AuthorPageView(
                 site: renderer.site,

@@ -16,12 +16,16 @@ struct CourseCardView: Sendable {
     /// How places are given, when it is not by enrolling: "Places by access code", "Places by approval".
     var modeLabel: String?
 
-    init(_ course: CourseDetail, availability: AvailabilityView, dates: DateText) {
-        switch course.enrolmentMode {
-        case .open: modeLabel = nil
-        case .code: modeLabel = "Places by access code"
-        case .approval: modeLabel = "Places by approval"
+    static func modeLabel(_ mode: EnrolmentMode) -> String? {
+        switch mode {
+        case .open: nil
+        case .code: "Places by access code"
+        case .approval: "Places by approval"
         }
+    }
+
+    init(_ course: CourseDetail, availability: AvailabilityView, dates: DateText) {
+        modeLabel = Self.modeLabel(course.enrolmentMode)
         self.startsOn = course.startsOn.map { "Starts on \(dates.long($0))" }
         self.slug = course.summary.slug
         self.title = course.summary.title

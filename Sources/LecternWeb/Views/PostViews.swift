@@ -1,3 +1,4 @@
+import Foundation
 import LecternCore
 
 /// A post as a card on lists.
@@ -208,7 +209,16 @@ struct SearchCourseView: Sendable {
     var slug: String
     var title: String
     var subtitle: String
+    /// Availability, and how places are given when not by enrolling: "Open: 40 seats left · Places by access code".
     var availability: String
+
+    init(_ course: CourseDetail, at now: Date, dates: DateText) {
+        slug = course.summary.slug
+        title = course.summary.title
+        subtitle = course.summary.subtitle
+        let text = AvailabilityView(course.availability(at: now), dates: dates).text
+        availability = ([text] + [CourseCardView.modeLabel(course.enrolmentMode)].compactMap { $0 }).joined(separator: " · ")
+    }
 }
 
 struct ErrorPageView: Sendable {
