@@ -166,36 +166,53 @@ extension DatabaseCommand {
                 throw fail("'\(archive)' does not exist: give the path of a file written by `lectern db backup`")
             }
             guard !isDirectory.boolValue else { throw fail("'\(archive)' is a folder: give the backup file itself") }
-            let databaseFolder = (URL(fileURLWithPath: site.databasePath).standardizedFileURL.path as NSString).deletingLastPathComponent
-            if !fileManager.fileExists(atPath: databaseFolder) {
-                guard !dryRun.dryRun else { return try restore(lock: nil, databaseFolder: databaseFolder) }
+            // Where things really are: a symbolic link is followed (the files behind it are replaced, on their own
+            // disk), and a trailing slash or a relative path cannot change where the copies are kept.
+            let databasePath = Self.real(site.databasePath)
+            let databaseFolder = (databasePath as NSString).deletingLastPathComponent
+            if !fileManager.fileExists(atPath: databaseFolder), !dryRun.dryRun {
                 do {
                     try fileManager.createDirectory(atPath: databaseFolder, withIntermediateDirectories: true)
                 } catch {
                     throw fail("cannot create the folder '\(databaseFolder)' for the database: \(error.localizedDescription)")
                 }
             }
-            let lock: ServingLock
-            do {
-                lock = try ServingLock.acquire(databasePath: site.databasePath, exclusive: true)
-            } catch {
-                switch error.reason {
-                case .serverRunning:
-                    throw fail(
-                        "a server is using \(site.databasePath): stop every `lectern serve` on it, then run the restore again (nothing was changed)")
-                case .restoreRunning:
-                    throw fail("another restore of \(site.databasePath) is under way: wait for it to end (nothing was changed)")
-                case .cannotOpen(let reason):
-                    throw fail("cannot take the lock '\(error.path)' beside the database: \(reason) (nothing was changed)")
+            var lock: ServingLock?
+            if fileManager.fileExists(atPath: databaseFolder) {
+                do {
+                    lock = try ServingLock.acquire(databasePath: databasePath, exclusive: true)
+                } catch {
+                    let problem: String
+                    switch error.reason {
+                    case .serverRunning: problem = "a server is using \(site.databasePath): stop every `lectern serve` on it, then run the restore again"
+                    case .restoreRunning: problem = "another restore of \(site.databasePath) is under way: wait for it to end"
+                    case .cannotOpen(let reason): problem = "cannot take the lock '\(error.path)' beside the database: \(reason)"
+                    }
+                    // A dry run checks the backup all the same: that is what it is for, before stopping the site.
+                    guard dryRun.dryRun else { throw fail(problem + " (nothing was changed)") }
+                    warn("lectern: note: \(problem)")
                 }
             }
-            try withExtendedLifetime(lock) { try restore(lock: lock, databaseFolder: databaseFolder) }
+            try withExtendedLifetime(lock) { try restore(databasePath: databasePath, holdingLock: lock != nil) }
         }
 
-        private func restore(lock: ServingLock?, databaseFolder: String) throws {
+        /// The absolute path with symbolic links resolved (of the parent when the file does not exist yet).
+        static func real(_ path: String) -> String {
+            let url = URL(fileURLWithPath: path).standardizedFileURL
+            if FileManager.default.fileExists(atPath: url.path) { return url.resolvingSymlinksInPath().path }
+            return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
+        }
+
+        private func restore(databasePath: String, holdingLock: Bool) throws {
             let fileManager = FileManager.default
-            let staging = (fileManager.fileExists(atPath: databaseFolder) ? databaseFolder : NSTemporaryDirectory())
-                + "/.lectern-restore-\(ProcessInfo.processInfo.processIdentifier)"
+            let databaseFolder = (databasePath as NSString).deletingLastPathComponent
+            let process = ProcessInfo.processInfo.processIdentifier
+            let base = fileManager.fileExists(atPath: databaseFolder) ? databaseFolder : NSTemporaryDirectory()
+            // An earlier restore that was killed leaves its unpacked copy: only this one runs now (the lock), so go.
+            if holdingLock, let names = try? fileManager.contentsOfDirectory(atPath: base) {
+                for name in names where name.hasPrefix(".lectern-restore-") { try? fileManager.removeItem(atPath: base + "/" + name) }
+            }
+            let staging = base + "/.lectern-restore-\(process)"
             try? fileManager.removeItem(atPath: staging)
             do {
                 try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: true)
@@ -232,55 +249,87 @@ extension DatabaseCommand {
             }
 
             let stamp = Self.stamp()
-            var parts = [Part(name: "database", target: site.databasePath)]
+            var parts = [Part(name: "database", target: databasePath)]
             for (name, target) in [(SiteArchive.contentName, site.contentPath), (SiteArchive.publicName, publicFolder.path)]
             where fileManager.fileExists(atPath: staging + "/" + name) {
-                parts.append(Part(name: name, target: target, files: SiteArchive.fileCount(staging + "/" + name)))
+                parts.append(Part(name: name, target: Self.real(target), files: SiteArchive.fileCount(staging + "/" + name)))
             }
             for index in parts.indices where fileManager.fileExists(atPath: parts[index].target) {
                 // Never onto an earlier copy: two restores within a second get -2, -3, …
                 var kept = parts[index].target + ".before-restore-" + stamp
                 var attempt = 1
-                while fileManager.fileExists(atPath: kept) || fileManager.fileExists(atPath: kept + "-wal") {
+                while fileManager.fileExists(atPath: kept) {
                     attempt += 1
                     kept = parts[index].target + ".before-restore-\(stamp)-\(attempt)"
                 }
                 parts[index].keptAs = kept
             }
             if !dryRun.dryRun {
+                if fileManager.fileExists(atPath: databasePath) {
+                    do {
+                        try LecternDatabase.settleForReplacement(path: databasePath)
+                    } catch {
+                        throw fail("the database \(site.databasePath) \(error.reason) (nothing was changed)")
+                    }
+                }
                 try replace(parts, from: staging)
             }
             try report(parts, inspection: inspection, manifest: manifest)
         }
 
-        /// Moves what is there aside and the backup's parts into place; on a failure, puts back what was moved.
+        /// Puts each part in place so that its path is never empty for longer than one rename: the part is first moved
+        /// beside its target (a copy when that is another disk, while the site's files are untouched), then the old
+        /// one is set aside and the new one renamed in. The database goes last and in one step: the old file is kept
+        /// by a hard link and the new one renamed over it, so a restore killed at any moment leaves a whole database.
         private func replace(_ parts: [Part], from staging: String) throws {
             let fileManager = FileManager.default
+            let process = ProcessInfo.processInfo.processIdentifier
             var undo: [(from: String, to: String)] = []
-            func move(_ source: String, _ destination: String) throws {
-                try fileManager.moveItem(atPath: source, toPath: destination)
-                undo.append((destination, source))
-            }
             var step = ""
             do {
-                for part in parts {
+                for part in parts.sorted(by: { $1.name == "database" && $0.name != "database" }) {
                     step = part.target
                     let source = staging + "/" + (part.name == "database" ? SiteArchive.databaseName : part.name)
-                    if let kept = part.keptAs {
-                        try move(part.target, kept)
-                        // The database's -wal holds writes not yet in the main file: it goes with it. The -shm is
-                        // only an index of the -wal, rebuilt by SQLite.
-                        if part.name == "database" {
-                            if fileManager.fileExists(atPath: part.target + "-wal") { try move(part.target + "-wal", kept + "-wal") }
-                            try? fileManager.removeItem(atPath: part.target + "-shm")
+                    let incoming = part.target + ".restoring-\(process)"
+                    try? fileManager.removeItem(atPath: incoming)
+                    try fileManager.moveItem(atPath: source, toPath: incoming)
+                    if part.keptAs != nil { Self.matchOwner(of: incoming, to: part.target) }
+                    if part.name == "database" {
+                        if let kept = part.keptAs {
+                            guard link(part.target, kept) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
                         }
+                        guard rename(incoming, part.target) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+                        // Emptied by the checkpoint, and of the old file: the new one starts without them.
+                        for suffix in ["-wal", "-shm"] { unlink(part.target + suffix) }
+                    } else {
+                        if let kept = part.keptAs {
+                            guard rename(part.target, kept) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+                            undo.append((kept, part.target))
+                        }
+                        guard rename(incoming, part.target) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
                     }
-                    try move(source, part.target)
                 }
             } catch {
-                for step in undo.reversed() { try? fileManager.moveItem(atPath: step.from, toPath: step.to) }
-                throw fail("the restore could not replace '\(step)': \(error.localizedDescription) (what was moved was put back)")
+                // Each folder already replaced goes back: the restored one aside first, then the old one in its place.
+                var lost: [String] = []
+                for move in undo.reversed() {
+                    rename(move.to, move.to + ".failed-restore-\(process)")
+                    if rename(move.from, move.to) != 0 { lost.append("\(move.to) is at \(move.from)") }
+                }
+                for part in parts { try? fileManager.removeItem(atPath: part.target + ".restoring-\(process)") }
+                let outcome = lost.isEmpty ? "what was moved was put back" : "could not put back: " + lost.joined(separator: "; ")
+                throw fail("the restore could not replace '\(step)': \(error.localizedDescription) (\(outcome))")
             }
+        }
+
+        /// Run as root (as a restore often is), the restored files take the owner and mode of what they replace, so
+        /// the service's user can still write its database and nobody else can read it.
+        private static func matchOwner(of incoming: String, to existing: String) {
+            var info = stat()
+            guard getuid() == 0, stat(existing, &info) == 0 else { return }
+            let paths = [incoming] + (FileManager.default.subpaths(atPath: incoming) ?? []).map { incoming + "/" + $0 }
+            for path in paths { _ = lchown(path, info.st_uid, info.st_gid) }
+            if info.st_mode & S_IFMT == S_IFREG { _ = chmod(incoming, info.st_mode & 0o7777) }
         }
 
         private func report(_ parts: [Part], inspection: BackupInspection, manifest: SiteArchive.Manifest?) throws {

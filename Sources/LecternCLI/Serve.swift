@@ -93,8 +93,17 @@ struct Serve: AsyncParsableCommand {
         do {
             return try ServingLock.acquire(databasePath: databasePath, exclusive: false)
         } catch {
-            guard error.reason == .restoreRunning else { return nil }
-            throw fail("a restore of \(databasePath) is under way (`lectern db restore`): start the server when it has ended")
+            switch error.reason {
+            case .restoreRunning:
+                throw fail("a restore of \(databasePath) is under way (`lectern db restore`): start the server when it has ended")
+            case .cannotOpen(let reason):
+                if FileManager.default.fileExists(atPath: (databasePath as NSString).deletingLastPathComponent.isEmpty ? "." : (databasePath as NSString).deletingLastPathComponent) {
+                    warn("lectern: warning: cannot take the lock '\(error.path)' (\(reason)): `lectern db restore` will not see this server")
+                }
+                return nil
+            case .serverRunning:
+                return nil
+            }
         }
     }
 

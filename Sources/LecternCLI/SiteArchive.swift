@@ -2,6 +2,10 @@ import Foundation
 import LecternCore
 import LecternStore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A site backup as one `.tar.gz`: `lectern-backup.json`, `database.sqlite` (an online-backup copy) and, when asked,
 /// `Content/` and `Public/`. Written and read with the system's tar, which every Debian machine has.
 enum SiteArchive {
@@ -47,7 +51,12 @@ enum SiteArchive {
             try fileManager.createSymbolicLink(atPath: staging + "/" + name, withDestinationPath: absolute(folder))
             members.append(name)
         }
-        let tar = try run(["--create", "--gzip", "--dereference", "--file", partial, "--directory", staging] + members)
+        // Created readable by its owner only: it holds every account's password hash. Hard links are archived as the
+        // files they are, so a restore never meets a link.
+        let created = open(partial, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard created >= 0 else { throw ArchiveError("cannot create '\(partial)': \(String(cString: strerror(errno)))") }
+        close(created)
+        let tar = try run(["--create", "--gzip", "--dereference", "--hard-dereference", "--file", partial, "--directory", staging] + members)
         guard tar.status == 0 else { throw ArchiveError("tar could not write the archive: \(firstLine(tar.errors))") }
         guard rename(partial, destination) == 0 else { throw ArchiveError("could not move the archive into place: \(String(cString: strerror(errno)))") }
         return ((try? fileManager.attributesOfItem(atPath: destination))?[.size] as? NSNumber)?.int64Value ?? 0
@@ -81,6 +90,9 @@ enum SiteArchive {
         }
         let tar = try run(["--extract", "--gzip", "--file", archive, "--directory", folder, "--no-same-owner", "--no-same-permissions"])
         guard tar.status == 0 else { throw ArchiveError("tar could not extract '\(archive)': \(firstLine(tar.errors))") }
+        // What was unpacked, checked again on disk (the archive could have changed since it was listed): plain files
+        // with one link and folders only, each top-level name of the kind a backup has.
+        try checkUnpacked(folder, archive: archive)
         let manifest: Manifest
         do {
             manifest = try decoder.decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/" + manifestName)))
@@ -94,6 +106,29 @@ enum SiteArchive {
             throw ArchiveError("'\(archive)' has no \(databaseName): it is damaged or was not made by `lectern db backup`")
         }
         return manifest
+    }
+
+    private static func checkUnpacked(_ folder: String, archive: String) throws {
+        func kind(_ path: String) -> (mode: mode_t, links: Int)? {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return nil }
+            return (info.st_mode & S_IFMT, Int(info.st_nlink))
+        }
+        let expected: [String: mode_t] = [manifestName: S_IFREG, databaseName: S_IFREG, contentName: S_IFDIR, publicName: S_IFDIR]
+        for (name, mode) in expected {
+            guard let found = kind(folder + "/" + name) else { continue }
+            guard found.mode == mode else {
+                throw ArchiveError("'\(archive)' is not a Lectern backup: '\(name)' is a \(mode == S_IFDIR ? "file" : "folder") in it")
+            }
+        }
+        guard let walk = FileManager.default.enumerator(atPath: folder) else { return }
+        for case let path as String in walk {
+            guard let found = kind(folder + "/" + path) else { continue }
+            let plainFile = found.mode == S_IFREG && found.links == 1
+            guard plainFile || found.mode == S_IFDIR else {
+                throw ArchiveError("'\(archive)' holds '\(path)', which is a link or a special file: a Lectern backup holds only files and folders")
+            }
+        }
     }
 
     /// The number of files under `folder`, for the summaries.

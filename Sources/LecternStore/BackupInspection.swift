@@ -41,3 +41,32 @@ extension LecternDatabase {
         }
     }
 }
+
+extension LecternDatabase {
+    /// Before `db restore` replaces the database file: copies the WAL into it and empties the WAL, so the file alone is
+    /// the whole database (its old contents can be kept by a link to it) and no old WAL can be replayed into the new
+    /// file. Fails when another connection is in the middle of reading or writing, which would go on using the old file.
+    public static func settleForReplacement(path: String) throws(DatabaseOpenError) {
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(2)
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            let busy = try queue.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") ?? 0 }
+            guard busy == 0 else {
+                throw DatabaseOpenError(
+                    path: path, reason: "is in use by another process (a command or a server started without the lock): stop it, then restore again")
+            }
+        } catch let error as DatabaseOpenError {
+            throw error
+        } catch let error as DatabaseError {
+            guard error.resultCode != .SQLITE_BUSY, error.resultCode != .SQLITE_LOCKED else {
+                throw DatabaseOpenError(
+                    path: path, reason: "is in use by another process (a command or a server started without the lock): stop it, then restore again")
+            }
+            throw DatabaseOpenError(path: path, reason: "cannot be read: \(error.message ?? "\(error.resultCode)")")
+        } catch {
+            throw DatabaseOpenError(path: path, reason: "cannot be read: \(error)")
+        }
+    }
+}

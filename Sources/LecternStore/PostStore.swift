@@ -201,19 +201,31 @@ public struct PostStore: Sendable {
     }
 
     /// Full-text search over title, summary and body of published posts, best match first.
-    public func search(_ query: SearchQuery, page: Int, perPage: Int) async throws -> Paged<SearchHit> {
+    /// Counting stops past this many matches: the page then says "more than 1,000", and a word in every post costs
+    /// a bounded count instead of joining every match with its post a second time.
+    public static let searchCountLimit = 1000
+
+    /// Published posts matching `query`, best first. `totalItems` is exact up to `searchCountLimit`, and
+    /// `searchCountLimit + 1` when there are more.
+    public func search(_ query: SearchQuery, page: Int, perPage: Int, countLimit: Int = searchCountLimit) async throws -> Paged<SearchHit> {
         let pattern = query.ftsPattern
         let offset = (max(page, 1) - 1) * perPage
         let start = String(SearchHit.highlightStart)
         let end = String(SearchHit.highlightEnd)
         return try await database.pool.read { db in
+            // Statements kept prepared per connection: for a word in few posts, preparing them cost more than running them.
             let total =
                 try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM post_fts JOIN post ON post.id = post_fts.rowid WHERE post_fts MATCH ? AND \(Self.isPublished)",
-                    arguments: [pattern]) ?? 0
+                    db,
+                    cachedSQL(
+                        """
+                        SELECT count(*) FROM (SELECT 1 FROM post_fts JOIN post ON post.id = post_fts.rowid
+                            WHERE post_fts MATCH ? AND \(Self.isPublished) LIMIT ?)
+                        """, [pattern, countLimit + 1])) ?? 0
             let rows = try Row.fetchAll(
                 db,
-                sql: """
+                cachedSQL(
+                    """
                     SELECT \(Self.summaryColumns),
                         highlight(post_fts, 0, ?, ?) AS title_highlighted,
                         snippet(post_fts, -1, ?, ?, '…', 28) AS snippet
@@ -222,8 +234,7 @@ public struct PostStore: Sendable {
                     ORDER BY bm25(post_fts, 10.0, 4.0, 1.0), post.published_at DESC
                     LIMIT ? OFFSET ?
                     """,
-                arguments: [start, end, start, end, pattern, perPage, offset]
-            )
+                    [start, end, start, end, pattern, perPage, offset]))
             let hits = rows.map { row in
                 SearchHit(post: PostSummary(row: row), titleHighlighted: row["title_highlighted"], snippet: row["snippet"])
             }

@@ -9,7 +9,11 @@ import Foundation
 /// The kernel drops the lock when its process ends, however it ends: a crashed server leaves nothing stale.
 public final class ServingLock: Sendable {
     /// The lock file for the database at `databasePath`.
-    public static func path(for databasePath: String) -> String { databasePath + ".serving" }
+    /// The lock file for the database at `databasePath`: beside the real file when the path is a symbolic link, so a
+    /// server and a restore that name the database differently still meet.
+    public static func path(for databasePath: String) -> String {
+        URL(fileURLWithPath: databasePath).resolvingSymlinksInPath().path + ".serving"
+    }
 
     private let descriptor: Int32
 
@@ -18,7 +22,9 @@ public final class ServingLock: Sendable {
     /// Takes the lock without waiting: shared for a server, exclusive for a restore.
     public static func acquire(databasePath: String, exclusive: Bool) throws(ServingLockError) -> ServingLock {
         let file = path(for: databasePath)
-        let descriptor = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // Read-only is enough for flock: a lock file first made by root (a restore run with sudo) still works for the
+        // service's own user.
+        let descriptor = open(file, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw ServingLockError(path: file, reason: .cannotOpen(String(cString: strerror(errno)))) }
         guard flock(descriptor, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 else {
             let code = errno

@@ -124,12 +124,15 @@ import Testing
         let site = try await CLISite()
         let folder = site.site.folder.appendingPathComponent("evil").path
         try FileManager.default.createDirectory(atPath: folder + "/Content", withIntermediateDirectories: true)
-        try Data("{}".utf8).write(to: URL(fileURLWithPath: folder + "/lectern-backup.json"))
+        try Data("x".utf8).write(to: URL(fileURLWithPath: site.site.folder.appendingPathComponent("evil/../evil-sibling").path))
+        // A manifest as a real backup has it, so that only what the test names can be the reason for refusing.
+        try Data(#"{"format": 1, "created_at": "2026-12-01T10:00:00Z", "migrations": [], "content": true, "public": false}"#.utf8)
+            .write(to: URL(fileURLWithPath: folder + "/lectern-backup.json"))
         try FileManager.default.createSymbolicLink(atPath: folder + "/Content/passwd", withDestinationPath: "/etc/passwd")
         try Data("x".utf8).write(to: URL(fileURLWithPath: folder + "/notes.txt"))
         func tarball(_ name: String, _ members: [String]) throws -> String {
             let path = site.site.folder.appendingPathComponent(name).path
-            let run = try ChildProcess.run("/usr/bin/tar", ["-czf", path, "-C", folder] + members)
+            let run = try ChildProcess.run("/usr/bin/tar", ["-czf", path, "-C", folder, "--absolute-names"] + members)
             #expect(run.status == 0, "\(run.errors)")
             return path
         }
@@ -137,11 +140,41 @@ import Testing
         #expect(stray.errors.contains("is not a Lectern backup: it holds 'notes.txt'"), "\(stray.errors)")
         let link = await site.lectern("db", "restore", try tarball("link.tar.gz", ["lectern-backup.json", "Content"]))
         #expect(link.errors.contains("which is a link"), "\(link.errors)")
+        let outside = await site.lectern("db", "restore", try tarball("outside.tar.gz", ["lectern-backup.json", "../evil-sibling"]))
+        #expect(outside.status == 1 && outside.errors.contains("is not a Lectern backup"), "\(outside.errors)")
         let gzip = site.site.folder.appendingPathComponent("plain.tar.gz").path
         try Data("not gzip".utf8).write(to: URL(fileURLWithPath: gzip))
         #expect(await site.lectern("db", "restore", gzip).errors.contains("is not a .tar.gz archive"))
         #expect(FileManager.default.fileExists(atPath: site.site.databasePath))
         #expect(!FileManager.default.fileExists(atPath: site.site.content.appendingPathComponent("passwd").path))
+    }
+
+    @Test func hardLinksTrailingSlashesAndADryRunBesideARunningServerAllWork() async throws {
+        let site = try await CLISite()
+        try await site.register("ada@example.com")
+        let publicFolder = site.site.folder.appendingPathComponent("Public").path
+        try FileManager.default.createDirectory(atPath: publicFolder, withIntermediateDirectories: true)
+        try Data("logo".utf8).write(to: URL(fileURLWithPath: publicFolder + "/logo.svg"))
+        #expect(link(publicFolder + "/logo.svg", publicFolder + "/logo-copy.svg") == 0)
+        let archive = site.site.folder.appendingPathComponent("site.tar.gz").path
+        #expect(await site.lectern("db", "backup", archive, "--with-content", "--public", publicFolder).status == 0)
+        var info = stat()
+        #expect(stat(archive, &info) == 0 && info.st_mode & 0o777 == 0o600, "the archive holds password hashes: its owner's only")
+
+        do {
+            let server = try ServingLock.acquire(databasePath: site.site.databasePath, exclusive: false)
+            let dry = await site.lectern("db", "restore", archive, "--public", publicFolder, "--dry-run")
+            #expect(dry.status == 0, "\(dry.errors)")
+            #expect(dry.errors.contains("note: a server is using"))
+            withExtendedLifetime(server) {}
+        }
+        let run = await site.lectern(["db", "restore", archive, "--public", publicFolder + "/", "--json"])
+        #expect(run.status == 0, "\(run.errors)")
+        let restored = try #require(try run.object()["restored"] as? [[String: Any]])
+        let keptPublic = try #require(restored.last?["kept_as"] as? String)
+        #expect(keptPublic.hasPrefix(publicFolder + ".before-restore-"), "beside the folder, not inside it: \(keptPublic)")
+        #expect(FileManager.default.fileExists(atPath: publicFolder + "/logo-copy.svg"))
+        #expect(await site.lectern("db", "check").status == 0)
     }
 
     @Test func withContentNeedsAnArchiveName() async throws {

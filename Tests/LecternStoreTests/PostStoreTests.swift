@@ -74,6 +74,16 @@ import Testing
         #expect(try await posts.search(try SearchQuery("kubernetes"), page: 1, perPage: 10).totalItems == 0)
     }
 
+    @Test func searchCountsUpToItsLimitAndSaysWhenThereAreMore() async throws {
+        let every = try SearchQuery("post")
+        let all = try await posts.search(every, page: 1, perPage: 10)
+        #expect(all.totalItems > 5)
+        let capped = try await posts.search(every, page: 1, perPage: 10, countLimit: 5)
+        #expect(capped.totalItems == 6, "the limit plus one: more than five")
+        #expect(capped.items.map(\.post.slug) == all.items.map(\.post.slug), "the ranking is the same")
+        #expect(try await posts.search(try SearchQuery("docker"), page: 1, perPage: 10, countLimit: 5).totalItems == 1)
+    }
+
     @Test func searchSurvivesHostileInput() async throws {
         for text in ["\" OR 1=1 --", "NEAR(docker flask, 2)", "title:docker", "*", "'; DROP TABLE post; --"] {
             if let query = try? SearchQuery(text) {

@@ -69,7 +69,10 @@ struct SearchController: Sendable {
                 post: renderer.postCard(hit.post), titleHTML: Highlight.html(hit.titleHighlighted), snippetHTML: Highlight.html(hit.snippet))
         }
         view.hasResults = !hits.items.isEmpty
-        view.resultCount = hits.totalItems == 1 ? "1 post matches" : "\(hits.totalItems) posts match"
+        view.resultCount =
+            hits.totalItems > PostStore.searchCountLimit
+            ? "More than \(PostStore.searchCountLimit.formatted()) posts match; add a word to narrow them"
+            : hits.totalItems == 1 ? "1 post matches" : "\(hits.totalItems) posts match"
         if !view.hasResults && !view.hasCourses {
             view.message = "Nothing matches “\(text)”. Try fewer or different words."
             if let suggestion = try await posts.suggestion(for: query) {
