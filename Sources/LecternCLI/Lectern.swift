@@ -19,7 +19,7 @@ public struct Lectern: AsyncParsableCommand {
             """,
         subcommands: [
             Serve.self, DatabaseCommand.self, ContentCommand.self, PostCommand.self, CourseCommand.self, UserCommand.self,
-            EnrolmentCommand.self, CodeCommand.self, CertificateCommand.self, MailCommand.self, ReviewCommand.self,
+            EnrolmentCommand.self, CodeCommand.self, CertificateCommand.self, MailCommand.self, ReviewCommand.self, TokenCommand.self,
         ]
     )
 

@@ -47,6 +47,7 @@ extension LecternDatabase {
     /// the whole database (its old contents can be kept by a link to it) and no old WAL can be replayed into the new
     /// file. Fails when another connection is in the middle of reading or writing, which would go on using the old file.
     public static func settleForReplacement(path: String) throws(DatabaseOpenError) {
+        let inUse = "is in use by another process (a command or a server started without the lock): stop it, then restore again"
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(2)
@@ -54,15 +55,13 @@ extension LecternDatabase {
             defer { try? queue.close() }
             let busy = try queue.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") ?? 0 }
             guard busy == 0 else {
-                throw DatabaseOpenError(
-                    path: path, reason: "is in use by another process (a command or a server started without the lock): stop it, then restore again")
+                throw DatabaseOpenError(path: path, reason: inUse)
             }
         } catch let error as DatabaseOpenError {
             throw error
         } catch let error as DatabaseError {
             guard error.resultCode != .SQLITE_BUSY, error.resultCode != .SQLITE_LOCKED else {
-                throw DatabaseOpenError(
-                    path: path, reason: "is in use by another process (a command or a server started without the lock): stop it, then restore again")
+                throw DatabaseOpenError(path: path, reason: inUse)
             }
             throw DatabaseOpenError(path: path, reason: "cannot be read: \(error.message ?? "\(error.resultCode)")")
         } catch {

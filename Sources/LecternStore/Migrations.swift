@@ -504,6 +504,26 @@ enum Migrations {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("2026-12-03-access-tokens") { db in
+            // Personal access tokens for programs: only the secret's hash is kept, with a hint ("lct_…x7Qa") to tell
+            // them apart. Revoked and expired tokens stay listed, so their owner sees what happened to each.
+            try db.execute(
+                sql: """
+                    CREATE TABLE access_token (
+                        id INTEGER PRIMARY KEY,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        token_hash TEXT NOT NULL UNIQUE,
+                        hint TEXT NOT NULL,
+                        scope TEXT NOT NULL CHECK (scope IN ('read', 'learn', 'admin')),
+                        created_at DATETIME NOT NULL,
+                        expires_at DATETIME,
+                        last_used_at DATETIME,
+                        revoked_at DATETIME
+                    );
+                    CREATE INDEX access_token_user ON access_token(user_id);
+                    """)
+        }
         return migrator
     }()
 }

@@ -58,6 +58,8 @@ public struct PasswordResetStore: Sendable {
             try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, user.id])
             try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [user.id])
             try EmailChangeStore.cancel(userID: user.id, in: db, now: now)
+            // A reset is how an owner takes an account back: whatever a thief made with it (sessions, tokens) ends.
+            try AccessTokenStore.revokeAll(userID: user.id, in: db, now: now)
             // The link reached its owner through this address: that proves it, as the verification link would have.
             _ = try EmailVerificationStore.markVerified(db, userID: user.id, now: now)
             return user

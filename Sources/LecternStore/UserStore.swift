@@ -81,8 +81,8 @@ public struct UserStore: Sendable {
         }
     }
 
-    /// Disables or re-enables an account. Disabling ends, at once, its sessions, its reset links and its pending
-    /// address change: none of them may outlive it, whatever happens after `enable`.
+    /// Disables or re-enables an account. Disabling ends, at once, its sessions, its reset links, its pending
+    /// address change and its access tokens: none of them may outlive it, whatever happens after `enable`.
     public func setDisabled(userID: Int64, _ disabled: Bool, now: Date = Date()) async throws {
         try await database.write(changesPublicPages: false) { db in
             try Self.setDisabled(userID: userID, disabled, in: db, now: now)
@@ -95,6 +95,7 @@ public struct UserStore: Sendable {
         try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID])
         try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, userID])
         try EmailChangeStore.cancel(userID: userID, in: db, now: now)
+        try AccessTokenStore.revokeAll(userID: userID, in: db, now: now)
     }
 }
 

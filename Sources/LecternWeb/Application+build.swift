@@ -132,6 +132,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         throttle: LoginThrottle(limits: configuration.loginLimits), renderer: renderer, logger: logger)
     let intent = EnrolmentIntent(signer: signer, courses: courses, enrolments: enrolments, waitlists: WaitlistStore(database: database), flash: flash)
     try AccountController(services: accounts, emailChanges: EmailChangeStore(database: database), intent: intent).addRoutes(to: routes)
+    try AccessTokenController(tokens: AccessTokenStore(database: database), services: accounts, renderer: renderer).addRoutes(to: routes)
     try EmailVerificationController(services: accounts).addRoutes(to: routes)
     try PasswordResetController(services: accounts, resets: resets).addRoutes(to: routes)
     // Last: `/:slug` answers any single segment no route above claims.

@@ -36,6 +36,7 @@ enum Flash: String, Sendable, CaseIterable {
     case verificationSent = "verification-sent"
     case requestApproved = "request-approved"
     case requestDeclined = "request-declined"
+    case tokenRevoked = "token-revoked"
 
     var text: String {
         switch self {
@@ -72,6 +73,7 @@ enum Flash: String, Sendable, CaseIterable {
         case .verificationSent: "We have sent a new link to your address. It works for 48 hours."
         case .requestApproved: "Request approved: the learner is enrolled and has been told."
         case .requestDeclined: "Request declined: the learner has been told, and the seat went to the next in line, if anyone waits."
+        case .tokenRevoked: "The token has been revoked: programs using it are refused from now on."
         }
     }
 }

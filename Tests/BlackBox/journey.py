@@ -90,8 +90,9 @@ class Journey:
         self.findings = []
         self.axe_version = None
 
-    def inspect(self):
-        """Console errors, broken images and horizontal overflow on the page now shown."""
+    def inspect(self, fresh=False):
+        """Console errors, broken images and horizontal overflow on the page now shown; `fresh`: audit it even if
+        this address was audited before (a form's answer at the same address shows other markup)."""
         self.pages += 1
         path = self.driver.current_url.replace(BASE, "")
         for entry in self.driver.get_log("browser"):
@@ -106,13 +107,13 @@ class Journey:
         overflow = self.driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             self.problems.append(f"{path}: {overflow}px wider than the {self.width}px window")
-        self.audit(path)
+        self.audit(path, fresh)
 
-    def audit(self, path):
+    def audit(self, path, fresh=False):
         """axe-core on this page, once per address and sign-in state (a page seen again shows the same markup)."""
         signed_in = bool(self.driver.find_elements(By.CSS_SELECTOR, "form[action='/logout']"))
         key = (path.split("#")[0], signed_in)
-        if AXE is None or key in self.audited:
+        if AXE is None or (key in self.audited and not fresh):
             return
         self.audited.add(key)
         self.driver.execute_script(AXE)
@@ -333,6 +334,18 @@ class Journey:
                   str(data)[:200])
             check(f"{self.width}px: the verification data says what was assessed",
                   data.get("assessed", {}).get("checkpoints_approved") == 3 and data.get("course_version"), str(data)[:300])
+
+        # An access token for a program: its secret once, then only a hint; revoked from the same page.
+        self.open("/account/tokens")
+        self.fill("form[action='/account/tokens']", {"name": f"Journey {self.width}"})
+        self.inspect(fresh=True)
+        secret = d.find_element(By.ID, "new-token").get_attribute("value") if d.find_elements(By.ID, "new-token") else ""
+        check(f"{self.width}px: an access token is made and its secret shown once", secret.startswith("lct_") and len(secret) == 47, secret[:8])
+        self.open("/account/tokens")
+        check(f"{self.width}px: the token list shows a hint, never the secret", secret and secret not in d.page_source and secret[-4:] in d.page_source)
+        self.click("form[action$='/revoke'] button[type=submit]")
+        self.inspect()
+        check(f"{self.width}px: the token is revoked", "programs using it are refused" in d.page_source)
 
         self.open("/account")
         self.fill("form[action='/account/password']", {"current_password": PASSWORD, "password": NEW_PASSWORD,

@@ -136,3 +136,50 @@ struct VerifyEmailView: Sendable {
     var valid: Bool
     var email: String
 }
+
+/// `/account/tokens`.
+struct TokensPageView: Sendable {
+    var site: SiteView
+    var meta: PageMeta
+    var csrf: String
+    var notice: String?
+    var formError: String?
+    /// Just made: its secret, shown on this answer only.
+    var created: CreatedTokenView?
+    var tokens: [TokenRowView]
+    var hasTokens: Bool
+    var name = FieldView()
+    var scopeError: String?
+    var scopes: [ScopeOptionView]
+    var lifetimes: [LifetimeOptionView]
+}
+
+struct CreatedTokenView: Sendable {
+    var name: String
+    var scope: String
+    var secret: String
+}
+
+struct TokenRowView: Sendable {
+    var id: Int
+    var name: String
+    var hint: String
+    var scope: String
+    var state: String
+    var isActive: Bool
+    var created: String
+    var lastUsed: String
+    var expires: String
+}
+
+struct ScopeOptionView: Sendable {
+    var value: String
+    var label: String
+    var checked: Bool
+}
+
+struct LifetimeOptionView: Sendable {
+    var value: String
+    var label: String
+    var selected: Bool
+}

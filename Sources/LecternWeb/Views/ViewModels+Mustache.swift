@@ -282,6 +282,136 @@ extension VerifyEmailView: ViewModel {
     }
 }
 
+extension TokensPageView: ViewModel {
+    static var mustacheKeys: [String] { ["site", "meta", "csrf", "notice", "formError", "created", "tokens", "hasTokens", "name", "scopeError", "scopes", "lifetimes"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "site": mustacheValue(self.site)
+        case "meta": mustacheValue(self.meta)
+        case "csrf": mustacheValue(self.csrf)
+        case "notice": mustacheValue(self.notice)
+        case "formError": mustacheValue(self.formError)
+        case "created": mustacheValue(self.created)
+        case "tokens": mustacheValue(self.tokens)
+        case "hasTokens": mustacheValue(self.hasTokens)
+        case "name": mustacheValue(self.name)
+        case "scopeError": mustacheValue(self.scopeError)
+        case "scopes": mustacheValue(self.scopes)
+        case "lifetimes": mustacheValue(self.lifetimes)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(12)
+        self.site.fingerprint(into: &print)
+        self.meta.fingerprint(into: &print)
+        self.csrf.fingerprint(into: &print)
+        self.notice.fingerprint(into: &print)
+        self.formError.fingerprint(into: &print)
+        self.created.fingerprint(into: &print)
+        self.tokens.fingerprint(into: &print)
+        self.hasTokens.fingerprint(into: &print)
+        self.name.fingerprint(into: &print)
+        self.scopeError.fingerprint(into: &print)
+        self.scopes.fingerprint(into: &print)
+        self.lifetimes.fingerprint(into: &print)
+    }
+}
+
+extension CreatedTokenView: ViewModel {
+    static var mustacheKeys: [String] { ["name", "scope", "secret"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": mustacheValue(self.name)
+        case "scope": mustacheValue(self.scope)
+        case "secret": mustacheValue(self.secret)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(3)
+        self.name.fingerprint(into: &print)
+        self.scope.fingerprint(into: &print)
+        self.secret.fingerprint(into: &print)
+    }
+}
+
+extension TokenRowView: ViewModel {
+    static var mustacheKeys: [String] { ["id", "name", "hint", "scope", "state", "isActive", "created", "lastUsed", "expires"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": mustacheValue(self.id)
+        case "name": mustacheValue(self.name)
+        case "hint": mustacheValue(self.hint)
+        case "scope": mustacheValue(self.scope)
+        case "state": mustacheValue(self.state)
+        case "isActive": mustacheValue(self.isActive)
+        case "created": mustacheValue(self.created)
+        case "lastUsed": mustacheValue(self.lastUsed)
+        case "expires": mustacheValue(self.expires)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(9)
+        self.id.fingerprint(into: &print)
+        self.name.fingerprint(into: &print)
+        self.hint.fingerprint(into: &print)
+        self.scope.fingerprint(into: &print)
+        self.state.fingerprint(into: &print)
+        self.isActive.fingerprint(into: &print)
+        self.created.fingerprint(into: &print)
+        self.lastUsed.fingerprint(into: &print)
+        self.expires.fingerprint(into: &print)
+    }
+}
+
+extension ScopeOptionView: ViewModel {
+    static var mustacheKeys: [String] { ["value", "label", "checked"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "value": mustacheValue(self.value)
+        case "label": mustacheValue(self.label)
+        case "checked": mustacheValue(self.checked)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(3)
+        self.value.fingerprint(into: &print)
+        self.label.fingerprint(into: &print)
+        self.checked.fingerprint(into: &print)
+    }
+}
+
+extension LifetimeOptionView: ViewModel {
+    static var mustacheKeys: [String] { ["value", "label", "selected"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "value": mustacheValue(self.value)
+        case "label": mustacheValue(self.label)
+        case "selected": mustacheValue(self.selected)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(3)
+        self.value.fingerprint(into: &print)
+        self.label.fingerprint(into: &print)
+        self.selected.fingerprint(into: &print)
+    }
+}
+
 extension CheckpointView: ViewModel {
     static var mustacheKeys: [String] { ["action", "canSubmit", "status", "isApproved", "isWaiting", "text", "link", "maximumText", "maximumTextLabel", "formError", "history", "hasHistory"] }
 
