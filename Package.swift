@@ -61,7 +61,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
-            resources: [.copy("Templates")]
+            resources: [.copy("Templates"), .copy("Contract")]
         ),
         .target(
             name: "LecternCLI",

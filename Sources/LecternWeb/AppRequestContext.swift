@@ -10,6 +10,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var session: SessionRecord?
     /// The one-time notice for this page, read by `FlashMiddleware`.
     var flash: Flash?
+    /// Who an API request speaks for (`APIAuthMiddleware`, under `/api/v1` only).
+    var caller: APICaller?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

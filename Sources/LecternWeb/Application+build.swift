@@ -132,7 +132,11 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         throttle: LoginThrottle(limits: configuration.loginLimits), renderer: renderer, logger: logger)
     let intent = EnrolmentIntent(signer: signer, courses: courses, enrolments: enrolments, waitlists: WaitlistStore(database: database), flash: flash)
     try AccountController(services: accounts, emailChanges: EmailChangeStore(database: database), intent: intent).addRoutes(to: routes)
-    try AccessTokenController(tokens: AccessTokenStore(database: database), services: accounts, renderer: renderer).addRoutes(to: routes)
+    let accessTokens = AccessTokenStore(database: database)
+    try AccessTokenController(tokens: accessTokens, services: accounts, renderer: renderer).addRoutes(to: routes)
+    try ContractController().addRoutes(to: routes)
+    let api = router.group("api/v1").add(middleware: APIAuthMiddleware(tokens: accessTokens))
+    ProfileAPIController().addRoutes(to: api)
     try EmailVerificationController(services: accounts).addRoutes(to: routes)
     try PasswordResetController(services: accounts, resets: resets).addRoutes(to: routes)
     // Last: `/:slug` answers any single segment no route above claims.

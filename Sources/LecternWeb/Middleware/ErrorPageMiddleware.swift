@@ -22,6 +22,8 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let problem as APIProblem {
+            return problem.response(requestID: nil)
         } catch let error as HTTPError {
             context.logger.debug("\(request.method) \(request.uri.path) \(error.status.code)")
             return try page(status: error.status, message: error.body, headers: error.headers, request: request, context: context)
@@ -54,6 +56,12 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
     private func page(
         status: HTTPResponse.Status, message: String?, headers: HTTPFields, request: Request, context: Context, showRequestID: Bool = false
     ) throws -> Response {
+        // Programs get a problem document, never a page (and never the page's wording about forms and browsers).
+        if APIPaths.isAPI(request.uri.path) {
+            var problem = APIProblem(status: status, detail: message)
+            for field in headers where field.name != .contentType && field.name != .contentLength { problem.headers.append(field) }
+            return problem.response(requestID: showRequestID ? context.id : nil)
+        }
         let (heading, defaultMessage) = Self.wording(for: status)
         let view = ErrorPageView(
             site: renderer.site,

@@ -1,0 +1,129 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// An error for API clients, sent as an RFC 9457 problem document (`application/problem+json`) with a stable `type`
+/// per kind of error. API clients never get an HTML page: `ErrorPageMiddleware` turns every error under `/api/` and
+/// `/graphql` into one of these.
+struct APIProblem: Error, Sendable {
+    enum Kind: String, Sendable {
+        case badRequest = "bad-request"
+        case unauthorized
+        case invalidToken = "invalid-token"
+        case insufficientScope = "insufficient-scope"
+        case forbidden
+        case crossSite = "cross-site"
+        case missingCSRFToken = "missing-csrf-token"
+        case notFound = "not-found"
+        case methodNotAllowed = "method-not-allowed"
+        case conflict
+        case tooLarge = "too-large"
+        case unsupportedMediaType = "unsupported-media-type"
+        case validationFailed = "validation-failed"
+        case rateLimited = "rate-limited"
+        case unavailable
+        case internalError = "internal-error"
+    }
+
+    var kind: Kind
+    var status: HTTPResponse.Status
+    var detail: String
+    var headers: HTTPFields = [:]
+
+    /// The `type` member: a path on this site, the same on every deployment.
+    var type: String { "/api/problems/\(kind.rawValue)" }
+
+    static let invalidToken = APIProblem(
+        kind: .invalidToken, status: .unauthorized,
+        detail: "The access token is not valid: it is mistyped, expired or revoked. Make a new one on your account page.",
+        headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#])
+
+    static let signInNeeded = APIProblem(
+        kind: .unauthorized, status: .unauthorized,
+        detail: "This needs an account: send an access token as `Authorization: Bearer lct_…` (make one on your account page).",
+        headers: [.wwwAuthenticate: #"Bearer realm="lectern""#])
+
+    static func insufficientScope(_ needed: String) -> APIProblem {
+        APIProblem(
+            kind: .insufficientScope, status: .forbidden, detail: "This needs a token with the \(needed) scope; this one cannot do it.",
+            headers: [.wwwAuthenticate: #"Bearer error="insufficient_scope", scope="\#(needed)""#])
+    }
+
+    /// The problem for an HTTP status raised elsewhere (the router's 404, a body too large), with its message.
+    init(status: HTTPResponse.Status, detail: String?) {
+        let kind: Kind =
+            switch status.code {
+            case 401: .unauthorized
+            case 403: .forbidden
+            case 404: .notFound
+            case 405: .methodNotAllowed
+            case 409: .conflict
+            case 413: .tooLarge
+            case 415: .unsupportedMediaType
+            case 422: .validationFailed
+            case 429: .rateLimited
+            case 503: .unavailable
+            case 400..<500: .badRequest
+            default: .internalError
+            }
+        self.init(kind: kind, status: status, detail: detail ?? APIProblem.defaultDetail(status))
+    }
+
+    init(kind: Kind, status: HTTPResponse.Status, detail: String, headers: HTTPFields = [:]) {
+        self.kind = kind
+        self.status = status
+        self.detail = detail
+        self.headers = headers
+    }
+
+    static func defaultDetail(_ status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 404: "There is nothing at this address. The API's operations are listed in /api/openapi.yaml."
+        case 405: "This address does not accept that method."
+        case 500..<600: "An unexpected error stopped this request. It has been logged with the request id; please try again."
+        default: status.reasonPhrase
+        }
+    }
+
+    /// The problem document; `requestID` goes with server errors, so a client can quote it.
+    func response(requestID: String?) -> Response {
+        struct Document: Encodable {
+            var type: String
+            var title: String
+            var status: Int
+            var detail: String
+            var requestId: String?
+        }
+        let document = Document(type: type, title: status.reasonPhrase, status: Int(status.code), detail: detail, requestId: requestID)
+        var fields = headers
+        fields[.contentType] = "application/problem+json"
+        fields[.cacheControl] = "no-store"
+        let body = (try? APIJSON.encoder.encode(document)) ?? Data("{}".utf8)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Where API clients are, rather than browsers.
+enum APIPaths {
+    static func isAPI(_ path: String) -> Bool {
+        path == "/api" || path.hasPrefix("/api/") || path == "/graphql" || path.hasPrefix("/graphql/")
+    }
+}
+
+/// JSON for API clients: one naming style (snake_case), times in RFC 3339 UTC, keys sorted so bodies are stable.
+enum APIJSON {
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let body = try encoder.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

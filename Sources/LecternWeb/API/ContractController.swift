@@ -1,0 +1,32 @@
+import Foundation
+import Hummingbird
+import LecternCore
+
+/// `GET /api/openapi.yaml`: the API's contract, the very file at the top of the repository (`openapi.yaml`), read once
+/// at start from the module's resources.
+struct ContractController: Sendable {
+    let spec: ByteBuffer
+    let etag: String
+
+    struct MissingContract: Error, CustomStringConvertible {
+        var description: String { "openapi.yaml is missing from the LecternWeb resources (Sources/LecternWeb/Contract)" }
+    }
+
+    init() throws {
+        guard let url = Bundle.module.url(forResource: "Contract/openapi", withExtension: "yaml") else { throw MissingContract() }
+        let data = try Data(contentsOf: url)
+        spec = ByteBuffer(bytes: data)
+        etag = "\"" + String(Digest.sha256Hex(data).prefix(32)) + "\""
+    }
+
+    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
+        router.get("/api/openapi.yaml", use: contract)
+    }
+
+    @Sendable func contract(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: [.eTag: etag]) }
+        return Response(
+            status: .ok, headers: [.contentType: "application/yaml; charset=utf-8", .eTag: etag, .cacheControl: "public, max-age=300"],
+            body: .init(byteBuffer: spec))
+    }
+}
