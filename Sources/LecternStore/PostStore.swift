@@ -71,6 +71,24 @@ public struct PostStore: Sendable {
         }
     }
 
+    /// Published posts newest first, starting after the post `slug` (keyset pagination, for the API: a page stays
+    /// right while posts are published, where an offset would skip or repeat some). `hasMore` says whether another
+    /// page follows. Nil when `slug` names no post at all, so a made-up cursor is told apart from the end.
+    public func posts(after slug: String?, limit: Int, filter: PostFilter = .all) async throws -> (posts: [PostSummary], hasMore: Bool)? {
+        try await database.pool.read { db in
+            var (fromWhere, arguments) = Self.listing(filter)
+            if let slug {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM post WHERE slug = ?", arguments: [slug]) == true else { return nil }
+                fromWhere += " AND (post.published_at, post.id) < (SELECT published_at, id FROM post WHERE slug = ?)"
+                arguments += [slug]
+            }
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT \(Self.summaryColumns) \(fromWhere) ORDER BY post.published_at DESC, post.id DESC LIMIT ?",
+                arguments: arguments + [limit + 1])
+            return (rows.prefix(limit).map(PostSummary.init(row:)), rows.count > limit)
+        }
+    }
+
     private static func listing(_ filter: PostFilter) -> (String, StatementArguments) {
         switch filter {
         case .all:

@@ -137,6 +137,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try ContractController().addRoutes(to: routes)
     let api = router.group("api/v1").add(middleware: APIAuthMiddleware(tokens: accessTokens))
     ProfileAPIController().addRoutes(to: api)
+    PostsAPIController(posts: posts, baseURL: configuration.baseURL).addRoutes(to: api)
     try EmailVerificationController(services: accounts).addRoutes(to: routes)
     try PasswordResetController(services: accounts, resets: resets).addRoutes(to: routes)
     // Last: `/:slug` answers any single segment no route above claims.

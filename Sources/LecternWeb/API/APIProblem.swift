@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LecternCore
 
 /// An error for API clients, sent as an RFC 9457 problem document (`application/problem+json`) with a stable `type`
 /// per kind of error. API clients never get an HTML page: `ErrorPageMiddleware` turns every error under `/api/` and
@@ -29,6 +30,22 @@ struct APIProblem: Error, Sendable {
     var status: HTTPResponse.Status
     var detail: String
     var headers: HTTPFields = [:]
+    /// For `validation-failed`: each parameter or field that was wrong, and what it must be.
+    var errors: [FieldProblem] = []
+
+    struct FieldProblem: Encodable, Sendable {
+        var name: String
+        var reason: String
+    }
+
+    /// A 422 listing each wrong parameter.
+    static func invalidParameters(_ errors: [FieldProblem]) -> APIProblem {
+        var problem = APIProblem(
+            kind: .validationFailed, status: .unprocessableContent,
+            detail: errors.map { "`\($0.name)` \($0.reason)" }.joined(separator: "; ") + ".")
+        problem.errors = errors
+        return problem
+    }
 
     /// The `type` member: a path on this site, the same on every deployment.
     var type: String { "/api/problems/\(kind.rawValue)" }
@@ -93,8 +110,10 @@ struct APIProblem: Error, Sendable {
             var status: Int
             var detail: String
             var requestId: String?
+            var errors: [FieldProblem]?
         }
-        let document = Document(type: type, title: status.reasonPhrase, status: Int(status.code), detail: detail, requestId: requestID)
+        let document = Document(
+            type: type, title: status.reasonPhrase, status: Int(status.code), detail: detail, requestId: requestID, errors: errors.isEmpty ? nil : errors)
         var fields = headers
         fields[.contentType] = "application/problem+json"
         fields[.cacheControl] = "no-store"
@@ -125,5 +144,19 @@ enum APIJSON {
         return Response(
             status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// A read's answer with an `ETag` (a digest of the body), or 304 when the client's `If-None-Match` has it. The
+    /// client asks again each time (`no-cache`); only the body is saved. `private`: it may depend on who asks.
+    static func response(_ value: some Encodable, for request: Request) throws -> Response {
+        let body = try encoder.encode(value)
+        let etag = "\"" + String(Digest.sha256Hex(body).prefix(32)) + "\""
+        let headers: HTTPFields = [.contentType: "application/json", .eTag: etag, .cacheControl: "private, no-cache"]
+        if let sent = request.headers[.ifNoneMatch], sent.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" }) {
+            var unchanged = headers
+            unchanged[.contentType] = nil
+            return Response(status: .notModified, headers: unchanged)
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

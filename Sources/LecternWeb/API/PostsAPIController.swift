@@ -1,0 +1,117 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LecternCore
+import LecternStore
+
+/// `/api/v1/posts`: published posts, newest first with cursor pagination and category or tag filters, and one post
+/// with its HTML. Public: no token needed (a token sent must still be valid).
+struct PostsAPIController: Sendable {
+    let posts: PostStore
+    let baseURL: String
+
+    static let defaultLimit = 20
+    static let maxLimit = 100
+
+    struct Taxon: Encodable {
+        var name: String
+        var slug: String
+    }
+
+    struct Summary: Encodable {
+        var slug: String
+        var url: String
+        var title: String
+        var author: String
+        var publishedAt: Date
+        var updatedAt: Date
+        var category: Taxon
+        var tags: [Taxon]
+        var summary: String
+        var readingMinutes: Int
+    }
+
+    struct Page: Encodable {
+        var items: [Summary]
+        var nextCursor: String?
+    }
+
+    /// A post's summary fields and its body, in one object.
+    struct Detail: Encodable {
+        var post: Summary
+        var html: String
+        var cover: String?
+        var coverAlt: String?
+
+        enum Keys: String, CodingKey { case html, cover, coverAlt }
+
+        func encode(to encoder: any Encoder) throws {
+            try post.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(html, forKey: .html)
+            try container.encodeIfPresent(cover, forKey: .cover)
+            try container.encodeIfPresent(coverAlt, forKey: .coverAlt)
+        }
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("posts", use: list)
+        group.get("posts/:slug", use: post)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var problems: [APIProblem.FieldProblem] = []
+        var limit = Self.defaultLimit
+        if let text = query.get("limit") {
+            if let number = Int(text), (1...Self.maxLimit).contains(number) {
+                limit = number
+            } else {
+                problems.append(.init(name: "limit", reason: "must be a whole number from 1 to \(Self.maxLimit)"))
+            }
+        }
+        var filter = PostFilter.all
+        let category = query.get("category")
+        let tag = query.get("tag")
+        for (name, value) in [("category", category), ("tag", tag)] {
+            if let value, !Slug.isValid(value) { problems.append(.init(name: name, reason: "must be a slug such as `testing`")) }
+        }
+        if category != nil, tag != nil { problems.append(.init(name: "tag", reason: "cannot be combined with category")) }
+        guard problems.isEmpty else { throw APIProblem.invalidParameters(problems) }
+        if let category { filter = .category(slug: category) } else if let tag { filter = .tag(slug: tag) }
+        var after: String?
+        if let cursor = query.get("cursor") {
+            guard let bytes = SecretToken.decodeBase64URL(cursor), let slug = String(bytes: bytes, encoding: .utf8), Slug.isValid(slug) else {
+                throw APIProblem.invalidParameters([.init(name: "cursor", reason: "is not a cursor this API gave: use `next_cursor` as it came")])
+            }
+            after = slug
+        }
+        guard let (found, hasMore) = try await posts.posts(after: after, limit: limit, filter: filter) else {
+            throw APIProblem.invalidParameters([.init(name: "cursor", reason: "is not a cursor this API gave: use `next_cursor` as it came")])
+        }
+        let next = hasMore ? found.last.map { SecretToken.base64URL(Array($0.slug.utf8)) } : nil
+        var response = try APIJSON.response(Page(items: found.map(summary), nextCursor: next), for: request)
+        if let next {
+            var link = "/api/v1/posts?cursor=\(next)&limit=\(limit)"
+            if let category { link += "&category=\(category)" }
+            if let tag { link += "&tag=\(tag)" }
+            response.headers.append(HTTPField(name: HTTPField.Name("Link")!, value: "<\(link)>; rel=\"next\""))
+        }
+        return response
+    }
+
+    @Sendable func post(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        guard Slug.isValid(slug), let post = try await posts.post(slug: slug) else {
+            throw APIProblem(kind: .notFound, status: .notFound, detail: "No published post has the slug '\(slug.prefix(100))'.")
+        }
+        return try APIJSON.response(Detail(post: summary(post.summary), html: post.html, cover: post.cover, coverAlt: post.coverAlt), for: request)
+    }
+
+    private func summary(_ post: PostSummary) -> Summary {
+        Summary(
+            slug: post.slug, url: "\(baseURL)/blog/\(post.slug)", title: post.title, author: post.author, publishedAt: post.date,
+            updatedAt: post.updatedAt, category: Taxon(name: post.category.name, slug: post.category.slug),
+            tags: post.tags.map { Taxon(name: $0.name, slug: $0.slug) }, summary: post.summary, readingMinutes: post.readingMinutes)
+    }
+}
