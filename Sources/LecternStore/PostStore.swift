@@ -7,6 +7,28 @@ public enum PostFilter: Sendable, Equatable {
     case all
     case category(slug: String)
     case tag(slug: String)
+    /// In the category and with the tag (the API's two filters at once).
+    case categoryAndTag(category: String, tag: String)
+}
+
+/// A place in the newest-first order of posts: a post's date and id. As text (an API cursor) it is
+/// "<milliseconds since 1970>-<id>".
+public struct PostPosition: Sendable, Equatable {
+    public var date: Date
+    public var id: Int64
+
+    public init(date: Date, id: Int64) {
+        self.date = date
+        self.id = id
+    }
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let milliseconds = Int64(parts[0]), let id = Int64(parts[1]), milliseconds >= 0, id >= 0 else { return nil }
+        self.init(date: Date(timeIntervalSince1970: Double(milliseconds) / 1000), id: id)
+    }
+
+    public var text: String { "\(Int64((date.timeIntervalSince1970 * 1000).rounded()))-\(id)" }
 }
 
 /// Reads published posts and records their views.
@@ -71,21 +93,22 @@ public struct PostStore: Sendable {
         }
     }
 
-    /// Published posts newest first, starting after the post `slug` (keyset pagination, for the API: a page stays
-    /// right while posts are published, where an offset would skip or repeat some). `hasMore` says whether another
-    /// page follows. Nil when `slug` names no post at all, so a made-up cursor is told apart from the end.
-    public func posts(after slug: String?, limit: Int, filter: PostFilter = .all) async throws -> (posts: [PostSummary], hasMore: Bool)? {
+    /// Published posts newest first, starting after `position` (keyset pagination, for the API: a page stays right
+    /// while posts are published, where an offset would skip or repeat some). `next` is where the following page
+    /// starts, nil on the last one. Any position is a place in the order, so every cursor a client can form is valid.
+    public func posts(after position: PostPosition?, limit: Int, filter: PostFilter = .all) async throws -> (posts: [PostSummary], next: PostPosition?) {
         try await database.pool.read { db in
             var (fromWhere, arguments) = Self.listing(filter)
-            if let slug {
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM post WHERE slug = ?", arguments: [slug]) == true else { return nil }
-                fromWhere += " AND (post.published_at, post.id) < (SELECT published_at, id FROM post WHERE slug = ?)"
-                arguments += [slug]
+            if let position {
+                fromWhere += " AND (post.published_at, post.id) < (?, ?)"
+                arguments += [position.date, position.id]
             }
             let rows = try Row.fetchAll(
-                db, sql: "SELECT \(Self.summaryColumns) \(fromWhere) ORDER BY post.published_at DESC, post.id DESC LIMIT ?",
+                db, sql: "SELECT \(Self.summaryColumns), post.id \(fromWhere) ORDER BY post.published_at DESC, post.id DESC LIMIT ?",
                 arguments: arguments + [limit + 1])
-            return (rows.prefix(limit).map(PostSummary.init(row:)), rows.count > limit)
+            let page = rows.prefix(limit)
+            let next = rows.count > limit ? page.last.map { PostPosition(date: $0["published_at"], id: $0["id"]) } : nil
+            return (page.map(PostSummary.init(row:)), next)
         }
     }
 
@@ -97,6 +120,10 @@ public struct PostStore: Sendable {
             return ("FROM post WHERE category_slug = ? AND \(isPublished)", [slug])
         case .tag(let slug):
             return ("FROM post JOIN post_tag ON post_tag.post_id = post.id AND post_tag.slug = ? WHERE \(isPublished)", [slug])
+        case .categoryAndTag(let category, let tag):
+            return (
+                "FROM post JOIN post_tag ON post_tag.post_id = post.id AND post_tag.slug = ? WHERE category_slug = ? AND \(isPublished)", [tag, category]
+            )
         }
     }
 
@@ -104,7 +131,7 @@ public struct PostStore: Sendable {
     public func taxon(for filter: PostFilter) async throws -> Taxon? {
         try await database.pool.read { db in
             switch filter {
-            case .all:
+            case .all, .categoryAndTag:
                 return nil
             case .category(let slug):
                 let name = try String.fetchOne(

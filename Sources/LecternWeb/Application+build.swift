@@ -138,6 +138,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let api = router.group("api/v1").add(middleware: APIAuthMiddleware(tokens: accessTokens))
     ProfileAPIController().addRoutes(to: api)
     PostsAPIController(posts: posts, baseURL: configuration.baseURL).addRoutes(to: api)
+    CoursesAPIController(courses: courses, enrolments: enrolments, baseURL: configuration.baseURL).addRoutes(to: api)
     try EmailVerificationController(services: accounts).addRoutes(to: routes)
     try PasswordResetController(services: accounts, resets: resets).addRoutes(to: routes)
     // Last: `/:slug` answers any single segment no route above claims.

@@ -59,6 +59,11 @@ import Testing
             let missing = try await client.get("/api/v1/no-such-thing", headers: [.authorization: "Bearer \(secret)"])
             #expect(missing.status == .notFound && missing.headers[.contentType] == "application/problem+json")
             #expect(!missing.body.contains("<html"))
+            // An address that exists, with a method it does not accept: 405 and what it accepts.
+            let delete = try await client.execute(uri: "/api/v1/posts", method: .delete, headers: [.authorization: "Bearer \(secret)"])
+            #expect(delete.status == .methodNotAllowed)
+            #expect(delete.headers[.allow] == "GET, HEAD")
+            #expect(delete.headers[.contentType] == "application/problem+json")
             let root = try await client.get("/api")
             #expect(root.status == .notFound && root.headers[.contentType] == "application/problem+json")
         }

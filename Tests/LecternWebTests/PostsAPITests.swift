@@ -53,6 +53,8 @@ import Testing
         try await makeApp(site).test(.router) { client in
             let databases = try Self.json(try await client.get("/api/v1/posts?category=databases").body)
             #expect((databases["items"] as? [[String: Any]])?.count == 6)
+            let both = try Self.json(try await client.get("/api/v1/posts?category=databases&tag=docker").body)
+            #expect((both["items"] as? [[String: Any]])?.compactMap { $0["slug"] as? String } == ["post-12", "post-06"], "both filters at once")
             let docker = try Self.json(try await client.get("/api/v1/posts?tag=docker").body)
             #expect((docker["items"] as? [[String: Any]])?.compactMap { $0["slug"] as? String } == ["post-12", "post-09", "post-06", "post-03"])
 
@@ -87,7 +89,7 @@ import Testing
         try await makeApp(site).test(.router) { client in
             for (query, name) in [
                 ("limit=0", "limit"), ("limit=101", "limit"), ("limit=ten", "limit"), ("category=Not%20A%20Slug", "category"),
-                ("category=flask&tag=docker", "tag"), ("cursor=%%%", "cursor"), ("cursor=bm8tc3VjaC1wb3N0", "cursor"),
+("tag=\(String(repeating: "a", count: 121))", "tag"), ("cursor=%%%", "cursor"), ("cursor=12-ab", "cursor"), ("cursor=-1-2", "cursor"),
             ] {
                 let answer = try await client.get("/api/v1/posts?\(query)")
                 #expect(answer.status == .unprocessableContent, "\(query)")

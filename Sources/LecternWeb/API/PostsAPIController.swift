@@ -12,6 +12,8 @@ struct PostsAPIController: Sendable {
 
     static let defaultLimit = 20
     static let maxLimit = 100
+    /// As the contract's `Slug` schema says.
+    static let maxSlugLength = 120
 
     struct Taxon: Encodable {
         var name: String
@@ -57,6 +59,8 @@ struct PostsAPIController: Sendable {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("posts", use: list)
         group.get("posts/:slug", use: post)
+        group.rejectOtherMethods("posts", allowing: [.get])
+        group.rejectOtherMethods("posts/:slug", allowing: [.get])
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -74,22 +78,26 @@ struct PostsAPIController: Sendable {
         let category = query.get("category")
         let tag = query.get("tag")
         for (name, value) in [("category", category), ("tag", tag)] {
-            if let value, !Slug.isValid(value) { problems.append(.init(name: name, reason: "must be a slug such as `testing`")) }
+            if let value, value.count > Self.maxSlugLength || !Slug.isValid(value) {
+                problems.append(.init(name: name, reason: "must be a slug such as `testing`, at most \(Self.maxSlugLength) characters"))
+            }
         }
-        if category != nil, tag != nil { problems.append(.init(name: "tag", reason: "cannot be combined with category")) }
         guard problems.isEmpty else { throw APIProblem.invalidParameters(problems) }
-        if let category { filter = .category(slug: category) } else if let tag { filter = .tag(slug: tag) }
-        var after: String?
+        switch (category, tag) {
+        case (let category?, let tag?): filter = .categoryAndTag(category: category, tag: tag)
+        case (let category?, nil): filter = .category(slug: category)
+        case (nil, let tag?): filter = .tag(slug: tag)
+        case (nil, nil): filter = .all
+        }
+        var after: PostPosition?
         if let cursor = query.get("cursor") {
-            guard let bytes = SecretToken.decodeBase64URL(cursor), let slug = String(bytes: bytes, encoding: .utf8), Slug.isValid(slug) else {
+            guard cursor.count <= 40, let position = PostPosition(cursor) else {
                 throw APIProblem.invalidParameters([.init(name: "cursor", reason: "is not a cursor this API gave: use `next_cursor` as it came")])
             }
-            after = slug
+            after = position
         }
-        guard let (found, hasMore) = try await posts.posts(after: after, limit: limit, filter: filter) else {
-            throw APIProblem.invalidParameters([.init(name: "cursor", reason: "is not a cursor this API gave: use `next_cursor` as it came")])
-        }
-        let next = hasMore ? found.last.map { SecretToken.base64URL(Array($0.slug.utf8)) } : nil
+        let (found, position) = try await posts.posts(after: after, limit: limit, filter: filter)
+        let next = position?.text
         var response = try APIJSON.response(Page(items: found.map(summary), nextCursor: next), for: request)
         if let next {
             var link = "/api/v1/posts?cursor=\(next)&limit=\(limit)"
@@ -102,7 +110,7 @@ struct PostsAPIController: Sendable {
 
     @Sendable func post(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.parameters.require("slug")
-        guard Slug.isValid(slug), let post = try await posts.post(slug: slug) else {
+        guard slug.count <= Self.maxSlugLength, Slug.isValid(slug), let post = try await posts.post(slug: slug) else {
             throw APIProblem(kind: .notFound, status: .notFound, detail: "No published post has the slug '\(slug.prefix(100))'.")
         }
         return try APIJSON.response(Detail(post: summary(post.summary), html: post.html, cover: post.cover, coverAlt: post.coverAlt), for: request)

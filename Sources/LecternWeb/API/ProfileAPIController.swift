@@ -25,6 +25,7 @@ struct ProfileAPIController: Sendable {
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("me", use: me)
+        group.rejectOtherMethods("me", allowing: [.get])
     }
 
     @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> Response {

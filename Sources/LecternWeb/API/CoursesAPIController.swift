@@ -1,0 +1,144 @@
+import Foundation
+import Hummingbird
+import LecternCore
+import LecternStore
+
+/// `/api/v1/courses`: the catalogue, and one course with its syllabus and, for a caller, their own enrolment and
+/// progress. Lesson bodies are not here: they are the lessons' own resource, for those who may read them.
+struct CoursesAPIController: Sendable {
+    let courses: CourseStore
+    let enrolments: EnrolmentStore
+    let baseURL: String
+
+    struct Availability: Encodable {
+        /// open, full, opens (not yet) or closed.
+        var state: String
+        var seatsLeft: Int?
+        var waiting: Int?
+        /// When enrolment opens or closed.
+        var date: Date?
+    }
+
+    struct Summary: Encodable {
+        var slug: String
+        var url: String
+        var title: String
+        var subtitle: String
+        var level: String
+        var duration: String
+        var price: String
+        var priceIncludes: String?
+        var summary: String
+        var enrolmentMode: String
+        var availability: Availability
+        var startsOn: Date?
+        var instructors: [String]
+        var lessonCount: Int
+    }
+
+    struct Lesson: Encodable {
+        var slug: String
+        var title: String
+        var module: String
+        var kind: String
+        var optional: Bool
+        var preview: Bool
+        var hasQuiz: Bool
+        var readingMinutes: Int
+        /// For a caller enrolled in the course.
+        var completed: Bool?
+    }
+
+    struct Viewer: Encodable {
+        var enrolled: Bool
+        var enrolledAt: Date?
+        var completedRequired: Int
+        var required: Int
+        var percent: Int
+        var complete: Bool
+        var certificateCode: String?
+        var waitlistPosition: Int?
+    }
+
+    /// The summary's fields, then the syllabus and the caller's part, in one object.
+    struct Detail: Encodable {
+        var course: Summary
+        var descriptionHTML: String
+        var outcomes: [String]
+        var benefits: [String]
+        var modules: [String]
+        var lessons: [Lesson]
+        var viewer: Viewer?
+
+        enum Keys: String, CodingKey { case descriptionHtml, outcomes, benefits, modules, lessons, viewer }
+
+        func encode(to encoder: any Encoder) throws {
+            try course.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(descriptionHTML, forKey: .descriptionHtml)
+            try container.encode(outcomes, forKey: .outcomes)
+            try container.encode(benefits, forKey: .benefits)
+            try container.encode(modules, forKey: .modules)
+            try container.encode(lessons, forKey: .lessons)
+            try container.encodeIfPresent(viewer, forKey: .viewer)
+        }
+    }
+
+    struct List: Encodable {
+        var items: [Summary]
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("courses", use: list)
+        group.get("courses/:slug", use: course)
+        group.rejectOtherMethods("courses", allowing: [.get])
+        group.rejectOtherMethods("courses/:slug", allowing: [.get])
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let now = Date()
+        return try APIJSON.response(List(items: try await courses.catalogue().map { summary($0, at: now) }), for: request)
+    }
+
+    @Sendable func course(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        guard Slug.isValid(slug), let found = try await enrolments.learnerCourse(slug: slug, userID: context.caller?.user.id) else {
+            throw APIProblem(kind: .notFound, status: .notFound, detail: "No course on offer has the slug '\(slug.prefix(100))'.")
+        }
+        let course = found.course
+        let completed = found.isEnrolled ? found.progress?.completedLessonIDs : nil
+        let lessons = course.lessons.map { lesson in
+            Lesson(
+                slug: lesson.slug, title: lesson.title, module: lesson.module, kind: lesson.kind.rawValue, optional: lesson.isOptional,
+                preview: lesson.isPreview, hasQuiz: lesson.hasQuiz, readingMinutes: lesson.readingMinutes,
+                completed: completed.map { $0.contains(lesson.id) })
+        }
+        let viewer = context.caller.map { _ in
+            Viewer(
+                enrolled: found.isEnrolled, enrolledAt: found.enrolledAt, completedRequired: found.progress?.completedRequired ?? 0,
+                required: found.progress?.required ?? course.lessons.filter { !$0.isOptional }.count, percent: found.progress?.percent ?? 0,
+                complete: found.progress?.isComplete ?? false, certificateCode: found.certificateCode, waitlistPosition: found.waitlistPosition)
+        }
+        return try APIJSON.response(
+            Detail(
+                course: summary(course, at: Date()), descriptionHTML: course.descriptionHTML, outcomes: course.outcomes,
+                benefits: course.summary.benefits, modules: course.modules, lessons: lessons, viewer: viewer),
+            for: request)
+    }
+
+    private func summary(_ course: CourseDetail, at now: Date) -> Summary {
+        let availability: Availability =
+            switch course.availability(at: now) {
+            case .open(let seatsLeft): Availability(state: "open", seatsLeft: seatsLeft)
+            case .full(let waiting): Availability(state: "full", seatsLeft: 0, waiting: waiting)
+            case .opens(let date): Availability(state: "opens", date: date)
+            case .closed(let date): Availability(state: "closed", date: date)
+            }
+        let info = course.summary
+        return Summary(
+            slug: info.slug, url: "\(baseURL)/courses/\(info.slug)", title: info.title, subtitle: info.subtitle, level: info.level,
+            duration: info.duration, price: info.price, priceIncludes: course.priceIncludes, summary: info.summary,
+            enrolmentMode: course.enrolmentMode.rawValue, availability: availability, startsOn: course.startsOn, instructors: course.instructors,
+            lessonCount: course.lessons.count)
+    }
+}
