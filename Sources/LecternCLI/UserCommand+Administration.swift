@@ -170,7 +170,7 @@ extension UserCommand {
 
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Stop an account from logging in; its sessions, reset links and pending address change end at once. Enrolments and certificates stay.",
+            abstract: "Stop an account from logging in; its sessions, reset links, pending address change and access tokens end at once. Enrolments and certificates stay.",
             discussion: "Example:\n  lectern user disable mallory@example.com")
 
         @OptionGroup var site: SiteOptions
@@ -287,7 +287,7 @@ extension UserCommand {
         static let configuration = CommandConfiguration(
             abstract: "Delete an account for good.",
             discussion: """
-                Deletes the account, its sessions and reset links, its enrolments and its lesson progress. \
+                Deletes the account, its sessions, reset links and access tokens, its enrolments and its lesson progress. \
                 Certificates it earned stay valid and verifiable under the name they were issued to (revoke them \
                 with `lectern certificate revoke` if they must go too). Asks for confirmation unless --yes is given.
 
