@@ -137,10 +137,17 @@ public struct AccessTokenStore: Sendable {
         var token = found
         if token.lastUsedAt.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
             let id = token.id
-            try await database.write(changesPublicPages: false) { db in
-                try db.execute(sql: "UPDATE access_token SET last_used_at = ? WHERE id = ?", arguments: [now, id])
-            }
-            token.lastUsedAt = now
+            let minuteAgo = now.addingTimeInterval(-60)
+            // Best effort: a read must not fail because the note of its use could not be written (a full disk, a busy
+            // writer); and of requests racing in the same minute, only the first writes.
+            do {
+                try await database.write(changesPublicPages: false) { db in
+                    try db.execute(
+                        sql: "UPDATE access_token SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
+                        arguments: [now, id, minuteAgo])
+                }
+                token.lastUsedAt = now
+            } catch {}
         }
         return TokenHolder(user: user, token: token, scope: token.scope.effective(for: user.role))
     }

@@ -24,7 +24,11 @@ public struct PostPosition: Sendable, Equatable {
 
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, let milliseconds = Int64(parts[0]), let id = Int64(parts[1]), milliseconds >= 0, id >= 0 else { return nil }
+        // At most 14 digits of milliseconds (until the year 5138), as the contract says: a date past 9999 would not
+        // sort with the stored ones.
+        guard parts.count == 2, parts[0].count <= 14, parts[1].count <= 18, let milliseconds = Int64(parts[0]), let id = Int64(parts[1]),
+            milliseconds >= 0, id >= 0
+        else { return nil }
         self.init(date: Date(timeIntervalSince1970: Double(milliseconds) / 1000), id: id)
     }
 

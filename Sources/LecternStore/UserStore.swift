@@ -64,13 +64,16 @@ public struct UserStore: Sendable {
         }
     }
 
-    /// Sets a new password and ends every session of the user, in one transaction.
+    /// Sets a new password and ends every session and access token of the user, in one transaction.
     public func setPassword(userID: Int64, passwordHash: String, now: Date = Date()) async throws {
         try await database.write(changesPublicPages: false) { db in
             try db.execute(sql: "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", arguments: [passwordHash, now, userID])
             try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID])
             try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, userID])
             try EmailChangeStore.cancel(userID: userID, in: db, now: now)
+            // Changing the password is what an owner does on suspecting a thief: a token minted with a stolen
+            // session would otherwise outlive it.
+            try AccessTokenStore.revokeAll(userID: userID, in: db, now: now)
         }
     }
 

@@ -73,6 +73,13 @@ import Testing
         #expect(try await tokens.holder(secret: secret)?.scope == .learn, "demoted: the token acts as learn")
     }
 
+    @Test func changingThePasswordRevokesEveryToken() async throws {
+        let ada = try await user()
+        let (_, secret) = try await tokens.create(user: ada, name: "Minted with a stolen session", scope: .learn)
+        try await UserStore(database: database).setPassword(userID: ada.id, passwordHash: "$argon2id$z")
+        #expect(try await tokens.holder(secret: secret) == nil)
+    }
+
     @Test func aPasswordResetRevokesEveryToken() async throws {
         let ada = try await user()
         let (_, secret) = try await tokens.create(user: ada, name: "Phone", scope: .learn)

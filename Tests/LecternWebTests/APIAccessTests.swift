@@ -64,6 +64,8 @@ import Testing
             #expect(delete.status == .methodNotAllowed)
             #expect(delete.headers[.allow] == "GET, HEAD")
             #expect(delete.headers[.contentType] == "application/problem+json")
+            let postSpec = try await client.execute(uri: "/api/openapi.yaml", method: .post, headers: [.authorization: "Bearer \(secret)"])
+            #expect(postSpec.status == .methodNotAllowed && postSpec.headers[.allow] == "GET, HEAD")
             let root = try await client.get("/api")
             #expect(root.status == .notFound && root.headers[.contentType] == "application/problem+json")
         }

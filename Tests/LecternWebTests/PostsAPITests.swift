@@ -80,6 +80,11 @@ import Testing
             let again = try await client.get("/api/v1/posts/post-01", headers: [.ifNoneMatch: etag])
             #expect(again.status == .notModified && again.body.isEmpty)
             #expect(try await client.get("/api/v1/posts/post-01", headers: [.ifNoneMatch: "\"other\""]).status == .ok)
+            // A list, a weakened tag (a compressing proxy) and `*` all match, as RFC 9110 asks.
+            for header in ["\"other\", \(etag)", "W/\(etag)", "\"other\", *"] {
+                #expect(try await client.get("/api/v1/posts/post-01", headers: [.ifNoneMatch: header]).status == .notModified, "\(header)")
+            }
+            #expect(first.headers[.vary] == "Authorization, Cookie")
             let list = try await client.get("/api/v1/posts")
             #expect(try await client.get("/api/v1/posts", headers: [.ifNoneMatch: try #require(list.headers[.eTag])]).status == .notModified)
         }

@@ -19,12 +19,15 @@ struct ContractController: Sendable {
         etag = "\"" + String(Digest.sha256Hex(data).prefix(32)) + "\""
     }
 
-    func addRoutes(to router: some RouterMethods<AppRequestContext>) {
-        router.get("/api/openapi.yaml", use: contract)
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/api/openapi.yaml", use: contract)
+        group.rejectOtherMethods("/api/openapi.yaml", allowing: [.get])
     }
 
     @Sendable func contract(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: [.eTag: etag]) }
+        if ETagMatch.matches(request.headers[.ifNoneMatch], etag) {
+            return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: "public, max-age=300"])
+        }
         return Response(
             status: .ok, headers: [.contentType: "application/yaml; charset=utf-8", .eTag: etag, .cacheControl: "public, max-age=300"],
             body: .init(byteBuffer: spec))

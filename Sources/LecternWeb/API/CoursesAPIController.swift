@@ -113,11 +113,14 @@ struct CoursesAPIController: Sendable {
                 preview: lesson.isPreview, hasQuiz: lesson.hasQuiz, readingMinutes: lesson.readingMinutes,
                 completed: completed.map { $0.contains(lesson.id) })
         }
+        // Progress is reported as the lessons' `completed` is: for an enrolled caller only (someone who left keeps
+        // their progress for when they come back, but it is not theirs to show until then).
+        let progress = found.isEnrolled ? found.progress : nil
         let viewer = context.caller.map { _ in
             Viewer(
-                enrolled: found.isEnrolled, enrolledAt: found.enrolledAt, completedRequired: found.progress?.completedRequired ?? 0,
-                required: found.progress?.required ?? course.lessons.filter { !$0.isOptional }.count, percent: found.progress?.percent ?? 0,
-                complete: found.progress?.isComplete ?? false, certificateCode: found.certificateCode, waitlistPosition: found.waitlistPosition)
+                enrolled: found.isEnrolled, enrolledAt: found.enrolledAt, completedRequired: progress?.completedRequired ?? 0,
+                required: progress?.required ?? course.lessons.filter { !$0.isOptional }.count, percent: progress?.percent ?? 0,
+                complete: progress?.isComplete ?? false, certificateCode: found.certificateCode, waitlistPosition: found.waitlistPosition)
         }
         return try APIJSON.response(
             Detail(

@@ -82,19 +82,20 @@ struct PostsAPIController: Sendable {
                 problems.append(.init(name: name, reason: "must be a slug such as `testing`, at most \(Self.maxSlugLength) characters"))
             }
         }
+        var after: PostPosition?
+        if let cursor = query.get("cursor") {
+            if cursor.count <= 34, let position = PostPosition(cursor) {
+                after = position
+            } else {
+                problems.append(.init(name: "cursor", reason: "is not a cursor this API gave: use `next_cursor` as it came"))
+            }
+        }
         guard problems.isEmpty else { throw APIProblem.invalidParameters(problems) }
         switch (category, tag) {
         case (let category?, let tag?): filter = .categoryAndTag(category: category, tag: tag)
         case (let category?, nil): filter = .category(slug: category)
         case (nil, let tag?): filter = .tag(slug: tag)
         case (nil, nil): filter = .all
-        }
-        var after: PostPosition?
-        if let cursor = query.get("cursor") {
-            guard cursor.count <= 40, let position = PostPosition(cursor) else {
-                throw APIProblem.invalidParameters([.init(name: "cursor", reason: "is not a cursor this API gave: use `next_cursor` as it came")])
-            }
-            after = position
         }
         let (found, position) = try await posts.posts(after: after, limit: limit, filter: filter)
         let next = position?.text
