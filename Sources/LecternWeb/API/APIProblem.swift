@@ -122,19 +122,6 @@ struct APIProblem: Error, Sendable {
     }
 }
 
-/// `If-None-Match` against an entity tag: a list, `*`, and weak comparison (a proxy that compresses may send back
-/// `W/"…"`), as RFC 9110 §13.1.2 asks.
-enum ETagMatch {
-    static func matches(_ header: String?, _ etag: String) -> Bool {
-        guard let header else { return false }
-        let strong = etag.hasPrefix("W/") ? String(etag.dropFirst(2)) : etag
-        return header.split(separator: ",").contains { entry in
-            let tag = entry.trimmingCharacters(in: .whitespaces)
-            return tag == "*" || (tag.hasPrefix("W/") ? String(tag.dropFirst(2)) : tag) == strong
-        }
-    }
-}
-
 /// Where API clients are, rather than browsers.
 enum APIPaths {
     static func isAPI(_ path: String) -> Bool {
@@ -163,10 +150,10 @@ enum APIJSON {
     /// client asks again each time (`no-cache`); only the body is saved. `private`: it may depend on who asks.
     static func response(_ value: some Encodable, for request: Request) throws -> Response {
         let body = try encoder.encode(value)
-        let etag = "\"" + String(Digest.sha256Hex(body).prefix(32)) + "\""
+        let etag = EntityTag.of(body)
         // Vary: the body may depend on who asks (a course's `viewer`), so a cache keeps one per caller.
         let headers: HTTPFields = [.contentType: "application/json", .eTag: etag, .cacheControl: "private, no-cache", .vary: "Authorization, Cookie"]
-        if ETagMatch.matches(request.headers[.ifNoneMatch], etag) {
+        if EntityTag.matches(request.headers, etag) {
             var unchanged = headers
             unchanged[.contentType] = nil
             return Response(status: .notModified, headers: unchanged)

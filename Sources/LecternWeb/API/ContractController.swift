@@ -16,7 +16,7 @@ struct ContractController: Sendable {
         guard let url = Bundle.module.url(forResource: "Contract/openapi", withExtension: "yaml") else { throw MissingContract() }
         let data = try Data(contentsOf: url)
         spec = ByteBuffer(bytes: data)
-        etag = "\"" + String(Digest.sha256Hex(data).prefix(32)) + "\""
+        etag = EntityTag.of(data)
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -25,7 +25,7 @@ struct ContractController: Sendable {
     }
 
     @Sendable func contract(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if ETagMatch.matches(request.headers[.ifNoneMatch], etag) {
+        if EntityTag.matches(request.headers, etag) {
             return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: "public, max-age=300"])
         }
         return Response(

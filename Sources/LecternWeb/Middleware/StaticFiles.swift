@@ -58,7 +58,7 @@ struct StaticFiles<Context: RequestContext>: RouterMiddleware {
             let seconds = Date(timeIntervalSince1970: modified.timeIntervalSince1970.rounded(.down))
             let long = type.hasPrefix("text/css") || type.hasPrefix("image/") || type.hasPrefix("font/")
             files[relative] = File(
-                bytes: ByteBuffer(bytes: data), contentType: type, etag: "\"\(Digest.sha256Hex(data).prefix(32))\"", lastModified: seconds,
+                bytes: ByteBuffer(bytes: data), contentType: type, etag: EntityTag.of(data), lastModified: seconds,
                 lastModifiedText: HTTPDate.text(seconds), cacheControl: long ? "public, max-age=86400" : "public, max-age=3600")
         }
         self.files = files
@@ -95,10 +95,7 @@ struct StaticFiles<Context: RequestContext>: RouterMiddleware {
 
     /// RFC 9110 13.1.2 and 13.1.3: If-None-Match (weak comparison, `*` included) wins over If-Modified-Since.
     private func notModified(_ file: File, _ headers: HTTPFields) -> Bool {
-        if let match = headers[values: .ifNoneMatch].joined(separator: ",").nilIfEmpty {
-            let tags = match.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            return tags.contains { $0 == "*" || $0.replacingOccurrences(of: "W/", with: "") == file.etag }
-        }
+        if !headers[values: .ifNoneMatch].isEmpty { return EntityTag.matches(headers, file.etag) }
         if let since = headers[.ifModifiedSince].flatMap(HTTPDate.parse) { return file.lastModified <= since }
         return false
     }
@@ -152,8 +149,4 @@ enum HTTPDate {
 
 extension Character {
     fileprivate var isASCIIDigitCharacter: Bool { isASCII && isWholeNumber }
-}
-
-extension String {
-    fileprivate var nilIfEmpty: String? { isEmpty ? nil : self }
 }
