@@ -48,11 +48,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The domain operations every adapter calls (pages, REST, GraphQL, CLI): DESIGN.md's service layer.
+        .target(
+            name: "LecternServices",
+            dependencies: ["LecternCore", "LecternStore", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "LecternWeb",
             dependencies: [
                 "LecternCore",
                 "LecternStore",
+                "LecternServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
@@ -68,6 +74,7 @@ let package = Package(
             dependencies: [
                 "LecternCore",
                 "LecternStore",
+                "LecternServices",
                 "LecternWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,6 +95,7 @@ let package = Package(
             name: "LecternWebTests",
             dependencies: [
                 "LecternWeb",
+                "LecternServices",
                 "LecternStore",
                 "LecternCore",
                 "LecternTestSupport",

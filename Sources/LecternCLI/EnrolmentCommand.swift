@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// `lectern enrolment …`: who is on which course, and enrolling or removing learners by hand.
@@ -99,8 +100,8 @@ struct EnrolmentCommand: AsyncParsableCommand {
             let database = try site.openDatabase(dryRun: dryRun.dryRun)
             let user = try await Lookup.account(email, in: database)
             let detail = try await Lookup.course(course, in: database)
-            let outcome = try await EnrolmentStore(database: database).enrol(
-                userID: user.id, courseID: detail.id, byOperator: true, overCapacityReason: overCapacity ? reason?.trimmingCharacters(in: .whitespacesAndNewlines) : nil)
+            let outcome = try await Enrolments(database: database).admit(
+                userID: user.id, to: detail, overCapacityReason: overCapacity ? reason?.trimmingCharacters(in: .whitespacesAndNewlines) : nil)
             let result: String
             switch outcome {
             case .enrolled: result = "enrolled"
@@ -118,7 +119,8 @@ struct EnrolmentCommand: AsyncParsableCommand {
                 case .open: reason = "enrolment was refused"
                 }
                 throw fail("cannot enrol \(user.email) in \(course): \(reason)")
-            case .needs: throw fail("cannot enrol \(user.email) in \(course): an operator enrols on any course, so this should not happen")
+            case .needs, .waitlisted, .requested:
+                throw fail("cannot enrol \(user.email) in \(course): an operator enrols on any course, so this should not happen")
             }
             if output.json { return try sayJSON(EnrolmentChange(email: user.email, course: course, result: result, dryRun: dryRun.dryRun)) }
             switch outcome {
@@ -145,7 +147,7 @@ struct EnrolmentCommand: AsyncParsableCommand {
             let database = try site.openDatabase(dryRun: dryRun.dryRun)
             let user = try await Lookup.account(email, in: database)
             let detail = try await Lookup.course(course, in: database)
-            let removed = try await EnrolmentStore(database: database).leave(userID: user.id, courseID: detail.id)
+            let removed = try await Enrolments(database: database).remove(userID: user.id, from: detail)
             if output.json {
                 return try sayJSON(
                     EnrolmentChange(email: user.email, course: course, result: removed ? "removed" : "not-enrolled", dryRun: dryRun.dryRun))

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 import Logging
 
@@ -100,18 +101,18 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try SearchController(posts: posts, courses: courses, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     FeedController(posts: posts, courses: courses, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     let enrolments = EnrolmentStore(database: database)
-    let presenter = CoursePresenter(
-        courses: courses, enrolments: enrolments, renderer: renderer, flash: flash, cache: CourseDetailCache(pages: pageCache))
+    // The service layer: every adapter below (pages, REST) calls these, never the course stores for a rule.
+    let catalogue = Catalogue(database: database, source: CourseDetailCache(pages: pageCache))
+    let places = Enrolments(database: database, catalogue: catalogue)
+    let learning = Learning(database: database, catalogue: catalogue)
+    let presenter = CoursePresenter(catalogue: catalogue, renderer: renderer, flash: flash)
     try CourseController(presenter: presenter, pageCache: pageCache).addRoutes(to: routes)
-    try PlaceController(
-        presenter: presenter, codes: AccessCodeStore(database: database), requests: EnrolmentRequestStore(database: database),
-        waitlists: WaitlistStore(database: database), limiter: RateLimiter()
-    ).addRoutes(to: routes)
-    let lessons = try LessonController(presenter: presenter, pageCache: pageCache)
+    try PlaceController(presenter: presenter, enrolments: places).addRoutes(to: routes)
+    let lessons = try LessonController(presenter: presenter, learning: learning, pageCache: pageCache)
     lessons.addRoutes(to: routes)
-    try QuizController(lessons: lessons, service: QuizService(quizzes: QuizStore(database: database), now: { Date() })).addRoutes(to: routes)
+    try QuizController(lessons: lessons).addRoutes(to: routes)
+    CheckpointController(lessons: lessons).addRoutes(to: routes)
     let checkpoints = CheckpointStore(database: database)
-    CheckpointController(lessons: lessons, checkpoints: checkpoints).addRoutes(to: routes)
     let verifications = EmailVerificationStore(database: database)
     let reviewMailer = ReviewMailer(
         events: EventLog(database: database), checkpoints: checkpoints, mail: mail, ledger: ledger, verifications: verifications,
@@ -130,7 +131,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         deviceCookie: DeviceCookie(signer: signer, secure: configuration.secureCookies), flash: flash, limiter: RateLimiter(),
         mailFormsPerAddress: configuration.mailFormsPerAddress, mailInBackground: configuration.mailInBackground,
         throttle: LoginThrottle(limits: configuration.loginLimits), renderer: renderer, logger: logger)
-    let intent = EnrolmentIntent(signer: signer, courses: courses, enrolments: enrolments, waitlists: WaitlistStore(database: database), flash: flash)
+    let intent = EnrolmentIntent(signer: signer, catalogue: catalogue, enrolments: places)
     try AccountController(services: accounts, emailChanges: EmailChangeStore(database: database), intent: intent).addRoutes(to: routes)
     let accessTokens = AccessTokenStore(database: database)
     try AccessTokenController(tokens: accessTokens, services: accounts, renderer: renderer).addRoutes(to: routes)

@@ -24,6 +24,24 @@ struct APIProblem: Error, Sendable {
         case rateLimited = "rate-limited"
         case unavailable
         case internalError = "internal-error"
+        // Course refusals (`RefusalWording`): one type per reason.
+        case noSuchCourse = "no-such-course"
+        case noSuchLesson = "no-such-lesson"
+        case notEnrolled = "not-enrolled"
+        case lessonClosed = "lesson-closed"
+        case lessonLocked = "lesson-locked"
+        case courseCertified = "course-certified"
+        case noQuiz = "no-quiz"
+        case notACheckpoint = "not-a-checkpoint"
+        case quizWait = "quiz-wait"
+        case answersIncomplete = "answers-incomplete"
+        case submissionInvalid = "submission-invalid"
+        case checkpointRefused = "checkpoint-refused"
+        case completionRefused = "completion-refused"
+        case codeRefused = "code-refused"
+        case tooManyWrongCodes = "too-many-wrong-codes"
+        case enrolmentClosed = "enrolment-closed"
+        case placeGivenOtherwise = "place-given-otherwise"
     }
 
     var kind: Kind

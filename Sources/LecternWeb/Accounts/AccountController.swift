@@ -106,7 +106,7 @@ struct AccountController: Sendable {
         // A session from before (a visitor's) dies: the account starts on a session id nobody could have planted.
         if let session = context.session { try await sessions.delete(idHash: session.idHash) }
         if let course {
-            let (path, flash) = try await intent.finish(slug: course, userID: user.id, newAccount: true)
+            let (path, flash) = try await intent.finish(slug: course, user: user, newAccount: true)
             return try await signIn(user, request: request, context: context, redirectTo: path, flash: flash)
         }
         return try await signIn(user, request: request, context: context, redirectTo: view.next.isEmpty ? "/dashboard" : view.next, flash: .welcome)
@@ -174,7 +174,7 @@ struct AccountController: Sendable {
         if let session = context.session { try await sessions.delete(idHash: session.idHash) }
         var response: Response
         if let course {
-            let (path, flash) = try await intent.finish(slug: course, userID: signedIn.user.id, newAccount: false)
+            let (path, flash) = try await intent.finish(slug: course, user: signedIn.user, newAccount: false)
             response = try await signIn(signedIn.user, request: request, context: context, redirectTo: path, flash: flash)
         } else {
             response = try await signIn(signedIn.user, request: request, context: context, redirectTo: next)

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 import Logging
 

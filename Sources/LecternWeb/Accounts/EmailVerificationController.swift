@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// The link that verifies an address, and the banner's "send it again".

@@ -1,11 +1,12 @@
 import Foundation
 import LecternCore
+import LecternServices
 
 /// Courses with their syllabus, kept in memory per site revision: they are the same for every learner, so a signed-in
 /// page reads only the learner's own part (issue 13: reading the course row and syllabus was 12.6% of the signed-in
 /// course page). An entry is used under the page cache's rules (`PageCache.isFresh`): only while nothing was written
 /// since it was read (other processes' writes reach this one within 250 ms) and while younger than its lifetime.
-final class CourseDetailCache: @unchecked Sendable {
+final class CourseDetailCache: CourseDetailSource, @unchecked Sendable {
     private struct Entry {
         var course: CourseDetail
         var generation: Int

@@ -1,34 +1,20 @@
 import Foundation
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// Builds the course page's view for any visitor; the course and lesson controllers share it.
 struct CoursePresenter: Sendable {
-    let courses: CourseStore
-    let enrolments: EnrolmentStore
+    /// Courses (kept per site revision, so a page reads only the learner's part) and their learners' parts.
+    let catalogue: Catalogue
     let renderer: PageRenderer
     /// Notices after enrolling, leaving or completing a lesson.
     let flash: FlashCookie
-    /// Courses and syllabi per site revision, so a page reads only the learner's part.
-    let cache: CourseDetailCache
 
-    static let noSuchCourse = HTTPError(.notFound, message: "There is no course at this address. See the catalogue for the courses on offer.")
-
-    /// The course, or a 404 that says so.
-    func course(_ slug: String) async throws -> CourseDetail {
-        guard Slug.isValid(slug), let course = try await courses.course(slug: slug) else {
-            throw Self.noSuchCourse
-        }
-        return course
-    }
-
-    /// The course as this visitor sees it (with their enrolment and progress), in one read; or a 404 that says so.
-    func learnerCourse(_ slug: String, context: AppRequestContext, lesson: String? = nil) async throws -> LearnerCourse {
-        guard Slug.isValid(slug), let course = try await cache.course(slug, load: { try await courses.course(slug: slug) }) else {
-            throw Self.noSuchCourse
-        }
-        return try await enrolments.learnerCourse(course: course, userID: context.session?.user?.id, lessonSlug: lesson)
+    /// The course as this visitor sees it (with their enrolment and progress), in one read.
+    func learnerCourse(_ slug: String, context: AppRequestContext) async throws -> LearnerCourse {
+        try await catalogue.learnerCourse(slug, userID: context.session?.user?.id)
     }
 
     func page(_ learner: LearnerCourse, context: AppRequestContext, now: Date = Date()) -> CoursePageView {

@@ -1,21 +1,23 @@
 import Foundation
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// Lesson pages (for enrolled learners and admins), and marking lessons complete.
 struct LessonController: Sendable {
     let presenter: CoursePresenter
+    let learning: Learning
     var flash: FlashCookie { presenter.flash }
     let template: PageTemplate
     /// Keeps the skeletons of signed-in lesson pages (see `PersonalPage`).
     let pageCache: PageCache
 
     var renderer: PageRenderer { presenter.renderer }
-    var enrolments: EnrolmentStore { presenter.enrolments }
 
-    init(presenter: CoursePresenter, pageCache: PageCache) throws {
+    init(presenter: CoursePresenter, learning: Learning, pageCache: PageCache) throws {
         self.presenter = presenter
+        self.learning = learning
         self.pageCache = pageCache
         self.template = try presenter.renderer.template("lesson")
     }
@@ -26,40 +28,25 @@ struct LessonController: Sendable {
         group.post("/courses/:slug/lessons/:lesson/undo", use: undo)
     }
 
-    /// The course as the visitor sees it (one read), the lesson, and whether the visitor may read it.
-    func find(_ context: AppRequestContext) async throws -> (LearnerCourse, LessonSummary, Int, canRead: Bool) {
-        let slug = try context.parameters.require("lesson")
-        let learner = try await presenter.learnerCourse(try context.parameters.require("slug"), context: context, lesson: slug)
-        guard let index = learner.course.lessons.firstIndex(where: { $0.slug == slug }) else {
-            throw HTTPError(.notFound, message: "This course has no such lesson. It may have been renamed or removed; see the syllabus.")
-        }
-        let lesson = learner.course.lessons[index]
-        return (learner, lesson, index, learner.isEnrolled || lesson.isPreview || context.session?.user?.role == .admin)
+    /// The lesson of the path as the visitor sees it (one read).
+    func find(_ context: AppRequestContext) async throws -> LessonAccess {
+        try await learning.lesson(try context.parameters.require("lesson"), of: try context.parameters.require("slug"), for: context.session?.user)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let found = try await find(context)
-        let (learner, lesson, _, _) = found
-        // The learner's place, for "Continue": written only when it moved, so re-reading a lesson costs no write.
-        // Reading never depends on it: on a full disk the page is still served, and the place is remembered next time.
-        if let user = context.session?.user, learner.isEnrolled, learner.lessonOpensAt == nil, learner.lastLessonID != lesson.id {
-            do {
-                try await enrolments.rememberPlace(userID: user.id, courseID: learner.course.id, lessonID: lesson.id)
-            } catch {
-                context.logger.warning("could not remember the learner's place: \(error)")
-            }
-        }
-        return try render(found, request: request, context: context)
+        let access = try await learning.open(
+            try context.parameters.require("lesson"), of: try context.parameters.require("slug"), for: context.session?.user, logger: context.logger)
+        return try render(access, request: request, context: context)
     }
 
     /// The lesson page; `answers` and `problems` refill the knowledge check when answers came back incomplete, and
     /// `submission` the checkpoint's form when a submission was refused.
     func render(
-        _ found: (LearnerCourse, LessonSummary, Int, canRead: Bool), request: Request, context: AppRequestContext, answers: QuizAnswers = [:],
+        _ access: LessonAccess, request: Request, context: AppRequestContext, answers: QuizAnswers = [:],
         problems: [String: String] = [:], submission: (text: String, link: String, problems: [String: String])? = nil,
         status: HTTPResponse.Status = .ok
     ) throws -> Response {
-        let (learner, lesson, index, canRead) = found
+        let (learner, lesson, index, canRead) = (access.learner, access.lesson, access.index, access.canRead)
         let course = learner.course
         let slug = course.summary.slug
         var view = LessonPageView(
@@ -75,7 +62,7 @@ struct LessonController: Sendable {
             view.locked = presenter.page(learner, context: context)
             return try renderer.render(view, with: template, status: .forbidden).response(from: request, context: context)
         }
-        let isAdmin = context.session?.user?.role == .admin
+        let isAdmin = access.isAdmin
         let modules = presenter.syllabus(learner, canRead: learner.isEnrolled || isAdmin, current: lesson.id)
         view.syllabus = PlayerSyllabusView(
             courseSlug: slug, courseTitle: course.summary.title, modules: modules,
@@ -88,7 +75,7 @@ struct LessonController: Sendable {
             // A free preview: the lesson and the course's call to action, no knowledge check or progress.
             view.preview = presenter.page(learner, context: context)
         }
-        view.html = learner.lessonHTML
+        view.html = access.html
         view.hasQuiz = lesson.hasQuiz
         view.isCheckpoint = lesson.kind == .checkpoint
         if let lessonQuiz = learner.lessonQuiz, learner.isEnrolled {
@@ -136,19 +123,13 @@ struct LessonController: Sendable {
     }
 
     @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (learner, lesson, index, _) = try await find(context)
-        let course = learner.course
         guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
-        guard learner.isEnrolled else { throw HTTPError(.forbidden, message: "Enrol in \(course.summary.title) to track your progress through its lessons.") }
-        let certificate: String?
-        do {
-            certificate = try await enrolments.complete(userID: user.id, courseID: course.id, lessonID: lesson.id, learnerName: user.name)
-        } catch let refusal as LessonCompletionRefusal {
-            throw HTTPError(.conflict, message: refusal.message)
-        }
+        let done = try await learning.complete(try context.parameters.require("lesson"), of: try context.parameters.require("slug"), by: user)
+        let (learner, lesson, index) = (done.access.learner, done.access.lesson, done.access.index)
+        let course = learner.course
         // "Complete and continue": on to the next lesson, unless this finished the course (the certificate notice is here)
         // or the next lesson has not opened yet.
-        if certificate == nil || learner.certificateCode != nil, index + 1 < course.lessons.count {
+        if done.certificateCode == nil || learner.certificateCode != nil, index + 1 < course.lessons.count {
             let next = course.lessons[index + 1]
             if course.lockedUntil(next, enrolledAt: learner.enrolledAt, now: Date()) == nil { return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(next.slug)", flash: .lessonDoneContinue, cookie: flash) }
         }
@@ -156,11 +137,8 @@ struct LessonController: Sendable {
     }
 
     @Sendable func undo(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (learner, lesson, _, _) = try await find(context)
-        let course = learner.course
         guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
-        guard learner.isEnrolled else { throw HTTPError(.forbidden, message: "Enrol in \(course.summary.title) to track your progress through its lessons.") }
-        try await enrolments.undo(userID: user.id, lessonID: lesson.id)
-        return .redirect(to: "/courses/\(course.summary.slug)/lessons/\(lesson.slug)", flash: .lessonUndone, cookie: flash)
+        let access = try await learning.undo(try context.parameters.require("lesson"), of: try context.parameters.require("slug"), by: user)
+        return .redirect(to: "/courses/\(access.course.summary.slug)/lessons/\(access.lesson.slug)", flash: .lessonUndone, cookie: flash)
     }
 }

@@ -1,34 +1,34 @@
 import Foundation
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 
-/// The ways to a place other than plain enrolling: an access code, a request for approval, the waitlist.
+/// Every way to or from a place: enrolling, an access code, a request for approval, the waitlist, leaving. Each route
+/// calls one `Enrolments` operation and tells its outcome; a refusal with something to fix shows the course page again
+/// with what was typed.
 struct PlaceController: Sendable {
     let presenter: CoursePresenter
-    let codes: AccessCodeStore
-    let requests: EnrolmentRequestStore
-    let waitlists: WaitlistStore
-    let limiter: RateLimiter
+    let enrolments: Enrolments
+    let wording: RefusalWording
     let courseTemplate: PageTemplate
-
-    /// Wrong codes one account, and one client network, may try an hour: enough for typing mistakes, far too few to guess.
-    static let wrongCodesPerAccount = RateLimiter.Rule(limit: 10, window: 3600)
-    static let wrongCodesPerNetwork = RateLimiter.Rule(limit: 30, window: 3600)
+    let leaveTemplate: PageTemplate
 
     var renderer: PageRenderer { presenter.renderer }
     var flash: FlashCookie { presenter.flash }
 
-    init(presenter: CoursePresenter, codes: AccessCodeStore, requests: EnrolmentRequestStore, waitlists: WaitlistStore, limiter: RateLimiter) throws {
+    init(presenter: CoursePresenter, enrolments: Enrolments) throws {
         self.presenter = presenter
-        self.codes = codes
-        self.requests = requests
-        self.waitlists = waitlists
-        self.limiter = limiter
+        self.enrolments = enrolments
+        self.wording = RefusalWording(dates: presenter.renderer.dates)
         self.courseTemplate = try presenter.renderer.template("course")
+        self.leaveTemplate = try presenter.renderer.template("leave")
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("/courses/:slug/enrol", use: enrol)
+        group.get("/courses/:slug/leave", use: confirmLeave)
+        group.post("/courses/:slug/leave", use: leave)
         group.post("/courses/:slug/code", use: redeem)
         group.post("/courses/:slug/request", use: request)
         group.post("/courses/:slug/request/withdraw", use: withdraw)
@@ -36,85 +36,96 @@ struct PlaceController: Sendable {
         group.post("/courses/:slug/waitlist/leave", use: leaveWaitlist)
     }
 
-    @Sendable func redeem(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await asLearner(request, context) { request, slug, courseID, user in
-            let typed = try await FormFields.read(from: &request)["code"].trimmingCharacters(in: .whitespacesAndNewlines)
-            let accountKey = "code:\(user.id)"
-            let networkKey = "code:\(context.clientNetwork)"
-            let accountWait = await limiter.wait(accountKey, Self.wrongCodesPerAccount)
-            let networkWait = await limiter.wait(networkKey, Self.wrongCodesPerNetwork)
-            if let wait = accountWait ?? networkWait {
-                throw AccountServices.tooManyRequests(wait, "Too many wrong codes were tried. Check the code you were given, then try again later")
-            }
-            guard !typed.isEmpty else { return try await page(slug, context: context, request: request, codeError: "Enter the access code you were given.") }
-            switch try await codes.redeem(typed, userID: user.id, courseID: courseID) {
-            case .success(let outcome):
-                return try await answer(outcome, slug: slug, request: request, context: context, waitlisted: .codeWaitlisted)
-            case .failure(let problem):
-                if problem == .unknown {
-                    _ = await limiter.take(accountKey, Self.wrongCodesPerAccount)
-                    _ = await limiter.take(networkKey, Self.wrongCodesPerNetwork)
-                }
-                return try await page(slug, context: context, request: request, code: typed, codeError: Self.message(problem, dates: renderer.dates))
-            }
+    @Sendable func enrol(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await asLearner(request, context) { request, slug, user in
+            try await answer(try await enrolments.enrol(user, in: slug).outcome, slug: slug, request: request, context: context, waitlisted: .waitlisted)
         }
     }
 
-    static func message(_ problem: AccessCodeProblem, dates: DateText) -> String {
-        switch problem {
-        case .unknown:
-            "That code does not give a place on this course. Check it character by character: a code has 15 letters and digits, such as 7KQ2M-XW9FD-R4TCN."
-        case .used: "That code has already been used for every place it gives. Ask whoever gave it to you for another."
-        case .expired(let date): "That code expired on \(dates.long(date)). Ask the school for a new one."
-        case .revoked: "That code was withdrawn by the school. Ask them for a new one."
-        case .alreadyRedeemed: "You have already used that code."
+    @Sendable func confirmLeave(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let course = try await presenter.catalogue.course(try context.parameters.require("slug"))
+        guard let session = context.session, session.user != nil else { return SessionGate.loginRedirect(for: request) }
+        let view = LeaveCourseView(
+            site: renderer.site,
+            meta: renderer.meta(
+                title: "Leave \(course.summary.title)", description: "Leave this course.", path: "/courses/\(course.summary.slug)/leave",
+                noindex: true, session: session),
+            slug: course.summary.slug, title: course.summary.title, csrf: session.csrfToken)
+        return try renderer.render(view, with: leaveTemplate).response(from: request, context: context)
+    }
+
+    @Sendable func leave(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let slug = try context.parameters.require("slug")
+        guard let user = context.session?.user else {
+            _ = try await presenter.catalogue.course(slug)
+            return SessionGate.loginRedirect(for: request)
+        }
+        _ = try await enrolments.leave(user, courseSlug: slug)
+        return .redirect(to: "/dashboard", flash: .left, cookie: flash)
+    }
+
+    @Sendable func redeem(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await asLearner(request, context) { request, slug, user in
+            let typed = try await FormFields.read(from: &request)["code"]
+            do {
+                let placed = try await enrolments.redeem(typed, by: user, for: slug, network: context.clientNetwork)
+                return try await answer(placed.outcome, slug: slug, request: request, context: context, waitlisted: .codeWaitlisted)
+            } catch CourseRefusal.codeMissing {
+                return try await page(slug, context: context, request: request, codeError: wording.tell(.codeMissing).message)
+            } catch CourseRefusal.code(let problem) {
+                let code = typed.trimmingCharacters(in: .whitespacesAndNewlines)
+                return try await page(slug, context: context, request: request, code: code, codeError: wording.codeMessage(problem))
+            }
         }
     }
 
     @Sendable func request(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await asLearner(request, context) { request, slug, courseID, user in
-            let note = try await FormFields.read(from: &request)["note"].trimmingCharacters(in: .whitespacesAndNewlines)
-            guard note.count <= 1000 else {
-                return try await page(slug, context: context, request: request, note: note, noteError: "Keep the note to 1,000 characters (it has \(note.count)).")
+        try await asLearner(request, context) { request, slug, user in
+            let note = try await FormFields.read(from: &request)["note"]
+            do {
+                let placed = try await enrolments.request(note: note, by: user, for: slug)
+                return try await answer(placed.outcome, slug: slug, request: request, context: context, waitlisted: .waitlisted)
+            } catch CourseRefusal.noteTooLong(let count) {
+                let kept = note.trimmingCharacters(in: .whitespacesAndNewlines)
+                return try await page(slug, context: context, request: request, note: kept, noteError: wording.tell(.noteTooLong(count: count)).message)
             }
-            let outcome = try await requests.request(userID: user.id, courseID: courseID, note: note)
-            return try await answer(outcome, slug: slug, request: request, context: context, waitlisted: .waitlisted)
         }
     }
 
     @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await asLearner(request, context) { _, slug, courseID, user in
-            try await requests.withdraw(userID: user.id, courseID: courseID)
+        try await asLearner(request, context) { _, slug, user in
+            _ = try await enrolments.withdrawRequest(by: user, for: slug)
             return .redirect(to: "/courses/\(slug)", flash: .requestWithdrawn, cookie: flash)
         }
     }
 
     @Sendable func joinWaitlist(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await asLearner(request, context) { request, slug, courseID, user in
-            try await answer(try await waitlists.join(userID: user.id, courseID: courseID), slug: slug, request: request, context: context, waitlisted: .waitlisted)
+        try await asLearner(request, context) { request, slug, user in
+            try await answer(try await enrolments.joinWaitlist(user, for: slug).outcome, slug: slug, request: request, context: context, waitlisted: .waitlisted)
         }
     }
 
     @Sendable func leaveWaitlist(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await asLearner(request, context) { _, slug, courseID, user in
-            try await waitlists.leave(userID: user.id, courseID: courseID)
+        try await asLearner(request, context) { _, slug, user in
+            _ = try await enrolments.leaveWaitlist(user, for: slug)
             return .redirect(to: "/courses/\(slug)", flash: .waitlistLeft, cookie: flash)
         }
     }
 
     // MARK: Helpers
 
-    /// Runs `body` for the signed-in learner with the course of the path (a 404 when there is none); a visitor is
-    /// sent to log in and come back to the course.
+    /// Runs `body` for the signed-in learner; a visitor is sent to log in and come back to the course (a 404 when there
+    /// is no such course).
     private func asLearner(
-        _ request: Request, _ context: AppRequestContext,
-        _ body: (inout Request, _ slug: String, _ courseID: Int64, User) async throws -> Response
+        _ request: Request, _ context: AppRequestContext, _ body: (inout Request, _ slug: String, User) async throws -> Response
     ) async throws -> Response {
         let slug = try context.parameters.require("slug")
-        let course = try await presenter.course(slug)
-        guard let user = context.session?.user else { return .redirect(to: "/login?enrol=\(slug)", type: .normal) }
+        guard let user = context.session?.user else {
+            let course = try await presenter.catalogue.course(slug)
+            return .redirect(to: "/login?enrol=\(course.summary.slug)", type: .normal)
+        }
         var request = request
-        return try await body(&request, slug, course.id, user)
+        return try await body(&request, slug, user)
     }
 
     /// Where an outcome leads: the course page with a notice, or (refused) the page as it is now with the reason.
@@ -127,7 +138,7 @@ struct PlaceController: Sendable {
         case .needs(let mode):
             return .redirect(to: "/courses/\(slug)", flash: mode == .code ? .placeNeedsCode : mode == .approval ? .placeNeedsApproval : .placeOpen, cookie: flash)
         case .refused(let state):
-            return try await page(slug, context: context, request: request, problem: CourseController.refusal(state, dates: renderer.dates), status: .conflict)
+            return try await page(slug, context: context, request: request, problem: wording.enrolmentClosed(state), status: .conflict)
         }
     }
 

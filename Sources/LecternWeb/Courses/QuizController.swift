@@ -1,19 +1,19 @@
 import Foundation
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// A lesson's knowledge check: answers sent from the lesson page, and the results of each attempt.
 struct QuizController: Sendable {
     let lessons: LessonController
-    let service: QuizService
     let template: PageTemplate
 
     var renderer: PageRenderer { lessons.renderer }
+    var learning: Learning { lessons.learning }
 
-    init(lessons: LessonController, service: QuizService) throws {
+    init(lessons: LessonController) throws {
         self.lessons = lessons
-        self.service = service
         self.template = try lessons.renderer.template("quiz-result")
     }
 
@@ -24,42 +24,33 @@ struct QuizController: Sendable {
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
-        let found = try await lessons.find(context)
-        let (learner, lesson, _, _) = found
-        let course = learner.course
         guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
+        let (courseSlug, lessonSlug) = (try context.parameters.require("slug"), try context.parameters.require("lesson"))
         let form = try await FormFields.read(from: &request)
         var answers: QuizAnswers = [:]
         for name in form.names where name.hasPrefix("q.") { answers[String(name.dropFirst(2))] = form.all(name) }
-        let lessonURL = "/courses/\(course.summary.slug)/lessons/\(lesson.slug)"
         do {
-            let submitted = try await service.submit(answers, lesson: lesson, in: learner, user: user)
-            return Response(status: .seeOther, headers: [.location: "\(lessonURL)/quiz/attempts/\(submitted.attemptID)"])
-        } catch QuizService.Refusal.notEnrolled {
-            throw HTTPError(.forbidden, message: "Enrol in \(course.summary.title) to take its knowledge checks.")
-        } catch QuizService.Refusal.noQuiz {
-            throw HTTPError(.notFound, message: "This lesson has no knowledge check. It may have been changed; reload the lesson.")
-        } catch QuizService.Refusal.tooSoon(let until) {
-            throw HTTPError(
-                .tooManyRequests,
-                message: "This course asks for a pause between attempts: you can try again from \(renderer.dates.longWithTime(until)).")
-        } catch QuizService.Refusal.incomplete(let problem) {
+            let submitted = try await learning.answerQuiz(answers, lesson: lessonSlug, of: courseSlug, by: user)
+            return Response(status: .seeOther, headers: [.location: "/courses/\(courseSlug)/lessons/\(lessonSlug)/quiz/attempts/\(submitted.attemptID)"])
+        } catch CourseRefusal.quizIncomplete(let problem) {
             // Shown again with what was chosen, and a word at each question that needs an answer.
-            return try lessons.render(found, request: request, context: context, answers: answers, problems: problem.questions, status: .unprocessableContent)
+            let access = try await lessons.find(context)
+            return try lessons.render(access, request: request, context: context, answers: answers, problems: problem.questions, status: .unprocessableContent)
         }
     }
 
     @Sendable func result(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
-        let (learner, lesson, index, _) = try await lessons.find(context)
-        let course = learner.course
+        let (courseSlug, lessonSlug) = (try context.parameters.require("slug"), try context.parameters.require("lesson"))
         // Another learner's attempt, or one of another lesson, is not found: attempts are private.
         guard let id = Int64(try context.parameters.require("attempt")),
-            let attempt = try await service.quizzes.attempt(id: id, userID: user.id), attempt.lessonID == lesson.id,
-            let lessonQuiz = learner.lessonQuiz
+            let (access, attempt) = try await learning.attempt(id, lesson: lessonSlug, of: courseSlug, by: user),
+            let lessonQuiz = access.learner.lessonQuiz
         else {
             throw HTTPError(.notFound, message: "There is no such attempt of yours at this knowledge check.")
         }
+        let (learner, lesson, index) = (access.learner, access.lesson, access.index)
+        let course = learner.course
         let slug = course.summary.slug
         let lessonURL = "/courses/\(slug)/lessons/\(lesson.slug)"
         let passedEver = lessonQuiz.best?.passed ?? false
@@ -70,7 +61,7 @@ struct QuizController: Sendable {
                 Self.resultQuestion(question, number: number + 1, given: attempt.answers[question.id] ?? [], result: attempt.result, reveal: passedEver)
             } : []
         let next = index + 1 < course.lessons.count ? course.lessons[index + 1] : nil
-        let opens = QuizService.nextAttempt(after: lessonQuiz.lastAttemptAt, retryMinutes: course.quizRetryMinutes)
+        let opens = Learning.nextAttempt(after: lessonQuiz.lastAttemptAt, retryMinutes: course.quizRetryMinutes)
         let view = QuizResultPageView(
             site: renderer.site,
             meta: renderer.meta(

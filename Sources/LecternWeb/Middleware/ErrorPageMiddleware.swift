@@ -4,16 +4,19 @@ import LecternStore
 import Logging
 import NIOHTTP1
 
-/// Turns thrown errors into pages in the site's style: the status's own page for HTTP errors, and for
+/// Turns thrown errors into pages in the site's style (problem documents under `/api/`): the status's own page for HTTP
+/// errors, the services' refusals as `RefusalWording` tells them, and for
 /// a 503 when the database's storage refuses a write (a full disk: reading still works, and writing again once the
 /// operator frees space), and for anything unexpected a 500 that shows a request id (also logged with the error) and never the error itself.
 struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
     let renderer: PageRenderer
     let template: PageTemplate
+    let refusals: RefusalWording
 
     init(renderer: PageRenderer) throws {
         self.renderer = renderer
         self.template = try renderer.template("error")
+        self.refusals = RefusalWording(dates: renderer.dates)
     }
 
     /// What a 503 for a storage problem tells clients: an operator usually needs minutes to free space.
@@ -31,14 +34,6 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
             // A malformed body (a bad chunk size, say) is the client's mistake, not ours: 400, logged at debug only.
             context.logger.debug("\(request.method) \(request.uri.path) 400: malformed request (\(error))")
             return try page(status: .badRequest, message: "The request was malformed, so it was not read.", headers: [.connection: "close"], request: request, context: context)
-        } catch let error as LessonLockedError {
-            // The release schedule, enforced in the stores' writes: the same answer whichever form was sent.
-            let message = "This lesson opens on \(renderer.dates.longWithTime(error.opensAt)). Its module opens a set number of days after you enrolled."
-            return try page(status: .forbidden, message: message, headers: [:], request: request, context: context)
-        } catch let error as CourseCertifiedError {
-            let message =
-                "Your certificate for this course was issued on \(renderer.dates.long(error.issuedAt)): the lessons it certifies stay complete."
-            return try page(status: .conflict, message: message, headers: [:], request: request, context: context)
         } catch let error as StorageUnavailableError {
             context.logger.error("\(request.method) \(request.uri.path) refused: \(error)", metadata: ["request_id": .string(context.id)])
             return try page(
@@ -47,6 +42,12 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError where error.status != .internalServerError {
             return try page(status: error.status, message: nil, headers: [:], request: request, context: context)
         } catch {
+            if let told = refusals.tell(error) {
+                // A refusal decided by the services: the same status and words for a page or a problem document.
+                context.logger.debug("\(request.method) \(request.uri.path) \(told.status.code): \(told.kind.rawValue)")
+                if APIPaths.isAPI(request.uri.path) { return told.problem.response(requestID: nil) }
+                return try page(status: told.status, message: told.message, headers: told.headers, request: request, context: context)
+            }
             context.logger.error(
                 "\(request.method) \(request.uri.path) failed: \(String(reflecting: error))", metadata: ["request_id": .string(context.id)])
             return try page(status: .internalServerError, message: nil, headers: [:], request: request, context: context, showRequestID: true)

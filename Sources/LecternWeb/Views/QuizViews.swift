@@ -1,5 +1,6 @@
 import Foundation
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// A lesson's knowledge check as a form. It never holds which option is right: that stays on the server.
@@ -69,7 +70,7 @@ extension QuizFormView {
                 ? "You passed this knowledge check (best score \(best.score)%). You can take it again to practise; your best score counts."
                 : "Your best score so far is \(best.score)%; \(lessonQuiz.passMark)% passes."
         }
-        let opens = QuizService.nextAttempt(after: lessonQuiz.lastAttemptAt, retryMinutes: retryMinutes)
+        let opens = Learning.nextAttempt(after: lessonQuiz.lastAttemptAt, retryMinutes: retryMinutes)
         if let opens, opens > now {
             waitNotice = "You can try again from \(dates.longWithTime(opens)). The course asks for a pause between attempts."
             canSubmit = false

@@ -1,0 +1,23 @@
+import Foundation
+import LecternServices
+
+/// The limits on forms that send mail or change an account.
+enum AccountLimits {
+    /// Mail-sending forms (register, forgot password, address change) from one client address.
+    static func mailFormsPerClient(_ limit: Int) -> RateLimiter.Rule { RateLimiter.Rule(limit: limit, window: 3600) }
+    /// Profile and address changes by one account.
+    static let profileChangesPerAccount = RateLimiter.Rule(limit: 10, window: 3600)
+    /// Messages to one address an hour, per kind and client network, and of every kind from anywhere; a form past
+    /// either answers as usual and mails nothing.
+    static let mailWindow: TimeInterval = 3600
+    static let mailOfAKindPerNetwork = 3
+    static let mailOfAllKinds = 10
+
+    /// The ledger's counters for one message of `kind` asked for from `network`.
+    static func mailCounters(kind: String, network: String) -> [(name: String, limit: Int)] {
+        [("\(kind) from \(network)", mailOfAKindPerNetwork), allMail]
+    }
+
+    /// The counter every message to an address counts towards, whatever sent it.
+    static let allMail = (name: "any", limit: mailOfAllKinds)
+}

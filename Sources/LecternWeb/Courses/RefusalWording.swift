@@ -1,0 +1,127 @@
+import Foundation
+import HTTPTypes
+import LecternCore
+import LecternServices
+import LecternStore
+
+/// How a refusal from the services is told to people and programs: its status, its problem type, and the words (dates
+/// in the site's time zone). `ErrorPageMiddleware` uses it for pages and problem documents alike, so a refusal reads
+/// the same wherever it came from.
+struct RefusalWording: Sendable {
+    let dates: DateText
+
+    struct Told {
+        var status: HTTPResponse.Status
+        var kind: APIProblem.Kind
+        var message: String
+        var headers: HTTPFields = [:]
+        /// Per field, what to fix (answers, a submission, a note, a code).
+        var errors: [APIProblem.FieldProblem] = []
+
+        var problem: APIProblem {
+            var problem = APIProblem(kind: kind, status: status, detail: message, headers: headers)
+            problem.errors = errors
+            return problem
+        }
+    }
+
+    /// The telling of `error`, when it is a refusal.
+    func tell(_ error: any Error) -> Told? {
+        switch error {
+        case let refusal as CourseRefusal: tell(refusal)
+        case let locked as LessonLockedError:
+            Told(
+                status: .forbidden, kind: .lessonLocked,
+                message: "This lesson opens on \(dates.longWithTime(locked.opensAt)). Its module opens a set number of days after you enrolled.")
+        case let certified as CourseCertifiedError:
+            Told(
+                status: .conflict, kind: .courseCertified,
+                message: "Your certificate for this course was issued on \(dates.long(certified.issuedAt)): the lessons it certifies stay complete.")
+        default: nil
+        }
+    }
+
+    func tell(_ refusal: CourseRefusal) -> Told {
+        switch refusal {
+        case .noSuchCourse:
+            Told(status: .notFound, kind: .noSuchCourse, message: "There is no course at this address. See the catalogue for the courses on offer.")
+        case .noSuchLesson:
+            Told(status: .notFound, kind: .noSuchLesson, message: "This course has no such lesson. It may have been renamed or removed; see the syllabus.")
+        case .notEnrolled(let title):
+            Told(
+                status: .forbidden, kind: .notEnrolled,
+                message: "Enrol in \(title) to track your progress through its lessons, take its knowledge checks and send work for its checkpoints.")
+        case .lessonClosed(let title):
+            Told(status: .forbidden, kind: .lessonClosed, message: "This lesson is for learners enrolled in \(title). Enrol to read it; the syllabus is open to all.")
+        case .notACheckpoint: Told(status: .notFound, kind: .notACheckpoint, message: "This lesson is not a checkpoint: there is nothing to send.")
+        case .noQuiz: Told(status: .notFound, kind: .noQuiz, message: "This lesson has no knowledge check. It may have been changed; reload the lesson.")
+        case .quizTooSoon(let until):
+            Told(
+                status: .tooManyRequests, kind: .quizWait,
+                message: "This course asks for a pause between attempts: you can try again from \(dates.longWithTime(until)).",
+                headers: [.retryAfter: String(max(1, Int(until.timeIntervalSinceNow.rounded(.up))))])
+        case .quizIncomplete(let problem):
+            Told(
+                status: .unprocessableContent, kind: .answersIncomplete, message: "Answer every question of the knowledge check: nothing was recorded.",
+                errors: problem.questions.sorted { $0.key < $1.key }.map { APIProblem.FieldProblem(name: "answers.\($0.key)", reason: $0.value) })
+        case .checkpointInvalid(let problems):
+            Told(
+                status: .unprocessableContent, kind: .submissionInvalid, message: "The submission has something to fix: nothing was sent.",
+                errors: problems.fields.sorted { $0.key < $1.key }.map { APIProblem.FieldProblem(name: $0.key, reason: $0.value) })
+        case .checkpoint(let refusal): Told(status: .conflict, kind: .checkpointRefused, message: refusal.message)
+        case .completion(let refusal): Told(status: .conflict, kind: .completionRefused, message: refusal.message)
+        case .codeMissing:
+            Told(
+                status: .unprocessableContent, kind: .codeRefused, message: "Enter the access code you were given.",
+                errors: [APIProblem.FieldProblem(name: "code", reason: "is empty: enter the access code you were given")])
+        case .code(let problem):
+            Told(
+                status: .unprocessableContent, kind: .codeRefused, message: codeMessage(problem),
+                errors: [APIProblem.FieldProblem(name: "code", reason: codeMessage(problem))])
+        case .tooManyWrongCodes(let wait):
+            Told(
+                status: .tooManyRequests, kind: .tooManyWrongCodes,
+                message: "Too many wrong codes were tried. Check the code you were given, then try again later.",
+                headers: [.retryAfter: String(Int(wait.rounded(.up)))])
+        case .noteTooLong(let count):
+            Told(
+                status: .unprocessableContent, kind: .validationFailed,
+                message: "Keep the note to \(RequestNote.maxLength.formatted()) characters (it has \(count.formatted())).",
+                errors: [APIProblem.FieldProblem(name: "note", reason: "must be at most \(RequestNote.maxLength) characters (it has \(count))")])
+        case .enrolmentClosed(let state): Told(status: .conflict, kind: .enrolmentClosed, message: enrolmentClosed(state))
+        case .placeNeeds(let mode):
+            Told(status: .conflict, kind: .placeGivenOtherwise, message: placeNeeds(mode))
+        }
+    }
+
+    /// What is wrong with a typed access code.
+    func codeMessage(_ problem: AccessCodeProblem) -> String {
+        switch problem {
+        case .unknown:
+            "That code does not give a place on this course. Check it character by character: a code has 15 letters and digits, such as 7KQ2M-XW9FD-R4TCN."
+        case .used: "That code has already been used for every place it gives. Ask whoever gave it to you for another."
+        case .expired(let date): "That code expired on \(dates.long(date)). Ask the school for a new one."
+        case .revoked: "That code was withdrawn by the school. Ask them for a new one."
+        case .alreadyRedeemed: "You have already used that code."
+        }
+    }
+
+    /// Why a place was refused, in the learner's words.
+    func enrolmentClosed(_ state: EnrolmentState) -> String {
+        switch state {
+        case .full: "Sorry, the last seat was taken before your request arrived. This course is full: you can join its waitlist."
+        case .notYetOpen(let opens): "Enrolment has not opened yet. It opens on \(dates.long(opens))."
+        case .closed(let closes): "Enrolment for this course closed on \(dates.long(closes))."
+        case .open: "Enrolment is not possible right now."
+        }
+    }
+
+    /// How places are given on a course that does not take plain enrolments.
+    func placeNeeds(_ mode: EnrolmentMode) -> String {
+        switch mode {
+        case .code: "Places on this course are given by access code: redeem the code you were given."
+        case .approval: "Places on this course are given by the school: ask for one, and you will hear by mail."
+        case .open: "This course takes enrolments directly: enrol instead."
+        }
+    }
+}
