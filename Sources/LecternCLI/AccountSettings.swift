@@ -32,6 +32,10 @@ enum AccountSettings {
         Int(try number("LECTERN_MAIL_FORMS_PER_ADDRESS", default: 20, atLeast: 1, atMost: 1_000_000))
     }
 
+    static func apiRequestsPerMinute() throws -> Int {
+        Int(try number("LECTERN_API_REQUESTS_PER_MINUTE", default: 600, atLeast: 1, atMost: 10_000_000))
+    }
+
     static func reviewDigestHour() throws -> Int {
         Int(try number("LECTERN_REVIEW_DIGEST_HOUR", default: UInt32(7), atLeast: 0, atMost: 23))
     }

@@ -61,6 +61,7 @@ struct Serve: AsyncParsableCommand {
             pageCacheBudget: try AccountSettings.pageCacheBudget()
         )
         configuration.reviewDigestHour = try AccountSettings.reviewDigestHour()
+        configuration.apiRequestsPerMinute = try AccountSettings.apiRequestsPerMinute()
         let lock = try Self.servingLock(site.databasePath)
         defer { withExtendedLifetime(lock) {} }
         let app: any ApplicationProtocol

@@ -101,6 +101,11 @@ public struct Enrolments: Sendable {
         return (course, try await waitlists.leave(userID: user.id, courseID: course.id))
     }
 
+    /// The courses `user` is enrolled in, with their progress and where to continue.
+    public func courses(of user: User) async throws -> [LearnerCourseEntry] {
+        try await store.courses(of: user.id)
+    }
+
     /// An operator admits a learner on any course in any mode; with `overCapacityReason`, beyond a full course's seats.
     public func admit(userID: Int64, to course: CourseDetail, overCapacityReason: String? = nil) async throws -> PlaceOutcome {
         Self.place(try await store.enrol(userID: userID, courseID: course.id, byOperator: true, overCapacityReason: overCapacityReason))

@@ -33,6 +33,8 @@ public struct AppConfiguration: Sendable {
     public var loginLimits: LoginLimits
     /// Posts of forms that send mail (register, forgot password, address change) allowed from one client address an hour.
     public var mailFormsPerAddress: Int
+    /// API requests one token (or signed-in account, or anonymous client network) may make a minute.
+    public var apiRequestsPerMinute = 600
     /// A sendmail-compatible command and its arguments; nil keeps mail in the outbox table.
     public var sendmailCommand: [String]?
     /// How long outbox messages are kept before they are deleted.

@@ -125,7 +125,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         mailer: reviewMailer, enrolmentMailer: enrolmentMailer, mailInBackground: configuration.mailInBackground
     ).addRoutes(to: routes)
     try DashboardController(enrolments: enrolments, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
-    try CertificateController(enrolments: enrolments, renderer: renderer).addRoutes(to: routes)
+    try CertificateController(certificates: Certificates(database: database), renderer: renderer).addRoutes(to: routes)
     let accounts = AccountServices(
         users: users, verifications: verifications, sessions: sessions, hasher: hasher, mail: mail, ledger: ledger, cookie: cookie, formTokens: formTokens,
         deviceCookie: DeviceCookie(signer: signer, secure: configuration.secureCookies), flash: flash, limiter: RateLimiter(),
@@ -137,9 +137,13 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try AccessTokenController(tokens: accessTokens, services: accounts, renderer: renderer).addRoutes(to: routes)
     try ContractController().addRoutes(to: routes)
     let api = router.group("api/v1").add(middleware: APIAuthMiddleware(tokens: accessTokens))
-    ProfileAPIController().addRoutes(to: api)
+        .add(middleware: APIRateLimitMiddleware(counter: APIRequestCounter(limit: configuration.apiRequestsPerMinute)))
+    ProfileAPIController(enrolments: places).addRoutes(to: api)
     PostsAPIController(posts: posts, baseURL: configuration.baseURL).addRoutes(to: api)
-    CoursesAPIController(courses: courses, enrolments: enrolments, baseURL: configuration.baseURL).addRoutes(to: api)
+    CoursesAPIController(catalogue: catalogue, baseURL: configuration.baseURL).addRoutes(to: api)
+    PlacesAPIController(enrolments: places).addRoutes(to: api)
+    LessonsAPIController(learning: learning, baseURL: configuration.baseURL).addRoutes(to: api)
+    CertificatesAPIController(certificates: Certificates(database: database), baseURL: configuration.baseURL).addRoutes(to: api)
     try EmailVerificationController(services: accounts).addRoutes(to: routes)
     try PasswordResetController(services: accounts, resets: resets).addRoutes(to: routes)
     // Last: `/:slug` answers any single segment no route above claims.

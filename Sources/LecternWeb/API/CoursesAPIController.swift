@@ -1,13 +1,13 @@
 import Foundation
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// `/api/v1/courses`: the catalogue, and one course with its syllabus and, for a caller, their own enrolment and
 /// progress. Lesson bodies are not here: they are the lessons' own resource, for those who may read them.
 struct CoursesAPIController: Sendable {
-    let courses: CourseStore
-    let enrolments: EnrolmentStore
+    let catalogue: Catalogue
     let baseURL: String
 
     struct Availability: Encodable {
@@ -97,14 +97,11 @@ struct CoursesAPIController: Sendable {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let now = Date()
-        return try APIJSON.response(List(items: try await courses.catalogue().map { summary($0, at: now) }), for: request)
+        return try APIJSON.response(List(items: try await catalogue.catalogue().map { summary($0, at: now) }), for: request)
     }
 
     @Sendable func course(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let slug = try context.parameters.require("slug")
-        guard Slug.isValid(slug), let found = try await enrolments.learnerCourse(slug: slug, userID: context.caller?.user.id) else {
-            throw APIProblem(kind: .notFound, status: .notFound, detail: "No course on offer has the slug '\(slug.prefix(100))'.")
-        }
+        let found = try await catalogue.learnerCourse(try PlacesAPIController.slug(context), userID: context.caller?.user.id)
         let course = found.course
         let completed = found.isEnrolled ? found.progress?.completedLessonIDs : nil
         let lessons = course.lessons.map { lesson in

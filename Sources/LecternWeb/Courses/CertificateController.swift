@@ -1,16 +1,16 @@
 import Foundation
 import Hummingbird
 import LecternCore
-import LecternStore
+import LecternServices
 
 /// Public certificate pages anyone can verify: `/certificates/<code>` for people, `/certificates/<code>.json` for machines.
 struct CertificateController: Sendable {
-    let enrolments: EnrolmentStore
+    let certificates: Certificates
     let renderer: PageRenderer
     let template: PageTemplate
 
-    init(enrolments: EnrolmentStore, renderer: PageRenderer) throws {
-        self.enrolments = enrolments
+    init(certificates: Certificates, renderer: PageRenderer) throws {
+        self.certificates = certificates
         self.renderer = renderer
         self.template = try renderer.template("certificate")
     }
@@ -23,7 +23,7 @@ struct CertificateController: Sendable {
         var code = try context.parameters.require("code")
         let wantsJSON = code.hasSuffix(".json")
         if wantsJSON { code.removeLast(5) }
-        guard code.utf8.count <= 40, let certificate = try await enrolments.certificate(code: code.uppercased()) else {
+        guard let certificate = try await certificates.verify(code) else {
             throw HTTPError(.notFound, message: "No certificate has this code. Check it against the one printed on the certificate.")
         }
         let url = "\(renderer.baseURL)/certificates/\(certificate.code)"

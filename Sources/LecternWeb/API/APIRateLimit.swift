@@ -1,0 +1,69 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Counts API requests per caller in fixed one-minute windows: a token by its id, a signed-in browser by its account, an
+/// anonymous client by its network. A counter and a lock, not `RateLimiter`'s list of times: this runs on every API
+/// request and must cost next to nothing.
+final class APIRequestCounter: @unchecked Sendable {
+    let limit: Int
+    let window: Int
+    private let lock = NSLock()
+    private var counts: [String: (window: Int, count: Int)] = [:]
+
+    init(limit: Int, window: Int = 60) {
+        self.limit = limit
+        self.window = window
+    }
+
+    /// Counts one request for `key`: the requests left in this window and the seconds until it ends; `allowed` is false
+    /// (and nothing is counted) past the limit.
+    func take(_ key: String, now: Date = Date()) -> (allowed: Bool, remaining: Int, reset: Int) {
+        let seconds = Int(now.timeIntervalSince1970)
+        let current = seconds / window
+        let reset = window - seconds % window
+        return lock.withLock {
+            if counts.count > 100_000 { counts = counts.filter { $0.value.window == current } }
+            var entry = counts[key] ?? (current, 0)
+            if entry.window != current { entry = (current, 0) }
+            guard entry.count < limit else { return (false, 0, reset) }
+            entry.count += 1
+            counts[key] = entry
+            return (true, limit - entry.count, reset)
+        }
+    }
+}
+
+/// Limits each API caller's requests a minute and says where they stand in `RateLimit-Policy` and `RateLimit` (the
+/// IETF httpapi draft's fields) on every answer; past the limit, a 429 problem with `Retry-After`.
+struct APIRateLimitMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let counter: APIRequestCounter
+
+    static let policy = HTTPField.Name("RateLimit-Policy")!
+    static let state = HTTPField.Name("RateLimit")!
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let key = context.caller.map { caller in caller.token.map { "token:\($0.id)" } ?? "user:\(caller.user.id)" } ?? "network:\(context.clientNetwork)"
+        let taken = counter.take(key)
+        let fields: HTTPFields = [
+            Self.policy: "\"per-caller\";q=\(counter.limit);w=\(counter.window)", Self.state: "\"per-caller\";r=\(taken.remaining);t=\(taken.reset)",
+        ]
+        guard taken.allowed else {
+            var headers = fields
+            headers[.retryAfter] = String(taken.reset)
+            throw APIProblem(
+                kind: .rateLimited, status: .tooManyRequests,
+                detail: "This caller has made \(counter.limit) requests this minute, the most allowed; try again in \(taken.reset) seconds.",
+                headers: headers)
+        }
+        do {
+            var response = try await next(request, context)
+            response.headers.append(contentsOf: fields)
+            return response
+        } catch var problem as APIProblem {
+            problem.headers.append(contentsOf: fields)
+            throw problem
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+
+/// A JSON request body, read and checked against the contract's constraints. The server is written by hand against
+/// `openapi.yaml`, so nothing else enforces them: the media type (415), the size (413), JSON itself (400), and an object
+/// with only the named properties, each of its type, length and count (422, every wrong field listed at once). A body is
+/// never read as a form.
+struct APIRequestBody {
+    /// Larger than any operation needs (a checkpoint's text is at most 20,000 characters).
+    static let maxBytes = 256 * 1024
+
+    private let object: [String: Any]
+    private var read: Set<String> = []
+    private var errors: [APIProblem.FieldProblem] = []
+
+    private init(object: [String: Any]) {
+        self.object = object
+    }
+
+    /// Reads the body; an empty body is an empty object (for operations whose properties are all optional).
+    static func read(_ request: Request, context: AppRequestContext) async throws -> APIRequestBody {
+        var request = request
+        let buffer = try await request.collectBody(upTo: maxBytes)
+        if buffer.readableBytes == 0 { return APIRequestBody(object: [:]) }
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        guard mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json")) else {
+            throw APIProblem(
+                kind: .unsupportedMediaType, status: .unsupportedMediaType,
+                detail: "Send the body as JSON, with `Content-Type: application/json`" + (mediaType.isEmpty ? "." : " (this was \(mediaType.prefix(60)))."))
+        }
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView), options: [])
+        } catch {
+            throw APIProblem(kind: .badRequest, status: .badRequest, detail: "The body is not well-formed JSON.")
+        }
+        guard let object = parsed as? [String: Any] else {
+            throw APIProblem.invalidParameters([.init(name: "body", reason: "must be a JSON object")])
+        }
+        return APIRequestBody(object: object)
+    }
+
+    /// A string property of at most `maxLength` characters; nil when absent (an error when `required`).
+    mutating func string(_ name: String, required: Bool = false, maxLength: Int) -> String? {
+        read.insert(name)
+        guard let value = object[name], !(value is NSNull) else {
+            if required { errors.append(.init(name: name, reason: "is required")) }
+            return nil
+        }
+        guard let text = value as? String else {
+            errors.append(.init(name: name, reason: "must be a string"))
+            return nil
+        }
+        guard text.count <= maxLength else {
+            errors.append(.init(name: name, reason: "must be at most \(maxLength) characters (it has \(text.count))"))
+            return nil
+        }
+        return text
+    }
+
+    /// An object whose values are arrays of strings (a knowledge check's answers: question id → chosen options or typed
+    /// text), with at most `maxKeys` keys, `maxItems` strings each, of at most `maxLength` characters.
+    mutating func stringLists(_ name: String, maxKeys: Int, maxItems: Int, maxLength: Int) -> [String: [String]]? {
+        read.insert(name)
+        guard let value = object[name], !(value is NSNull) else {
+            errors.append(.init(name: name, reason: "is required"))
+            return nil
+        }
+        guard let entries = value as? [String: Any] else {
+            errors.append(.init(name: name, reason: "must be an object: question id → array of strings"))
+            return nil
+        }
+        guard entries.count <= maxKeys else {
+            errors.append(.init(name: name, reason: "must have at most \(maxKeys) properties"))
+            return nil
+        }
+        var lists: [String: [String]] = [:]
+        for (key, item) in entries.sorted(by: { $0.key < $1.key }) {
+            guard let strings = item as? [Any], strings.count <= maxItems, let texts = strings as? [String], !(strings.contains { $0 is NSNumber }) else {
+                errors.append(.init(name: "\(name).\(key.prefix(60))", reason: "must be an array of at most \(maxItems) strings"))
+                continue
+            }
+            guard texts.allSatisfy({ $0.count <= maxLength }) else {
+                errors.append(.init(name: "\(name).\(key.prefix(60))", reason: "must hold strings of at most \(maxLength) characters"))
+                continue
+            }
+            lists[key] = texts
+        }
+        return lists
+    }
+
+    /// Refuses properties the operation does not take, then every error found, in one 422.
+    func finish() throws {
+        var errors = self.errors
+        for name in object.keys.sorted() where !read.contains(name) {
+            errors.append(.init(name: String(name.prefix(60)), reason: "is not a property this operation takes"))
+        }
+        if !errors.isEmpty { throw APIProblem.invalidParameters(errors) }
+    }
+}
