@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// `lectern code …`: access codes, the way a school sells places without a card processor.
@@ -42,11 +43,16 @@ struct CodeCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            guard (1...1000).contains(count) else { throw ValidationError("--count must be between 1 and 1000, not \(count)") }
-            guard (1...10_000).contains(usesPerCode) else { throw ValidationError("--uses-per-code must be between 1 and 10000, not \(usesPerCode)") }
-            if let note, note.count > 200 { throw ValidationError("--note must be at most 200 characters") }
             if let expires, CodeExpiry.parse(expires) == nil {
                 throw ValidationError("--expires must be a date such as 2027-03-31 or 2027-03-31 17:00, not '\(expires)'")
+            }
+            do {
+                // The limits are the service's (the API's too); the expiry's own check waits for the run, which says more.
+                _ = try CodeBatch(count: count, usesPerCode: usesPerCode, note: note)
+            } catch .invalid(let field, let reason) {
+                throw ValidationError("--\(field == "uses_per_code" ? "uses-per-code" : field) \(reason)")
+            } catch {
+                throw ValidationError("\(error)")
             }
         }
 
@@ -54,10 +60,13 @@ struct CodeCommand: AsyncParsableCommand {
             let database = try site.openDatabase(dryRun: dryRun.dryRun)
             let detail = try await Lookup.course(course, in: database)
             let expiry = expires.flatMap(CodeExpiry.parse)
-            if let expiry, expiry <= Date() { throw fail("--expires \(expires ?? "") is in the past: the codes would never work") }
-            let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
-            let codes = try await AccessCodeStore(database: database).create(
-                courseID: detail.id, count: count, usesPerCode: usesPerCode, expiresAt: expiry, note: note?.isEmpty == true ? nil : note)
+            let batch: CodeBatch
+            do {
+                batch = try CodeBatch(count: count, usesPerCode: usesPerCode, expiresAt: expiry, note: note)
+            } catch {
+                throw fail("--expires \(expires ?? "") is in the past: the codes would never work")
+            }
+            let codes = try await Administration(database: database).createCodes(batch, for: detail)
             if output.json { return try sayJSON(codes.map(AccessCodeJSON.init)) }
             if csv {
                 say("code,course,uses_per_code,expires,note")
@@ -143,7 +152,12 @@ struct CodeCommand: AsyncParsableCommand {
 
         func run() async throws {
             let database = try site.openDatabase(dryRun: dryRun.dryRun)
-            guard let revoked = try await AccessCodeStore(database: database).revoke(code) else { throw fail("no access code '\(code)' exists") }
+            let revoked: Bool
+            do {
+                revoked = try await Administration(database: database).revokeCode(code)
+            } catch AdministrationRefusal.noSuchCode {
+                throw fail("no access code '\(code)' exists")
+            }
             let normalized = AccessCode.normalize(code) ?? code
             if output.json {
                 struct JSON: Encodable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// `lectern course …`: how courses are doing, and the operator's levers (open, close, seats).
@@ -91,7 +92,7 @@ struct CourseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CourseChange(site: site, slug: slug, dryRun: dryRun, output: output, action: "opened", already: "already open") { store in
-                try await store.setEnrolment(slug: slug, open: true)
+                try await store.setEnrolment(slug, open: true)
             }.run()
         }
     }
@@ -109,7 +110,7 @@ struct CourseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CourseChange(site: site, slug: slug, dryRun: dryRun, output: output, action: "closed", already: "already closed") { store in
-                try await store.setEnrolment(slug: slug, open: false)
+                try await store.setEnrolment(slug, open: false)
             }.run()
         }
     }
@@ -156,7 +157,7 @@ struct CourseCommand: AsyncParsableCommand {
             let seats = try Self.seats(capacity)
             let already = seats.map { "already set to \(Counted.text($0, "seat"))" } ?? "already without a seat limit"
             try await CourseChange(site: site, slug: slug, dryRun: dryRun, output: output, action: "resized", already: already) { store in
-                try await store.setCapacity(slug: slug, .some(seats))
+                try await store.setCapacity(slug, .some(seats))
             }.run()
         }
     }
@@ -176,9 +177,8 @@ struct CourseCommand: AsyncParsableCommand {
             try await CourseChange(
                 site: site, slug: slug, dryRun: dryRun, output: output, action: "reset", already: "already following its course file"
             ) { store in
-                guard let enrolment = try await store.setEnrolment(slug: slug, open: nil), let capacity = try await store.setCapacity(slug: slug, nil)
-                else { return nil }
-                return enrolment || capacity
+                let enrolment = try await store.setEnrolment(slug, open: nil)
+                return try await store.setCapacity(slug, nil) || enrolment
             }.run()
         }
     }
@@ -193,15 +193,15 @@ struct CourseChange {
     var action: String
     /// What to say when the course was already as asked ("already closed"): nothing changes, and the command says so.
     var already: String
-    var change: (CourseStore) async throws -> Bool?
+    var change: (Administration) async throws -> Bool
 
     func run() async throws {
         let database = try site.openDatabase(dryRun: dryRun.dryRun)
         _ = try await Lookup.course(slug, in: database)
-        let store = CourseStore(database: database)
-        guard let changed = try await change(store) else { throw fail("no course has the slug '\(slug)'") }
+        let administration = Administration(database: database)
+        let changed = try await change(administration)
         // In a dry run the change was rolled back, so this shows what is in force now, not what would be.
-        guard let course = try await store.statistics(slug: slug) else { throw fail("no course has the slug '\(slug)'") }
+        let course = try await administration.course(slug)
         if output.json {
             struct JSON: Encodable {
                 var course: CourseJSON

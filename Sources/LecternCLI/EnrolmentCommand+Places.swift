@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// `lectern enrolment requests|approve|decline|waitlist`: places on approval courses and the queues for seats.
@@ -126,20 +127,17 @@ struct RequestDecision: ParsableArguments {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if let reason, reason.count > 500 { throw ValidationError("--reason must be at most 500 characters") }
+        if let reason, reason.count > Administration.maxReasonLength {
+            throw ValidationError("--reason must be at most \(Administration.maxReasonLength) characters")
+        }
     }
 
     func run(approve: Bool) async throws {
         let database = try site.openDatabase(dryRun: dryRun.dryRun)
         let user = try await Lookup.account(email, in: database)
         let detail = try await Lookup.course(course, in: database)
-        let store = EnrolmentRequestStore(database: database)
-        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
         do {
-            let request =
-                approve
-                ? try await store.approve(userID: user.id, courseID: detail.id, reason: reason?.isEmpty == true ? nil : reason)
-                : try await store.decline(userID: user.id, courseID: detail.id, reason: reason?.isEmpty == true ? nil : reason)
+            let request = try await Administration(database: database).decide(user, on: detail, approve: approve, reason: reason)
             if output.json {
                 return try sayJSON(
                     EnrolmentChange(email: user.email, course: course, result: request.status.rawValue, dryRun: dryRun.dryRun))
@@ -149,13 +147,12 @@ struct RequestDecision: ParsableArguments {
                     ? "Would \(approve ? "approve" : "decline") \(user.email)'s request for \(course)."
                     : "\(approve ? "Approved" : "Declined") \(user.email)'s request for \(course)\(approve ? ": enrolled" : ""). The learner will be mailed.")
             dryRun.sayNothingChanged()
-        } catch EnrolmentRequestError.noRequest {
-            let enrolled = try await EnrolmentStore(database: database).learnerCourse(course: detail, userID: user.id).isEnrolled
+        } catch AdministrationRefusal.noRequest(let enrolled) {
             throw fail(
                 enrolled
                     ? "\(user.email) is already enrolled in \(course); nothing to decide"
                     : "\(user.email) has no request for \(course) waiting for a decision (see `lectern enrolment requests \(course)`)")
-        } catch EnrolmentRequestError.waitingForSeat(let position) {
+        } catch AdministrationRefusal.requestWaitingForSeat(let position) {
             throw fail(
                 "\(user.email)'s request waits for a seat (number \(position) on the waitlist): raise the capacity with "
                     + "`lectern course set-capacity \(course) <n>`, or admit them with `lectern enrolment add \(user.email) \(course) --over-capacity --reason TEXT`")

@@ -42,6 +42,12 @@ struct APIProblem: Error, Sendable {
         case tooManyWrongCodes = "too-many-wrong-codes"
         case enrolmentClosed = "enrolment-closed"
         case placeGivenOtherwise = "place-given-otherwise"
+        // Administrators' refusals.
+        case noSuchAccount = "no-such-account"
+        case noSuchCode = "no-such-code"
+        case noRequest = "no-request"
+        case alreadyEnrolled = "already-enrolled"
+        case requestWaitingForSeat = "request-waiting-for-seat"
     }
 
     var kind: Kind

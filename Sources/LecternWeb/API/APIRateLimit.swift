@@ -39,6 +39,8 @@ final class APIRequestCounter: @unchecked Sendable {
 struct APIRateLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let counter: APIRequestCounter
+    /// So that a refusal from the services carries the fields too.
+    let refusals: RefusalWording
 
     static let policy = HTTPField.Name("RateLimit-Policy")!
     static let state = HTTPField.Name("RateLimit")!
@@ -62,6 +64,10 @@ struct APIRateLimitMiddleware: RouterMiddleware {
             response.headers.append(contentsOf: fields)
             return response
         } catch var problem as APIProblem {
+            problem.headers.append(contentsOf: fields)
+            throw problem
+        } catch let error where refusals.tell(error) != nil {
+            var problem = refusals.tell(error)!.problem
             problem.headers.append(contentsOf: fields)
             throw problem
         }

@@ -58,6 +58,66 @@ struct APIRequestBody {
         return text
     }
 
+    /// A whole number in `range`; nil when absent (an error when `required`).
+    mutating func integer(_ name: String, required: Bool = false, in range: ClosedRange<Int>) -> Int? {
+        read.insert(name)
+        guard let value = object[name], !(value is NSNull) else {
+            if required { errors.append(.init(name: name, reason: "is required")) }
+            return nil
+        }
+        guard let number = value as? NSNumber, !Self.isBoolean(number), let whole = Int(exactly: number.doubleValue),
+            Double(whole) == number.doubleValue
+        else {
+            errors.append(.init(name: name, reason: "must be a whole number"))
+            return nil
+        }
+        guard range.contains(whole) else {
+            errors.append(.init(name: name, reason: "must be between \(range.lowerBound) and \(range.upperBound), not \(whole)"))
+            return nil
+        }
+        return whole
+    }
+
+    /// true or false; nil when absent (an error when `required`).
+    mutating func boolean(_ name: String, required: Bool = false) -> Bool? {
+        read.insert(name)
+        guard let value = object[name], !(value is NSNull) else {
+            if required { errors.append(.init(name: name, reason: "is required")) }
+            return nil
+        }
+        guard let number = value as? NSNumber, Self.isBoolean(number) else {
+            errors.append(.init(name: name, reason: "must be true or false"))
+            return nil
+        }
+        return number.boolValue
+    }
+
+    /// An RFC 3339 date-time; nil when absent.
+    mutating func dateTime(_ name: String) -> Date? {
+        guard let text = string(name, maxLength: 40) else { return nil }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let date = formatter.date(from: text) ?? fractional.date(from: text) else {
+            errors.append(.init(name: name, reason: "must be an RFC 3339 date-time such as 2027-03-31T17:00:00Z"))
+            return nil
+        }
+        return date
+    }
+
+    /// Whether the property was sent (null included), and its raw value: for properties of more than one type.
+    mutating func raw(_ name: String) -> (sent: Bool, value: Any?) {
+        read.insert(name)
+        guard let value = object[name] else { return (false, nil) }
+        return (true, value is NSNull ? nil : value)
+    }
+
+    /// Records a problem with a property read through `raw`.
+    mutating func refuse(_ name: String, _ reason: String) {
+        errors.append(.init(name: name, reason: reason))
+    }
+
     /// An object whose values are arrays of strings (a knowledge check's answers: question id → chosen options or typed
     /// text), with at most `maxKeys` keys, `maxItems` strings each, of at most `maxLength` characters.
     mutating func stringLists(_ name: String, maxKeys: Int, maxItems: Int, maxLength: Int) -> [String: [String]]? {
@@ -87,6 +147,11 @@ struct APIRequestBody {
             lists[key] = texts
         }
         return lists
+    }
+
+    /// JSON's true and false arrive as NSNumbers, as numbers do; their type code tells them apart (on Linux and macOS).
+    static func isBoolean(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
     }
 
     /// Refuses properties the operation does not take, then every error found, in one 422.

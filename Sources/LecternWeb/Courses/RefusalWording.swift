@@ -29,6 +29,7 @@ struct RefusalWording: Sendable {
     func tell(_ error: any Error) -> Told? {
         switch error {
         case let refusal as CourseRefusal: tell(refusal)
+        case let refusal as AdministrationRefusal: tell(refusal)
         case let locked as LessonLockedError:
             Told(
                 status: .forbidden, kind: .lessonLocked,
@@ -91,6 +92,26 @@ struct RefusalWording: Sendable {
         case .enrolmentClosed(let state): Told(status: .conflict, kind: .enrolmentClosed, message: enrolmentClosed(state))
         case .placeNeeds(let mode):
             Told(status: .conflict, kind: .placeGivenOtherwise, message: placeNeeds(mode))
+        }
+    }
+
+    func tell(_ refusal: AdministrationRefusal) -> Told {
+        switch refusal {
+        case .invalid(let field, let reason):
+            Told(
+                status: .unprocessableContent, kind: .validationFailed, message: "`\(field)` \(reason).",
+                errors: [APIProblem.FieldProblem(name: field, reason: reason)])
+        case .noSuchAccount:
+            Told(status: .notFound, kind: .noSuchAccount, message: "No account has that address. Find it with GET /api/v1/admin/users?search=…")
+        case .noSuchCode: Told(status: .notFound, kind: .noSuchCode, message: "No access code has that value. Check it against the list of the course's codes.")
+        case .noRequest(let enrolled):
+            enrolled
+                ? Told(status: .conflict, kind: .alreadyEnrolled, message: "The learner is already enrolled: there is nothing to decide.")
+                : Told(status: .notFound, kind: .noRequest, message: "The learner has no request for this course waiting for a decision.")
+        case .requestWaitingForSeat(let position):
+            Told(
+                status: .conflict, kind: .requestWaitingForSeat,
+                message: "The request waits for a seat (number \(position) on the waitlist): raise the capacity first, or decline it.")
         }
     }
 

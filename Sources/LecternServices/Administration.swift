@@ -1,0 +1,162 @@
+import Foundation
+import LecternCore
+import LecternStore
+
+/// Why an administrator's operation was refused; the CLI and the API tell it in their own words.
+public enum AdministrationRefusal: Error, Sendable, Equatable {
+    /// A value outside what the operation accepts: the field, and what it must be.
+    case invalid(field: String, reason: String)
+    case noSuchAccount(email: String)
+    case noSuchCode(String)
+    /// Nothing from this learner waits for a decision on the course (`enrolled`: they already hold a place).
+    case noRequest(enrolled: Bool)
+    /// The request waits for a seat at this waitlist position: decline it, or raise the capacity first.
+    case requestWaitingForSeat(position: Int)
+}
+
+/// A batch of access codes as asked for: checked once here for the CLI and the API.
+public struct CodeBatch: Sendable, Equatable {
+    public static let counts = 1...1000
+    public static let usesPerCode = 1...10_000
+    public static let maxNoteLength = 200
+
+    public var count: Int
+    public var usesPerCode: Int
+    public var expiresAt: Date?
+    public var note: String?
+
+    /// The batch, or the first value outside the limits (`field` names the CLI option's or API property's subject).
+    public init(count: Int, usesPerCode: Int = 1, expiresAt: Date? = nil, note: String? = nil, now: Date = Date()) throws(AdministrationRefusal) {
+        guard Self.counts.contains(count) else { throw .invalid(field: "count", reason: "must be between 1 and 1000, not \(count)") }
+        guard Self.usesPerCode.contains(usesPerCode) else {
+            throw .invalid(field: "uses_per_code", reason: "must be between 1 and 10000, not \(usesPerCode)")
+        }
+        if let expiresAt, expiresAt <= now { throw .invalid(field: "expires_at", reason: "is in the past: the codes would never work") }
+        let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let note, note.count > Self.maxNoteLength { throw .invalid(field: "note", reason: "must be at most \(Self.maxNoteLength) characters") }
+        self.count = count
+        self.usesPerCode = usesPerCode
+        self.expiresAt = expiresAt
+        self.note = note?.isEmpty == true ? nil : note
+    }
+}
+
+/// What the CLI's course, code and enrolment commands do, for the CLI and for administrators' API tokens alike: course
+/// state and seats, access codes, requests for places, waitlists, enrolment lists and accounts.
+public struct Administration: Sendable {
+    let catalogue: Catalogue
+    let courses: CourseStore
+    let enrolments: EnrolmentStore
+    let codes: AccessCodeStore
+    let requests: EnrolmentRequestStore
+    let waitlists: WaitlistStore
+    let users: UserStore
+
+    public static let maxCapacity = 1_000_000
+    public static let maxReasonLength = 500
+
+    public init(database: LecternDatabase, catalogue: Catalogue? = nil) {
+        self.catalogue = catalogue ?? Catalogue(database: database)
+        self.courses = CourseStore(database: database)
+        self.enrolments = EnrolmentStore(database: database)
+        self.codes = AccessCodeStore(database: database)
+        self.requests = EnrolmentRequestStore(database: database)
+        self.waitlists = WaitlistStore(database: database)
+        self.users = UserStore(database: database)
+    }
+
+    // MARK: Courses
+
+    /// How the course is doing: seats, enrolments, completions, certificates.
+    public func course(_ slug: String) async throws -> CourseStatistics {
+        guard Slug.isValid(slug), let statistics = try await courses.statistics(slug: slug) else { throw CourseRefusal.noSuchCourse(slug: slug) }
+        return statistics
+    }
+
+    /// Opens (true) or closes (false) enrolment whatever the course file says, or (nil) follows the file again; false
+    /// when the course was already so.
+    public func setEnrolment(_ slug: String, open: Bool?) async throws -> Bool {
+        guard let changed = try await courses.setEnrolment(slug: slug, open: open) else { throw CourseRefusal.noSuchCourse(slug: slug) }
+        return changed
+    }
+
+    /// Sets the seats (`.some(nil)`: no limit; nil: the course file's number again); false when already so.
+    public func setCapacity(_ slug: String, _ capacity: Int??) async throws -> Bool {
+        if case .some(.some(let seats)) = capacity, !(0...Self.maxCapacity).contains(seats) {
+            throw AdministrationRefusal.invalid(field: "capacity", reason: "must be between 0 and \(Self.maxCapacity), not \(seats)")
+        }
+        guard let changed = try await courses.setCapacity(slug: slug, capacity) else { throw CourseRefusal.noSuchCourse(slug: slug) }
+        return changed
+    }
+
+    // MARK: Places
+
+    /// The course's enrolments, oldest first, with each learner's progress.
+    public func enrolments(_ slug: String) async throws -> [EnrolmentRecord] {
+        let course = try await catalogue.course(slug)
+        return try await enrolments.records(courseSlug: course.summary.slug)
+    }
+
+    /// The account with `email`.
+    public func account(_ email: String) async throws -> User {
+        guard let address = try? EmailAddress(email), let user = try await users.user(email: address) else {
+            throw AdministrationRefusal.noSuchAccount(email: email)
+        }
+        return user
+    }
+
+    /// Requests waiting for a decision, oldest first.
+    public func pendingRequests(_ slug: String) async throws -> [EnrolmentRequest] {
+        try await requests.pending(courseID: try await catalogue.course(slug).id)
+    }
+
+    /// Learners waiting for a seat, in order.
+    public func waitlist(_ slug: String) async throws -> [WaitlistEntry] {
+        try await waitlists.entries(courseID: try await catalogue.course(slug).id)
+    }
+
+    /// Approves or declines `user`'s request for a place (the learner is mailed from the event it records).
+    public func decide(_ user: User, on course: CourseDetail, approve: Bool, reason: String?) async throws -> EnrolmentRequest {
+        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let reason, reason.count > Self.maxReasonLength {
+            throw AdministrationRefusal.invalid(field: "reason", reason: "must be at most \(Self.maxReasonLength) characters")
+        }
+        let note = reason?.isEmpty == true ? nil : reason
+        do {
+            return
+                approve
+                ? try await requests.approve(userID: user.id, courseID: course.id, reason: note)
+                : try await requests.decline(userID: user.id, courseID: course.id, reason: note)
+        } catch EnrolmentRequestError.noRequest {
+            let enrolled = try await enrolments.learnerCourse(course: course, userID: user.id).isEnrolled
+            throw AdministrationRefusal.noRequest(enrolled: enrolled)
+        } catch EnrolmentRequestError.waitingForSeat(let position) {
+            throw AdministrationRefusal.requestWaitingForSeat(position: position)
+        }
+    }
+
+    // MARK: Access codes
+
+    /// The course's codes, newest first.
+    public func codes(_ slug: String) async throws -> [AccessCodeRecord] {
+        try await codes.list(courseID: try await catalogue.course(slug).id)
+    }
+
+    /// Makes a batch of codes for a course.
+    public func createCodes(_ batch: CodeBatch, for course: CourseDetail) async throws -> [AccessCodeRecord] {
+        try await codes.create(courseID: course.id, count: batch.count, usesPerCode: batch.usesPerCode, expiresAt: batch.expiresAt, note: batch.note)
+    }
+
+    /// Withdraws a code; false when it was already withdrawn.
+    public func revokeCode(_ typed: String) async throws -> Bool {
+        guard let revoked = try await codes.revoke(typed) else { throw AdministrationRefusal.noSuchCode(typed) }
+        return revoked
+    }
+
+    // MARK: Accounts
+
+    /// Accounts, by role and a search of names and addresses.
+    public func accounts(role: User.Role? = nil, search: String? = nil, limit: Int = 100) async throws -> [UserListing] {
+        try await users.list(role: role, search: search, limit: limit)
+    }
+}
