@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LecternCore
 import LecternStore
 
 /// `lectern db …`: the SQLite file itself.

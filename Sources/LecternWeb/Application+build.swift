@@ -135,7 +135,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try AccountController(services: accounts, emailChanges: EmailChangeStore(database: database), intent: intent).addRoutes(to: routes)
     let accessTokens = AccessTokenStore(database: database)
     try AccessTokenController(tokens: accessTokens, services: accounts, renderer: renderer).addRoutes(to: routes)
-    try ContractController().addRoutes(to: routes)
+    try ContractController(renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     let api = router.group("api/v1").add(middleware: APIAuthMiddleware(tokens: accessTokens))
         .add(middleware: APIRateLimitMiddleware(counter: APIRequestCounter(limit: configuration.apiRequestsPerMinute), refusals: RefusalWording(dates: dates)))
     ProfileAPIController(enrolments: places).addRoutes(to: api)

@@ -194,7 +194,7 @@ import Testing
             headers.append(contentsOf: ada)
             let wrong = try await client.send(
                 "/api/v1/courses/sold/redemptions", .post, headers: headers, body: (#"{"code": "AAAAA-BBBBB-CCCCC"}"#))
-            #expect(try wrong.status == .unprocessableContent && (try Self.problemType(wrong)) == "/api/problems/code-refused")
+            #expect(try wrong.status == .notFound && (try Self.problemType(wrong)) == "/api/problems/unknown-code")
             let redeemed = try await client.send(
                 "/api/v1/courses/sold/redemptions", .post, headers: headers, body: (#"{"code": "\#(code)"}"#))
             #expect(try redeemed.status == .created && (try Self.json(redeemed.body)["outcome"] as? String) == "enrolled")

@@ -39,6 +39,8 @@ struct APIProblem: Error, Sendable {
         case checkpointRefused = "checkpoint-refused"
         case completionRefused = "completion-refused"
         case codeRefused = "code-refused"
+        case codeMissing = "code-missing"
+        case unknownCode = "unknown-code"
         case tooManyWrongCodes = "too-many-wrong-codes"
         case enrolmentClosed = "enrolment-closed"
         case placeGivenOtherwise = "place-given-otherwise"

@@ -104,7 +104,7 @@ struct AdminAPIController: Sendable {
     struct Code: Encodable {
         var code: String
         var course: String
-        /// active, used, expired or revoked.
+        /// unused, used N of M, used up, expired or revoked.
         var state: String
         var uses: Int
         var usesAllowed: Int

@@ -73,11 +73,14 @@ struct RefusalWording: Sendable {
         case .completion(let refusal): Told(status: .conflict, kind: .completionRefused, message: refusal.message)
         case .codeMissing:
             Told(
-                status: .unprocessableContent, kind: .codeRefused, message: "Enter the access code you were given.",
+                status: .unprocessableContent, kind: .codeMissing, message: "Enter the access code you were given.",
                 errors: [APIProblem.FieldProblem(name: "code", reason: "is empty: enter the access code you were given")])
+        case .code(.unknown):
+            // No such code (for this course): a 404, as for anything a client names that is not there.
+            Told(status: .notFound, kind: .unknownCode, message: codeMessage(.unknown))
         case .code(let problem):
             Told(
-                status: .unprocessableContent, kind: .codeRefused, message: codeMessage(problem),
+                status: .conflict, kind: .codeRefused, message: codeMessage(problem),
                 errors: [APIProblem.FieldProblem(name: "code", reason: codeMessage(problem))])
         case .tooManyWrongCodes(let wait):
             Told(

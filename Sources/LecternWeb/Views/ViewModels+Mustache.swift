@@ -2,6 +2,142 @@
 // Every view struct answers swift-mustache's key lookups with a switch instead of Mirror, and feeds its values to a
 // skeleton's fingerprint in the same order (issue 13).
 
+extension APIReferencePageView: ViewModel {
+    static var mustacheKeys: [String] { ["site", "meta", "title", "version", "introHTML", "groups", "operationCount"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "site": mustacheValue(self.site)
+        case "meta": mustacheValue(self.meta)
+        case "title": mustacheValue(self.title)
+        case "version": mustacheValue(self.version)
+        case "introHTML": mustacheValue(self.introHTML)
+        case "groups": mustacheValue(self.groups)
+        case "operationCount": mustacheValue(self.operationCount)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(7)
+        self.site.fingerprint(into: &print)
+        self.meta.fingerprint(into: &print)
+        self.title.fingerprint(into: &print)
+        self.version.fingerprint(into: &print)
+        self.introHTML.fingerprint(into: &print)
+        self.groups.fingerprint(into: &print)
+        self.operationCount.fingerprint(into: &print)
+    }
+}
+
+extension APIGroupView: ViewModel {
+    static var mustacheKeys: [String] { ["name", "anchor", "descriptionHTML", "operations"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": mustacheValue(self.name)
+        case "anchor": mustacheValue(self.anchor)
+        case "descriptionHTML": mustacheValue(self.descriptionHTML)
+        case "operations": mustacheValue(self.operations)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(4)
+        self.name.fingerprint(into: &print)
+        self.anchor.fingerprint(into: &print)
+        self.descriptionHTML.fingerprint(into: &print)
+        self.operations.fingerprint(into: &print)
+    }
+}
+
+extension APIOperationView: ViewModel {
+    static var mustacheKeys: [String] { ["anchor", "method", "path", "shortPath", "summary", "descriptionHTML", "access", "parameters", "hasParameters", "bodyFields", "hasBody", "responses"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "anchor": mustacheValue(self.anchor)
+        case "method": mustacheValue(self.method)
+        case "path": mustacheValue(self.path)
+        case "shortPath": mustacheValue(self.shortPath)
+        case "summary": mustacheValue(self.summary)
+        case "descriptionHTML": mustacheValue(self.descriptionHTML)
+        case "access": mustacheValue(self.access)
+        case "parameters": mustacheValue(self.parameters)
+        case "hasParameters": mustacheValue(self.hasParameters)
+        case "bodyFields": mustacheValue(self.bodyFields)
+        case "hasBody": mustacheValue(self.hasBody)
+        case "responses": mustacheValue(self.responses)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(12)
+        self.anchor.fingerprint(into: &print)
+        self.method.fingerprint(into: &print)
+        self.path.fingerprint(into: &print)
+        self.shortPath.fingerprint(into: &print)
+        self.summary.fingerprint(into: &print)
+        self.descriptionHTML.fingerprint(into: &print)
+        self.access.fingerprint(into: &print)
+        self.parameters.fingerprint(into: &print)
+        self.hasParameters.fingerprint(into: &print)
+        self.bodyFields.fingerprint(into: &print)
+        self.hasBody.fingerprint(into: &print)
+        self.responses.fingerprint(into: &print)
+    }
+}
+
+extension APIFieldView: ViewModel {
+    static var mustacheKeys: [String] { ["name", "location", "type", "required", "rules", "descriptionHTML"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": mustacheValue(self.name)
+        case "location": mustacheValue(self.location)
+        case "type": mustacheValue(self.type)
+        case "required": mustacheValue(self.required)
+        case "rules": mustacheValue(self.rules)
+        case "descriptionHTML": mustacheValue(self.descriptionHTML)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(6)
+        self.name.fingerprint(into: &print)
+        self.location.fingerprint(into: &print)
+        self.type.fingerprint(into: &print)
+        self.required.fingerprint(into: &print)
+        self.rules.fingerprint(into: &print)
+        self.descriptionHTML.fingerprint(into: &print)
+    }
+}
+
+extension APIResponseView: ViewModel {
+    static var mustacheKeys: [String] { ["status", "isError", "descriptionHTML", "problemTypes"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "status": mustacheValue(self.status)
+        case "isError": mustacheValue(self.isError)
+        case "descriptionHTML": mustacheValue(self.descriptionHTML)
+        case "problemTypes": mustacheValue(self.problemTypes)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(4)
+        self.status.fingerprint(into: &print)
+        self.isError.fingerprint(into: &print)
+        self.descriptionHTML.fingerprint(into: &print)
+        self.problemTypes.fingerprint(into: &print)
+    }
+}
+
 extension FieldView: ViewModel {
     static var mustacheKeys: [String] { ["value", "error"] }
 
