@@ -36,6 +36,15 @@ enum AccountSettings {
         Int(try number("LECTERN_API_REQUESTS_PER_MINUTE", default: 600, atLeast: 1, atMost: 10_000_000))
     }
 
+    static func graphQLIntrospection() throws -> Bool {
+        guard let text = Environment.value("LECTERN_GRAPHQL_INTROSPECTION") else { return true }
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw fail("LECTERN_GRAPHQL_INTROSPECTION must be 1 or 0, not '\(text)'")
+        }
+    }
+
     static func reviewDigestHour() throws -> Int {
         Int(try number("LECTERN_REVIEW_DIGEST_HOUR", default: UInt32(7), atLeast: 0, atMost: 23))
     }

@@ -63,6 +63,7 @@ public final class LecternDatabase: Sendable {
         configuration.busyMode = .timeout(5)
         configuration.foreignKeysEnabled = true
         configuration.label = "lectern"
+        StatementLog.shared.instrument(&configuration, path: path)
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
             var readers = configuration

@@ -35,6 +35,8 @@ public struct AppConfiguration: Sendable {
     public var mailFormsPerAddress: Int
     /// API requests one token (or signed-in account, or anonymous client network) may make a minute.
     public var apiRequestsPerMinute = 600
+    /// Whether GraphQL clients may ask for the schema (`__schema`, `__type`).
+    public var graphQLIntrospection = true
     /// A sendmail-compatible command and its arguments; nil keeps mail in the outbox table.
     public var sendmailCommand: [String]?
     /// How long outbox messages are kept before they are deleted.

@@ -136,8 +136,10 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let accessTokens = AccessTokenStore(database: database)
     try AccessTokenController(tokens: accessTokens, services: accounts, renderer: renderer).addRoutes(to: routes)
     try ContractController(renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
-    let api = router.group("api/v1").add(middleware: APIAuthMiddleware(tokens: accessTokens))
-        .add(middleware: APIRateLimitMiddleware(counter: APIRequestCounter(limit: configuration.apiRequestsPerMinute), refusals: RefusalWording(dates: dates)))
+    // One allowance per caller for REST and GraphQL together.
+    let apiAllowance = APIRateLimitMiddleware(
+        counter: APIRequestCounter(limit: configuration.apiRequestsPerMinute), refusals: RefusalWording(dates: dates))
+    let api = router.group("api/v1").add(middleware: APIAuthMiddleware(tokens: accessTokens)).add(middleware: apiAllowance)
     ProfileAPIController(enrolments: places).addRoutes(to: api)
     PostsAPIController(posts: posts, baseURL: configuration.baseURL).addRoutes(to: api)
     CoursesAPIController(catalogue: catalogue, baseURL: configuration.baseURL).addRoutes(to: api)
@@ -145,6 +147,13 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     LessonsAPIController(learning: learning, baseURL: configuration.baseURL).addRoutes(to: api)
     CertificatesAPIController(certificates: Certificates(database: database), baseURL: configuration.baseURL).addRoutes(to: api)
     AdminAPIController(administration: Administration(database: database, catalogue: catalogue), enrolments: places).addRoutes(to: api)
+    let graphQL = router.group("graphql").add(middleware: APIAuthMiddleware(tokens: accessTokens)).add(middleware: apiAllowance)
+    try GraphQLController(
+        resolver: GraphQLResolver(
+            catalogue: catalogue, enrolments: places, learning: learning, certificates: Certificates(database: database), posts: posts,
+            baseURL: configuration.baseURL),
+        introspection: configuration.graphQLIntrospection, refusals: RefusalWording(dates: dates)
+    ).addRoutes(to: graphQL)
     try EmailVerificationController(services: accounts).addRoutes(to: routes)
     try PasswordResetController(services: accounts, resets: resets).addRoutes(to: routes)
     // Last: `/:slug` answers any single segment no route above claims.

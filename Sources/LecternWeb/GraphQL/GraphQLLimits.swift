@@ -1,0 +1,109 @@
+import GraphQL
+
+/// What one GraphQL request may ask for, checked on the parsed document before it is validated or run: nothing an
+/// anonymous client sends can make the server do unbounded work. GraphQL 4.3 has none of these built in.
+struct GraphQLLimits: Sendable {
+    /// The query text, in bytes (the HTTP body is capped a little above).
+    var maxQueryBytes = 16 * 1024
+    /// Nested fields; fragments and inline fragments add none, and are followed. The data schema is at most four deep;
+    /// the standard introspection query needs 13.
+    var maxDepth = 15
+    /// Every field costs 1, times the size of each list it sits in (`first` when given, else the estimate below).
+    var maxCost = 50_000
+    var maxAliases = 15
+    /// Operations in one document (one of them runs, chosen by `operationName`).
+    var maxOperations = 3
+
+    /// Estimated sizes of list fields, for the cost. Lists of scalars cost nothing more than their field.
+    static let listSizes: [String: Int] = [
+        "posts": 10, "courses": 20, "lessons": 50, "tags": 5, "enrolments": 20,
+        // Introspection: ample for this schema, and what keeps introspection's cycles (type → fields → type) bounded.
+        "types": 25, "fields": 10, "args": 3, "inputFields": 3, "enumValues": 3, "interfaces": 1, "possibleTypes": 1, "directives": 5,
+    ]
+    static let maxFirst = 50
+
+    /// Why a document was refused: a message for the client, no internals.
+    struct Refusal: Error, Sendable {
+        var message: String
+    }
+
+    /// Checks `document` (with the request's `variables`, for `first: $n`).
+    func check(_ document: Document, variables: [String: Map]) throws(Refusal) {
+        let operations = document.definitions.compactMap { $0 as? OperationDefinition }
+        guard operations.count <= maxOperations else {
+            throw Refusal(message: "A request may hold at most \(maxOperations) operations; this one has \(operations.count).")
+        }
+        var walker = Walker(limits: self, variables: variables)
+        for case let fragment as FragmentDefinition in document.definitions { walker.fragments[fragment.name.value] = fragment }
+        for definition in document.definitions {
+            if let operation = definition as? OperationDefinition { try walker.countAliases(operation.selectionSet) }
+            if let fragment = definition as? FragmentDefinition { try walker.countAliases(fragment.selectionSet) }
+        }
+        for operation in operations { _ = try walker.measure(operation.selectionSet, depth: 0, through: []) }
+    }
+
+    private struct Walker {
+        let limits: GraphQLLimits
+        let variables: [String: Map]
+        var fragments: [String: FragmentDefinition] = [:]
+        var aliases = 0
+
+        init(limits: GraphQLLimits, variables: [String: Map]) {
+            self.limits = limits
+            self.variables = variables
+        }
+
+        mutating func countAliases(_ set: SelectionSet) throws(Refusal) {
+            for selection in set.selections {
+                if let field = selection as? GraphQL.Field {
+                    if field.alias != nil { aliases += 1 }
+                    if aliases > limits.maxAliases { throw Refusal(message: "A query may use at most \(limits.maxAliases) aliases.") }
+                    if let inner = field.selectionSet { try countAliases(inner) }
+                } else if let inline = selection as? InlineFragment {
+                    try countAliases(inline.selectionSet)
+                }
+            }
+        }
+
+        /// The cost of `set` at `depth`; `through` names the fragments on the way here (a cycle is refused here:
+        /// validation, which would also say so, runs after these limits).
+        func measure(_ set: SelectionSet, depth: Int, through: Set<String>) throws(Refusal) -> Int {
+            var total = 0
+            for selection in set.selections {
+                switch selection {
+                case let field as GraphQL.Field:
+                    guard depth + 1 <= limits.maxDepth else { throw Refusal(message: "This query is nested more than \(limits.maxDepth) fields deep.") }
+                    var cost = 1
+                    if let inner = field.selectionSet {
+                        let size = GraphQLLimits.listSizes[field.name.value].map { listSize(field, estimate: $0) } ?? 1
+                        cost += size * (try measure(inner, depth: depth + 1, through: through))
+                    }
+                    total += cost
+                case let inline as InlineFragment:
+                    total += try measure(inline.selectionSet, depth: depth, through: through)
+                case let spread as FragmentSpread:
+                    let name = spread.name.value
+                    guard !through.contains(name) else { throw Refusal(message: "Fragment \(name.prefix(60)) spreads itself.") }
+                    guard let fragment = fragments[name] else { continue }  // unknown: validation says so
+                    total += try measure(fragment.selectionSet, depth: depth, through: through.union([name]))
+                default: break
+                }
+                // Every field costs at least 1, so a part over the budget means the whole is: stop walking at once.
+                if total > limits.maxCost {
+                    throw Refusal(message: "This query asks for too much at once (its cost is over \(limits.maxCost)); ask for fewer fields or items.")
+                }
+            }
+            return total
+        }
+
+        private func listSize(_ field: GraphQL.Field, estimate: Int) -> Int {
+            for argument in field.arguments where argument.name.value == "first" {
+                var asked: Int?
+                if let value = argument.value as? IntValue { asked = Int(value.value) }
+                if let variable = argument.value as? Variable { asked = variables[variable.name.value]?.int }
+                if let asked { return min(max(asked, 1), GraphQLLimits.maxFirst) }
+            }
+            return estimate
+        }
+    }
+}
