@@ -276,6 +276,16 @@ public enum CourseAvailability: Sendable, Equatable {
         if case .open = self { return true }
         return false
     }
+
+    /// The state's name for programs (REST, GraphQL, the CLI's JSON): open, full, opens or closed.
+    public var name: String {
+        switch self {
+        case .open: "open"
+        case .full: "full"
+        case .opens: "opens"
+        case .closed: "closed"
+        }
+    }
 }
 
 extension CourseDetail {

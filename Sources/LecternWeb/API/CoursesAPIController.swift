@@ -36,18 +36,8 @@ struct CoursesAPIController: Sendable {
         var lessonCount: Int
     }
 
-    struct Lesson: Encodable {
-        var slug: String
-        var title: String
-        var module: String
-        var kind: String
-        var optional: Bool
-        var preview: Bool
-        var hasQuiz: Bool
-        var readingMinutes: Int
-        /// For a caller enrolled in the course.
-        var completed: Bool?
-    }
+    /// A syllabus entry: the same for GraphQL's `Lesson`.
+    typealias Lesson = LessonNode
 
     struct Viewer: Encodable {
         var enrolled: Bool
@@ -104,12 +94,7 @@ struct CoursesAPIController: Sendable {
         let found = try await catalogue.learnerCourse(try PlacesAPIController.slug(context), userID: context.caller?.user.id)
         let course = found.course
         let completed = found.isEnrolled ? found.progress?.completedLessonIDs : nil
-        let lessons = course.lessons.map { lesson in
-            Lesson(
-                slug: lesson.slug, title: lesson.title, module: lesson.module, kind: lesson.kind.rawValue, optional: lesson.isOptional,
-                preview: lesson.isPreview, hasQuiz: lesson.hasQuiz, readingMinutes: lesson.readingMinutes,
-                completed: completed.map { $0.contains(lesson.id) })
-        }
+        let lessons = course.lessons.map { lesson in Lesson(lesson, completed: completed.map { $0.contains(lesson.id) }) }
         // Progress is reported as the lessons' `completed` is: for an enrolled caller only (someone who left keeps
         // their progress for when they come back, but it is not theirs to show until then).
         let progress = found.isEnrolled ? found.progress : nil

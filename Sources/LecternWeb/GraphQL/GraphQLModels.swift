@@ -27,8 +27,8 @@ struct PostNode: Sendable {
     var html: String?
 }
 
-/// A lesson in a syllabus; `completed` for a viewer enrolled in its course.
-struct LessonNode: Sendable {
+/// A lesson in a syllabus; `completed` for a viewer enrolled in its course. REST's course answer lists the same.
+struct LessonNode: Sendable, Encodable {
     var slug: String
     var title: String
     var module: String
@@ -38,6 +38,18 @@ struct LessonNode: Sendable {
     var hasQuiz: Bool
     var readingMinutes: Int
     var completed: Bool?
+
+    init(_ lesson: LessonSummary, completed: Bool?) {
+        self.slug = lesson.slug
+        self.title = lesson.title
+        self.module = lesson.module
+        self.kind = lesson.kind.rawValue
+        self.optional = lesson.isOptional
+        self.preview = lesson.isPreview
+        self.hasQuiz = lesson.hasQuiz
+        self.readingMinutes = lesson.readingMinutes
+        self.completed = completed
+    }
 }
 
 /// The viewer's standing in one course.
@@ -147,24 +159,19 @@ enum GraphQLDates {
 
 extension CourseNode {
     init(_ course: CourseDetail, baseURL: String, progress: CourseProgressNode?, completed: Set<Int64>?, now: Date) {
-        let (availability, seatsLeft): (String, Int?) =
-            switch course.availability(at: now) {
-            case .open(let seats): ("open", seats)
-            case .full: ("full", 0)
-            case .opens: ("opens", nil)
-            case .closed: ("closed", nil)
+        let availability = course.availability(at: now)
+        let seatsLeft: Int? =
+            switch availability {
+            case .open(let seats): seats
+            case .full: 0
+            case .opens, .closed: nil
             }
         let info = course.summary
         self.init(
             slug: info.slug, url: "\(baseURL)/courses/\(info.slug)", title: info.title, subtitle: info.subtitle, level: info.level,
             duration: info.duration, price: info.price, summary: info.summary, enrolmentMode: course.enrolmentMode.rawValue,
-            availability: availability, seatsLeft: seatsLeft, instructors: course.instructors,
-            lessons: course.lessons.map { lesson in
-                LessonNode(
-                    slug: lesson.slug, title: lesson.title, module: lesson.module, kind: lesson.kind.rawValue, optional: lesson.isOptional,
-                    preview: lesson.isPreview, hasQuiz: lesson.hasQuiz, readingMinutes: lesson.readingMinutes,
-                    completed: completed.map { $0.contains(lesson.id) })
-            },
+            availability: availability.name, seatsLeft: seatsLeft, instructors: course.instructors,
+            lessons: course.lessons.map { lesson in LessonNode(lesson, completed: completed.map { $0.contains(lesson.id) }) },
             viewer: progress)
     }
 }
