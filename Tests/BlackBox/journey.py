@@ -242,6 +242,8 @@ class Journey:
         check(f"{self.width}px: a post opens from the blog list", "/blog/" in d.current_url and d.find_elements(By.CSS_SELECTOR, "article"))
         self.open("/search?q=flask")
         check(f"{self.width}px: search finds posts", "flask" in d.page_source.lower() and "/blog/" in d.page_source)
+        self.open("/api/docs")
+        check(f"{self.width}px: the API reference lists its operations", "enrolInCourse" in d.page_source and "/api/openapi.yaml" in d.page_source)
 
         self.open(f"/courses/{COURSE}")
         first = d.find_element(By.CSS_SELECTOR, ".syllabus a[href*='/lessons/']").get_attribute("href").replace(BASE, "")
