@@ -1,5 +1,6 @@
 -- wrk script for Benchmarks/run. Arguments (after --):
 --   get                                  plain GETs of the URL given to wrk
+--   graphql <query>                      POST the query (no double quotes in it) as JSON to the URL given to wrk
 --   enrol <sessions file> <course slug>  POST /courses/<slug>/enrol, each request as the next signed-in user
 --   login <anonymous file> <users file> <password>
 --                                        POST /login, each request with a fresh anonymous session and the next user
@@ -30,6 +31,9 @@ end
 function init(args)
   mode = args[1] or "get"
   step = 0
+  if mode == "graphql" then
+    graphql_body = '{"query":"' .. args[2] .. '"}'
+  end
   if mode == "enrol" then
     sessions = read_lines(args[2])
     path = "/courses/" .. args[3] .. "/enrol"
@@ -44,6 +48,9 @@ end
 
 function request()
   step = step + 1
+  if mode == "graphql" then
+    return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, graphql_body)
+  end
   if mode == "enrol" then
     local s = sessions[((step * 2 + thread_id) % #sessions) + 1]
     return wrk.format("POST", path, {

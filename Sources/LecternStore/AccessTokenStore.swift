@@ -117,7 +117,7 @@ public struct AccessTokenStore: Sendable {
         guard AccessToken.isWellFormed(secret) else { return nil }
         let hash = SecretToken.hash(secret)
         guard
-            let (found, user) = try await database.pool.read({ db -> (AccessTokenRecord, User)? in
+            let (found, user) = try await database.readHere({ db -> (AccessTokenRecord, User)? in
                 guard
                     let token = try Row.fetchOne(
                         db,

@@ -141,8 +141,9 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         counter: APIRequestCounter(limit: configuration.apiRequestsPerMinute), refusals: RefusalWording(dates: dates))
     let api = router.group("api/v1").add(middleware: APIAuthMiddleware(tokens: accessTokens)).add(middleware: apiAllowance)
     ProfileAPIController(enrolments: places).addRoutes(to: api)
-    PostsAPIController(posts: posts, baseURL: configuration.baseURL).addRoutes(to: api)
-    CoursesAPIController(catalogue: catalogue, baseURL: configuration.baseURL).addRoutes(to: api)
+    let apiAnswers = APIAnswerCache(pages: pageCache)
+    PostsAPIController(posts: posts, baseURL: configuration.baseURL, answers: apiAnswers).addRoutes(to: api)
+    CoursesAPIController(catalogue: catalogue, baseURL: configuration.baseURL, answers: apiAnswers).addRoutes(to: api)
     PlacesAPIController(enrolments: places).addRoutes(to: api)
     LessonsAPIController(learning: learning, baseURL: configuration.baseURL).addRoutes(to: api)
     CertificatesAPIController(certificates: Certificates(database: database), baseURL: configuration.baseURL).addRoutes(to: api)
@@ -152,7 +153,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         resolver: GraphQLResolver(
             catalogue: catalogue, enrolments: places, learning: learning, certificates: Certificates(database: database), posts: posts,
             baseURL: configuration.baseURL),
-        introspection: configuration.graphQLIntrospection, refusals: RefusalWording(dates: dates)
+        introspection: configuration.graphQLIntrospection, refusals: RefusalWording(dates: dates), answers: apiAnswers
     ).addRoutes(to: graphQL)
     try EmailVerificationController(services: accounts).addRoutes(to: routes)
     try PasswordResetController(services: accounts, resets: resets).addRoutes(to: routes)

@@ -339,7 +339,7 @@ class Journey:
 
         # An access token for a program: its secret once, then only a hint; revoked from the same page.
         self.open("/account/tokens")
-        self.fill("form[action='/account/tokens']", {"name": f"Journey {self.width}"})
+        self.fill("form[action='/account/tokens']", {"name": f"Journey {self.width}", "current_password": PASSWORD})
         self.inspect(fresh=True)
         secret = d.find_element(By.ID, "new-token").get_attribute("value") if d.find_elements(By.ID, "new-token") else ""
         check(f"{self.width}px: an access token is made and its secret shown once", secret.startswith("lct_") and len(secret) == 47, secret[:8])

@@ -38,7 +38,7 @@ import Testing
             #expect(try await ada.get(client, "/account").body.contains("href=\"/account/tokens\""))
 
             let made = try await ada.submit(
-                client, form: "/account/tokens", to: "/account/tokens", [("name", "Progress dashboard"), ("scope", "learn"), ("expires", "30")])
+                client, form: "/account/tokens", to: "/account/tokens", [("name", "Progress dashboard"), ("scope", "learn"), ("expires", "30"), ("current_password", "correct horse battery")])
             #expect(made.status == .created)
             #expect(made.headers[.cacheControl] == "no-store")
             let secret = try #require(Self.secret(in: made.body))
@@ -79,6 +79,13 @@ import Testing
             #expect(escalate.body.contains("value=\"Sneaky\""), "what was typed is kept")
             let unknown = try await ada.submit(client, form: "/account/tokens", to: "/account/tokens", [("name", "X"), ("scope", "root")])
             #expect(unknown.body.contains("Choose what the token may do."))
+            // A token acts as the account for months: a session alone (a borrowed laptop) cannot make one.
+            let noPassword = try await ada.submit(client, form: "/account/tokens", to: "/account/tokens", [("name", "Laptop"), ("scope", "read")])
+            #expect(noPassword.status == .unprocessableContent && noPassword.body.contains("Enter your current password."))
+            let wrong = try await ada.submit(
+                client, form: "/account/tokens", to: "/account/tokens", [("name", "Laptop"), ("scope", "read"), ("current_password", "guess")])
+            #expect(wrong.status == .unprocessableContent && wrong.body.contains("That is not your current password."))
+            #expect(!wrong.body.contains("value=\"guess\""), "a password is never written back into the page")
             let database = try LecternDatabase.open(path: site.databasePath)
             #expect(try await AccessTokenStore(database: database).all().isEmpty)
             // Forms without the page's token are refused, as everywhere.

@@ -98,12 +98,61 @@ import Testing
                     variables: ["answers": answers]))
             let attempt = try #require((try Self.json(graded.body)["data"] as? [String: Any])?["answerQuiz"] as? [String: Any], "\(graded.body)")
             #expect(attempt["score"] as? Int == 100 && attempt["passed"] as? Bool == true && attempt["certificateCode"] as? String != nil)
+            let code = attempt["certificateCode"] as? String ?? ""
+            let checked = try await client.send(
+                "/graphql", .post, headers: Self.jsonHeaders, body: try Self.body(#"{ certificate(code: "\#(code)") { status learnerName course } }"#))
+            #expect(checked.body.contains(#""status":"valid""#) && checked.body.contains(#""learnerName":"Ada Lovelace""#), "\(checked.body)")
             let viewer = try await client.send(
                 "/graphql", .post, headers: learn, body: try Self.body("{ viewer { name enrolments { course percent complete } } }"))
             #expect(viewer.body.contains(#""percent":100"#) && viewer.body.contains(#""complete":true"#))
             let again = try await client.send(
                 "/graphql", .post, headers: learn, body: try Self.body(#"mutation { enrol(course: "nope") { outcome } }"#))
             #expect(try Self.firstError(again.body).code == "no-such-course")
+        }
+    }
+
+    @Test func everyOtherFieldAndMutationAnswers() async throws {
+        let learn = try await token(scope: .learn)
+        try site.writeCourse("sold", title: "Sold", enrolment: "code")
+        try site.writeLesson("sold", "01-only")
+        try site.writeFile(
+            "courses/flask-certificate/lessons/03-checkpoint.md", "---\ntitle: \"Checkpoint\"\nmodule: Data\nkind: checkpoint\n---\nShip it.\n")
+        let site = self.site
+        try await makeApp(site).test(.router) { client in
+            let post = try await client.send(
+                "/graphql", .post, headers: Self.jsonHeaders, body: try Self.body(#"{ post(slug: "post-03") { title html tags { slug } category { name } } }"#))
+            #expect(post.body.contains(#""title":"Post number 3""#) && post.body.contains("Paragraph about Flask number 3"))
+            let missing = try await client.send("/graphql", .post, headers: Self.jsonHeaders, body: try Self.body(#"{ post(slug: "nope") { title } }"#))
+            #expect(missing.body.contains(#""post":null"#))
+
+            let database = try LecternDatabase.open(path: site.databasePath)
+            let sold = try #require(try await CourseStore(database: database).course(slug: "sold"))
+            let code = try await AccessCodeStore(database: database).create(courseID: sold.id, count: 1)[0].code
+            let wrong = try await client.send(
+                "/graphql", .post, headers: learn, body: try Self.body(#"mutation { redeemCode(course: "sold", code: "AAAAA-BBBBB-CCCCC") { outcome } }"#))
+            #expect(try Self.firstError(wrong.body).code == "unknown-code")
+            let redeemed = try await client.send(
+                "/graphql", .post, headers: learn, body: try Self.body(#"mutation { redeemCode(course: "sold", code: "\#(code)") { outcome } }"#))
+            #expect(redeemed.body.contains(#""outcome":"enrolled""#))
+            let left = try await client.send("/graphql", .post, headers: learn, body: try Self.body(#"mutation { leave(course: "sold") }"#))
+            #expect(left.body.contains(#""leave":true"#))
+            let again = try await client.send("/graphql", .post, headers: learn, body: try Self.body(#"mutation { leave(course: "sold") }"#))
+            #expect(again.body.contains(#""leave":false"#))
+
+            _ = try await client.send("/graphql", .post, headers: learn, body: try Self.body(#"mutation { enrol(course: "flask-certificate") { outcome } }"#))
+            let blank = try await client.send(
+                "/graphql", .post, headers: learn,
+                body: try Self.body(#"mutation { submitCheckpoint(course: "flask-certificate", lesson: "checkpoint", text: " ") { status } }"#))
+            #expect(try Self.firstError(blank.body).code == "submission-invalid")
+            let sent = try await client.send(
+                "/graphql", .post, headers: learn,
+                body: try Self.body(
+                    #"mutation { submitCheckpoint(course: "flask-certificate", lesson: "checkpoint", text: "Done", link: "https://example.com/r") { status version } }"#))
+            #expect(sent.body.contains(#""status":"submitted""#) && sent.body.contains(#""version":1"#))
+
+            let certificate = try await client.send(
+                "/graphql", .post, headers: Self.jsonHeaders, body: try Self.body(#"{ certificate(code: "NOPE-NOPE") { status } }"#))
+            #expect(certificate.body.contains(#""certificate":null"#))
         }
     }
 

@@ -175,15 +175,25 @@ enum APIJSON {
     /// A read's answer with an `ETag` (a digest of the body), or 304 when the client's `If-None-Match` has it. The
     /// client asks again each time (`no-cache`); only the body is saved. `private`: it may depend on who asks.
     static func response(_ value: some Encodable, for request: Request) throws -> Response {
+        response(try answer(value), for: request)
+    }
+
+    /// `value` encoded, with its entity tag: what `APIAnswerCache` keeps.
+    static func answer(_ value: some Encodable) throws -> APIAnswerCache.Answer {
         let body = try encoder.encode(value)
-        let etag = EntityTag.of(body)
+        return APIAnswerCache.Answer(body: ByteBuffer(bytes: body), etag: EntityTag.of(body))
+    }
+
+    static func response(_ answer: APIAnswerCache.Answer, for request: Request) -> Response {
         // Vary: the body may depend on who asks (a course's `viewer`), so a cache keeps one per caller.
-        let headers: HTTPFields = [.contentType: "application/json", .eTag: etag, .cacheControl: "private, no-cache", .vary: "Authorization, Cookie"]
-        if EntityTag.matches(request.headers, etag) {
+        let headers: HTTPFields = [
+            .contentType: "application/json", .eTag: answer.etag, .cacheControl: "private, no-cache", .vary: "Authorization, Cookie",
+        ]
+        if EntityTag.matches(request.headers, answer.etag) {
             var unchanged = headers
             unchanged[.contentType] = nil
             return Response(status: .notModified, headers: unchanged)
         }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: answer.body))
     }
 }

@@ -51,8 +51,9 @@ struct APIRequestBody {
             errors.append(.init(name: name, reason: "must be a string"))
             return nil
         }
-        guard text.count <= maxLength else {
-            errors.append(.init(name: name, reason: "must be at most \(maxLength) characters (it has \(text.count))"))
+        // JSON Schema's maxLength counts code points, not the grapheme clusters of Swift's `count`: the contract's limit.
+        guard text.unicodeScalars.count <= maxLength else {
+            errors.append(.init(name: name, reason: "must be at most \(maxLength) characters (it has \(text.unicodeScalars.count))"))
             return nil
         }
         return text
@@ -140,7 +141,7 @@ struct APIRequestBody {
                 errors.append(.init(name: "\(name).\(key.prefix(60))", reason: "must be an array of at most \(maxItems) strings"))
                 continue
             }
-            guard texts.allSatisfy({ $0.count <= maxLength }) else {
+            guard texts.allSatisfy({ $0.unicodeScalars.count <= maxLength }) else {
                 errors.append(.init(name: "\(name).\(key.prefix(60))", reason: "must hold strings of at most \(maxLength) characters"))
                 continue
             }

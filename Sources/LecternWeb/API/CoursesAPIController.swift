@@ -9,6 +9,8 @@ import LecternStore
 struct CoursesAPIController: Sendable {
     let catalogue: Catalogue
     let baseURL: String
+    /// Answers per course and caller (the `viewer` part is the caller's), encoded once per site revision.
+    let answers: APIAnswerCache
 
     struct Availability: Encodable {
         /// open, full, opens (not yet) or closed.
@@ -91,24 +93,32 @@ struct CoursesAPIController: Sendable {
     }
 
     @Sendable func course(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let found = try await catalogue.learnerCourse(try PlacesAPIController.slug(context), userID: context.caller?.user.id)
+        let slug = try PlacesAPIController.slug(context)
+        let caller = context.caller
+        let answer = try await answers.answer("course:\(slug):\(caller.map { String($0.user.id) } ?? "-")") {
+            try APIJSON.answer(try await detail(slug, caller: caller))
+        }
+        guard let answer else { throw CourseRefusal.noSuchCourse(slug: slug) }
+        return APIJSON.response(answer, for: request)
+    }
+
+    private func detail(_ slug: String, caller: APICaller?) async throws -> Detail {
+        let found = try await catalogue.learnerCourse(slug, userID: caller?.user.id)
         let course = found.course
         let completed = found.isEnrolled ? found.progress?.completedLessonIDs : nil
         let lessons = course.lessons.map { lesson in Lesson(lesson, completed: completed.map { $0.contains(lesson.id) }) }
         // Progress is reported as the lessons' `completed` is: for an enrolled caller only (someone who left keeps
         // their progress for when they come back, but it is not theirs to show until then).
         let progress = found.isEnrolled ? found.progress : nil
-        let viewer = context.caller.map { _ in
+        let viewer = caller.map { _ in
             Viewer(
                 enrolled: found.isEnrolled, enrolledAt: found.enrolledAt, completedRequired: progress?.completedRequired ?? 0,
                 required: progress?.required ?? course.lessons.filter { !$0.isOptional }.count, percent: progress?.percent ?? 0,
                 complete: progress?.isComplete ?? false, certificateCode: found.certificateCode, waitlistPosition: found.waitlistPosition)
         }
-        return try APIJSON.response(
-            Detail(
-                course: summary(course, at: Date()), descriptionHTML: course.descriptionHTML, outcomes: course.outcomes,
-                benefits: course.summary.benefits, modules: course.modules, lessons: lessons, viewer: viewer),
-            for: request)
+        return Detail(
+            course: summary(course, at: Date()), descriptionHTML: course.descriptionHTML, outcomes: course.outcomes,
+            benefits: course.summary.benefits, modules: course.modules, lessons: lessons, viewer: viewer)
     }
 
     private func summary(_ course: CourseDetail, at now: Date) -> Summary {

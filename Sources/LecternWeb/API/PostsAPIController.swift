@@ -9,6 +9,8 @@ import LecternStore
 struct PostsAPIController: Sendable {
     let posts: PostStore
     let baseURL: String
+    /// A post's answer is the same for every caller: encoded once per site revision.
+    let answers: APIAnswerCache
 
     static let defaultLimit = 20
     static let maxLimit = 100
@@ -111,10 +113,16 @@ struct PostsAPIController: Sendable {
 
     @Sendable func post(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try context.parameters.require("slug")
-        guard slug.count <= Self.maxSlugLength, Slug.isValid(slug), let post = try await posts.post(slug: slug) else {
+        let answer =
+            slug.count <= Self.maxSlugLength && Slug.isValid(slug)
+            ? try await answers.answer("post:\(slug)") {
+                guard let post = try await posts.post(slug: slug) else { return nil }
+                return try APIJSON.answer(Detail(post: summary(post.summary), html: post.html, cover: post.cover, coverAlt: post.coverAlt))
+            } : nil
+        guard let answer else {
             throw APIProblem(kind: .notFound, status: .notFound, detail: "No published post has the slug '\(slug.prefix(100))'.")
         }
-        return try APIJSON.response(Detail(post: summary(post.summary), html: post.html, cover: post.cover, coverAlt: post.coverAlt), for: request)
+        return APIJSON.response(answer, for: request)
     }
 
     private func summary(_ post: PostSummary) -> Summary {

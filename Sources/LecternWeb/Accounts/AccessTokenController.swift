@@ -55,8 +55,13 @@ struct AccessTokenController: Sendable {
             scopeError = "Only administrators can make admin tokens."
         }
         let lifetime = Self.lifetimes.first { $0.value == form["expires"] } ?? Self.lifetimes[0]
+        // A token acts as the account for months: whoever makes one proves they know the password, not only the session.
+        var passwordError: String?
+        if nameError == nil, scopeError == nil {
+            passwordError = try await services.currentPasswordProblem(form["current_password"], for: user)
+        }
         var made: (token: AccessTokenRecord, secret: String)?
-        if let name, let scope, nameError == nil, scopeError == nil {
+        if let name, let scope, nameError == nil, scopeError == nil, passwordError == nil {
             do {
                 let expiry = lifetime.days.map { Date().addingTimeInterval(Double($0) * 86_400) }
                 made = try await tokens.create(user: user, name: name, scope: scope, expiresAt: expiry)
@@ -69,6 +74,7 @@ struct AccessTokenController: Sendable {
         guard let made else {
             view.name = FieldView(value: form["name"], error: nameError)
             view.scopeError = scopeError
+            view.password = FieldView(value: "", error: passwordError)
             view.formError = "The token was not made. Please correct the fields marked below."
             return try renderer.render(view, with: template, status: .unprocessableContent).response(from: request, context: context)
         }

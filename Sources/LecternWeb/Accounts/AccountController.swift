@@ -320,9 +320,7 @@ struct AccountController: Sendable {
     }
 
     private func limitProfileChanges(_ user: User) async throws {
-        if let wait = await services.limiter.take("profile:\(user.id)", AccountLimits.profileChangesPerAccount) {
-            throw AccountServices.tooManyRequests(wait, "Your account has made many changes in the last hour. Wait a while and try again.")
-        }
+        try await services.limitProfileChanges(user)
     }
 
     @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {

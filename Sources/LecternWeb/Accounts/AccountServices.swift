@@ -86,6 +86,21 @@ struct AccountServices: Sendable {
     }
 
     /// A 429 on the site's error page, with `Retry-After`.
+    /// Counts one change to `user`'s account (each costs a hash when it checks the password); past the limit, a 429.
+    func limitProfileChanges(_ user: User) async throws {
+        if let wait = await limiter.take("profile:\(user.id)", AccountLimits.profileChangesPerAccount) {
+            throw Self.tooManyRequests(wait, "Your account has made many changes in the last hour. Wait a while and try again.")
+        }
+    }
+
+    /// What is wrong with the current password typed to confirm a sensitive change, or nil when it is right. Each try
+    /// counts as an account change, so a stolen session cannot guess the password at will.
+    func currentPasswordProblem(_ typed: String, for user: User) async throws -> String? {
+        guard !typed.isEmpty else { return "Enter your current password." }
+        try await limitProfileChanges(user)
+        return try await hasher.verify(typed, against: try await users.passwordHash(userID: user.id)) ? nil : "That is not your current password."
+    }
+
     static func tooManyRequests(_ seconds: TimeInterval, _ message: String) -> HTTPError {
         let minutes = max(1, Int((seconds / 60).rounded(.up)))
         return HTTPError(

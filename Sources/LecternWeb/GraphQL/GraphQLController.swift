@@ -16,11 +16,15 @@ struct GraphQLController: Sendable {
     let introspection: Bool
     let refusals: RefusalWording
     let sdl: String
+    /// Query results without errors, per caller and request text, under the page cache's freshness rules.
+    let answers: APIAnswerCache
 
     /// The POST body, in bytes: the query text's limit, with room for variables.
     static let maxBodyBytes = 32 * 1024
 
-    init(resolver: GraphQLResolver, introspection: Bool, refusals: RefusalWording, limits: GraphQLLimits = GraphQLLimits()) throws {
+    init(
+        resolver: GraphQLResolver, introspection: Bool, refusals: RefusalWording, answers: APIAnswerCache, limits: GraphQLLimits = GraphQLLimits()
+    ) throws {
         schema = try GraphQLSchemaDefinition.make()
         // Schema mistakes show only when the schema is checked: do it at start, not on a client's first request.
         let problems = try validateSchema(schema: schema.schema)
@@ -29,6 +33,7 @@ struct GraphQLController: Sendable {
         self.introspection = introspection
         self.refusals = refusals
         self.limits = limits
+        self.answers = answers
         sdl = printSchema(schema: schema.schema) + "\n"
     }
 
@@ -90,6 +95,10 @@ struct GraphQLController: Sendable {
         guard request.query.utf8.count <= limits.maxQueryBytes else {
             return Self.refuse(.contentTooLarge, "A query may be at most \(limits.maxQueryBytes / 1024) KiB.")
         }
+        // Only queries that ran without an error are kept, so a hit is a query whichever method asks again.
+        let key = Self.cacheKey(request, caller: context.caller)
+        if let key, let kept = answers.kept(key) { return Self.answer(kept) }
+        let stamp = answers.stamp()
         let document: Document
         do {
             document = try parse(source: Source(body: request.query, name: "GraphQL request"))
@@ -116,7 +125,15 @@ struct GraphQLController: Sendable {
             let result = try await execute(
                 schema: schema.schema, documentAST: document, rootValue: resolver, context: graphQLContext, variableValues: request.variables,
                 operationName: request.operationName)
-            return Self.answer(told(result, logger: context.logger, requestID: context.id), status: .ok)
+            let told = told(result, logger: context.logger, requestID: context.id)
+            if let key, told.errors.isEmpty, Self.operation(in: document, named: request.operationName)?.operation == .query,
+                let body = try? GraphQLJSONEncoder().encode(told)
+            {
+                let answer = APIAnswerCache.Answer(body: ByteBuffer(bytes: body), etag: EntityTag.of(body))
+                answers.keep(answer, as: key, stamp: stamp)
+                return Self.answer(answer)
+            }
+            return Self.answer(told, status: .ok)
         } catch let error as GraphQLError {
             // The operation could not start: an unknown operation name, variables that do not fit.
             return Self.answer(GraphQLResult(errors: [GraphQLError(message: error.message, locations: error.locations)]), status: .badRequest)
@@ -164,6 +181,26 @@ struct GraphQLController: Sendable {
                 path: located.path, extensions: ["code": "internal-error"])
         }
         return told
+    }
+
+    /// The key of a request's answer: the caller (their results differ) and a digest of the request's text.
+    static func cacheKey(_ request: GraphQLRequest, caller: APICaller?) -> String? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard let variables = try? encoder.encode(request.variables) else { return nil }
+        var text = Data(request.query.utf8)
+        text.append(0)
+        text.append(Data((request.operationName ?? "").utf8))
+        text.append(0)
+        text.append(variables)
+        let who = caller.map { "\($0.user.id).\($0.scope.rawValue)" } ?? "-"
+        return "graphql:\(who):\(Digest.sha256Hex(text))"
+    }
+
+    static func answer(_ kept: APIAnswerCache.Answer) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store", .vary: "Authorization, Cookie"],
+            body: .init(byteBuffer: kept.body))
     }
 
     static func answer(_ result: GraphQLResult, status: HTTPResponse.Status) -> Response {

@@ -150,6 +150,8 @@ struct TokensPageView: Sendable {
     var hasTokens: Bool
     var name = FieldView()
     var scopeError: String?
+    /// The current password, asked again to make a token (never refilled).
+    var password = FieldView()
     var scopes: [ScopeOptionView]
     var lifetimes: [LifetimeOptionView]
 }

@@ -419,7 +419,7 @@ extension VerifyEmailView: ViewModel {
 }
 
 extension TokensPageView: ViewModel {
-    static var mustacheKeys: [String] { ["site", "meta", "csrf", "notice", "formError", "created", "tokens", "hasTokens", "name", "scopeError", "scopes", "lifetimes"] }
+    static var mustacheKeys: [String] { ["site", "meta", "csrf", "notice", "formError", "created", "tokens", "hasTokens", "name", "scopeError", "password", "scopes", "lifetimes"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -433,6 +433,7 @@ extension TokensPageView: ViewModel {
         case "hasTokens": mustacheValue(self.hasTokens)
         case "name": mustacheValue(self.name)
         case "scopeError": mustacheValue(self.scopeError)
+        case "password": mustacheValue(self.password)
         case "scopes": mustacheValue(self.scopes)
         case "lifetimes": mustacheValue(self.lifetimes)
         default: nil
@@ -440,7 +441,7 @@ extension TokensPageView: ViewModel {
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(12)
+        print.begin(13)
         self.site.fingerprint(into: &print)
         self.meta.fingerprint(into: &print)
         self.csrf.fingerprint(into: &print)
@@ -451,6 +452,7 @@ extension TokensPageView: ViewModel {
         self.hasTokens.fingerprint(into: &print)
         self.name.fingerprint(into: &print)
         self.scopeError.fingerprint(into: &print)
+        self.password.fingerprint(into: &print)
         self.scopes.fingerprint(into: &print)
         self.lifetimes.fingerprint(into: &print)
     }
