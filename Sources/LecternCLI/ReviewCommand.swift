@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// `lectern review …`: the checkpoint review queue from the command line, with the same rules as `/review`.
@@ -107,11 +108,10 @@ struct ReviewCommand: AsyncParsableCommand {
         @OptionGroup var dryRun: DryRunOption
 
         func run() async throws {
-            let store = CheckpointStore(database: try site.openDatabase(dryRun: dryRun.dryRun))
-            let text = feedback?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let database = try site.openDatabase(dryRun: dryRun.dryRun)
             let reviewed = try await checkpointErrorsExplained {
-                try await store.review(
-                    id: id, reviewerID: try await store.userID(email: reviewer), decision: .approve(feedback: text?.isEmpty == false ? text : nil))
+                let reviewerID = try await CheckpointStore(database: database).userID(email: reviewer)
+                return try await Reviews(database: database).decide(submission: id, by: reviewerID, approve: true, feedback: feedback ?? "")
             }
             say("Approved \(reviewed.item.learnerName)'s \(reviewed.item.lessonTitle).")
             if let code = reviewed.certificateCode { say("Their certificate for \(reviewed.item.courseTitle): \(code)") }
@@ -131,10 +131,10 @@ struct ReviewCommand: AsyncParsableCommand {
         @OptionGroup var dryRun: DryRunOption
 
         func run() async throws {
-            let store = CheckpointStore(database: try site.openDatabase(dryRun: dryRun.dryRun))
-            let text = feedback.trimmingCharacters(in: .whitespacesAndNewlines)
+            let database = try site.openDatabase(dryRun: dryRun.dryRun)
             let reviewed = try await checkpointErrorsExplained {
-                try await store.review(id: id, reviewerID: try await store.userID(email: reviewer), decision: .return(feedback: text))
+                let reviewerID = try await CheckpointStore(database: database).userID(email: reviewer)
+                return try await Reviews(database: database).decide(submission: id, by: reviewerID, approve: false, feedback: feedback)
             }
             say("Returned \(reviewed.item.learnerName)'s \(reviewed.item.lessonTitle) with feedback.")
             dryRun.sayNothingChanged()
@@ -150,5 +150,9 @@ func checkpointErrorsExplained<T>(_ body: () async throws -> T) async throws -> 
         throw fail(error.description)
     } catch let refusal as CheckpointRefusal {
         throw fail(refusal.message)
+    } catch ReviewRefusal.noSuchSubmission(let id) {
+        throw fail(CheckpointStoreError.noSuchSubmission(id).description)
+    } catch ReviewRefusal.feedbackTooLong(let count) {
+        throw fail("--feedback must be at most \(Reviews.maxFeedbackLength) characters (it has \(count)), as on /review")
     }
 }

@@ -9,8 +9,6 @@ public enum CourseRefusal: Error, Sendable, Equatable {
     case noSuchLesson(courseSlug: String, lessonSlug: String)
     /// Lessons, progress, knowledge checks and checkpoints are for learners enrolled in the course.
     case notEnrolled(courseTitle: String)
-    /// The lesson cannot be read by this caller: enrol (or it is for enrolled learners only).
-    case lessonClosed(courseTitle: String)
     case notACheckpoint
     case noQuiz
     /// The course's pause between knowledge-check attempts runs until then.

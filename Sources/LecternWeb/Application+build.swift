@@ -121,7 +121,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         events: EventLog(database: database), requests: EnrolmentRequestStore(database: database), waitlists: WaitlistStore(database: database),
         mail: mail, ledger: ledger, verifications: verifications, siteName: configuration.siteName, baseURL: configuration.baseURL, logger: logger)
     try ReviewController(
-        checkpoints: checkpoints, requests: EnrolmentRequestStore(database: database), renderer: renderer, flash: presenter.flash,
+        reviews: Reviews(database: database), renderer: renderer, flash: presenter.flash,
         mailer: reviewMailer, enrolmentMailer: enrolmentMailer, mailInBackground: configuration.mailInBackground
     ).addRoutes(to: routes)
     try DashboardController(enrolments: enrolments, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)

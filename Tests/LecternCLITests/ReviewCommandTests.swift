@@ -33,6 +33,10 @@ import Testing
         #expect(shown["text"] as? String == "My catalogue.")
         #expect(shown["status"] as? String == "submitted")
 
+        // The page's limit holds here too: one rule (`Reviews`) for both.
+        let essay = await site.lectern("review", "return", "\(id)", "--as", "maya@example.com", "--feedback", String(repeating: "x", count: 10_001))
+        #expect(essay.status == 1)
+        #expect(essay.errors.contains("--feedback must be at most 10000 characters (it has 10001)"))
         let noFeedback = await site.lectern("review", "return", "\(id)", "--as", "maya@example.com", "--feedback", " ")
         #expect(noFeedback.status == 1)
         #expect(noFeedback.errors.contains("returned work needs feedback"))
@@ -52,6 +56,8 @@ import Testing
         let nobody = await site.lectern("review", "approve", "\(id)", "--as", "nobody@example.com")
         #expect(nobody.status == 1)
         #expect(nobody.errors.contains("there is no account with the address nobody@example.com"))
+        let unknown = await site.lectern("review", "approve", "998", "--as", "maya@example.com")
+        #expect(unknown.status == 1 && unknown.errors.contains("there is no submission 998"))
         let missing = await site.lectern("review", "show", "999")
         #expect(missing.status == 1)
         #expect(missing.errors.contains("there is no submission 999"))

@@ -28,7 +28,6 @@ struct APIProblem: Error, Sendable {
         case noSuchCourse = "no-such-course"
         case noSuchLesson = "no-such-lesson"
         case notEnrolled = "not-enrolled"
-        case lessonClosed = "lesson-closed"
         case lessonLocked = "lesson-locked"
         case courseCertified = "course-certified"
         case noQuiz = "no-quiz"

@@ -30,6 +30,7 @@ struct RefusalWording: Sendable {
         switch error {
         case let refusal as CourseRefusal: tell(refusal)
         case let refusal as AdministrationRefusal: tell(refusal)
+        case let refusal as ReviewRefusal: tell(refusal)
         case let locked as LessonLockedError:
             Told(
                 status: .forbidden, kind: .lessonLocked,
@@ -52,8 +53,6 @@ struct RefusalWording: Sendable {
             Told(
                 status: .forbidden, kind: .notEnrolled,
                 message: "Enrol in \(title) to track your progress through its lessons, take its knowledge checks and send work for its checkpoints.")
-        case .lessonClosed(let title):
-            Told(status: .forbidden, kind: .lessonClosed, message: "This lesson is for learners enrolled in \(title). Enrol to read it; the syllabus is open to all.")
         case .notACheckpoint: Told(status: .notFound, kind: .notACheckpoint, message: "This lesson is not a checkpoint: there is nothing to send.")
         case .noQuiz: Told(status: .notFound, kind: .noQuiz, message: "This lesson has no knowledge check. It may have been changed; reload the lesson.")
         case .quizTooSoon(let until):
@@ -115,6 +114,24 @@ struct RefusalWording: Sendable {
             Told(
                 status: .conflict, kind: .requestWaitingForSeat,
                 message: "The request waits for a seat (number \(position) on the waitlist): raise the capacity first, or decline it.")
+        }
+    }
+
+    func tell(_ refusal: ReviewRefusal) -> Told {
+        switch refusal {
+        case .feedbackTooLong(let count):
+            Told(
+                status: .unprocessableContent, kind: .validationFailed,
+                message: "Keep the feedback under \(Reviews.maxFeedbackLength.formatted()) characters (it has \(count.formatted())).")
+        case .reasonTooLong:
+            Told(status: .unprocessableContent, kind: .validationFailed, message: "Keep the note to the learner under \(Reviews.maxReasonLength) characters.")
+        case .noSuchSubmission:
+            Told(status: .notFound, kind: .notFound, message: "There is no such submission in the courses you teach. See the review queue.")
+        case .noSuchRequest: Told(status: .notFound, kind: .noRequest, message: "There is no such request for a course you teach. See the review page.")
+        case .requestAlreadyDecided(let status):
+            Told(
+                status: .conflict, kind: .conflict,
+                message: "This request was already \(status == .withdrawn ? "withdrawn by the learner" : status.rawValue). See the review page.")
         }
     }
 

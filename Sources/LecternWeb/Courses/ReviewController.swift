@@ -1,13 +1,13 @@
 import Foundation
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// `/review`: an instructor's queue of checkpoint submissions (oldest first, only the courses they teach), and the
 /// review of one. Learners never reach it.
 struct ReviewController: Sendable {
-    let checkpoints: CheckpointStore
-    let requests: EnrolmentRequestStore
+    let reviews: Reviews
     /// Mails the learner at once after a decision on their request.
     let enrolmentMailer: EnrolmentMailer
     let renderer: PageRenderer
@@ -19,14 +19,12 @@ struct ReviewController: Sendable {
     let mailInBackground: Bool
 
     init(
-        checkpoints: CheckpointStore, requests: EnrolmentRequestStore, renderer: PageRenderer, flash: FlashCookie, mailer: ReviewMailer,
-        enrolmentMailer: EnrolmentMailer, mailInBackground: Bool
+        reviews: Reviews, renderer: PageRenderer, flash: FlashCookie, mailer: ReviewMailer, enrolmentMailer: EnrolmentMailer, mailInBackground: Bool
     ) throws {
-        self.requests = requests
+        self.reviews = reviews
         self.enrolmentMailer = enrolmentMailer
         self.mailer = mailer
         self.mailInBackground = mailInBackground
-        self.checkpoints = checkpoints
         self.renderer = renderer
         self.flash = flash
         self.queueTemplate = try renderer.template("review-queue")
@@ -46,14 +44,13 @@ struct ReviewController: Sendable {
     /// The signed-in instructor; nil when nobody is signed in (they get the login page), a 403 for anyone else.
     private func instructor(_ context: AppRequestContext) async throws -> (SessionRecord, User)? {
         guard let (session, user) = SessionGate.signedIn(context) else { return nil }
-        guard try await checkpoints.teachesAnyCourse(userID: user.id) else { throw Self.notAnInstructor }
+        guard try await reviews.isInstructor(user) else { throw Self.notAnInstructor }
         return (session, user)
     }
 
     @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (session, user) = try await instructor(context) else { return SessionGate.loginRedirect(for: request) }
-        let items = try await checkpoints.queue(reviewerID: user.id)
-        let pending = try await requests.pending(instructorID: user.id)
+        let (items, pending) = try await reviews.queue(for: user)
         var view = ReviewQueueView(
             site: renderer.site,
             meta: renderer.meta(title: "Review queue", description: "Checkpoint submissions waiting for review.", path: "/review", section: "review", noindex: true,
@@ -78,7 +75,7 @@ struct ReviewController: Sendable {
         -> Response
     {
         guard let (session, user) = try await instructor(context) else { return SessionGate.loginRedirect(for: request) }
-        guard let id = Int64(try context.parameters.require("id")), let item = try await checkpoints.item(id: id, reviewerID: user.id) else {
+        guard let id = Int64(try context.parameters.require("id")), let item = try await reviews.submission(id, for: user) else {
             throw HTTPError(.notFound, message: "There is no such submission in the courses you teach. See the review queue.")
         }
         let view = ReviewPageView(
@@ -103,24 +100,18 @@ struct ReviewController: Sendable {
         guard let id = Int64(try context.parameters.require("id")) else { throw HTTPError(.notFound) }
         let form = try await FormFields.read(from: &request)
         let feedback = form["feedback"].trimmingCharacters(in: .whitespacesAndNewlines)
-        guard feedback.count <= 10_000 else {
-            return try await page(request, context: context, feedback: feedback, error: "Keep the feedback under 10,000 characters.", status: .unprocessableContent)
-        }
-        let decision: ReviewDecision
-        switch form["decision"] {
-        case "approve": decision = .approve(feedback: feedback.isEmpty ? nil : feedback)
-        case "return": decision = .return(feedback: feedback)
-        default: throw HTTPError(.badRequest, message: "Choose Approve or Return.")
-        }
+        guard ["approve", "return"].contains(form["decision"]) else { throw HTTPError(.badRequest, message: "Choose Approve or Return.") }
         do {
-            _ = try await checkpoints.review(id: id, reviewerID: user.id, decision: decision)
+            _ = try await reviews.decide(submission: id, by: user.id, approve: form["decision"] == "approve", feedback: feedback)
+        } catch ReviewRefusal.feedbackTooLong {
+            return try await page(
+                request, context: context, feedback: feedback, error: "Keep the feedback under \(Reviews.maxFeedbackLength.formatted()) characters.",
+                status: .unprocessableContent)
         } catch CheckpointRefusal.feedbackNeeded {
             return try await page(
                 request, context: context, feedback: feedback, error: CheckpointRefusal.feedbackNeeded.message, status: .unprocessableContent)
         } catch let refusal as CheckpointRefusal {
             throw HTTPError(refusal == .notAnInstructor ? .forbidden : .conflict, message: refusal.message)
-        } catch is CheckpointStoreError {
-            throw HTTPError(.notFound, message: "There is no such submission in the courses you teach. See the review queue.")
         }
         let mailer = self.mailer
         if mailInBackground { Task { await mailer.sendReviews() } } else { await mailer.sendReviews() }
@@ -132,18 +123,10 @@ struct ReviewController: Sendable {
         var request = request
         guard let (_, user) = try await instructor(context) else { return SessionGate.loginRedirect(for: request) }
         let form = try await FormFields.read(from: &request)
-        let reason = form["reason"].trimmingCharacters(in: .whitespacesAndNewlines)
-        guard reason.count <= 500 else { throw HTTPError(.unprocessableContent, message: "Keep the note to the learner under 500 characters.") }
         guard let id = Int64(try context.parameters.require("id")), ["approve", "decline"].contains(form["decision"]) else {
             throw HTTPError(.badRequest, message: "Choose Approve or Decline.")
         }
-        do {
-            _ = try await requests.decide(requestID: id, instructorID: user.id, approve: form["decision"] == "approve", reason: reason.isEmpty ? nil : reason)
-        } catch EnrolmentRequestError.alreadyDecided(let status) {
-            throw HTTPError(.conflict, message: "This request was already \(status == .withdrawn ? "withdrawn by the learner" : status.rawValue). See the review page.")
-        } catch is EnrolmentRequestError {
-            throw HTTPError(.notFound, message: "There is no such request for a course you teach. See the review page.")
-        }
+        _ = try await reviews.decide(request: id, by: user, approve: form["decision"] == "approve", reason: form["reason"])
         let mailer = enrolmentMailer
         if mailInBackground { Task { await mailer.send() } } else { await mailer.send() }
         return .redirect(to: "/review", flash: form["decision"] == "approve" ? .requestApproved : .requestDeclined, cookie: flash)
