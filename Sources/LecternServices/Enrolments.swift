@@ -22,6 +22,8 @@ public struct Enrolments: Sendable {
     /// Wrong codes one account, and one client network, may try an hour: enough for typing mistakes, far too few to guess.
     public static let wrongCodesPerAccount = RateLimiter.Rule(limit: 10, window: 3600)
     public static let wrongCodesPerNetwork = RateLimiter.Rule(limit: 30, window: 3600)
+    /// Longer than any code, however typed (15 letters and digits, dashes and spaces): looked up no further.
+    public static let maxCodeLength = 40
 
     /// `catalogue` is the one the web shares (courses kept per site revision); the CLI's reads every time.
     public init(database: LecternDatabase, catalogue: Catalogue? = nil, limiter: RateLimiter = RateLimiter()) {
@@ -60,18 +62,27 @@ public struct Enrolments: Sendable {
         let code = typed.trimmingCharacters(in: .whitespacesAndNewlines)
         let accountKey = "code:\(user.id)"
         let networkKey = "code:\(network)"
-        let accountWait = await limiter.wait(accountKey, Self.wrongCodesPerAccount)
-        let networkWait = await limiter.wait(networkKey, Self.wrongCodesPerNetwork)
-        if let wait = accountWait ?? networkWait { throw CourseRefusal.tooManyWrongCodes(retryAfter: wait) }
         guard !code.isEmpty else { throw CourseRefusal.codeMissing }
-        switch try await codes.redeem(code, userID: user.id, courseID: course.id) {
+        // Every try is counted before the code is looked up (so parallel tries cannot all slip under the limit), and
+        // given back unless the code was wrong.
+        if let wait = await limiter.reserve([(accountKey, Self.wrongCodesPerAccount), (networkKey, Self.wrongCodesPerNetwork)]) {
+            throw CourseRefusal.tooManyWrongCodes(retryAfter: wait)
+        }
+        let result: Result<PlaceOutcome, AccessCodeProblem>
+        do {
+            result = code.count > Self.maxCodeLength ? .failure(.unknown) : try await codes.redeem(code, userID: user.id, courseID: course.id)
+        } catch {
+            await limiter.refund(accountKey)
+            await limiter.refund(networkKey)
+            throw error
+        }
+        if case .failure(.unknown) = result {} else {
+            await limiter.refund(accountKey)
+            await limiter.refund(networkKey)
+        }
+        switch result {
         case .success(let outcome): return Placement(course: course, outcome: outcome)
-        case .failure(let problem):
-            if problem == .unknown {
-                _ = await limiter.take(accountKey, Self.wrongCodesPerAccount)
-                _ = await limiter.take(networkKey, Self.wrongCodesPerNetwork)
-            }
-            throw CourseRefusal.code(problem)
+        case .failure(let problem): throw CourseRefusal.code(problem)
         }
     }
 

@@ -25,6 +25,25 @@ public actor RateLimiter {
         return max(1, rule.window - now.timeIntervalSince(oldest))
     }
 
+    /// Counts one action under every key at once and returns nil, or, when any key is at its limit, the seconds to wait
+    /// (counting nothing). One call, so concurrent requests cannot all pass a check before any of them counts.
+    public func reserve(_ limits: [(key: String, rule: Rule)], now: Date = Date()) -> TimeInterval? {
+        var longest: TimeInterval?
+        for (key, rule) in limits {
+            if let wait = wait(key, rule, now: now) { longest = max(longest ?? 0, wait) }
+        }
+        if let longest { return longest }
+        for (key, _) in limits { hits[key, default: []].append(now) }
+        return nil
+    }
+
+    /// Takes back the latest action counted for `key` (a reserved try that turned out not to count).
+    public func refund(_ key: String) {
+        guard var recent = hits[key], !recent.isEmpty else { return }
+        recent.removeLast()
+        hits[key] = recent
+    }
+
     /// Counts one action for `key` and returns nil, or returns the seconds to wait (counting nothing).
     public func take(_ key: String, _ rule: Rule, now: Date = Date()) -> TimeInterval? {
         let recent = (hits[key] ?? []).filter { now.timeIntervalSince($0) < rule.window }

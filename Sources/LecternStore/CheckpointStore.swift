@@ -209,7 +209,9 @@ public struct CheckpointStore: Sendable {
     public func review(id: Int64, reviewerID: Int64, decision: ReviewDecision, now: Date = Date()) async throws -> (
         item: ReviewItem, certificateCode: String?
     ) {
-        try await database.write(changesPublicPages: false) { db in
+        // An approval may complete the course and issue a certificate (a public page), and other processes' caches
+        // must hear of it: the site revision moves.
+        try await database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.itemColumns) \(Self.itemJoins) WHERE checkpoint_submission.id = ?", arguments: [id])
             else { throw CheckpointStoreError.noSuchSubmission(id) }
             var item = ReviewItem(row: row)

@@ -114,7 +114,10 @@ public final class LecternDatabase: Sendable {
     func write<T: Sendable>(changesPublicPages: Bool = true, _ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             guard isDryRun else {
-                defer { if changesPublicPages { WriteGeneration.shared.advance() } }
+                defer {
+                    if changesPublicPages { WriteGeneration.shared.advance() }
+                    WriteGeneration.everyWrite.advance()
+                }
                 return try await pool.write { db in try Self.apply(updates, to: db, changesPublicPages: changesPublicPages) }
             }
             return try await pool.writeWithoutTransaction { db in try Self.rolledBack(db, updates) }
@@ -179,7 +182,10 @@ public final class LecternDatabase: Sendable {
     func writeNow<T>(_ updates: (Database) throws -> T) throws -> T {
         do {
             guard isDryRun else {
-                defer { WriteGeneration.shared.advance() }
+                defer {
+                    WriteGeneration.shared.advance()
+                    WriteGeneration.everyWrite.advance()
+                }
                 return try pool.write { db in try Self.apply(updates, to: db, changesPublicPages: true) }
             }
             return try pool.writeWithoutTransaction { db in try Self.rolledBack(db, updates) }
@@ -285,6 +291,9 @@ public final class LecternDatabase: Sendable {
 /// caches bound their age for those.)
 public final class WriteGeneration: @unchecked Sendable {
     public static let shared = WriteGeneration()
+    /// Changes after every write of this process, public or not: for what one caller sees of their own account (API
+    /// answers per caller), which a write that changes no public page (a review, a name) may still change.
+    public static let everyWrite = WriteGeneration()
     private let lock = NSLock()
     private var value = 0
 

@@ -118,6 +118,12 @@ struct AdminAPIController: Sendable {
         var items: [Code]
     }
 
+    /// A path parameter as sent: Hummingbird leaves `%40` (an address's @, as `encodeURIComponent` writes it) encoded.
+    static func decoded(_ context: AppRequestContext, _ name: String) throws -> String {
+        let raw = try context.parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
+
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("admin/users", use: accounts)
         group.rejectOtherMethods("admin/users", allowing: [.get])
@@ -277,7 +283,7 @@ struct AdminAPIController: Sendable {
         _ = try APICaller.require(.admin, in: context)
         let slug = try PlacesAPIController.slug(context)
         try await APIRequestBody.read(request, context: context).finish()
-        let user = try await administration.account(try context.parameters.require("email"))
+        let user = try await administration.account(try Self.decoded(context, "email"))
         _ = try await enrolments.remove(userID: user.id, from: try await administration.course(slug).course)
         return Response(status: .noContent, headers: [.cacheControl: "no-store"])
     }
@@ -301,7 +307,7 @@ struct AdminAPIController: Sendable {
         let approve = body.boolean("approve", required: true)
         let reason = body.string("reason", maxLength: Administration.maxReasonLength)
         try body.finish()
-        let user = try await administration.account(try context.parameters.require("email"))
+        let user = try await administration.account(try Self.decoded(context, "email"))
         let course = try await administration.course(slug).course
         let decided = try await administration.decide(user, on: course, approve: approve ?? false, reason: reason)
         return try APIJSON.response(Self.request(decided))
@@ -353,7 +359,7 @@ struct AdminAPIController: Sendable {
     @Sendable func revokeCode(_ request: Hummingbird.Request, context: AppRequestContext) async throws -> Response {
         _ = try APICaller.require(.admin, in: context)
         try await APIRequestBody.read(request, context: context).finish()
-        _ = try await administration.revokeCode(try context.parameters.require("code"))
+        _ = try await administration.revokeCode(try Self.decoded(context, "code"))
         return Response(status: .noContent, headers: [.cacheControl: "no-store"])
     }
 }

@@ -95,7 +95,7 @@ struct CoursesAPIController: Sendable {
     @Sendable func course(_ request: Request, context: AppRequestContext) async throws -> Response {
         let slug = try PlacesAPIController.slug(context)
         let caller = context.caller
-        let answer = try await answers.answer("course:\(slug):\(caller.map { String($0.user.id) } ?? "-")") {
+        let answer = try await answers.answer("course:\(slug):\(caller.map { String($0.user.id) } ?? "-")", personal: caller != nil) {
             try APIJSON.answer(try await detail(slug, caller: caller))
         }
         guard let answer else { throw CourseRefusal.noSuchCourse(slug: slug) }

@@ -115,7 +115,7 @@ struct PostsAPIController: Sendable {
         let slug = try context.parameters.require("slug")
         let answer =
             slug.count <= Self.maxSlugLength && Slug.isValid(slug)
-            ? try await answers.answer("post:\(slug)") {
+            ? try await answers.answer("post:\(slug)", personal: false) {
                 guard let post = try await posts.post(slug: slug) else { return nil }
                 return try APIJSON.answer(Detail(post: summary(post.summary), html: post.html, cover: post.cover, coverAlt: post.coverAlt))
             } : nil

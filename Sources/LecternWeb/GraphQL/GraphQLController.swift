@@ -130,7 +130,7 @@ struct GraphQLController: Sendable {
                 let body = try? GraphQLJSONEncoder().encode(told)
             {
                 let answer = APIAnswerCache.Answer(body: ByteBuffer(bytes: body), etag: EntityTag.of(body))
-                answers.keep(answer, as: key, stamp: stamp)
+                answers.keep(answer, as: key, stamp: stamp, personal: context.caller != nil)
                 return Self.answer(answer)
             }
             return Self.answer(told, status: .ok)
