@@ -1,10 +1,16 @@
 import Foundation
 import LecternCore
+import LecternServices
 import LecternStore
 import LecternWeb
 
 /// Account-related settings from the environment, shared by `serve` and `user create` so both hash alike.
 enum AccountSettings {
+    /// The account service as a command uses it: hashing in the foreground with the server's parameters.
+    static func accounts(_ database: LecternDatabase) throws -> Accounts {
+        Accounts(database: database, hasher: ForegroundPasswordHasher(parameters: try argon2()))
+    }
+
     static func argon2() throws -> Argon2Parameters {
         let minimum = Argon2Parameters.owaspMinimum
         return Argon2Parameters(

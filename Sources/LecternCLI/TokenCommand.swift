@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LecternCore
+import LecternServices
 import LecternStore
 
 extension TokenScope: ExpressibleByArgument {}
@@ -52,9 +53,12 @@ struct TokenCommand: AsyncParsableCommand {
             let user = try await Lookup.account(email, in: database)
             let made: (token: AccessTokenRecord, secret: String)
             do {
-                made = try await AccessTokenStore(database: database).create(user: user, name: name, scope: scope, expiresAt: expires.flatMap(CodeExpiry.parse))
+                made = try await AccountSettings.accounts(database).createToken(
+                    for: user, name: name, scope: scope, expiresAt: expires.flatMap(CodeExpiry.parse))
             } catch let error as AccessTokenError {
                 throw fail(TokenCommand.explain(error, email: user.email))
+            } catch let problems as AccountProblems where problems[.tokenScope] != nil {
+                throw fail(TokenCommand.explain(.scopeAboveRole, email: user.email))
             }
             if output.json {
                 struct JSON: Encodable {
@@ -82,12 +86,9 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let database = try site.openDatabase()
-            let store = AccessTokenStore(database: database)
-            var tokens = try await store.all()
-            if let email {
-                let user = try await Lookup.account(email, in: database)
-                tokens = tokens.filter { $0.token.userID == user.id }
-            }
+            var user: User?
+            if let email { user = try await Lookup.account(email, in: database) }
+            let tokens = try await Administration(database: database).tokens(of: user)
             if output.json { return try sayJSON(tokens.map { TokenJSON($0.token, email: $0.email) }) }
             guard !tokens.isEmpty else { return say(email.map { "\($0) has no tokens." } ?? "No tokens yet: make one with `lectern token create`.") }
             let now = Date()
@@ -111,8 +112,13 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var dryRun: DryRunOption
 
         func run() async throws {
-            let store = AccessTokenStore(database: try site.openDatabase(dryRun: dryRun.dryRun))
-            guard let revoked = try await store.revoke(id: id) else { throw fail("no token has the id \(id) (see `lectern token list`)") }
+            let administration = Administration(database: try site.openDatabase(dryRun: dryRun.dryRun))
+            let revoked: Bool
+            do {
+                revoked = try await administration.revokeToken(id)
+            } catch AdministrationRefusal.noSuchToken {
+                throw fail("no token has the id \(id) (see `lectern token list`)")
+            }
             say(revoked ? "\(dryRun.dryRun ? "Would revoke" : "Revoked") token \(id)." : "Token \(id) is already revoked; nothing to do.")
             dryRun.sayNothingChanged()
         }

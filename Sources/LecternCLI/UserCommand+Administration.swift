@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LecternCore
+import LecternServices
 import LecternStore
 
 extension UserCommand {
@@ -34,7 +35,7 @@ extension UserCommand {
                 wanted = parsed
             }
             let database = try site.openDatabase()
-            let users = try await UserStore(database: database).list(role: wanted, search: search, limit: limit)
+            let users = try await Administration(database: database).accounts(role: wanted, search: search, limit: limit)
             if output.json {
                 return try sayJSON(users.map { UserJSON($0.user, enrolments: $0.enrolments, lastSeenAt: $0.lastSeenAt) })
             }
@@ -62,9 +63,9 @@ extension UserCommand {
         func run() async throws {
             let database = try site.openDatabase()
             let user = try await Lookup.account(email, in: database)
-            let sessions = try await SessionStore(database: database, lifetime: try AccountSettings.sessionLifetime()).sessions(userID: user.id)
-            let enrolments = try await EnrolmentStore(database: database).records(userID: user.id)
-            let certificates = try await EnrolmentStore(database: database).certificates(of: user.id)
+            let overview = try await Administration(database: database).overview(
+                of: user, sessions: SessionStore(database: database, lifetime: try AccountSettings.sessionLifetime()))
+            let (sessions, enrolments, certificates) = (overview.sessions, overview.enrolments, overview.certificates)
             if output.json {
                 struct Session: Encodable {
                     var createdAt: Date
@@ -143,8 +144,8 @@ extension UserCommand {
             try await AccountChange(site: site, email: email, dryRun: dryRun, output: output).run(
                 skip: { $0.role == .admin ? "\($0.email) is already an administrator" : nil }, action: "make it an administrator",
                 done: "is now an administrator"
-            ) { store, user in
-                try await store.setRole(userID: user.id, .admin)
+            ) { administration, user in
+                try await administration.setRole(user, .admin)
             }
         }
     }
@@ -162,8 +163,8 @@ extension UserCommand {
         func run() async throws {
             try await AccountChange(site: site, email: email, dryRun: dryRun, output: output).run(
                 skip: { $0.role == .learner ? "\($0.email) is already a learner" : nil }, action: "make it a learner", done: "is now a learner"
-            ) { store, user in
-                try await store.setRole(userID: user.id, .learner)
+            ) { administration, user in
+                try await administration.setRole(user, .learner)
             }
         }
     }
@@ -182,8 +183,8 @@ extension UserCommand {
             try await AccountChange(site: site, email: email, dryRun: dryRun, output: output).run(
                 skip: { $0.isDisabled ? "\($0.email) is already disabled" : nil }, action: "disable it and end its sessions",
                 done: "is disabled and logged out everywhere"
-            ) { store, user in
-                try await store.setDisabled(userID: user.id, true)
+            ) { administration, user in
+                try await administration.setDisabled(user, true)
             }
         }
     }
@@ -200,8 +201,8 @@ extension UserCommand {
         func run() async throws {
             try await AccountChange(site: site, email: email, dryRun: dryRun, output: output).run(
                 skip: { $0.isDisabled ? nil : "\($0.email) is already enabled" }, action: "enable it", done: "can log in again"
-            ) { store, user in
-                try await store.setDisabled(userID: user.id, false)
+            ) { administration, user in
+                try await administration.setDisabled(user, false)
             }
         }
     }
@@ -225,8 +226,8 @@ extension UserCommand {
         func run() async throws {
             try await AccountChange(site: site, email: email, dryRun: dryRun, output: output).run(
                 skip: { $0.isEmailVerified ? "\($0.email) is already verified" : nil }, action: "verify its address", done: "is verified"
-            ) { store, user in
-                try await EmailVerificationStore(database: store.database).verify(userID: user.id)
+            ) { administration, user in
+                try await administration.verifyAddress(of: user)
             }
         }
     }
@@ -258,7 +259,7 @@ extension UserCommand {
             let database = try site.openDatabase(dryRun: dryRun.dryRun)
             let user = try await Lookup.account(email, in: database)
             guard !user.isDisabled else { throw fail("\(user.email) is disabled: enable it first with `lectern user enable \(user.email)`") }
-            let token = try await PasswordResetStore(database: database).create(userID: user.id)
+            let token = try await AccountSettings.accounts(database).resetLink(for: user)
             let link = dryRun.dryRun ? nil : "\(base)/password/reset/\(token)"
             let expires = Date().addingTimeInterval(PasswordResetStore.validity)
             if output.json {
@@ -309,13 +310,12 @@ extension UserCommand {
         func run() async throws {
             let database = try site.openDatabase(dryRun: dryRun.dryRun)
             let user = try await Lookup.account(email, in: database)
-            let store = UserStore(database: database)
             if !yes, !dryRun.dryRun {
                 guard Console.current.isInteractive else {
                     throw fail("deleting \(user.email) needs confirmation: run it at a terminal, or add --yes")
                 }
-                let enrolments = try await EnrolmentStore(database: database).records(userID: user.id).count
-                let certificates = try await EnrolmentStore(database: database).certificates(of: user.id).count
+                let overview = try await Administration(database: database).overview(of: user, sessions: SessionStore(database: database))
+                let (enrolments, certificates) = (overview.enrolments.count, overview.certificates.count)
                 warn(
                     "This deletes \(user.name) <\(user.email)> for good: the account, its sessions, \(Counted.text(enrolments, "enrolment")) and all lesson progress."
                 )
@@ -328,8 +328,8 @@ extension UserCommand {
             }
             let deletion: UserDeletion
             do {
-                deletion = try await store.delete(userID: user.id)
-            } catch UserStore.AdministrationFailure.lastAdministrator {
+                deletion = try await Administration(database: database).delete(user)
+            } catch AdministrationRefusal.lastAdministrator {
                 throw fail("\(user.email) is the only active administrator: promote someone else first")
             }
             if output.json {
@@ -355,27 +355,27 @@ extension UserCommand {
     }
 }
 
-/// One change to one account: look it up, skip if there is nothing to do, apply through the store, report.
+/// One change to one account: look it up, skip if there is nothing to do, apply through `Administration`, report.
 struct AccountChange {
     var site: SiteOptions
     var email: String
     var dryRun: DryRunOption
     var output: OutputOptions
 
-    func run(skip: (User) -> String?, action: String, done: String, change: (UserStore, User) async throws -> Void) async throws {
+    func run(skip: (User) -> String?, action: String, done: String, change: (Administration, User) async throws -> Void) async throws {
         let database = try site.openDatabase(dryRun: dryRun.dryRun)
         let user = try await Lookup.account(email, in: database)
-        let store = UserStore(database: database)
+        let administration = Administration(database: database)
         if let reason = skip(user) {
             if output.json { return try sayJSON(UserChangeJSON(user: UserJSON(user), changed: false, dryRun: dryRun.dryRun)) }
             return say("\(reason); nothing to do.")
         }
         do {
-            try await change(store, user)
-        } catch UserStore.AdministrationFailure.lastAdministrator {
+            try await change(administration, user)
+        } catch AdministrationRefusal.lastAdministrator {
             throw fail("\(user.email) is the only active administrator: promote someone else first")
         }
-        let after = dryRun.dryRun ? user : (try await store.user(id: user.id) ?? user)
+        let after = dryRun.dryRun ? user : (try await administration.account(id: user.id) ?? user)
         if output.json { return try sayJSON(UserChangeJSON(user: UserJSON(after), changed: true, dryRun: dryRun.dryRun)) }
         say(dryRun.dryRun ? "Would \(action): \(user.email)." : "\(user.email) \(done).")
         dryRun.sayNothingChanged()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LecternCore
+import LecternServices
 import LecternStore
 
 #if canImport(Glibc)
@@ -48,35 +49,26 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let address: EmailAddress
-            do {
-                address = try EmailAddress(email)
-            } catch {
-                throw fail("'\(email)' is not an email address")
-            }
-            let trimmedName: String
-            do {
-                trimmedName = try PersonName.clean(name)
-            } catch {
-                throw fail("--name refused: \(error.description)")
-            }
+            // The address and the name are checked before the password is asked for, and again by the service.
+            var problems = AccountProblems()
+            guard AccountRules.email(email, &problems) != nil else { throw fail("'\(email)' is not an email address") }
+            guard AccountRules.name(name, &problems) != nil else { throw fail("--name refused: \(problems[.name] ?? "")") }
             let database = try site.openDatabase(create: !dryRun.dryRun, dryRun: dryRun.dryRun)
-            if try await UserStore(database: database).user(email: address) != nil {
+            let accounts = try AccountSettings.accounts(database)
+            if let address = try? EmailAddress(email), try await accounts.account(email: address) != nil {
                 throw fail("an account with the address \(address.value) already exists")
             }
             let password = try readPassword()
-            do {
-                try PasswordPolicy.check(password)
-            } catch {
-                throw fail("password refused: \(error.description)")
-            }
-            let hash = try PasswordHash.make(password, parameters: try AccountSettings.argon2())
             let user: User
             do {
-                user = try await UserStore(database: database).create(
-                    email: address, name: trimmedName, passwordHash: hash, role: admin ? .admin : .learner, verified: true)
-            } catch UserStore.Failure.emailTaken {
-                throw fail("an account with the address \(address.value) already exists")
+                switch try await accounts.register(
+                    name: name, email: email, password: password, confirmation: password, role: admin ? .admin : .learner, verified: true)
+                {
+                case .created(let created): user = created
+                case .taken(let address): throw fail("an account with the address \(address.value) already exists")
+                }
+            } catch let problems as AccountProblems {
+                throw fail("password refused: \(problems[.password] ?? problems.messages.values.joined(separator: " "))")
             }
             if output.json { return try sayJSON(UserChangeJSON(user: UserJSON(user), dryRun: dryRun.dryRun)) }
             say("\(dryRun.dryRun ? "Would create" : "Created") \(user.role.rawValue) \(user.email)\(dryRun.dryRun ? "" : " (id \(user.id))").")

@@ -12,6 +12,9 @@ public enum AdministrationRefusal: Error, Sendable, Equatable {
     case noRequest(enrolled: Bool)
     /// The request waits for a seat at this waitlist position: decline it, or raise the capacity first.
     case requestWaitingForSeat(position: Int)
+    /// The change would leave the site without an active administrator.
+    case lastAdministrator
+    case noSuchToken(id: Int64)
 }
 
 /// A batch of access codes as asked for: checked once here for the CLI and the API.
@@ -51,6 +54,8 @@ public struct Administration: Sendable {
     let requests: EnrolmentRequestStore
     let waitlists: WaitlistStore
     let users: UserStore
+    let verifications: EmailVerificationStore
+    let tokens: AccessTokenStore
 
     public static let maxCapacity = 1_000_000
     public static let maxReasonLength = 500
@@ -63,6 +68,8 @@ public struct Administration: Sendable {
         self.requests = EnrolmentRequestStore(database: database)
         self.waitlists = WaitlistStore(database: database)
         self.users = UserStore(database: database)
+        self.verifications = EmailVerificationStore(database: database)
+        self.tokens = AccessTokenStore(database: database)
     }
 
     // MARK: Courses
@@ -158,5 +165,70 @@ public struct Administration: Sendable {
     /// Accounts, by role and a search of names and addresses.
     public func accounts(role: User.Role? = nil, search: String? = nil, limit: Int = 100) async throws -> [UserListing] {
         try await users.list(role: role, search: search, limit: limit)
+    }
+
+    /// What an operator sees of one account: its live sessions, its enrolments with progress, its certificates.
+    public struct AccountOverview: Sendable {
+        public var sessions: [SessionRecord]
+        public var enrolments: [EnrolmentRecord]
+        public var certificates: [Certificate]
+    }
+
+    /// `sessions` is the server's (its configured lifetime decides which sessions are live).
+    public func overview(of user: User, sessions: SessionStore) async throws -> AccountOverview {
+        AccountOverview(
+            sessions: try await sessions.sessions(userID: user.id), enrolments: try await enrolments.records(userID: user.id),
+            certificates: try await enrolments.certificates(of: user.id))
+    }
+
+    /// The account as stored now.
+    public func account(id: Int64) async throws -> User? {
+        try await users.user(id: id)
+    }
+
+    /// Makes `user` an administrator or a learner; never demotes the last active administrator.
+    public func setRole(_ user: User, _ role: User.Role) async throws {
+        do {
+            try await users.setRole(userID: user.id, role)
+        } catch UserStore.AdministrationFailure.lastAdministrator {
+            throw AdministrationRefusal.lastAdministrator
+        }
+    }
+
+    /// Stops an account from logging in (its sessions, links and tokens end at once), or lets it in again; never the
+    /// last active administrator.
+    public func setDisabled(_ user: User, _ disabled: Bool) async throws {
+        do {
+            try await users.setDisabled(userID: user.id, disabled)
+        } catch UserStore.AdministrationFailure.lastAdministrator {
+            throw AdministrationRefusal.lastAdministrator
+        }
+    }
+
+    /// Marks the address verified, as if its owner had followed the link (certificates earned meanwhile are issued).
+    public func verifyAddress(of user: User) async throws {
+        _ = try await verifications.verify(userID: user.id)
+    }
+
+    /// Deletes an account for good; its certificates stay verifiable. Never the last active administrator.
+    public func delete(_ user: User) async throws -> UserDeletion {
+        do {
+            return try await users.delete(userID: user.id)
+        } catch UserStore.AdministrationFailure.lastAdministrator {
+            throw AdministrationRefusal.lastAdministrator
+        }
+    }
+
+    /// Every access token with its holder's address (or one account's), newest first.
+    public func tokens(of user: User? = nil) async throws -> [(token: AccessTokenRecord, email: String)] {
+        let all = try await tokens.all()
+        guard let user else { return all }
+        return all.filter { $0.token.userID == user.id }
+    }
+
+    /// Revokes a token; false when it was revoked already.
+    public func revokeToken(_ id: Int64) async throws -> Bool {
+        guard let revoked = try await tokens.revoke(id: id) else { throw AdministrationRefusal.noSuchToken(id: id) }
+        return revoked
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LecternCore
+import LecternServices
 import LecternStore
 import Logging
 

@@ -50,7 +50,6 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
 
     let posts = PostStore(database: database)
     let courses = CourseStore(database: database)
-    let users = UserStore(database: database)
     let sessions = SessionStore(database: database, lifetime: configuration.sessionLifetime)
     let viewCounter = ViewCounter(store: posts, interval: configuration.viewFlushInterval, logger: logger)
     let signer = MessageSigner(secret: try await database.siteSecret())
@@ -127,14 +126,15 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try DashboardController(enrolments: enrolments, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     try CertificateController(certificates: Certificates(database: database), renderer: renderer).addRoutes(to: routes)
     let accounts = AccountServices(
-        users: users, verifications: verifications, sessions: sessions, hasher: hasher, mail: mail, ledger: ledger, cookie: cookie, formTokens: formTokens,
-        deviceCookie: DeviceCookie(signer: signer, secure: configuration.secureCookies), flash: flash, limiter: RateLimiter(),
-        mailFormsPerAddress: configuration.mailFormsPerAddress, mailInBackground: configuration.mailInBackground,
-        throttle: LoginThrottle(limits: configuration.loginLimits), renderer: renderer, logger: logger)
+        accounts: Accounts(
+            database: database, sessions: sessions, hasher: hasher, throttle: LoginThrottle(limits: configuration.loginLimits),
+            mailFormsPerNetwork: configuration.mailFormsPerAddress),
+        mail: mail, ledger: ledger, cookie: cookie, formTokens: formTokens, deviceCookie: DeviceCookie(signer: signer, secure: configuration.secureCookies),
+        flash: flash, mailInBackground: configuration.mailInBackground, renderer: renderer, logger: logger)
     let intent = EnrolmentIntent(signer: signer, catalogue: catalogue, enrolments: places)
-    try AccountController(services: accounts, emailChanges: EmailChangeStore(database: database), intent: intent).addRoutes(to: routes)
+    try AccountController(services: accounts, intent: intent).addRoutes(to: routes)
     let accessTokens = AccessTokenStore(database: database)
-    try AccessTokenController(tokens: accessTokens, services: accounts, renderer: renderer).addRoutes(to: routes)
+    try AccessTokenController(services: accounts, renderer: renderer).addRoutes(to: routes)
     try ContractController(renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     // One allowance per caller for REST and GraphQL together.
     let apiAllowance = APIRateLimitMiddleware(
@@ -156,7 +156,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         introspection: configuration.graphQLIntrospection, refusals: RefusalWording(dates: dates), answers: apiAnswers
     ).addRoutes(to: graphQL)
     try EmailVerificationController(services: accounts).addRoutes(to: routes)
-    try PasswordResetController(services: accounts, resets: resets).addRoutes(to: routes)
+    try PasswordResetController(services: accounts).addRoutes(to: routes)
     // Last: `/:slug` answers any single segment no route above claims.
     try SitePageController(pages: SitePageStore(database: database), posts: posts, courses: courses, renderer: renderer, pageCache: pageCache)
         .addRoutes(to: routes)

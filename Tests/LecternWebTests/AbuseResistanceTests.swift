@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LecternCore
+import LecternServices
 import LecternTestSupport
 @testable import LecternWeb
 import Testing

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import LecternCore
+import LecternServices
 @testable import LecternStore
 import LecternTestSupport
 import LecternWeb

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+import LecternServices
+
 @testable import LecternWeb
 
 @Suite struct LoginThrottleTests {

@@ -1,13 +1,13 @@
 import Foundation
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// `/account/tokens`: the signed-in person's personal access tokens. Making one shows its secret once, on the answer
 /// to the form (never stored, never in a redirect or a cookie); each token shows its scope and last use, and can be
 /// revoked.
 struct AccessTokenController: Sendable {
-    let tokens: AccessTokenStore
     let services: AccountServices
     let renderer: PageRenderer
     let template: PageTemplate
@@ -17,8 +17,7 @@ struct AccessTokenController: Sendable {
         ("90", 90, "In 90 days"), ("30", 30, "In 30 days"), ("365", 365, "In a year"), ("never", nil, "Never"),
     ]
 
-    init(tokens: AccessTokenStore, services: AccountServices, renderer: PageRenderer) throws {
-        self.tokens = tokens
+    init(services: AccountServices, renderer: PageRenderer) throws {
         self.services = services
         self.renderer = renderer
         self.template = try renderer.template("tokens")
@@ -41,40 +40,26 @@ struct AccessTokenController: Sendable {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
         var request = request
         let form = try await FormFields.read(from: &request)
-        var nameError: String?
-        var scopeError: String?
-        let name = AccessToken.name(form["name"])
-        if name == nil {
-            nameError = form["name"].trimmingCharacters(in: .whitespaces).isEmpty
-                ? "Give the token a name, such as the program that will use it." : "Use at most \(AccessToken.maxNameLength) characters."
-        }
         let scope = TokenScope(rawValue: form["scope"])
-        if scope == nil {
-            scopeError = "Choose what the token may do."
-        } else if scope == .admin, user.role != .admin {
-            scopeError = "Only administrators can make admin tokens."
-        }
         let lifetime = Self.lifetimes.first { $0.value == form["expires"] } ?? Self.lifetimes[0]
-        // A token acts as the account for months: whoever makes one proves they know the password, not only the session.
-        var passwordError: String?
-        if nameError == nil, scopeError == nil {
-            passwordError = try await services.currentPasswordProblem(form["current_password"], for: user)
-        }
+        var problems = AccountProblems()
         var made: (token: AccessTokenRecord, secret: String)?
-        if let name, let scope, nameError == nil, scopeError == nil, passwordError == nil {
-            do {
-                let expiry = lifetime.days.map { Date().addingTimeInterval(Double($0) * 86_400) }
-                made = try await tokens.create(user: user, name: name, scope: scope, expiresAt: expiry)
-            } catch AccessTokenError.tooMany {
-                nameError = "You have \(AccessToken.maxActivePerAccount) active tokens: revoke one you no longer use first."
-            }
+        do {
+            // A token acts as the account for months: whoever makes one proves they know the password, not only the session.
+            made = try await services.accounts.createToken(
+                for: user, name: form["name"], scope: scope, expiresAt: lifetime.days.map { Date().addingTimeInterval(Double($0) * 86_400) },
+                currentPassword: form["current_password"])
+        } catch let found as AccountProblems {
+            problems = found
+        } catch AccessTokenError.tooMany {
+            problems[.tokenName] = "You have \(AccessToken.maxActivePerAccount) active tokens: revoke one you no longer use first."
         }
         // After a token is made the form starts afresh; after a refusal it keeps what was chosen.
         var view = try await page(session, user, context, scope: made == nil ? scope ?? .read : .read, lifetime: made == nil ? lifetime.value : "90")
         guard let made else {
-            view.name = FieldView(value: form["name"], error: nameError)
-            view.scopeError = scopeError
-            view.password = FieldView(value: "", error: passwordError)
+            view.name = FieldView(value: form["name"], error: problems[.tokenName])
+            view.scopeError = problems[.tokenScope]
+            view.password = FieldView(value: "", error: problems[.currentPassword])
             view.formError = "The token was not made. Please correct the fields marked below."
             return try renderer.render(view, with: template, status: .unprocessableContent).response(from: request, context: context)
         }
@@ -87,9 +72,8 @@ struct AccessTokenController: Sendable {
 
     @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (_, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
-        guard let id = context.parameters.get("id").flatMap({ Int64($0) }), try await tokens.revoke(id: id, userID: user.id) != nil else {
-            throw HTTPError(.notFound, message: "You have no token with this number. Your tokens are listed on the access tokens page.")
-        }
+        guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw AccountRefusal.noSuchToken }
+        try await services.accounts.revokeToken(id, of: user)
         return .redirect(to: "/account/tokens", flash: .tokenRevoked, cookie: services.flash)
     }
 
@@ -98,7 +82,7 @@ struct AccessTokenController: Sendable {
     ) async throws -> TokensPageView {
         let now = Date()
         let dates = renderer.dates
-        let rows = try await tokens.list(userID: user.id).map { token in
+        let rows = try await services.accounts.tokens(of: user).map { token in
             TokenRowView(
                 id: Int(token.id), name: token.name, hint: token.hint, scope: token.scope.rawValue, state: token.state(at: now),
                 isActive: token.isActive(at: now), created: dates.long(token.createdAt),

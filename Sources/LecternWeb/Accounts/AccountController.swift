@@ -2,28 +2,26 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 import Logging
 
-/// Registration, login, logout and the account page (profile, address, password, sessions).
+/// Registration, login, logout and the account page (profile, address, password, sessions): forms read here, the rules
+/// and the changes in `Accounts`.
 struct AccountController: Sendable {
     let services: AccountServices
-    let emailChanges: EmailChangeStore
     let intent: EnrolmentIntent
     let registerTemplate: PageTemplate
     let loginTemplate: PageTemplate
     let accountTemplate: PageTemplate
     let confirmEmailTemplate: PageTemplate
 
-    var users: UserStore { services.users }
-    var sessions: SessionStore { services.sessions }
-    var hasher: PasswordHasher { services.hasher }
+    var accounts: Accounts { services.accounts }
     var cookie: SessionCookie { services.cookie }
     var renderer: PageRenderer { services.renderer }
 
-    init(services: AccountServices, emailChanges: EmailChangeStore, intent: EnrolmentIntent) throws {
+    init(services: AccountServices, intent: EnrolmentIntent) throws {
         self.services = services
-        self.emailChanges = emailChanges
         self.intent = intent
         self.registerTemplate = try services.renderer.template("register")
         self.loginTemplate = try services.renderer.template("login")
@@ -70,46 +68,49 @@ struct AccountController: Sendable {
         let course = intent.accepted(form, csrf: csrf)
         view.enrol = try await intent.offer(course, csrf: csrf)
 
-        let name = AccountRules.name(form["name"], error: &view.name.error)
-        let email = AccountRules.email(form["email"], error: &view.email.error)
-        let password = form["password"]
-        AccountRules.newPassword(
-            password, confirmation: form["password_confirmation"], error: &view.password.error, confirmationError: &view.passwordConfirmation.error)
-        guard let name, let email, view.password.error == nil, view.passwordConfirmation.error == nil else {
+        let user: User
+        do {
+            switch try await accounts.register(
+                name: form["name"], email: form["email"], password: form["password"], confirmation: form["password_confirmation"],
+                network: context.clientNetwork)
+            {
+            case .created(let created): user = created
+            case .taken(let email): return try await alreadyRegistered(email, form: form, view: view, request: request, context: context)
+            }
+        } catch let problems as AccountProblems {
+            view.name.error = problems[.name]
+            view.email.error = problems[.email]
+            view.password.error = problems[.password]
+            view.passwordConfirmation.error = problems[.passwordConfirmation]
             view.formError = "Please correct the fields marked below."
             return try renderer.render(view, with: registerTemplate, status: .unprocessableContent).response(from: request, context: context)
         }
-        try await services.limitMailForms(context)
-
-        let hash = try await hasher.hash(password)
-        let site = renderer.site.name
-        let user: User
-        do {
-            user = try await users.create(email: email, name: name, passwordHash: hash, verified: false)
-        } catch UserStore.Failure.emailTaken {
-            // Signing up signs in, so whether an address is taken cannot be hidden here (see README, "Accounts"): the
-            // visitor is sent to log in with it, its owner is told, and the mail-form limit above bounds the probing.
-            await services.deliver(
-                to: email.value, kind: "register-taken", from: context, subject: "Someone tried to register with your address",
-                body:
-                    "Hello,\n\nSomeone tried to create a \(site) account with this address, which already has one.\nIf it was you, log in at \(renderer.baseURL)/login, or choose a new password at \(renderer.baseURL)/password/forgot.\nIf it was not you, you can ignore this message: nothing has changed.\n"
-            )
-            var login = LoginView(
-                site: renderer.site, meta: services.meta("Log in", "/login", context), csrf: csrf, next: SafeRedirect.path(form["next"]),
-                registerURL: "/register")
-            login.email.value = email.value
-            login.enrol = view.enrol
-            login.formError = "That address already has an account. Log in with its password, or choose a new one if you have forgotten it."
-            return try renderer.render(login, with: loginTemplate).response(from: request, context: context)
-        }
         await services.sendVerification(to: user, from: context)
-        // A session from before (a visitor's) dies: the account starts on a session id nobody could have planted.
-        if let session = context.session { try await sessions.delete(idHash: session.idHash) }
         if let course {
             let (path, flash) = try await intent.finish(slug: course, user: user, newAccount: true)
             return try await signIn(user, request: request, context: context, redirectTo: path, flash: flash)
         }
         return try await signIn(user, request: request, context: context, redirectTo: view.next.isEmpty ? "/dashboard" : view.next, flash: .welcome)
+    }
+
+    /// Signing up signs in, so whether an address is taken cannot be hidden here (see README, "Accounts"): the visitor is
+    /// sent to log in with it, its owner is told, and the mail-form limit bounds the probing.
+    private func alreadyRegistered(
+        _ email: EmailAddress, form: FormFields, view: RegisterView, request: Request, context: AppRequestContext
+    ) async throws -> Response {
+        let site = renderer.site.name
+        await services.deliver(
+            to: email.value, kind: "register-taken", from: context, subject: "Someone tried to register with your address",
+            body:
+                "Hello,\n\nSomeone tried to create a \(site) account with this address, which already has one.\nIf it was you, log in at \(renderer.baseURL)/login, or choose a new password at \(renderer.baseURL)/password/forgot.\nIf it was not you, you can ignore this message: nothing has changed.\n"
+        )
+        var login = LoginView(
+            site: renderer.site, meta: services.meta("Log in", "/login", context), csrf: view.csrf, next: SafeRedirect.path(form["next"]),
+            registerURL: "/register")
+        login.email.value = email.value
+        login.enrol = view.enrol
+        login.formError = "That address already has an account. Log in with its password, or choose a new one if you have forgotten it."
+        return try renderer.render(login, with: loginTemplate).response(from: request, context: context)
     }
 
     // MARK: Login and logout
@@ -135,43 +136,27 @@ struct AccountController: Sendable {
         let course = intent.accepted(form, csrf: csrf)
         view.enrol = try await intent.offer(course, csrf: csrf)
         view.email.value = form["email"].trimmingCharacters(in: .whitespacesAndNewlines)
-        let password = form["password"]
-
-        guard let email = try? EmailAddress(form["email"]) else {
-            view.email.error = "Enter the email address you registered with."
+        let (deviceCookie, sent) = (services.deviceCookie, request)
+        let signedIn: Accounts.SignIn?
+        do {
+            signedIn = try await accounts.logIn(email: form["email"], password: form["password"], network: context.clientNetwork) { key, hash in
+                deviceCookie.trustedDevice(in: sent, emailKey: key, passwordHash: hash)
+            }
+        } catch let problems as AccountProblems {
+            view.email.error = problems[.email]
+            view.password.error = problems[.password]
             return try renderer.render(view, with: loginTemplate, status: .unprocessableContent).response(from: request, context: context)
-        }
-        guard !password.isEmpty else {
-            view.password.error = "Enter your password."
-            return try renderer.render(view, with: loginTemplate, status: .unprocessableContent).response(from: request, context: context)
-        }
-        // The place is held before the hash, so attempts still being hashed count against the limit.
-        let credentials = try await users.credentials(for: email)
-        let device = services.deviceCookie.trustedDevice(in: request, emailKey: email.key, passwordHash: credentials?.passwordHash)
-        let reservation: LoginThrottle.Reservation
-        switch await services.throttle.reserve(account: email.key, address: context.clientNetwork, device: device) {
-        case .success(let held): reservation = held
-        case .failure(let wait):
-            let minutes = max(1, Int((wait.seconds / 60).rounded(.up)))
+        } catch AccountRefusal.tooManyFailedLogins(let wait) {
+            let minutes = max(1, Int((wait / 60).rounded(.up)))
             view.formError = "Too many failed attempts. Wait \(minutes) minute\(minutes == 1 ? "" : "s") and try again, or reset your password."
             var response = try renderer.render(view, with: loginTemplate, status: .tooManyRequests).response(from: request, context: context)
-            response.headers[.retryAfter] = String(Int(wait.seconds.rounded(.up)))
+            response.headers[.retryAfter] = String(Int(wait.rounded(.up)))
             return response
         }
-        let signedIn: (user: User, passwordHash: String)?
-        do {
-            signedIn = try await check(credentials, password: password)
-        } catch {
-            await services.throttle.finish(reservation, succeeded: false)
-            throw error
-        }
-        await services.throttle.finish(reservation, succeeded: signedIn != nil)
         guard let signedIn else {
             view.formError = "That email address and password do not match an account. Check both and try again."
             return try renderer.render(view, with: loginTemplate, status: .unprocessableContent).response(from: request, context: context)
         }
-        // A new id at login: the pre-login session dies, so an id planted before login is worthless after it.
-        if let session = context.session { try await sessions.delete(idHash: session.idHash) }
         var response: Response
         if let course {
             let (path, flash) = try await intent.finish(slug: course, user: signedIn.user, newAccount: false)
@@ -180,30 +165,14 @@ struct AccountController: Sendable {
             response = try await signIn(signedIn.user, request: request, context: context, redirectTo: next)
         }
         response.headers.append(
-            HTTPField(name: .setCookie, value: services.deviceCookie.setting(emailKey: email.key, passwordHash: signedIn.passwordHash)))
+            HTTPField(name: .setCookie, value: deviceCookie.setting(emailKey: EmailAddress.key(signedIn.user.email), passwordHash: signedIn.passwordHash)))
         return response
-    }
-
-    /// The user and their stored hash when `password` is theirs and the account is enabled; a weaker stored hash is
-    /// upgraded on the way.
-    private func check(_ credentials: (user: User, passwordHash: String)?, password: String) async throws -> (user: User, passwordHash: String)? {
-        // Passwords longer than the policy allows cannot match; refuse them without spending a hash on them.
-        let matches =
-            password.unicodeScalars.count <= PasswordPolicy.maximumLength * 4
-            ? try await hasher.verify(password, against: credentials?.passwordHash) : false
-        guard matches, let credentials, !credentials.user.isDisabled else { return nil }
-        if hasher.needsRehash(credentials.passwordHash) {
-            let upgraded = try await hasher.hash(password)
-            try await users.upgradeHash(userID: credentials.user.id, from: credentials.passwordHash, to: upgraded)
-            return (credentials.user, upgraded)
-        }
-        return credentials
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
         if let session = context.session {
             do {
-                try await sessions.delete(idHash: session.idHash)
+                try await accounts.endSession(session.idHash)
             } catch let error as StorageUnavailableError {
                 // Signing out of this browser must still work (a shared computer); the stored session expires on its own.
                 context.logger.error("logout could not delete the session, clearing the cookie only: \(error)")
@@ -229,10 +198,11 @@ struct AccountController: Sendable {
         let form = try await FormFields.read(from: &request)
         var view = accountView(session, user, context)
         view.name.value = form["name"]
-        if let name = AccountRules.name(form["name"], error: &view.name.error) {
-            try await limitProfileChanges(user)
-            try await users.updateName(userID: user.id, name: name)
+        do {
+            _ = try await accounts.rename(user, to: form["name"])
             return .redirect(to: "/account", flash: .profileSaved, cookie: services.flash)
+        } catch let problems as AccountProblems {
+            view.name.error = problems[.name]
         }
         view.profileError = "Your profile was not saved. Please correct the fields marked below."
         return try await accountPage(view, session: session, user: user, request: request, context: context, status: .unprocessableContent)
@@ -246,25 +216,20 @@ struct AccountController: Sendable {
         let form = try await FormFields.read(from: &request)
         var view = accountView(session, user, context)
         view.newEmail.value = form["email"]
-        let email = AccountRules.email(form["email"], error: &view.newEmail.error)
-        if let email, email.key == EmailAddress.key(user.email) { view.newEmail.error = "That is already your address." }
-        if form["current_password"].isEmpty {
-            view.emailPassword.error = "Enter your current password."
-        } else if view.newEmail.error == nil {
-            try await limitProfileChanges(user)
-            if try await !hasher.verify(form["current_password"], against: try await users.passwordHash(userID: user.id)) {
-                view.emailPassword.error = "That is not your current password."
-            }
-        }
-        guard let email, view.newEmail.error == nil, view.emailPassword.error == nil else {
+        let change: Accounts.EmailChangeRequest
+        do {
+            change = try await accounts.requestEmailChange(
+                user, to: form["email"], currentPassword: form["current_password"], network: context.clientNetwork)
+        } catch let problems as AccountProblems {
+            view.newEmail.error = problems[.email]
+            view.emailPassword.error = problems[.currentPassword]
             view.emailError = "Your address was not changed. Please correct the fields marked below."
             return try await accountPage(view, session: session, user: user, request: request, context: context, status: .unprocessableContent)
         }
-        try await services.limitMailForms(context)
         let site = renderer.site.name
-        if let token = try await emailChanges.request(userID: user.id, newEmail: email) {
+        if let token = change.token {
             await services.deliver(
-                to: email.value, kind: "email-change", from: context, subject: "Confirm your new \(site) address",
+                to: change.newEmail.value, kind: "email-change", from: context, subject: "Confirm your new \(site) address",
                 body:
                     "Hello,\n\nSomeone asked to use this address for a \(site) account. To confirm, follow this link within 24 hours:\n\n\(renderer.baseURL)/account/email/confirm/\(token)\n\nIf you did not ask, ignore this message: nothing changes unless the link is followed.\n"
             )
@@ -281,7 +246,7 @@ struct AccountController: Sendable {
     @Sendable func confirmEmailForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         let (csrf, setCookie) = services.formTokens.issue(request, context: context)
-        let address = try await emailChanges.pendingAddress(forToken: token)
+        let address = try await accounts.pendingEmailChange(token: token)
         let view = ConfirmEmailView(
             site: renderer.site, meta: services.meta("Confirm your new address", "/account", context), csrf: csrf, token: token,
             valid: address != nil, email: address ?? "")
@@ -290,13 +255,7 @@ struct AccountController: Sendable {
 
     @Sendable func confirmEmail(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        let change: EmailChangeStore.Change?
-        do {
-            change = try await emailChanges.confirm(token: token, keeping: context.session?.idHash)
-        } catch EmailChangeStore.Failure.emailTaken {
-            throw HTTPError(.conflict, message: "Another account started using that address meanwhile, so yours was not changed.")
-        }
-        guard let change else {
+        guard let change = try await accounts.confirmEmailChange(token: token, keeping: context.session?.idHash) else {
             let view = ConfirmEmailView(
                 site: renderer.site, meta: services.meta("Confirm your new address", "/account", context),
                 csrf: services.formTokens.current(request, context: context), token: token, valid: false, email: "")
@@ -319,31 +278,21 @@ struct AccountController: Sendable {
         return view
     }
 
-    private func limitProfileChanges(_ user: User) async throws {
-        try await services.limitProfileChanges(user)
-    }
-
     @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
         var request = request
         let form = try await FormFields.read(from: &request)
         var view = accountView(session, user, context)
-        let password = form["password"]
-        AccountRules.newPassword(
-            password, confirmation: form["password_confirmation"], error: &view.password.error, confirmationError: &view.passwordConfirmation.error)
-        let current = try await users.passwordHash(userID: user.id)
-        // Each try costs a hash: limited like other account changes, so a stolen session cannot guess at will.
-        if !form["current_password"].isEmpty { try await limitProfileChanges(user) }
-        if form["current_password"].isEmpty {
-            view.currentPassword.error = "Enter your current password."
-        } else if try await !hasher.verify(form["current_password"], against: current) {
-            view.currentPassword.error = "That is not your current password."
-        }
-        guard view.currentPassword.error == nil, view.password.error == nil, view.passwordConfirmation.error == nil else {
+        do {
+            // Ends every session of the user, this one included; this browser continues on a brand-new session.
+            try await accounts.changePassword(
+                user, current: form["current_password"], new: form["password"], confirmation: form["password_confirmation"])
+        } catch let problems as AccountProblems {
+            view.currentPassword.error = problems[.currentPassword]
+            view.password.error = problems[.password]
+            view.passwordConfirmation.error = problems[.passwordConfirmation]
             return try await accountPage(view, session: session, user: user, request: request, context: context, status: .unprocessableContent)
         }
-        // Ends every session of the user, this one included; this browser continues on a brand-new session.
-        try await users.setPassword(userID: user.id, passwordHash: try await hasher.hash(password))
         var response = try await signIn(user, request: request, context: context, redirectTo: "/account")
         response.headers.append(HTTPField(name: .setCookie, value: services.flash.setting(.passwordChanged)))
         return response
@@ -351,7 +300,7 @@ struct AccountController: Sendable {
 
     @Sendable func endOtherSessions(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
-        try await sessions.deleteAll(userID: user.id, keeping: session.idHash)
+        try await accounts.endOtherSessions(of: user, keeping: session.idHash)
         return .redirect(to: "/account", flash: .otherSessionsEnded, cookie: services.flash)
     }
 
@@ -361,7 +310,7 @@ struct AccountController: Sendable {
         _ view: AccountView, session: SessionRecord, user: User, request: Request, context: AppRequestContext, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         var view = view
-        let live = try await sessions.sessions(userID: user.id)
+        let live = try await accounts.sessions(of: user)
         view.sessions = live.map { record in
             SessionRowView(
                 device: DeviceName.from(userAgent: record.userAgent),
@@ -375,12 +324,12 @@ struct AccountController: Sendable {
         return try renderer.render(view, with: accountTemplate, status: status).response(from: request, context: context)
     }
 
-    /// Starts a fresh session for `user` and sends the browser on with its cookie (and a notice for the next page).
+    /// Starts a fresh session for `user` (the browser's session from before ends) and sends the browser on with its cookie (and a notice for the next page).
     private func signIn(
         _ user: User, request: Request, context: AppRequestContext, redirectTo path: String, flash: Flash? = nil
     ) async throws -> Response {
-        let (id, _) = try await sessions.create(
-            userID: user.id, userAgent: request.headers[.userAgent] ?? "", clientAddress: context.clientAddress)
+        let id = try await accounts.startSession(
+            for: user, replacing: context.session?.idHash, userAgent: request.headers[.userAgent] ?? "", clientAddress: context.clientAddress)
         var response = Response.redirect(to: path, type: .normal)
         response.headers.append(HTTPField(name: .setCookie, value: cookie.setting(id)))
         if let flash { response.headers.append(HTTPField(name: .setCookie, value: services.flash.setting(flash))) }

@@ -1,12 +1,7 @@
 import Foundation
-import LecternServices
 
-/// The limits on forms that send mail or change an account.
+/// The limits on mail to one address (the forms' own limits are `Accounts`').
 enum AccountLimits {
-    /// Mail-sending forms (register, forgot password, address change) from one client address.
-    static func mailFormsPerClient(_ limit: Int) -> RateLimiter.Rule { RateLimiter.Rule(limit: limit, window: 3600) }
-    /// Profile and address changes by one account.
-    static let profileChangesPerAccount = RateLimiter.Rule(limit: 10, window: 3600)
     /// Messages to one address an hour, per kind and client network, and of every kind from anywhere; a form past
     /// either answers as usual and mails nothing.
     static let mailWindow: TimeInterval = 3600

@@ -6,24 +6,17 @@ import LecternServices
 import LecternStore
 import Logging
 
-/// What the account pages share: stores, hashing, mail, the cookies, rendering, limits, and the few helpers they all use.
+/// What the account pages share: the `Accounts` service, mail, the cookies, rendering, and the few helpers they all use.
 struct AccountServices: Sendable {
-    let users: UserStore
-    let verifications: EmailVerificationStore
-    let sessions: SessionStore
-    let hasher: PasswordHasher
+    let accounts: Accounts
     let mail: any MailTransport
     let ledger: MailLedger
     let cookie: SessionCookie
     let formTokens: FormTokens
     let deviceCookie: DeviceCookie
     let flash: FlashCookie
-    let limiter: RateLimiter
-    /// Mail-sending form posts allowed from one client address an hour.
-    let mailFormsPerAddress: Int
     /// See `AppConfiguration.mailInBackground`.
     let mailInBackground: Bool
-    let throttle: LoginThrottle
     let renderer: PageRenderer
     let logger: Logger
 
@@ -70,42 +63,12 @@ struct AccountServices: Sendable {
     func sendVerification(to user: User, from context: AppRequestContext) async {
         let site = renderer.site.name
         let baseURL = renderer.baseURL
-        let verifications = self.verifications
+        let accounts = self.accounts
         await deliver(to: user.email, kind: "verify", from: context, subject: "Confirm your address for \(site)") {
-            guard let token = try await verifications.create(userID: user.id) else { return nil }
+            guard let token = try await accounts.verificationLink(for: user) else { return nil }
             return
                 "Hello,\n\nWelcome to \(site). To confirm that this address is yours, follow this link within 48 hours:\n\n\(baseURL)/account/verify/\(token)\n\nUntil then you can study as usual; certificates you earn are issued once the address is confirmed.\nIf you did not create an account, ignore this message: the address stays unconfirmed and receives nothing more from us.\n"
         }
-    }
-
-    /// Counts a mail-sending form from this client; throws a 429 past the limit.
-    func limitMailForms(_ context: AppRequestContext) async throws {
-        if let wait = await limiter.take("mail-form:\(context.clientNetwork)", AccountLimits.mailFormsPerClient(mailFormsPerAddress)) {
-            throw Self.tooManyRequests(wait, "Too many requests came from your network. Wait a while and try again.")
-        }
-    }
-
-    /// A 429 on the site's error page, with `Retry-After`.
-    /// Counts one change to `user`'s account (each costs a hash when it checks the password); past the limit, a 429.
-    func limitProfileChanges(_ user: User) async throws {
-        if let wait = await limiter.take("profile:\(user.id)", AccountLimits.profileChangesPerAccount) {
-            throw Self.tooManyRequests(wait, "Your account has made many changes in the last hour. Wait a while and try again.")
-        }
-    }
-
-    /// What is wrong with the current password typed to confirm a sensitive change, or nil when it is right. Each try
-    /// counts as an account change, so a stolen session cannot guess the password at will.
-    func currentPasswordProblem(_ typed: String, for user: User) async throws -> String? {
-        guard !typed.isEmpty else { return "Enter your current password." }
-        try await limitProfileChanges(user)
-        return try await hasher.verify(typed, against: try await users.passwordHash(userID: user.id)) ? nil : "That is not your current password."
-    }
-
-    static func tooManyRequests(_ seconds: TimeInterval, _ message: String) -> HTTPError {
-        let minutes = max(1, Int((seconds / 60).rounded(.up)))
-        return HTTPError(
-            .tooManyRequests, headers: [.retryAfter: String(Int(seconds.rounded(.up)))],
-            message: "\(message) (about \(minutes) minute\(minutes == 1 ? "" : "s"))")
     }
 
     /// The page a mailed link opens: 404 when the link is dead, and never kept by any cache (the address is a secret).

@@ -8,10 +8,8 @@ import LecternStore
 struct EmailVerificationController: Sendable {
     let services: AccountServices
     let template: PageTemplate
-    /// New links one account may ask for an hour (each is also a mail, counted by the ledger's limits).
-    static let resendsPerHour = RateLimiter.Rule(limit: 3, window: 3600)
 
-    var verifications: EmailVerificationStore { services.verifications }
+    var accounts: Accounts { services.accounts }
     var renderer: PageRenderer { services.renderer }
 
     init(services: AccountServices) throws {
@@ -28,7 +26,7 @@ struct EmailVerificationController: Sendable {
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
         let (csrf, setCookie) = services.formTokens.issue(request, context: context)
-        let address = try await verifications.pendingAddress(forToken: token)
+        let address = try await accounts.pendingVerification(token: token)
         let view = VerifyEmailView(
             site: renderer.site, meta: services.meta("Confirm your address", "/account", context), csrf: csrf, token: token, valid: address != nil,
             email: address ?? "")
@@ -37,7 +35,7 @@ struct EmailVerificationController: Sendable {
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard let user = try await verifications.verify(token: token) else {
+        guard let user = try await accounts.verify(token: token) else {
             let view = VerifyEmailView(
                 site: renderer.site, meta: services.meta("Confirm your address", "/account", context),
                 csrf: services.formTokens.current(request, context: context), token: token, valid: false, email: "")
@@ -50,9 +48,7 @@ struct EmailVerificationController: Sendable {
     @Sendable func resend(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (_, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
         guard !user.isEmailVerified else { return .redirect(to: "/account", flash: .emailVerified, cookie: services.flash) }
-        if let wait = await services.limiter.take("verify:\(user.id)", Self.resendsPerHour) {
-            throw AccountServices.tooManyRequests(wait, "We have sent several links in the last hour. Check your spam folder, or wait and try again.")
-        }
+        try await accounts.askForVerificationAgain(user)
         await services.sendVerification(to: user, from: context)
         return .redirect(to: "/account", flash: .verificationSent, cookie: services.flash)
     }

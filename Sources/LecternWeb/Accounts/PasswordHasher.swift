@@ -1,11 +1,12 @@
 import Hummingbird
 import LecternCore
+import LecternServices
 import NIOCore
 import NIOPosix
 
 /// Runs argon2id off the event loops, on a small dedicated thread pool, with a cap on hashes in flight and
 /// waiting, so a login flood queues (then gets a 503) instead of stalling page serving or exhausting memory.
-final class PasswordHasher: Sendable {
+final class PasswordHasher: PasswordHashing {
     /// One pool per process, leaving a core for serving pages on small machines.
     static let threadPool: NIOThreadPool = {
         let pool = NIOThreadPool(numberOfThreads: max(1, NIOCore.System.coreCount - 1))

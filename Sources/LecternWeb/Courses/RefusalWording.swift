@@ -31,6 +31,11 @@ struct RefusalWording: Sendable {
         case let refusal as CourseRefusal: tell(refusal)
         case let refusal as AdministrationRefusal: tell(refusal)
         case let refusal as ReviewRefusal: tell(refusal)
+        case let refusal as AccountRefusal: tell(refusal)
+        case let problems as AccountProblems:
+            Told(
+                status: .unprocessableContent, kind: .validationFailed,
+                message: problems.messages.sorted { $0.key.rawValue < $1.key.rawValue }.map(\.value).joined(separator: " "))
         case let locked as LessonLockedError:
             Told(
                 status: .forbidden, kind: .lessonLocked,
@@ -114,7 +119,32 @@ struct RefusalWording: Sendable {
             Told(
                 status: .conflict, kind: .requestWaitingForSeat,
                 message: "The request waits for a seat (number \(position) on the waitlist): raise the capacity first, or decline it.")
+        case .lastAdministrator:
+            Told(status: .conflict, kind: .conflict, message: "That account is the only active administrator: promote someone else first.")
+        case .noSuchToken: Told(status: .notFound, kind: .notFound, message: "No access token has that id.")
         }
+    }
+
+    func tell(_ refusal: AccountRefusal) -> Told {
+        switch refusal {
+        case .tooManyMailForms(let seconds): waiting(seconds, "Too many requests came from your network. Wait a while and try again.")
+        case .tooManyChanges(let seconds): waiting(seconds, "Your account has made many changes in the last hour. Wait a while and try again.")
+        case .tooManyVerificationLinks(let seconds):
+            waiting(seconds, "We have sent several links in the last hour. Check your spam folder, or wait and try again.")
+        case .tooManyFailedLogins(let seconds): waiting(seconds, "Too many failed attempts. Wait and try again, or reset your password.")
+        case .addressTakenMeanwhile:
+            Told(status: .conflict, kind: .conflict, message: "Another account started using that address meanwhile, so yours was not changed.")
+        case .noSuchToken:
+            Told(status: .notFound, kind: .notFound, message: "You have no token with this number. Your tokens are listed on the access tokens page.")
+        }
+    }
+
+    /// A 429 that says roughly how long to wait, with `Retry-After`.
+    private func waiting(_ seconds: TimeInterval, _ message: String) -> Told {
+        let minutes = max(1, Int((seconds / 60).rounded(.up)))
+        return Told(
+            status: .tooManyRequests, kind: .rateLimited, message: "\(message) (about \(minutes) minute\(minutes == 1 ? "" : "s"))",
+            headers: [.retryAfter: String(Int(seconds.rounded(.up)))])
     }
 
     func tell(_ refusal: ReviewRefusal) -> Told {

@@ -24,24 +24,24 @@ public struct LoginLimits: Sendable {
 /// with 429 once the limit is reached, however many arrive together, and the hashing queue cannot be used to
 /// get round it. Nothing is locked for good: failures fall out of the window, and a completed password reset
 /// (proof of the mailbox) ends the account's lock.
-actor LoginThrottle {
-    let limits: LoginLimits
+public actor LoginThrottle {
+    public let limits: LoginLimits
     private var failures: [String: [Date]] = [:]
     private var pending: [String: Int] = [:]
 
-    init(limits: LoginLimits = LoginLimits()) {
+    public init(limits: LoginLimits = LoginLimits()) {
         self.limits = limits
     }
 
     /// A place held for one attempt; hand it back to `finish`.
-    struct Reservation: Sendable {
+    public struct Reservation: Sendable {
         fileprivate let keys: [String]
         fileprivate let account: String
     }
 
     /// Holds a place for an attempt on `account` from `address` (from a trusted `device` of the account, if any),
     /// or returns the seconds to wait.
-    func reserve(account: String, address: String, device: String? = nil, now: Date = Date()) -> Result<Reservation, Wait> {
+    public func reserve(account: String, address: String, device: String? = nil, now: Date = Date()) -> Result<Reservation, Wait> {
         let accountKey = device.map { "device:\($0)" } ?? "account:\(account)"
         let checks = [(accountKey, limits.perAccount), ("address:\(address)", limits.perAddress)]
         let waits = checks.compactMap { wait($0.0, limit: $0.1, now: now) }
@@ -52,7 +52,7 @@ actor LoginThrottle {
 
     /// Ends an attempt: a failure is counted against every key it reserved; a success clears the account's
     /// failures (not the address's: one address may try many accounts).
-    func finish(_ reservation: Reservation, succeeded: Bool, now: Date = Date()) {
+    public func finish(_ reservation: Reservation, succeeded: Bool, now: Date = Date()) {
         for key in reservation.keys {
             let left = (pending[key] ?? 1) - 1
             pending[key] = left > 0 ? left : nil
@@ -66,12 +66,12 @@ actor LoginThrottle {
     }
 
     /// A completed password reset proves the mailbox: the account may log in again at once.
-    func unlock(account: String) {
+    public func unlock(account: String) {
         failures["account:\(account)"] = nil
     }
 
-    struct Wait: Error, Sendable {
-        var seconds: TimeInterval
+    public struct Wait: Error, Sendable {
+        public var seconds: TimeInterval
     }
 
     /// Seconds to wait before another attempt on `key`, counting failures in the window and attempts in flight.
