@@ -117,6 +117,11 @@ public struct Enrolments: Sendable {
         try await store.courses(of: user.id)
     }
 
+    /// A learner's dashboard: their courses with progress, and their certificates, in one read.
+    public func dashboard(of user: User) async throws -> (courses: [LearnerCourseEntry], certificates: [Certificate]) {
+        try await store.dashboard(of: user.id)
+    }
+
     /// An operator admits a learner on any course in any mode; with `overCapacityReason`, beyond a full course's seats.
     public func admit(userID: Int64, to course: CourseDetail, overCapacityReason: String? = nil) async throws -> PlaceOutcome {
         Self.place(try await store.enrol(userID: userID, courseID: course.id, byOperator: true, overCapacityReason: overCapacityReason))

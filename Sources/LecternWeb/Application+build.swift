@@ -99,7 +99,6 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     ).addRoutes(to: routes)
     try SearchController(posts: posts, courses: courses, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     FeedController(posts: posts, courses: courses, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
-    let enrolments = EnrolmentStore(database: database)
     // The service layer: every adapter below (pages, REST) calls these, never the course stores for a rule.
     let catalogue = Catalogue(database: database, source: CourseDetailCache(pages: pageCache))
     let places = Enrolments(database: database, catalogue: catalogue)
@@ -123,7 +122,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         reviews: Reviews(database: database), renderer: renderer, flash: presenter.flash,
         mailer: reviewMailer, enrolmentMailer: enrolmentMailer, mailInBackground: configuration.mailInBackground
     ).addRoutes(to: routes)
-    try DashboardController(enrolments: enrolments, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
+    try DashboardController(enrolments: places, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     try CertificateController(certificates: Certificates(database: database), renderer: renderer).addRoutes(to: routes)
     let accounts = AccountServices(
         accounts: Accounts(
@@ -137,9 +136,10 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try AccessTokenController(services: accounts, renderer: renderer).addRoutes(to: routes)
     try ContractController(renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     // One allowance per caller for REST and GraphQL together.
-    let apiAllowance = APIRateLimitMiddleware(
-        counter: APIRequestCounter(limit: configuration.apiRequestsPerMinute), refusals: RefusalWording(dates: dates))
-    let api = router.group("api/v1").add(middleware: APIAuthMiddleware(tokens: accessTokens)).add(middleware: apiAllowance)
+    let apiCounter = APIRequestCounter(limit: configuration.apiRequestsPerMinute)
+    let apiAllowance = APIRateLimitMiddleware(counter: apiCounter, refusals: RefusalWording(dates: dates))
+    let apiAuthentication = APIAuthMiddleware(tokens: accessTokens, counter: apiCounter)
+    let api = router.group("api/v1").add(middleware: apiAuthentication).add(middleware: apiAllowance)
     ProfileAPIController(enrolments: places).addRoutes(to: api)
     let apiAnswers = APIAnswerCache(pages: pageCache)
     PostsAPIController(posts: posts, baseURL: configuration.baseURL, answers: apiAnswers).addRoutes(to: api)
@@ -148,7 +148,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     LessonsAPIController(learning: learning, baseURL: configuration.baseURL).addRoutes(to: api)
     CertificatesAPIController(certificates: Certificates(database: database), baseURL: configuration.baseURL).addRoutes(to: api)
     AdminAPIController(administration: Administration(database: database, catalogue: catalogue), enrolments: places).addRoutes(to: api)
-    let graphQL = router.group("graphql").add(middleware: APIAuthMiddleware(tokens: accessTokens)).add(middleware: apiAllowance)
+    let graphQL = router.group("graphql").add(middleware: apiAuthentication).add(middleware: apiAllowance)
     try GraphQLController(
         resolver: GraphQLResolver(
             catalogue: catalogue, enrolments: places, learning: learning, certificates: Certificates(database: database), posts: posts,

@@ -296,4 +296,21 @@ import Testing
             #expect(result8.location == "/login?next=/dashboard")
         }
     }
+
+    @Test func aVisitorsFormToSomethingMissingIsNotFoundRatherThanALoginPrompt() async throws {
+        try await makeApp(site).test(.router) { client in
+            var visitor = Browser()
+            let lesson = "/courses/flask-certificate/lessons/first-app"
+            for missing in [
+                "/courses/flask-certificate/lessons/no-such-lesson/complete", "/courses/no-such-course/lessons/first-app/complete",
+                "\(lesson)/quiz", "\(lesson)/submissions", "/courses/flask-certificate/lessons/no-such-lesson/undo",
+            ] {
+                let page = try await visitor.submit(client, form: "/login", to: missing, [])
+                #expect(page.status == .notFound, "\(missing): \(page.status) \(page.location ?? "")")
+            }
+            #expect(try await visitor.get(client, "\(lesson)/quiz/attempts/1").status == .notFound)
+            let existing = try await visitor.submit(client, form: "/login", to: "\(lesson)/complete", [])
+            #expect(existing.location?.hasPrefix("/login?next=") == true, "\(existing.status)")
+        }
+    }
 }

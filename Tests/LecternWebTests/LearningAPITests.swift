@@ -266,6 +266,7 @@ import Testing
         let learn = try await caller()
         var configuration = testConfiguration(site)
         configuration.apiRequestsPerMinute = 3
+        let databasePath = site.databasePath
         try await buildApplication(configuration).test(.router) { client in
             for expected in [2, 1, 0] {
                 let allowed = try await client.get("/api/v1/me", headers: learn)
@@ -276,7 +277,17 @@ import Testing
             let refused = try await client.get("/api/v1/me", headers: learn)
             #expect(try refused.status == .tooManyRequests && (try Self.problemType(refused)) == "/api/problems/rate-limited")
             #expect(Int(refused.headers[.retryAfter] ?? "") != nil)
+            let database = try LecternDatabase.open(path: databasePath)
+            let ada = try #require(try await UserStore(database: database).user(email: EmailAddress("ada@example.com")))
+            let second = try await AccessTokenStore(database: database).create(user: ada, name: "Second", scope: .read).secret
+            let shared = try await client.get("/api/v1/me", headers: [.authorization: "Bearer \(second)"])
+            #expect(shared.status == .tooManyRequests, "an account's tokens share one allowance")
             #expect(try await client.get("/api/v1/courses").status == .ok, "an anonymous client has an allowance of its own")
+            // Wrong tokens count against the network, before any lookup: guessing stops at the allowance.
+            let wrong: HTTPFields = [.authorization: "Bearer lct_\(String(repeating: "x", count: 43))"]
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<4 { statuses.append(try await client.get("/api/v1/me", headers: wrong).status) }
+            #expect(statuses == [.unauthorized, .unauthorized, .tooManyRequests, .tooManyRequests], "\(statuses)")
         }
     }
 }

@@ -23,14 +23,21 @@ struct APICaller: Sendable {
 struct APIAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let tokens: AccessTokenStore
+    /// Wrong tokens count against the client network's allowance, checked before the lookup, so guessing is held to it.
+    let counter: APIRequestCounter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let authorization = request.headers[.authorization] {
+            let network = APIRateLimitMiddleware.networkKey(context)
+            if let reset = counter.exhausted(network) { throw APIRateLimitMiddleware.refusal(counter, reset: reset) }
             let parts = authorization.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer",
                 let holder = try await tokens.holder(secret: parts[1].trimmingCharacters(in: .whitespaces))
-            else { throw APIProblem.invalidToken }
+            else {
+                _ = counter.take(network)
+                throw APIProblem.invalidToken
+            }
             context.caller = APICaller(user: holder.user, scope: holder.scope, token: holder.token)
         } else if let user = context.session?.user {
             context.caller = APICaller(user: user, scope: user.role == .admin ? .admin : .learn)

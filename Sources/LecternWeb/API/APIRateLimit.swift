@@ -2,8 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Counts API requests per caller in fixed one-minute windows: a token by its id, a signed-in browser by its account, an
-/// anonymous client by its network. A counter and a lock, not `RateLimiter`'s list of times: this runs on every API
+/// Counts API requests per caller in fixed one-minute windows: a token's or a signed-in browser's account (all of an
+/// account's tokens share one allowance), an anonymous client's network (which wrong tokens count against too). A counter and a lock, not `RateLimiter`'s list of times: this runs on every API
 /// request and must cost next to nothing.
 final class APIRequestCounter: @unchecked Sendable {
     let limit: Int
@@ -32,6 +32,15 @@ final class APIRequestCounter: @unchecked Sendable {
             return (true, limit - entry.count, reset)
         }
     }
+
+    /// The seconds until `key`'s window ends when it has used its allowance, else nil; counts nothing.
+    func exhausted(_ key: String, now: Date = Date()) -> Int? {
+        let seconds = Int(now.timeIntervalSince1970)
+        return lock.withLock {
+            guard let entry = counts[key], entry.window == seconds / window, entry.count >= limit else { return nil }
+            return window - seconds % window
+        }
+    }
 }
 
 /// Limits each API caller's requests a minute and says where they stand in `RateLimit-Policy` and `RateLimit` (the
@@ -45,20 +54,26 @@ struct APIRateLimitMiddleware: RouterMiddleware {
     static let policy = HTTPField.Name("RateLimit-Policy")!
     static let state = HTTPField.Name("RateLimit")!
 
+    static func networkKey(_ context: Context) -> String { "network:\(context.clientNetwork)" }
+
+    static func fields(_ counter: APIRequestCounter, remaining: Int, reset: Int) -> HTTPFields {
+        [Self.policy: "\"per-caller\";q=\(counter.limit);w=\(counter.window)", Self.state: "\"per-caller\";r=\(remaining);t=\(reset)"]
+    }
+
+    /// The 429 for a caller past its allowance, with the fields and `Retry-After`.
+    static func refusal(_ counter: APIRequestCounter, reset: Int) -> APIProblem {
+        var headers = fields(counter, remaining: 0, reset: reset)
+        headers[.retryAfter] = String(reset)
+        return APIProblem(
+            kind: .rateLimited, status: .tooManyRequests,
+            detail: "This caller has made \(counter.limit) requests this minute, the most allowed; try again in \(reset) seconds.", headers: headers)
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let key = context.caller.map { caller in caller.token.map { "token:\($0.id)" } ?? "user:\(caller.user.id)" } ?? "network:\(context.clientNetwork)"
+        let key = context.caller.map { "user:\($0.user.id)" } ?? Self.networkKey(context)
         let taken = counter.take(key)
-        let fields: HTTPFields = [
-            Self.policy: "\"per-caller\";q=\(counter.limit);w=\(counter.window)", Self.state: "\"per-caller\";r=\(taken.remaining);t=\(taken.reset)",
-        ]
-        guard taken.allowed else {
-            var headers = fields
-            headers[.retryAfter] = String(taken.reset)
-            throw APIProblem(
-                kind: .rateLimited, status: .tooManyRequests,
-                detail: "This caller has made \(counter.limit) requests this minute, the most allowed; try again in \(taken.reset) seconds.",
-                headers: headers)
-        }
+        let fields = Self.fields(counter, remaining: taken.remaining, reset: taken.reset)
+        guard taken.allowed else { throw Self.refusal(counter, reset: taken.reset) }
         do {
             var response = try await next(request, context)
             response.headers.append(contentsOf: fields)

@@ -13,7 +13,7 @@ struct CheckpointController: Sendable {
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
-        guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
+        guard let user = try await lessons.user(context, for: .checkpoint) else { return SessionGate.loginRedirect(for: request) }
         let (courseSlug, lessonSlug) = (try context.parameters.require("slug"), try context.parameters.require("lesson"))
         let form = try await FormFields.read(from: &request)
         do {

@@ -1,16 +1,17 @@
 import Foundation
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// `/dashboard`: my courses with progress and the next lesson, and my certificates.
 struct DashboardController: Sendable {
-    let enrolments: EnrolmentStore
+    let enrolments: Enrolments
     let renderer: PageRenderer
     let template: PageTemplate
     let pageCache: PageCache
 
-    init(enrolments: EnrolmentStore, renderer: PageRenderer, pageCache: PageCache) throws {
+    init(enrolments: Enrolments, renderer: PageRenderer, pageCache: PageCache) throws {
         self.pageCache = pageCache
         self.enrolments = enrolments
         self.renderer = renderer
@@ -23,7 +24,7 @@ struct DashboardController: Sendable {
 
     @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
-        let dashboard = try await enrolments.dashboard(of: user.id)
+        let dashboard = try await enrolments.dashboard(of: user)
         let courses = dashboard.courses.map { entry in
             // "Continue" goes to the learner's place (the lesson opened last), "Next" to the first lesson still to do.
             let place = entry.lastLesson ?? entry.nextLesson

@@ -33,6 +33,24 @@ struct LessonController: Sendable {
         try await learning.lesson(try context.parameters.require("lesson"), of: try context.parameters.require("slug"), for: context.session?.user)
     }
 
+    /// What a lesson form posts to: the lesson itself, its knowledge check, or its checkpoint.
+    enum Part {
+        case lesson, quiz, checkpoint
+    }
+
+    /// The signed-in user, or nil for a visitor (whom the caller sends to log in) once the address is known to name
+    /// something that exists: a missing course, lesson, knowledge check or checkpoint is a 404 for everyone.
+    func user(_ context: AppRequestContext, for part: Part = .lesson) async throws -> User? {
+        if let user = context.session?.user { return user }
+        let access = try await find(context)
+        switch part {
+        case .lesson: break
+        case .quiz: guard access.lesson.hasQuiz else { throw CourseRefusal.noQuiz }
+        case .checkpoint: guard access.lesson.kind == .checkpoint else { throw CourseRefusal.notACheckpoint }
+        }
+        return nil
+    }
+
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let access = try await learning.open(
             try context.parameters.require("lesson"), of: try context.parameters.require("slug"), for: context.session?.user, logger: context.logger)
@@ -123,7 +141,7 @@ struct LessonController: Sendable {
     }
 
     @Sendable func complete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
+        guard let user = try await user(context) else { return SessionGate.loginRedirect(for: request) }
         let done = try await learning.complete(try context.parameters.require("lesson"), of: try context.parameters.require("slug"), by: user)
         let (learner, lesson, index) = (done.access.learner, done.access.lesson, done.access.index)
         let course = learner.course
@@ -137,7 +155,7 @@ struct LessonController: Sendable {
     }
 
     @Sendable func undo(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
+        guard let user = try await user(context) else { return SessionGate.loginRedirect(for: request) }
         let access = try await learning.undo(try context.parameters.require("lesson"), of: try context.parameters.require("slug"), by: user)
         return .redirect(to: "/courses/\(access.course.summary.slug)/lessons/\(access.lesson.slug)", flash: .lessonUndone, cookie: flash)
     }

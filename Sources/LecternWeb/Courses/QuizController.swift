@@ -24,7 +24,7 @@ struct QuizController: Sendable {
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
         var request = request
-        guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
+        guard let user = try await lessons.user(context, for: .quiz) else { return SessionGate.loginRedirect(for: request) }
         let (courseSlug, lessonSlug) = (try context.parameters.require("slug"), try context.parameters.require("lesson"))
         let form = try await FormFields.read(from: &request)
         var answers: QuizAnswers = [:]
@@ -40,7 +40,7 @@ struct QuizController: Sendable {
     }
 
     @Sendable func result(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let user = context.session?.user else { return SessionGate.loginRedirect(for: request) }
+        guard let user = try await lessons.user(context, for: .quiz) else { return SessionGate.loginRedirect(for: request) }
         let (courseSlug, lessonSlug) = (try context.parameters.require("slug"), try context.parameters.require("lesson"))
         // Another learner's attempt, or one of another lesson, is not found: attempts are private.
         guard let id = Int64(try context.parameters.require("attempt")),
