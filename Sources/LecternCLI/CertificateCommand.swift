@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// `lectern certificate …`: the certificates issued, and revoking one issued in error.
@@ -27,7 +28,7 @@ struct CertificateCommand: AsyncParsableCommand {
         func run() async throws {
             let database = try site.openDatabase()
             // A course removed since keeps its certificates, so an unknown slug is only an error when none match.
-            let records = try await EnrolmentStore(database: database).certificateRecords(courseSlug: course)
+            let records = try await Certificates(database: database).issued(courseSlug: course)
             if let course, records.isEmpty { _ = try await Lookup.course(course, in: database) }
             if output.json { return try sayJSON(records.map { CertificateJSON($0.certificate, email: $0.email) }) }
             guard !records.isEmpty else { return say("No certificates have been issued\(course.map { " for \($0)" } ?? "") yet.") }
@@ -61,16 +62,16 @@ struct CertificateCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !reason.isEmpty, reason.count <= 300 else { throw fail("--reason must be 1 to 300 characters") }
             let database = try site.openDatabase(dryRun: dryRun.dryRun)
-            let store = EnrolmentStore(database: database)
             let normalised = code.trimmingCharacters(in: .whitespaces).uppercased()
-            guard let certificate = try await store.certificate(code: normalised) else {
-                throw fail("no certificate has the code '\(code)' (see `lectern certificate list`)")
+            let revoked: (certificate: Certificate, changed: Bool)?
+            do {
+                revoked = try await Certificates(database: database).revoke(code, reason: reason)
+            } catch AdministrationRefusal.invalid {
+                throw fail("--reason must be 1 to \(Certificates.maxRevocationReasonLength) characters")
             }
-            let changed = certificate.revokedAt == nil
-            if changed { _ = try await store.revoke(code: normalised, reason: reason) }
+            guard let (certificate, changed) = revoked else { throw fail("no certificate has the code '\(code)' (see `lectern certificate list`)") }
+            let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
             if output.json {
                 struct JSON: Encodable {
                     var code: String
@@ -127,7 +128,7 @@ extension CertificateCommand {
             let normalised = code.trimmingCharacters(in: .whitespaces).uppercased()
             let reissued: Certificate
             do {
-                reissued = try await EnrolmentStore(database: database).reissue(code: normalised, name: cleanName)
+                reissued = try await Certificates(database: database).reissue(code, name: cleanName)
             } catch let error as CertificateReissueError {
                 throw fail(error.message)
             }

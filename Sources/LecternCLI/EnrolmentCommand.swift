@@ -93,7 +93,9 @@ struct EnrolmentCommand: AsyncParsableCommand {
             let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
             if overCapacity, reason?.isEmpty != false { throw ValidationError("--over-capacity needs a --reason: say why this learner gets a seat beyond the capacity") }
             if !overCapacity, reason != nil { throw ValidationError("--reason goes with --over-capacity") }
-            if let reason, reason.count > 300 { throw ValidationError("--reason must be at most 300 characters") }
+            if let reason, reason.count > Enrolments.maxOverCapacityReasonLength {
+                throw ValidationError("--reason must be at most \(Enrolments.maxOverCapacityReasonLength) characters")
+            }
         }
 
         func run() async throws {

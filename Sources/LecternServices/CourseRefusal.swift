@@ -15,6 +15,8 @@ public enum CourseRefusal: Error, Sendable, Equatable {
     case quizTooSoon(until: Date)
     /// Answers that cannot be graded: nothing was recorded.
     case quizIncomplete(QuizAnswerProblem)
+    /// More answers, choices or characters than any knowledge check takes (`Learning.answerLimits`): nothing was recorded.
+    case answersTooLarge
     /// A checkpoint submission with something to fix: nothing was recorded.
     case checkpointInvalid(CheckpointAnswer.Problems)
     case checkpoint(CheckpointRefusal)

@@ -122,9 +122,20 @@ public struct Enrolments: Sendable {
         try await store.dashboard(of: user.id)
     }
 
-    /// An operator admits a learner on any course in any mode; with `overCapacityReason`, beyond a full course's seats.
+    /// The longest reason for a seat beyond the capacity (it is kept with the enrolment and shown to operators).
+    public static let maxOverCapacityReasonLength = 300
+
+    /// An operator admits a learner on any course in any mode; with `overCapacityReason` (1 to 300 characters, saying
+    /// why), beyond a full course's seats.
     public func admit(userID: Int64, to course: CourseDetail, overCapacityReason: String? = nil) async throws -> PlaceOutcome {
-        Self.place(try await store.enrol(userID: userID, courseID: course.id, byOperator: true, overCapacityReason: overCapacityReason))
+        let reason = overCapacityReason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let reason, reason.isEmpty {
+            throw AdministrationRefusal.invalid(field: "over_capacity_reason", reason: "must say why the learner gets a seat beyond the capacity")
+        }
+        if let reason, reason.count > Self.maxOverCapacityReasonLength {
+            throw AdministrationRefusal.invalid(field: "over_capacity_reason", reason: "must be at most \(Self.maxOverCapacityReasonLength) characters")
+        }
+        return Self.place(try await store.enrol(userID: userID, courseID: course.id, byOperator: true, overCapacityReason: reason))
     }
 
     /// An operator takes a learner off a course, as if they had left; false when they were not enrolled.

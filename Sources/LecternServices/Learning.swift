@@ -25,6 +25,8 @@ public struct QuizSubmission: Sendable {
     public var result: QuizResult
     /// The course's certificate, when the learner holds one afterwards.
     public var certificateCode: String?
+    /// When the attempt was recorded, as stored.
+    public var createdAt: Date
 }
 
 /// What marking a lesson complete led to.
@@ -116,8 +118,16 @@ public struct Learning: Sendable {
         return access
     }
 
+    /// The most any knowledge check takes: questions answered, choices per question, characters per choice. Larger
+    /// answers are refused before anything is read.
+    public static let answerLimits = (questions: 100, choices: 50, characters: 500)
+
     /// Grades `answers` to the lesson's knowledge check and records the attempt; a pass completes the lesson.
     public func answerQuiz(_ answers: QuizAnswers, lesson lessonSlug: String, of courseSlug: String, by user: User) async throws -> QuizSubmission {
+        let limits = Self.answerLimits
+        guard answers.count <= limits.questions,
+            answers.allSatisfy({ $0.key.count <= limits.characters && $0.value.count <= limits.choices && $0.value.allSatisfy { $0.count <= limits.characters } })
+        else { throw CourseRefusal.answersTooLarge }
         let access = try await enrolledLesson(lessonSlug, of: courseSlug, for: user)
         // Read again, not taken from a page: the quiz and the attempts as they are now.
         guard access.lesson.hasQuiz, let lessonQuiz = try await quizzes.quiz(lessonID: access.lesson.id, userID: user.id) else {
@@ -136,7 +146,7 @@ public struct Learning: Sendable {
         let recorded = try await quizzes.record(
             userID: user.id, courseID: access.course.id, lessonID: access.lesson.id, quizVersion: lessonQuiz.quiz.version, answers: answers,
             result: result, learnerName: user.name, now: now)
-        return QuizSubmission(attemptID: recorded.attemptID, result: result, certificateCode: recorded.certificateCode)
+        return QuizSubmission(attemptID: recorded.attemptID, result: result, certificateCode: recorded.certificateCode, createdAt: now)
     }
 
     /// One of `user`'s own attempts at the lesson's knowledge check (another learner's, or another lesson's, is not found).

@@ -161,6 +161,20 @@ import Testing
         }
     }
 
+    @Test func answersLargerThanAnyKnowledgeCheckAreRefusedAndNothingIsRecorded() async throws {
+        try await makeApp(site).test(.router) { client in
+            var ada = try await Self.learner(client)
+            let tooMany = Self.allRight + (0..<100).map { ("q.extra\($0)", "x") }
+            #expect(try await Self.answer(&ada, client, tooMany).status == .unprocessableContent)
+            let tooLong = Self.allRight + [("q.variable", String(repeating: "x", count: 501))]
+            let refused = try await Self.answer(&ada, client, tooLong)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains("larger than any knowledge check"))
+            let lesson = try await ada.get(client, Self.quizLesson)
+            #expect(!lesson.body.contains("Not passed yet") && !lesson.body.contains("attempts/"), "no attempt was recorded")
+        }
+    }
+
     @Test func theCompleteButtonsCannotStandInForAQuizOrAnInstructor() async throws {
         try await makeApp(site).test(.router) { client in
             var ada = try await Self.learner(client)

@@ -265,8 +265,7 @@ struct AdminAPIController: Sendable {
         let slug = try PlacesAPIController.slug(context)
         var body = try await APIRequestBody.read(request, context: context)
         let email = body.string("email", required: true, maxLength: 254)
-        let reason = body.string("over_capacity_reason", maxLength: 300)?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if reason?.isEmpty == true { body.refuse("over_capacity_reason", "must say why the learner gets a seat beyond the capacity") }
+        let reason = body.string("over_capacity_reason", maxLength: Enrolments.maxOverCapacityReasonLength)
         try body.finish()
         let user = try await administration.account(email ?? "")
         let course = try await administration.course(slug).course

@@ -193,14 +193,16 @@ struct LessonsAPIController: Sendable {
         let caller = try APICaller.require(.learn, in: context)
         let (course, lesson) = try Self.slugs(context)
         var body = try await APIRequestBody.read(request, context: context)
-        let answers = body.stringLists("answers", maxKeys: 100, maxItems: 50, maxLength: 500)
+        // Parsed no further than the service's limits allow (it checks them again, for every caller).
+        let limits = Learning.answerLimits
+        let answers = body.stringLists("answers", maxKeys: limits.questions, maxItems: limits.choices, maxLength: limits.characters)
         try body.finish()
         let submitted = try await learning.answerQuiz(answers ?? [:], lesson: lesson, of: course, by: caller.user)
         let result = submitted.result
         var response = try APIJSON.response(
             Attempt(
                 id: submitted.attemptID, course: course, lesson: lesson, score: result.score, correct: result.correct, total: result.total,
-                passed: result.passed, correctQuestions: result.correctQuestions, createdAt: Date(), certificateCode: submitted.certificateCode),
+                passed: result.passed, correctQuestions: result.correctQuestions, createdAt: submitted.createdAt, certificateCode: submitted.certificateCode),
             status: .created)
         response.headers[.location] = "/api/v1/courses/\(course)/lessons/\(lesson)/quiz-attempts/\(submitted.attemptID)"
         return response

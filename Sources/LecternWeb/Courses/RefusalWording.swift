@@ -69,6 +69,16 @@ struct RefusalWording: Sendable {
             Told(
                 status: .unprocessableContent, kind: .answersIncomplete, message: "Answer every question of the knowledge check: nothing was recorded.",
                 errors: problem.questions.sorted { $0.key < $1.key }.map { APIProblem.FieldProblem(name: "answers.\($0.key)", reason: $0.value) })
+        case .answersTooLarge:
+            Told(
+                status: .unprocessableContent, kind: .validationFailed, message: "Those answers are larger than any knowledge check: nothing was recorded.",
+                errors: [
+                    APIProblem.FieldProblem(
+                        name: "answers",
+                        reason:
+                            "must answer at most \(Learning.answerLimits.questions) questions with at most \(Learning.answerLimits.choices) choices of \(Learning.answerLimits.characters) characters"
+                    )
+                ])
         case .checkpointInvalid(let problems):
             Told(
                 status: .unprocessableContent, kind: .submissionInvalid, message: "The submission has something to fix: nothing was sent.",
