@@ -208,6 +208,26 @@ import Testing
         }
     }
 
+    @Test func oneResponseNameMeansOneFieldWithTheSameArguments() async throws {
+        try await makeApp(site).test(.router) { client in
+            // Run once with the first one's arguments and both selections: a cheap first and a costly second would
+            // cost more than was counted, so such pairs are refused, however they are written.
+            for conflicting in [
+                "{ posts(first: 50) { slug } posts(first: 1) { title } }",
+                "{ a: courses { slug } a: posts { slug } }",
+                "{ courses { slug } ...Q } fragment Q on Query { courses: posts { slug } }",
+                "{ courses { lessons { slug } } courses { lessons: posts { slug } } }",
+            ] {
+                let refused = try await client.send("/graphql", .post, headers: Self.jsonHeaders, body: try Self.body(conflicting))
+                #expect(refused.status == .badRequest, "\(conflicting)")
+                #expect(try Self.firstError(refused.body).message.contains("Give them different aliases"), "\(conflicting): \(refused.body)")
+            }
+            let merged = try await client.send(
+                "/graphql", .post, headers: Self.jsonHeaders, body: try Self.body("{ courses { slug } courses { title } ... on Query { courses { slug } } }"))
+            #expect(merged.status == .ok && !merged.body.contains("errors"), "\(merged.body)")
+        }
+    }
+
     @Test func introspectionIsOnAndCanBeSwitchedOff() async throws {
         let standard = """
             query IntrospectionQuery { __schema { queryType { name } mutationType { name } types { ...FullType } directives { name locations args { ...InputValue } } } }

@@ -40,6 +40,8 @@ struct GraphQLLimits: Sendable {
             if let fragment = definition as? FragmentDefinition { try walker.countAliases(fragment.selectionSet) }
         }
         for operation in operations { _ = try walker.measure(operation.selectionSet, depth: 0, through: []) }
+        // After the cost, which bounds how many fields this walk can meet.
+        for operation in operations { try walker.checkMerging([operation.selectionSet]) }
     }
 
     private struct Walker {
@@ -94,6 +96,49 @@ struct GraphQLLimits: Sendable {
                 }
             }
             return total
+        }
+
+        /// Fields with one response name at one level (through fragments too) must be the same field with the same
+        /// arguments: they run once, with the first one's arguments and their selections merged, so any other pair would
+        /// cost more than was counted. This is the spec's field-merging rule, which GraphQL 4.3 leaves out.
+        func checkMerging(_ sets: [SelectionSet]) throws(Refusal) {
+            var byKey: [String: [GraphQL.Field]] = [:]
+            var order: [String] = []
+            for set in sets { collect(set, into: &byKey, order: &order, through: []) }
+            for key in order {
+                let fields = byKey[key] ?? []
+                let first = fields[0]
+                for other in fields.dropFirst() where other.name.value != first.name.value || arguments(other) != arguments(first) {
+                    throw Refusal(
+                        message:
+                            "Fields “\(key.prefix(60))” conflict: one response name is asked for with different fields or arguments. Give them different aliases."
+                    )
+                }
+                let inner = fields.compactMap(\.selectionSet)
+                if !inner.isEmpty { try checkMerging(inner) }
+            }
+        }
+
+        private func collect(_ set: SelectionSet, into byKey: inout [String: [GraphQL.Field]], order: inout [String], through: Set<String>) {
+            for selection in set.selections {
+                switch selection {
+                case let field as GraphQL.Field:
+                    let key = field.alias?.value ?? field.name.value
+                    if byKey[key] == nil { order.append(key) }
+                    byKey[key, default: []].append(field)
+                case let inline as InlineFragment:
+                    collect(inline.selectionSet, into: &byKey, order: &order, through: through)
+                case let spread as FragmentSpread:
+                    let name = spread.name.value
+                    guard !through.contains(name), let fragment = fragments[name] else { continue }
+                    collect(fragment.selectionSet, into: &byKey, order: &order, through: through.union([name]))
+                default: break
+                }
+            }
+        }
+
+        private func arguments(_ field: GraphQL.Field) -> [String] {
+            field.arguments.map { "\($0.name.value): \(print(ast: $0.value))" }.sorted()
         }
 
         private func listSize(_ field: GraphQL.Field, estimate: Int) -> Int {
