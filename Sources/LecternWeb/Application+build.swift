@@ -49,7 +49,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     renderer.mailToOutbox = configuration.sendmailCommand == nil
 
     let posts = PostStore(database: database)
-    let courses = CourseStore(database: database)
+    // The service layer for reading the blog and the site's pages; the course services follow below.
+    let publishing = Publishing(database: database)
     let sessions = SessionStore(database: database, lifetime: configuration.sessionLifetime)
     let viewCounter = ViewCounter(store: posts, interval: configuration.viewFlushInterval, logger: logger)
     let signer = MessageSigner(secret: try await database.siteSecret())
@@ -93,12 +94,12 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     }
     let routes = router.group()
     HealthController().addRoutes(to: routes)
-    try HomeController(posts: posts, courses: courses, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
+    try HomeController(publishing: publishing, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     try BlogController(
-        posts: posts, courses: courses, viewCounter: viewCounter, views: ViewDeduplicator(signer: signer), renderer: renderer, pageCache: pageCache
+        publishing: publishing, viewCounter: viewCounter, views: ViewDeduplicator(signer: signer), renderer: renderer, pageCache: pageCache
     ).addRoutes(to: routes)
-    try SearchController(posts: posts, courses: courses, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
-    FeedController(posts: posts, courses: courses, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
+    try SearchController(publishing: publishing, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
+    FeedController(publishing: publishing, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     // The service layer: every adapter below (pages, REST) calls these, never the course stores for a rule.
     let catalogue = Catalogue(database: database, source: CourseDetailCache(pages: pageCache))
     let places = Enrolments(database: database, catalogue: catalogue)
@@ -142,7 +143,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let api = router.group("api/v1").add(middleware: apiAuthentication).add(middleware: apiAllowance)
     ProfileAPIController(enrolments: places).addRoutes(to: api)
     let apiAnswers = APIAnswerCache(pages: pageCache)
-    PostsAPIController(posts: posts, baseURL: configuration.baseURL, answers: apiAnswers).addRoutes(to: api)
+    PostsAPIController(publishing: publishing, baseURL: configuration.baseURL, answers: apiAnswers).addRoutes(to: api)
     CoursesAPIController(catalogue: catalogue, baseURL: configuration.baseURL, answers: apiAnswers).addRoutes(to: api)
     PlacesAPIController(enrolments: places).addRoutes(to: api)
     LessonsAPIController(learning: learning, baseURL: configuration.baseURL).addRoutes(to: api)
@@ -151,14 +152,14 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let graphQL = router.group("graphql").add(middleware: apiAuthentication).add(middleware: apiAllowance)
     try GraphQLController(
         resolver: GraphQLResolver(
-            catalogue: catalogue, enrolments: places, learning: learning, certificates: Certificates(database: database), posts: posts,
+            catalogue: catalogue, enrolments: places, learning: learning, certificates: Certificates(database: database), publishing: publishing,
             baseURL: configuration.baseURL),
         introspection: configuration.graphQLIntrospection, refusals: RefusalWording(dates: dates), answers: apiAnswers
     ).addRoutes(to: graphQL)
     try EmailVerificationController(services: accounts).addRoutes(to: routes)
     try PasswordResetController(services: accounts).addRoutes(to: routes)
     // Last: `/:slug` answers any single segment no route above claims.
-    try SitePageController(pages: SitePageStore(database: database), posts: posts, courses: courses, renderer: renderer, pageCache: pageCache)
+    try SitePageController(publishing: publishing, renderer: renderer, pageCache: pageCache)
         .addRoutes(to: routes)
 
     let siteName = configuration.siteName

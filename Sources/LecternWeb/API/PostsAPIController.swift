@@ -2,12 +2,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// `/api/v1/posts`: published posts, newest first with cursor pagination and category or tag filters, and one post
 /// with its HTML. Public: no token needed (a token sent must still be valid).
 struct PostsAPIController: Sendable {
-    let posts: PostStore
+    let publishing: Publishing
     let baseURL: String
     /// A post's answer is the same for every caller: encoded once per site revision.
     let answers: APIAnswerCache
@@ -99,7 +100,7 @@ struct PostsAPIController: Sendable {
         case (nil, let tag?): filter = .tag(slug: tag)
         case (nil, nil): filter = .all
         }
-        let (found, position) = try await posts.posts(after: after, limit: limit, filter: filter)
+        let (found, position) = try await publishing.posts(after: after, limit: limit, filter: filter)
         let next = position?.text
         var response = try APIJSON.response(Page(items: found.map(summary), nextCursor: next), for: request)
         if let next {
@@ -116,7 +117,7 @@ struct PostsAPIController: Sendable {
         let answer =
             slug.count <= Self.maxSlugLength && Slug.isValid(slug)
             ? try await answers.answer("post:\(slug)", personal: false) {
-                guard let post = try await posts.post(slug: slug) else { return nil }
+                guard let post = try await publishing.post(slug) else { return nil }
                 return try APIJSON.answer(Detail(post: summary(post.summary), html: post.html, cover: post.cover, coverAlt: post.coverAlt))
             } : nil
         guard let answer else {

@@ -1,13 +1,13 @@
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// The blog: the paged list, category and tag lists, and the post page (which counts views).
 struct BlogController: Sendable {
     static let perPage = 10
 
-    let posts: PostStore
-    let courses: CourseStore
+    let publishing: Publishing
     let viewCounter: ViewCounter
     let views: ViewDeduplicator
     let renderer: PageRenderer
@@ -16,12 +16,11 @@ struct BlogController: Sendable {
     let pageCache: PageCache
 
     init(
-        posts: PostStore, courses: CourseStore, viewCounter: ViewCounter, views: ViewDeduplicator, renderer: PageRenderer, pageCache: PageCache
+        publishing: Publishing, viewCounter: ViewCounter, views: ViewDeduplicator, renderer: PageRenderer, pageCache: PageCache
     ) throws {
         self.views = views
         self.pageCache = pageCache
-        self.posts = posts
-        self.courses = courses
+        self.publishing = publishing
         self.viewCounter = viewCounter
         self.renderer = renderer
         self.indexTemplate = try renderer.template("blog-index")
@@ -55,7 +54,7 @@ struct BlogController: Sendable {
 
     private func renderCategory(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let slug = try context.parameters.require("name")
-        guard let taxon = try await posts.taxon(for: .category(slug: slug)) else {
+        guard let taxon = try await publishing.taxon(for: .category(slug: slug)) else {
             throw HTTPError(.notFound, message: "There is no category called “\(slug)”.")
         }
         return try await list(
@@ -66,7 +65,7 @@ struct BlogController: Sendable {
 
     private func renderTag(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let slug = try context.parameters.require("name")
-        guard let taxon = try await posts.taxon(for: .tag(slug: slug)) else {
+        guard let taxon = try await publishing.taxon(for: .tag(slug: slug)) else {
             throw HTTPError(.notFound, message: "No post is tagged “\(slug)”.")
         }
         return try await list(
@@ -78,8 +77,8 @@ struct BlogController: Sendable {
         -> HTML
     {
         let page = try PageNumber.parse(request)
-        async let pagedPosts = posts.page(page, perPage: Self.perPage, filter: filter)
-        async let categories = posts.categories()
+        async let pagedPosts = publishing.page(page, perPage: Self.perPage, filter: filter)
+        async let categories = publishing.categories()
         let paged = try await pagedPosts
         try PageNumber.ensureExists(page, pageCount: paged.pageCount)
         let currentCategory: String? = if case .category(let slug) = filter { slug } else { nil }
@@ -158,9 +157,9 @@ struct BlogController: Sendable {
 
     private func renderPost(_ slug: String, sharing: Sharing, request: Request, context: AppRequestContext) async throws -> HTML {
         let generation = pageCache.generation()
-        let promoted = try await renderer.promotion(from: courses.catalogue())
+        let promoted = try await renderer.promotion(from: publishing.catalogue())
         // The stored count and the counter's pending views as of one moment, so the count shown is never off by a batch.
-        let (loaded, pending, counted) = try await viewCounter.consistently(slug) { try await posts.post(slug: slug) }
+        let (loaded, pending, counted) = try await viewCounter.consistently(slug) { try await publishing.post(slug) }
         guard var post = loaded else {
             throw HTTPError(.notFound, message: "There is no post at this address. It may have been renamed or unpublished.")
         }

@@ -1,14 +1,14 @@
 import Foundation
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// Machine-readable views of the blog: the Atom feed, the sitemap, robots.txt (and the favicon's old address).
 struct FeedController: Sendable {
     static let feedSize = 20
 
-    let posts: PostStore
-    let courses: CourseStore
+    let publishing: Publishing
     let renderer: PageRenderer
     /// The feed is the most expensive anonymous request (20 posts in full): kept like the other public pages.
     let pageCache: PageCache
@@ -29,7 +29,7 @@ struct FeedController: Sendable {
     }
 
     private func renderFeed() async throws -> HTML {
-        let entries = try await posts.feed(limit: Self.feedSize)
+        let entries = try await publishing.feed(limit: Self.feedSize)
         let base = renderer.baseURL
         let updated = entries.map(\.summary.updatedAt).max() ?? Date(timeIntervalSince1970: 0)
         var xml = """
@@ -67,10 +67,10 @@ struct FeedController: Sendable {
     }
 
     private func renderSitemap() async throws -> HTML {
-        async let entries = posts.sitemap()
-        async let categories = posts.categories()
-        async let tags = posts.tags()
-        async let catalogue = courses.catalogue()
+        async let entries = publishing.sitemap()
+        async let categories = publishing.categories()
+        async let tags = publishing.tags()
+        async let catalogue = publishing.catalogue()
         let base = renderer.baseURL
         var xml = """
             <?xml version="1.0" encoding="utf-8"?>

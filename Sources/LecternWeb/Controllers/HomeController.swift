@@ -1,19 +1,18 @@
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// The home page: the school's pitch, the featured course and the latest posts.
 struct HomeController: Sendable {
-    let posts: PostStore
-    let courses: CourseStore
+    let publishing: Publishing
     let renderer: PageRenderer
     let template: PageTemplate
     let pageCache: PageCache
 
-    init(posts: PostStore, courses: CourseStore, renderer: PageRenderer, pageCache: PageCache) throws {
+    init(publishing: Publishing, renderer: PageRenderer, pageCache: PageCache) throws {
         self.pageCache = pageCache
-        self.posts = posts
-        self.courses = courses
+        self.publishing = publishing
         self.renderer = renderer
         self.template = try renderer.template("home")
     }
@@ -27,8 +26,8 @@ struct HomeController: Sendable {
     }
 
     private func renderHome(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        async let latest = posts.latest(limit: 7)
-        async let catalogue = courses.catalogue()
+        async let latest = publishing.latest(limit: 7)
+        async let catalogue = publishing.catalogue()
         let cards = try await latest.map(renderer.postCard)
         let view = HomeView(
             site: renderer.site,

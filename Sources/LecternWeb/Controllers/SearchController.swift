@@ -1,22 +1,23 @@
 import Foundation
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// `/search?q=`: courses and published posts, posts with highlighted snippets; a spelling suggestion when nothing matches.
 struct SearchController: Sendable {
     static let perPage = 10
 
-    let posts: PostStore
+    let publishing: Publishing
     let courseIndex: CourseSearchCache
     let renderer: PageRenderer
     let template: PageTemplate
     let pageCache: PageCache
 
-    init(posts: PostStore, courses: CourseStore, renderer: PageRenderer, pageCache: PageCache) throws {
+    init(publishing: Publishing, renderer: PageRenderer, pageCache: PageCache) throws {
         self.pageCache = pageCache
-        self.posts = posts
-        self.courseIndex = CourseSearchCache(pages: pageCache, courses: courses)
+        self.publishing = publishing
+        self.courseIndex = CourseSearchCache(pages: pageCache, publishing: publishing)
         self.renderer = renderer
         self.template = try renderer.template("search")
     }
@@ -58,7 +59,7 @@ struct SearchController: Sendable {
             view.message = "Search for words made of letters or digits; punctuation on its own finds nothing."
             return renderer.render(view, with: template)
         }
-        let hits = try await posts.search(query, page: page, perPage: Self.perPage)
+        let hits = try await publishing.search(query, page: page, perPage: Self.perPage)
         if hits.totalItems > 0 { try PageNumber.ensureExists(page, pageCount: hits.pageCount) }
         let now = Date()
         let found = page == 1 ? try await courseIndex.index().matches(query) : []
@@ -75,7 +76,7 @@ struct SearchController: Sendable {
             : hits.totalItems == 1 ? "1 post matches" : "\(hits.totalItems) posts match"
         if !view.hasResults && !view.hasCourses {
             view.message = "Nothing matches “\(text)”. Try fewer or different words."
-            if let suggestion = try await posts.suggestion(for: query) {
+            if let suggestion = try await publishing.suggestion(for: query) {
                 view.suggestion = suggestion
                 view.suggestionURL = "/search?q=\(suggestion.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
             }

@@ -1,22 +1,19 @@
 import Foundation
 import Hummingbird
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// Pages from `Content/pages/` at `/<slug>`, and author profiles at `/authors/<slug>` with their posts and courses.
 struct SitePageController: Sendable {
-    let pages: SitePageStore
-    let posts: PostStore
-    let courses: CourseStore
+    let publishing: Publishing
     let renderer: PageRenderer
     let pageCache: PageCache
     let pageTemplate: PageTemplate
     let authorTemplate: PageTemplate
 
-    init(pages: SitePageStore, posts: PostStore, courses: CourseStore, renderer: PageRenderer, pageCache: PageCache) throws {
-        self.pages = pages
-        self.posts = posts
-        self.courses = courses
+    init(publishing: Publishing, renderer: PageRenderer, pageCache: PageCache) throws {
+        self.publishing = publishing
         self.renderer = renderer
         self.pageCache = pageCache
         self.pageTemplate = try renderer.template("page")
@@ -35,7 +32,7 @@ struct SitePageController: Sendable {
         let slug = try context.parameters.require("slug")
         guard Slug.isValid(slug) else { throw Self.noSuchPage }
         return try await pageCache.page(for: request, context: context) {
-            guard let page = try await pages.page(slug: slug) else { throw Self.noSuchPage }
+            guard let page = try await publishing.sitePage(slug) else { throw Self.noSuchPage }
             let view = SitePageView(
                 site: renderer.site,
                 meta: renderer.meta(title: page.title, description: page.summary, path: "/\(slug)", session: context.session),
@@ -48,12 +45,10 @@ struct SitePageController: Sendable {
         let slug = try context.parameters.require("slug")
         guard Slug.isValid(slug) else { throw Self.noSuchAuthor }
         return try await pageCache.page(for: request, context: context) {
-            guard let author = try await pages.author(slug: slug) else { throw Self.noSuchAuthor }
-            let written = try await posts.posts(byAuthor: author.name).map(renderer.postCard)
+            guard let (author, posts, courses) = try await publishing.author(slug) else { throw Self.noSuchAuthor }
+            let written = posts.map(renderer.postCard)
             let now = Date()
-            let taught = try await courses.catalogue().filter { $0.instructors.contains(author.name) }.map {
-                SearchCourseView($0, at: now, dates: renderer.dates)
-            }
+            let taught = courses.map { SearchCourseView($0, at: now, dates: renderer.dates) }
             let view = AuthorPageView(
                 site: renderer.site,
                 meta: renderer.meta(

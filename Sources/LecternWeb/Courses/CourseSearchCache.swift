@@ -1,5 +1,6 @@
 import Foundation
 import LecternCore
+import LecternServices
 import LecternStore
 
 /// The catalogue split into words for search (`CourseSearch.Index`), kept under the page cache's freshness rules like
@@ -13,13 +14,13 @@ final class CourseSearchCache: @unchecked Sendable {
     }
 
     let pages: PageCache
-    let courses: CourseStore
+    let publishing: Publishing
     private let lock = NSLock()
     private var entry: Entry?
 
-    init(pages: PageCache, courses: CourseStore) {
+    init(pages: PageCache, publishing: Publishing) {
         self.pages = pages
-        self.courses = courses
+        self.publishing = publishing
     }
 
     func index() async throws -> CourseSearch.Index {
@@ -28,7 +29,7 @@ final class CourseSearchCache: @unchecked Sendable {
         if pages.lifetime > .zero, let entry = lock.withLock({ entry }), pages.isFresh(generation: entry.generation, read: entry.read) {
             return entry.index
         }
-        let index = CourseSearch.Index(try await courses.catalogue())
+        let index = CourseSearch.Index(try await publishing.catalogue())
         lock.withLock { entry = Entry(index: index, generation: generation, read: now) }
         return index
     }

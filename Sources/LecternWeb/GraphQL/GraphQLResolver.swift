@@ -24,7 +24,7 @@ struct GraphQLResolver: Sendable {
     let enrolments: Enrolments
     let learning: Learning
     let certificates: Certificates
-    let posts: PostStore
+    let publishing: Publishing
     let baseURL: String
 
     /// The most posts one `posts` field returns.
@@ -47,7 +47,7 @@ struct GraphQLResolver: Sendable {
             case (nil, let tag?): .tag(slug: tag)
             case (nil, nil): .all
             }
-        return try await posts.posts(after: nil, limit: first, filter: filter).posts.map { PostNode($0, baseURL: baseURL) }
+        return try await publishing.posts(after: nil, limit: first, filter: filter).posts.map { PostNode($0, baseURL: baseURL) }
     }
 
     struct SlugArguments: Decodable, Sendable {
@@ -55,7 +55,7 @@ struct GraphQLResolver: Sendable {
     }
 
     func post(context: GraphQLContext, arguments: SlugArguments) async throws -> PostNode? {
-        guard arguments.slug.count <= 120, Slug.isValid(arguments.slug), let post = try await posts.post(slug: arguments.slug) else { return nil }
+        guard arguments.slug.count <= 120, Slug.isValid(arguments.slug), let post = try await publishing.post(arguments.slug) else { return nil }
         return PostNode(post.summary, baseURL: baseURL, html: post.html)
     }
 
