@@ -286,6 +286,29 @@ public enum CourseAvailability: Sendable, Equatable {
         case .closed: "closed"
         }
     }
+
+    /// Seats a learner could still take: nil without a cap, or when the course does not take learners now.
+    public var seatsLeft: Int? {
+        switch self {
+        case .open(let seats): seats
+        case .full: 0
+        case .opens, .closed: nil
+        }
+    }
+
+    /// Learners on the waitlist of a full course.
+    public var waiting: Int? {
+        if case .full(let waiting) = self { return waiting }
+        return nil
+    }
+
+    /// When enrolment opens, or when it closed.
+    public var date: Date? {
+        switch self {
+        case .opens(let date), .closed(let date): date
+        case .open, .full: nil
+        }
+    }
 }
 
 extension CourseDetail {

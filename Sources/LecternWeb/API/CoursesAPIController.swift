@@ -122,13 +122,8 @@ struct CoursesAPIController: Sendable {
     }
 
     private func summary(_ course: CourseDetail, at now: Date) -> Summary {
-        let availability: Availability =
-            switch course.availability(at: now) {
-            case .open(let seatsLeft): Availability(state: "open", seatsLeft: seatsLeft)
-            case .full(let waiting): Availability(state: "full", seatsLeft: 0, waiting: waiting)
-            case .opens(let date): Availability(state: "opens", date: date)
-            case .closed(let date): Availability(state: "closed", date: date)
-            }
+        let state = course.availability(at: now)
+        let availability = Availability(state: state.name, seatsLeft: state.seatsLeft, waiting: state.waiting, date: state.date)
         let info = course.summary
         return Summary(
             slug: info.slug, url: "\(baseURL)/courses/\(info.slug)", title: info.title, subtitle: info.subtitle, level: info.level,

@@ -160,17 +160,11 @@ enum GraphQLDates {
 extension CourseNode {
     init(_ course: CourseDetail, baseURL: String, progress: CourseProgressNode?, completed: Set<Int64>?, now: Date) {
         let availability = course.availability(at: now)
-        let seatsLeft: Int? =
-            switch availability {
-            case .open(let seats): seats
-            case .full: 0
-            case .opens, .closed: nil
-            }
         let info = course.summary
         self.init(
             slug: info.slug, url: "\(baseURL)/courses/\(info.slug)", title: info.title, subtitle: info.subtitle, level: info.level,
             duration: info.duration, price: info.price, summary: info.summary, enrolmentMode: course.enrolmentMode.rawValue,
-            availability: availability.name, seatsLeft: seatsLeft, instructors: course.instructors,
+            availability: availability.name, seatsLeft: availability.seatsLeft, instructors: course.instructors,
             lessons: course.lessons.map { lesson in LessonNode(lesson, completed: completed.map { $0.contains(lesson.id) }) },
             viewer: progress)
     }
