@@ -65,6 +65,7 @@ struct Serve: AsyncParsableCommand {
         configuration.graphQLIntrospection = try AccountSettings.graphQLIntrospection()
         let lock = try Self.servingLock(site.databasePath)
         defer { withExtendedLifetime(lock) {} }
+        ProcessMemory.shareArenas()
         let app: any ApplicationProtocol
         do {
             app = try await buildApplication(configuration)
