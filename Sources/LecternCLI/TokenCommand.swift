@@ -53,7 +53,7 @@ struct TokenCommand: AsyncParsableCommand {
             let user = try await Lookup.account(email, in: database)
             let made: (token: AccessTokenRecord, secret: String)
             do {
-                made = try await AccountSettings.accounts(database).createToken(
+                made = try await Administration(database: database).issueToken(
                     for: user, name: name, scope: scope, expiresAt: expires.flatMap(CodeExpiry.parse))
             } catch let error as AccessTokenError {
                 throw fail(TokenCommand.explain(error, email: user.email))

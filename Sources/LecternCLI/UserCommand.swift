@@ -61,8 +61,7 @@ struct UserCommand: AsyncParsableCommand {
             let password = try readPassword()
             let user: User
             do {
-                switch try await accounts.register(
-                    name: name, email: email, password: password, confirmation: password, role: admin ? .admin : .learner, verified: true)
+                switch try await accounts.createAccount(name: name, email: email, password: password, role: admin ? .admin : .learner)
                 {
                 case .created(let created): user = created
                 case .taken(let address): throw fail("an account with the address \(address.value) already exists")

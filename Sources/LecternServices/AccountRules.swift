@@ -1,5 +1,6 @@
 import Foundation
 import LecternCore
+import LecternStore
 
 /// What to fix in an account form, field by field, in words a person can act on; nothing was changed.
 public struct AccountProblems: Error, Sendable, Equatable {
@@ -63,5 +64,22 @@ public enum AccountRules {
         if confirmation != password {
             problems[.passwordConfirmation] = "The two passwords are not the same. Type the new password again."
         }
+    }
+
+    /// A token's name (1 to 60 characters) and scope (chosen, and never beyond the owner's role).
+    public static func token(name typed: String, scope: TokenScope?, for user: User, _ problems: inout AccountProblems) -> (name: String, scope: TokenScope)? {
+        let name = AccessToken.name(typed)
+        if name == nil {
+            problems[.tokenName] =
+                typed.trimmingCharacters(in: .whitespaces).isEmpty
+                ? "Give the token a name, such as the program that will use it." : "Use at most \(AccessToken.maxNameLength) characters."
+        }
+        if scope == nil {
+            problems[.tokenScope] = "Choose what the token may do."
+        } else if scope == .admin, user.role != .admin {
+            problems[.tokenScope] = "Only administrators can make admin tokens."
+        }
+        guard let name, let scope else { return nil }
+        return problems[.tokenScope] == nil ? (name, scope) : nil
     }
 }

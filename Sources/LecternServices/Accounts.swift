@@ -55,11 +55,19 @@ public struct Accounts: Sendable {
         case taken(EmailAddress)
     }
 
-    /// Makes an account. A learner signing up on the site (`network` set) counts against the mail-form allowance of
-    /// their network, since a sign-up mails a verification link; an operator's account may be made verified at once.
-    public func register(
-        name: String, email: String, password: String, confirmation: String, role: User.Role = .learner, verified: Bool = false,
-        network: String? = nil
+    /// A learner signs up: an unverified learner's account (the caller mails the verification link). The form counts
+    /// against `network`'s mail allowance, since it sends mail.
+    public func signUp(name: String, email: String, password: String, confirmation: String, network: String) async throws -> Registration {
+        try await make(name: name, email: email, password: password, confirmation: confirmation, role: .learner, verified: false, network: network)
+    }
+
+    /// An operator makes an account, with its role, its address taken as verified (the operator vouches for it).
+    public func createAccount(name: String, email: String, password: String, role: User.Role) async throws -> Registration {
+        try await make(name: name, email: email, password: password, confirmation: password, role: role, verified: true, network: nil)
+    }
+
+    private func make(
+        name: String, email: String, password: String, confirmation: String, role: User.Role, verified: Bool, network: String?
     ) async throws -> Registration {
         var problems = AccountProblems()
         let name = AccountRules.name(name, &problems)
@@ -279,30 +287,17 @@ public struct Accounts: Sendable {
     }
 
     /// Makes a token that acts for `user` with `scope`, never beyond their role, and returns it with its secret (shown
-    /// once, never stored). On the site its maker proves the password (`currentPassword`), since a token acts for months;
-    /// an operator's command does not. Fields to fix are `AccountProblems`; the store refuses the rest (`AccessTokenError`:
-    /// too many active tokens, an expiry in the past).
+    /// once, never stored). Its maker proves the password, since a token acts for months. Fields to fix are
+    /// `AccountProblems`; the store refuses the rest (`AccessTokenError`: too many active tokens, an expiry in the past).
     public func createToken(
-        for user: User, name typed: String, scope: TokenScope?, expiresAt: Date?, currentPassword: String? = nil
+        for user: User, name typed: String, scope: TokenScope?, expiresAt: Date?, currentPassword: String
     ) async throws -> (token: AccessTokenRecord, secret: String) {
         var problems = AccountProblems()
-        let name = AccessToken.name(typed)
-        if name == nil {
-            problems[.tokenName] =
-                typed.trimmingCharacters(in: .whitespaces).isEmpty
-                ? "Give the token a name, such as the program that will use it." : "Use at most \(AccessToken.maxNameLength) characters."
-        }
-        if scope == nil {
-            problems[.tokenScope] = "Choose what the token may do."
-        } else if scope == .admin, user.role != .admin {
-            problems[.tokenScope] = "Only administrators can make admin tokens."
-        }
-        if let currentPassword, problems.isEmpty {
-            problems[.currentPassword] = try await currentPasswordProblem(currentPassword, of: user)
-        }
+        let wanted = AccountRules.token(name: typed, scope: scope, for: user, &problems)
+        if problems.isEmpty { problems[.currentPassword] = try await currentPasswordProblem(currentPassword, of: user) }
         try problems.check()
-        guard let name, let scope else { throw problems }
-        return try await tokenStore.create(user: user, name: name, scope: scope, expiresAt: expiresAt)
+        guard let wanted else { throw problems }
+        return try await tokenStore.create(user: user, name: wanted.name, scope: wanted.scope, expiresAt: expiresAt)
     }
 
     /// Revokes one of `user`'s tokens: the next request with it is refused.

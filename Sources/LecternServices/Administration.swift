@@ -226,6 +226,16 @@ public struct Administration: Sendable {
         return all.filter { $0.token.userID == user.id }
     }
 
+    /// Makes a token for `user` on the operator's word (no password), never beyond the user's role; see
+    /// `Accounts.createToken` for the rules and refusals.
+    public func issueToken(for user: User, name typed: String, scope: TokenScope, expiresAt: Date?) async throws -> (token: AccessTokenRecord, secret: String) {
+        var problems = AccountProblems()
+        let wanted = AccountRules.token(name: typed, scope: scope, for: user, &problems)
+        try problems.check()
+        guard let wanted else { throw problems }
+        return try await tokens.create(user: user, name: wanted.name, scope: wanted.scope, expiresAt: expiresAt)
+    }
+
     /// Revokes a token; false when it was revoked already.
     public func revokeToken(_ id: Int64) async throws -> Bool {
         guard let revoked = try await tokens.revoke(id: id) else { throw AdministrationRefusal.noSuchToken(id: id) }

@@ -119,16 +119,16 @@ public struct Learning: Sendable {
     }
 
     /// The most any knowledge check takes: questions answered, choices per question, characters per choice. Larger
-    /// answers are refused before anything is read.
+    /// answers are refused before the quiz is read.
     public static let answerLimits = (questions: 100, choices: 50, characters: 500)
 
     /// Grades `answers` to the lesson's knowledge check and records the attempt; a pass completes the lesson.
     public func answerQuiz(_ answers: QuizAnswers, lesson lessonSlug: String, of courseSlug: String, by user: User) async throws -> QuizSubmission {
+        let access = try await enrolledLesson(lessonSlug, of: courseSlug, for: user)
         let limits = Self.answerLimits
         guard answers.count <= limits.questions,
             answers.allSatisfy({ $0.key.count <= limits.characters && $0.value.count <= limits.choices && $0.value.allSatisfy { $0.count <= limits.characters } })
         else { throw CourseRefusal.answersTooLarge }
-        let access = try await enrolledLesson(lessonSlug, of: courseSlug, for: user)
         // Read again, not taken from a page: the quiz and the attempts as they are now.
         guard access.lesson.hasQuiz, let lessonQuiz = try await quizzes.quiz(lessonID: access.lesson.id, userID: user.id) else {
             throw CourseRefusal.noQuiz

@@ -24,7 +24,11 @@ public struct ForegroundPasswordHasher: PasswordHashing {
     }
 
     public func verify(_ password: String, against encoded: String?) async throws -> Bool {
-        guard let encoded else { return false }
+        guard let encoded else {
+            // No account: spend a hash all the same, so the time does not tell.
+            _ = try? PasswordHash.make(password, parameters: parameters)
+            return false
+        }
         return PasswordHash.verify(password, against: encoded)
     }
 

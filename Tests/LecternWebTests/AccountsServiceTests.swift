@@ -23,8 +23,7 @@ import Testing
 
     func register(_ email: String, role: User.Role = .learner) async throws -> User {
         guard
-            case .created(let user) = try await accounts.register(
-                name: "Ada Lovelace", email: email, password: "correct horse battery", confirmation: "correct horse battery", role: role)
+            case .created(let user) = try await accounts.createAccount(name: "Ada Lovelace", email: email, password: "correct horse battery", role: role)
         else { throw CancellationError() }
         return user
     }
@@ -40,13 +39,14 @@ import Testing
 
     @Test func registrationNamesEveryFieldToFixAndMakesNothing() async throws {
         let found = try await problems {
-            _ = try await accounts.register(name: " ", email: "not-an-address", password: "short", confirmation: "short")
+            _ = try await accounts.signUp(name: " ", email: "not-an-address", password: "short", confirmation: "short", network: "n")
         }
         #expect(found?[.name] != nil)
         #expect(found?[.email] == "Enter an email address like name@example.com.")
         #expect(found?[.password]?.contains("12") == true)
         let mismatch = try await problems {
-            _ = try await accounts.register(name: "Ada", email: "ada@example.com", password: "correct horse battery", confirmation: "correct horse")
+            _ = try await accounts.signUp(
+                name: "Ada", email: "ada@example.com", password: "correct horse battery", confirmation: "correct horse", network: "n")
         }
         #expect(mismatch?.messages == [.passwordConfirmation: "The two passwords are not the same. Type the new password again."])
         #expect(try await accounts.account(email: EmailAddress("ada@example.com")) == nil)
@@ -54,8 +54,8 @@ import Testing
 
     @Test func aTakenAddressMakesNoSecondAccount() async throws {
         _ = try await register("ada@example.com")
-        let again = try await accounts.register(
-            name: "Someone Else", email: "ADA@example.com", password: "another long password", confirmation: "another long password")
+        let again = try await accounts.signUp(
+            name: "Someone Else", email: "ADA@example.com", password: "another long password", confirmation: "another long password", network: "n")
         guard case .taken(let address) = again else { Issue.record("a second account was made: \(again)"); return }
         #expect(address.key == "ada@example.com")
     }
@@ -81,8 +81,14 @@ import Testing
 
     @Test func aTokenNeverDoesMoreThanItsOwnerAndNeedsThePasswordOnTheSite() async throws {
         let ada = try await register("ada@example.com")
-        let aboveRole = try await problems { _ = try await accounts.createToken(for: ada, name: "Sync", scope: .admin, expiresAt: nil) }
-        #expect(aboveRole?[.tokenScope] == "Only administrators can make admin tokens.")
+        let aboveRole = try await problems {
+            _ = try await accounts.createToken(for: ada, name: "Sync", scope: .admin, expiresAt: nil, currentPassword: "correct horse battery")
+        }
+        #expect(aboveRole?.messages == [.tokenScope: "Only administrators can make admin tokens."], "the password is not even tried")
+        let byOperator = try await problems {
+            _ = try await Administration(database: database).issueToken(for: ada, name: "Sync", scope: .admin, expiresAt: nil)
+        }
+        #expect(byOperator?[.tokenScope] != nil, "nor may an operator give a learner an admin token")
         let wrongPassword = try await problems {
             _ = try await accounts.createToken(for: ada, name: "Sync", scope: .learn, expiresAt: nil, currentPassword: "not my password")
         }

@@ -225,6 +225,19 @@ import Testing
             let merged = try await client.send(
                 "/graphql", .post, headers: Self.jsonHeaders, body: try Self.body("{ courses { slug } courses { title } ... on Query { courses { slug } } }"))
             #expect(merged.status == .ok && !merged.body.contains("errors"), "\(merged.body)")
+
+            // One field spread 32,768 times through doubling fragments, with a long argument: each copy is the same field,
+            // taken once (this used to print the argument for every copy), and then refused as unknown.
+            var doubling = "fragment F0 on Query { x(a: \"\(String(repeating: "a", count: 8_000))\") }"
+            for level in 1...15 { doubling += " fragment F\(level) on Query { ...F\(level - 1) ...F\(level - 1) }" }
+            let spread = try await client.send("/graphql", .post, headers: Self.jsonHeaders, body: try Self.body("{ ...F15 } \(doubling)"))
+            #expect(spread.status == .badRequest, "\(spread.body.prefix(300))")
+
+            // A variable's default counts as `first` when the request sends none.
+            let slugs = Array(repeating: "slug", count: 20).joined(separator: " ")
+            let defaulted = try await client.send(
+                "/graphql", .post, headers: Self.jsonHeaders, body: try Self.body("query($n: Int = 50) { courses(first: $n) { lessons { \(slugs) } } }"))
+            #expect(try Self.firstError(defaulted.body).message.contains("asks for too much at once"), "\(defaulted.body)")
         }
     }
 

@@ -285,11 +285,14 @@ import Testing
             let shared = try await client.get("/api/v1/me", headers: [.authorization: "Bearer \(second)"])
             #expect(shared.status == .tooManyRequests, "an account's tokens share one allowance")
             #expect(try await client.get("/api/v1/courses").status == .ok, "an anonymous client has an allowance of its own")
-            // Wrong tokens count against the network, before any lookup: guessing stops at the allowance.
+            // Wrong tokens have a network allowance of their own, counted before any lookup: guessing stops at it, and
+            // neither anonymous calls nor right tokens use it up.
             let wrong: HTTPFields = [.authorization: "Bearer lct_\(String(repeating: "x", count: 43))"]
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<4 { statuses.append(try await client.get("/api/v1/me", headers: wrong).status) }
-            #expect(statuses == [.unauthorized, .unauthorized, .tooManyRequests, .tooManyRequests], "\(statuses)")
+            #expect(statuses == [.unauthorized, .unauthorized, .unauthorized, .tooManyRequests], "\(statuses)")
+            let guessed = try await client.get("/api/v1/me", headers: wrong)
+            #expect(guessed.status == .tooManyRequests && guessed.body.contains("unknown tokens"), "\(guessed.body)")
         }
     }
 }

@@ -23,21 +23,24 @@ struct APICaller: Sendable {
 struct APIAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let tokens: AccessTokenStore
-    /// Wrong tokens count against the client network's allowance, checked before the lookup, so guessing is held to it.
+    /// Wrong tokens have an allowance per client network of their own, counted before the lookup (and given back when the
+    /// token is right), so neither guessing nor lookups outrun it, however many arrive at once; a client's right tokens
+    /// and anonymous calls never use it up.
     let counter: APIRequestCounter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let authorization = request.headers[.authorization] {
-            let network = APIRateLimitMiddleware.networkKey(context)
-            if let reset = counter.exhausted(network) { throw APIRateLimitMiddleware.refusal(counter, reset: reset) }
+            let wrongTokens = APIRateLimitMiddleware.wrongTokensKey(context)
+            let taken = counter.take(wrongTokens)
+            guard taken.allowed else {
+                throw APIRateLimitMiddleware.refusal(counter, reset: taken.reset, detail: "Too many requests with unknown tokens came from this network this minute")
+            }
             let parts = authorization.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer",
                 let holder = try await tokens.holder(secret: parts[1].trimmingCharacters(in: .whitespaces))
-            else {
-                _ = counter.take(network)
-                throw APIProblem.invalidToken
-            }
+            else { throw APIProblem.invalidToken }
+            counter.refund(wrongTokens)
             context.caller = APICaller(user: holder.user, scope: holder.scope, token: holder.token)
         } else if let user = context.session?.user {
             context.caller = APICaller(user: user, scope: user.role == .admin ? .admin : .learn)

@@ -3,7 +3,8 @@ import HTTPTypes
 import Hummingbird
 
 /// Counts API requests per caller in fixed one-minute windows: a token's or a signed-in browser's account (all of an
-/// account's tokens share one allowance), an anonymous client's network (which wrong tokens count against too). A counter and a lock, not `RateLimiter`'s list of times: this runs on every API
+/// account's tokens share one allowance, so making tokens cannot multiply it), an anonymous client's network; and, apart,
+/// the wrong tokens sent from a network. A counter and a lock, not `RateLimiter`'s list of times: this runs on every API
 /// request and must cost next to nothing.
 final class APIRequestCounter: @unchecked Sendable {
     let limit: Int
@@ -33,12 +34,13 @@ final class APIRequestCounter: @unchecked Sendable {
         }
     }
 
-    /// The seconds until `key`'s window ends when it has used its allowance, else nil; counts nothing.
-    func exhausted(_ key: String, now: Date = Date()) -> Int? {
-        let seconds = Int(now.timeIntervalSince1970)
-        return lock.withLock {
-            guard let entry = counts[key], entry.window == seconds / window, entry.count >= limit else { return nil }
-            return window - seconds % window
+    /// Gives back one request counted for `key` in this window (one that turned out not to count).
+    func refund(_ key: String, now: Date = Date()) {
+        let current = Int(now.timeIntervalSince1970) / window
+        lock.withLock {
+            guard var entry = counts[key], entry.window == current, entry.count > 0 else { return }
+            entry.count -= 1
+            counts[key] = entry
         }
     }
 }
@@ -55,18 +57,21 @@ struct APIRateLimitMiddleware: RouterMiddleware {
     static let state = HTTPField.Name("RateLimit")!
 
     static func networkKey(_ context: Context) -> String { "network:\(context.clientNetwork)" }
+    static func wrongTokensKey(_ context: Context) -> String { "wrong-tokens:\(context.clientNetwork)" }
 
     static func fields(_ counter: APIRequestCounter, remaining: Int, reset: Int) -> HTTPFields {
         [Self.policy: "\"per-caller\";q=\(counter.limit);w=\(counter.window)", Self.state: "\"per-caller\";r=\(remaining);t=\(reset)"]
     }
 
     /// The 429 for a caller past its allowance, with the fields and `Retry-After`.
-    static func refusal(_ counter: APIRequestCounter, reset: Int) -> APIProblem {
+    static func refusal(
+        _ counter: APIRequestCounter, reset: Int,
+        detail: String = "This caller has made the most requests allowed this minute"
+    ) -> APIProblem {
         var headers = fields(counter, remaining: 0, reset: reset)
         headers[.retryAfter] = String(reset)
         return APIProblem(
-            kind: .rateLimited, status: .tooManyRequests,
-            detail: "This caller has made \(counter.limit) requests this minute, the most allowed; try again in \(reset) seconds.", headers: headers)
+            kind: .rateLimited, status: .tooManyRequests, detail: "\(detail) (\(counter.limit)); try again in \(reset) seconds.", headers: headers)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

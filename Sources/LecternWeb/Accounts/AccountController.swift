@@ -70,7 +70,7 @@ struct AccountController: Sendable {
 
         let user: User
         do {
-            switch try await accounts.register(
+            switch try await accounts.signUp(
                 name: form["name"], email: form["email"], password: form["password"], confirmation: form["password_confirmation"],
                 network: context.clientNetwork)
             {

@@ -35,6 +35,13 @@ struct GraphQLLimits: Sendable {
         }
         var walker = Walker(limits: self, variables: variables)
         for case let fragment as FragmentDefinition in document.definitions { walker.fragments[fragment.name.value] = fragment }
+        for operation in operations {
+            for definition in operation.variableDefinitions {
+                if let value = definition.defaultValue as? IntValue, let number = Int(value.value) {
+                    walker.defaults[definition.variable.name.value] = max(number, walker.defaults[definition.variable.name.value] ?? number)
+                }
+            }
+        }
         for definition in document.definitions {
             if let operation = definition as? OperationDefinition { try walker.countAliases(operation.selectionSet) }
             if let fragment = definition as? FragmentDefinition { try walker.countAliases(fragment.selectionSet) }
@@ -49,6 +56,9 @@ struct GraphQLLimits: Sendable {
         let variables: [String: Map]
         var fragments: [String: FragmentDefinition] = [:]
         var aliases = 0
+        /// Variables' default values, for `first: $n` when the request sends no `n`.
+        var defaults: [String: Int] = [:]
+        private var printedArguments: [Int: [String]] = [:]
 
         init(limits: GraphQLLimits, variables: [String: Map]) {
             self.limits = limits
@@ -100,52 +110,72 @@ struct GraphQLLimits: Sendable {
 
         /// Fields with one response name at one level (through fragments too) must be the same field with the same
         /// arguments: they run once, with the first one's arguments and their selections merged, so any other pair would
-        /// cost more than was counted. This is the spec's field-merging rule, which GraphQL 4.3 leaves out.
-        func checkMerging(_ sets: [SelectionSet]) throws(Refusal) {
+        /// cost more than was counted. This is the spec's field-merging rule, which GraphQL 4.3 leaves out. The work is
+        /// bounded like the cost: each selection set, fragment and field is taken once per level, and each field's
+        /// arguments are printed once.
+        mutating func checkMerging(_ sets: [SelectionSet]) throws(Refusal) {
             var byKey: [String: [GraphQL.Field]] = [:]
             var order: [String] = []
-            for set in sets { collect(set, into: &byKey, order: &order, through: []) }
+            var seenFields = Set<Int>()
+            var seenSets = Set<ObjectIdentifier>()
+            var seenFragments = Set<String>()
+            for set in sets {
+                collect(set, into: &byKey, order: &order, seenFields: &seenFields, seenSets: &seenSets, seenFragments: &seenFragments)
+            }
             for key in order {
                 let fields = byKey[key] ?? []
                 let first = fields[0]
-                for other in fields.dropFirst() where other.name.value != first.name.value || arguments(other) != arguments(first) {
-                    throw Refusal(
-                        message:
-                            "Fields “\(key.prefix(60))” conflict: one response name is asked for with different fields or arguments. Give them different aliases."
-                    )
+                if fields.count > 1 {
+                    let firstArguments = arguments(first)
+                    for other in fields.dropFirst() where other.name.value != first.name.value || arguments(other) != firstArguments {
+                        throw Refusal(
+                            message:
+                                "Fields “\(key.prefix(60))” conflict: one response name is asked for with different fields or arguments. Give them different aliases."
+                        )
+                    }
                 }
                 let inner = fields.compactMap(\.selectionSet)
                 if !inner.isEmpty { try checkMerging(inner) }
             }
         }
 
-        private func collect(_ set: SelectionSet, into byKey: inout [String: [GraphQL.Field]], order: inout [String], through: Set<String>) {
+        private func collect(
+            _ set: SelectionSet, into byKey: inout [String: [GraphQL.Field]], order: inout [String], seenFields: inout Set<Int>,
+            seenSets: inout Set<ObjectIdentifier>, seenFragments: inout Set<String>
+        ) {
+            guard seenSets.insert(ObjectIdentifier(set)).inserted else { return }
             for selection in set.selections {
                 switch selection {
                 case let field as GraphQL.Field:
+                    // The same field reached twice (a fragment spread again) is one field.
+                    if let start = field.loc?.start, !seenFields.insert(start).inserted { continue }
                     let key = field.alias?.value ?? field.name.value
                     if byKey[key] == nil { order.append(key) }
                     byKey[key, default: []].append(field)
                 case let inline as InlineFragment:
-                    collect(inline.selectionSet, into: &byKey, order: &order, through: through)
+                    collect(inline.selectionSet, into: &byKey, order: &order, seenFields: &seenFields, seenSets: &seenSets, seenFragments: &seenFragments)
                 case let spread as FragmentSpread:
                     let name = spread.name.value
-                    guard !through.contains(name), let fragment = fragments[name] else { continue }
-                    collect(fragment.selectionSet, into: &byKey, order: &order, through: through.union([name]))
+                    guard seenFragments.insert(name).inserted, let fragment = fragments[name] else { continue }
+                    collect(fragment.selectionSet, into: &byKey, order: &order, seenFields: &seenFields, seenSets: &seenSets, seenFragments: &seenFragments)
                 default: break
                 }
             }
         }
 
-        private func arguments(_ field: GraphQL.Field) -> [String] {
-            field.arguments.map { "\($0.name.value): \(print(ast: $0.value))" }.sorted()
+        /// A field's arguments as text, printed once per field of the document.
+        private mutating func arguments(_ field: GraphQL.Field) -> [String] {
+            if let start = field.loc?.start, let known = printedArguments[start] { return known }
+            let printed = field.arguments.map { "\($0.name.value): \(print(ast: $0.value))" }.sorted()
+            if let start = field.loc?.start { printedArguments[start] = printed }
+            return printed
         }
 
         private func listSize(_ field: GraphQL.Field, estimate: Int) -> Int {
             for argument in field.arguments where argument.name.value == "first" {
                 var asked: Int?
                 if let value = argument.value as? IntValue { asked = Int(value.value) }
-                if let variable = argument.value as? Variable { asked = variables[variable.name.value]?.int }
+                if let variable = argument.value as? Variable { asked = variables[variable.name.value]?.int ?? defaults[variable.name.value] }
                 if let asked { return min(max(asked, 1), GraphQLLimits.maxFirst) }
             }
             return estimate
