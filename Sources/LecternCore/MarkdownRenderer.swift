@@ -1,4 +1,5 @@
 import CCmarkGFM
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -30,6 +31,10 @@ public enum MarkdownRenderer {
         cmark_gfm_core_extensions_ensure_registered()
         return true
     }()
+    /// cmark-gfm keeps the inline parser's table of special characters in a global that each parse with extensions
+    /// changes and restores (github/cmark-gfm#176), so two parses at once can drop `~~` or autolinks from either: one
+    /// parse at a time. Rendering the tree to HTML, and highlighting, run outside the lock.
+    private static let parsing = NSLock()
 
     public static func render(_ markdown: String) -> RenderedMarkdown {
         precondition(registered)
@@ -42,10 +47,13 @@ public enum MarkdownRenderer {
                 cmark_parser_attach_syntax_extension(parser, syntaxExtension)
             }
         }
-        markdown.utf8CString.withUnsafeBufferPointer { buffer in
-            cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
+        let parsed: OpaquePointer? = parsing.withLock {
+            markdown.utf8CString.withUnsafeBufferPointer { buffer in
+                cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
+            }
+            return cmark_parser_finish(parser)
         }
-        guard let document = cmark_parser_finish(parser) else { return RenderedMarkdown(html: "", plainText: "", proseText: "", firstParagraph: "") }
+        guard let document = parsed else { return RenderedMarkdown(html: "", plainText: "", proseText: "", firstParagraph: "") }
         defer { cmark_node_free(document) }
 
         let extensions = cmark_parser_get_syntax_extensions(parser)

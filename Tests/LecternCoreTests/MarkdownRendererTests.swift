@@ -20,6 +20,19 @@ import Testing
         #expect(html.contains("href=\"https://flask.palletsprojects.com/\""))
     }
 
+    @Test func parsesAtOnceFromManyTasksWithoutLosingExtensions() async {
+        // cmark-gfm changes a global table during each parse; parses at once used to drop ~~ and autolinks.
+        let markdown = "Some ~~old~~ text, see https://example.com/docs and ~~more~~ of it.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+        let rendered = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 { group.addTask { (0..<100).map { _ in MarkdownRenderer.render(markdown).html } } }
+            var all: [String] = []
+            for await batch in group { all += batch }
+            return all
+        }
+        #expect(rendered.count == 800)
+        #expect(rendered.allSatisfy { $0.contains("<del>old</del>") && $0.contains("<a href=\"https://example.com/docs\">") }, "a parse lost an extension")
+    }
+
     @Test func rendersTheGitHubExtensions() {
         let markdown = """
             | Method | Path |
