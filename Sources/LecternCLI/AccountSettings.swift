@@ -59,6 +59,10 @@ enum AccountSettings {
         TimeInterval(try number("LECTERN_OUTBOX_RETENTION_DAYS", default: 30, atLeast: 1, atMost: 3650)) * 86_400
     }
 
+    static func eventRetention() throws -> TimeInterval {
+        TimeInterval(try number("LECTERN_EVENT_RETENTION_DAYS", default: 30, atLeast: 1, atMost: 3650)) * 86_400
+    }
+
     static func pageCacheBudget() throws -> Int {
         Int(try number("LECTERN_PAGE_CACHE_MIB", default: 32, atLeast: 1, atMost: 4096)) * 1024 * 1024
     }

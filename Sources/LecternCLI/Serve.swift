@@ -61,6 +61,7 @@ struct Serve: AsyncParsableCommand {
             pageCacheBudget: try AccountSettings.pageCacheBudget()
         )
         configuration.reviewDigestHour = try AccountSettings.reviewDigestHour()
+        configuration.eventRetention = try AccountSettings.eventRetention()
         configuration.apiRequestsPerMinute = try AccountSettings.apiRequestsPerMinute()
         configuration.graphQLIntrospection = try AccountSettings.graphQLIntrospection()
         let lock = try Self.servingLock(site.databasePath)

@@ -125,8 +125,11 @@ public struct CheckpointStore: Sendable {
                     INSERT INTO checkpoint_submission (user_id, lesson_id, version, body, link, status, submitted_at)
                     VALUES (?, ?, ?, ?, ?, 'submitted', ?)
                     """, arguments: [userID, lessonID, version, answer.text, answer.link, now])
+            let id = db.lastInsertedRowID
+            let courseID = try Int64.fetchOne(db, sql: "SELECT course_id FROM lesson WHERE id = ?", arguments: [lessonID])
+            try EventLog.append(db, .checkpointSubmitted, userID: userID, subjectID: id, courseID: courseID, now: now)
             return CheckpointSubmission(
-                id: db.lastInsertedRowID, userID: userID, lessonID: lessonID, version: version, text: answer.text, link: answer.link,
+                id: id, userID: userID, lessonID: lessonID, version: version, text: answer.text, link: answer.link,
                 status: .submitted, submittedAt: now)
         }
     }
@@ -234,7 +237,7 @@ public struct CheckpointStore: Sendable {
             item.submission.reviewedAt = now
             item.submission.feedback = feedback
             item.submission.reviewerName = try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [reviewerID])
-            try EventLog.append(db, .checkpointReviewed, userID: item.submission.userID, subjectID: id, now: now)
+            try EventLog.append(db, .checkpointReviewed, userID: item.submission.userID, subjectID: id, courseID: item.courseID, now: now)
             guard status == .approved else { return (item, nil) }
             let code = try EnrolmentStore.markComplete(
                 db, userID: item.submission.userID, courseID: item.courseID, lessonID: item.submission.lessonID, learnerName: item.learnerName, now: now)

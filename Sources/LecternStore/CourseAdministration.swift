@@ -85,6 +85,7 @@ extension CourseStore {
             try db.execute(
                 sql: "UPDATE course SET operator_enrolment = ?, operator_enrolment_at = ? WHERE slug = ? AND is_removed = 0",
                 arguments: [wanted, open == nil ? nil : now, slug])
+            try Self.courseEvent(db, .enrolmentSwitched, slug: slug, now: now)
             try Self.promoteWaiting(db, slug: slug, now: now)
             return true
         }
@@ -105,9 +106,16 @@ extension CourseStore {
             try db.execute(
                 sql: "UPDATE course SET operator_capacity_set = ?, operator_capacity = ? WHERE slug = ? AND is_removed = 0",
                 arguments: [isSet, value, slug])
+            try Self.courseEvent(db, .seatsChanged, slug: slug, now: now)
             try Self.promoteWaiting(db, slug: slug, now: now)
             return true
         }
+    }
+
+    /// A change to the course itself, told to whoever follows the course.
+    static func courseEvent(_ db: Database, _ kind: EventKind, slug: String, now: Date) throws {
+        let id = try Int64.fetchOne(db, sql: "SELECT id FROM course WHERE slug = ?", arguments: [slug])
+        try EventLog.append(db, kind, userID: nil, subjectID: id, courseID: id, now: now)
     }
 
     /// Seats a course gained (more capacity, enrolment opened) go to its waitlist at once.

@@ -179,9 +179,9 @@ public struct EnrolmentRequestStore: Sendable {
 
     /// The request after its decision, with the event the mailer tells the learner from.
     private static func decided(_ db: Database, _ id: Int64, userID: Int64, now: Date) throws -> EnrolmentRequest {
-        try EventLog.append(db, .requestDecided, userID: userID, subjectID: id, now: now)
         guard let request = try Row.fetchOne(db, sql: "\(select) WHERE enrolment_request.id = ?", arguments: [id]).map(EnrolmentRequest.init(row:))
         else { throw EnrolmentRequestError.noRequest }
+        try EventLog.append(db, .requestDecided, userID: userID, subjectID: id, courseID: request.courseID, now: now)
         return request
     }
 }

@@ -42,6 +42,7 @@ public struct EnrolmentStore: Sendable {
         try await database.write { db in
             try db.execute(sql: "DELETE FROM enrolment WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
             guard db.changesCount > 0 else { return false }
+            try EventLog.append(db, .left, userID: userID, subjectID: courseID, courseID: courseID, now: now)
             try Seats.promote(db, courseID: courseID, now: now)
             return true
         }
@@ -76,6 +77,7 @@ public struct EnrolmentStore: Sendable {
     static func markComplete(_ db: Database, userID: Int64, courseID: Int64, lessonID: Int64, learnerName: String, now: Date) throws -> String? {
         try db.execute(
             sql: "INSERT OR IGNORE INTO lesson_completion (user_id, lesson_id, completed_at) VALUES (?, ?, ?)", arguments: [userID, lessonID, now])
+        if db.changesCount > 0 { try EventLog.append(db, .lessonCompleted, userID: userID, subjectID: lessonID, courseID: courseID, now: now) }
         return try issueIfDue(db, userID: userID, courseID: courseID, learnerName: learnerName, now: now)
     }
 
@@ -107,6 +109,7 @@ public struct EnrolmentStore: Sendable {
                 code, userID, courseID, learnerName, course?["title"] ?? "", course?["slug"] ?? "", now, now, assessment.courseVersion,
                 assessment.lessonsCompleted, assessment.quizzesPassed, assessment.quizAverage, assessment.checkpointsApproved,
             ])
+        try EventLog.append(db, .certificateIssued, userID: userID, subjectID: db.lastInsertedRowID, courseID: courseID, now: now)
         return code
     }
 
@@ -361,6 +364,8 @@ public struct EnrolmentStore: Sendable {
                         quiz_average, checkpoints_approved
                     FROM certificate WHERE code = ?
                     """, arguments: [newCode, learnerName, now, code])
+            try EventLog.append(
+                db, .certificateIssued, userID: old["user_id"], subjectID: db.lastInsertedRowID, courseID: old["course_id"], now: now)
             return try Certificate(row: Row.fetchOne(db, sql: "SELECT * FROM certificate WHERE code = ?", arguments: [newCode])!)
         }
     }
@@ -370,7 +375,11 @@ public struct EnrolmentStore: Sendable {
         try await database.write { db in
             try db.execute(
                 sql: "UPDATE certificate SET revoked_at = ?, revoke_reason = ? WHERE code = ? AND revoked_at IS NULL", arguments: [now, reason, code])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            if let revoked = try Row.fetchOne(db, sql: "SELECT id, user_id, course_id FROM certificate WHERE code = ?", arguments: [code]) {
+                try EventLog.append(db, .certificateRevoked, userID: revoked["user_id"], subjectID: revoked["id"], courseID: revoked["course_id"], now: now)
+            }
+            return true
         }
     }
 

@@ -3,13 +3,32 @@ import GRDB
 
 /// What happened that someone should hear about. Appended in the transaction of the change itself (events stored
 /// first), so a notifier that was down, or another instance, catches up without loss.
-public enum EventKind: String, Sendable {
-    /// An instructor approved or returned a checkpoint submission; `subjectID` is the submission.
-    case checkpointReviewed = "checkpoint.reviewed"
+/// Each names the learner it concerns (`userID`, none for a course's own changes) and its course (`courseID`).
+public enum EventKind: String, Sendable, CaseIterable {
+    /// A learner took a place on a course, any way (enrolling, a code, an approval, the waitlist, an operator).
+    case enrolled = "enrolment.created"
+    /// A learner left a course, or an operator removed them.
+    case left = "enrolment.ended"
+    /// The course's seats changed without anyone enrolling or leaving (an operator set the capacity).
+    case seatsChanged = "course.seats-changed"
+    /// An operator opened or closed enrolment, or gave the decision back to the course's dates.
+    case enrolmentSwitched = "course.enrolment-switched"
     /// A freed seat went to the first learner waiting; `subjectID` is the course.
     case waitlistPromoted = "waitlist.promoted"
     /// A request for a place was approved or declined; `subjectID` is the request.
     case requestDecided = "request.decided"
+    /// A learner completed a lesson; `subjectID` is the lesson.
+    case lessonCompleted = "lesson.completed"
+    /// A learner passed a knowledge check; `subjectID` is the attempt.
+    case quizPassed = "quiz.passed"
+    /// A learner sent work to a checkpoint; `subjectID` is the submission.
+    case checkpointSubmitted = "checkpoint.submitted"
+    /// An instructor approved or returned a checkpoint submission; `subjectID` is the submission.
+    case checkpointReviewed = "checkpoint.reviewed"
+    /// A certificate was issued (or reissued); `subjectID` is the certificate.
+    case certificateIssued = "certificate.issued"
+    /// A certificate was revoked; `subjectID` is the certificate.
+    case certificateRevoked = "certificate.revoked"
 }
 
 /// One stored event.
@@ -18,6 +37,7 @@ public struct StoredEvent: Sendable, Equatable {
     public var kind: String
     public var userID: Int64?
     public var subjectID: Int64?
+    public var courseID: Int64?
     public var createdAt: Date
 }
 
@@ -30,13 +50,42 @@ public struct EventLog: Sendable {
     }
 
     /// Appends an event on its own (the notifiers put back what they could not deliver).
-    public func append(_ kind: EventKind, userID: Int64?, subjectID: Int64?, now: Date = Date()) async throws {
-        try await database.write(changesPublicPages: false) { db in try Self.append(db, kind, userID: userID, subjectID: subjectID, now: now) }
+    public func append(_ kind: EventKind, userID: Int64?, subjectID: Int64?, courseID: Int64? = nil, now: Date = Date()) async throws {
+        try await database.write(changesPublicPages: false) { db in
+            try Self.append(db, kind, userID: userID, subjectID: subjectID, courseID: courseID, now: now)
+        }
     }
 
-    static func append(_ db: Database, _ kind: EventKind, userID: Int64?, subjectID: Int64?, now: Date) throws {
+    /// Appends an event inside the transaction of the change it tells of: both are kept, or neither.
+    static func append(_ db: Database, _ kind: EventKind, userID: Int64?, subjectID: Int64?, courseID: Int64?, now: Date) throws {
         try db.execute(
-            sql: "INSERT INTO event (kind, user_id, subject_id, created_at) VALUES (?, ?, ?, ?)", arguments: [kind.rawValue, userID, subjectID, now])
+            sql: "INSERT INTO event (kind, user_id, subject_id, course_id, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [kind.rawValue, userID, subjectID, courseID, now])
+    }
+
+    /// Every event after `id`, oldest first, up to `limit` (for readers that want them all, such as tests and, later,
+    /// live connections catching up).
+    public func events(after id: Int64, limit: Int = 100) async throws -> [StoredEvent] {
+        try await database.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM event WHERE id > ? ORDER BY id LIMIT ?", arguments: [id, limit]).map(Self.event)
+        }
+    }
+
+    /// Deletes events older than `retention` that every cursor has passed (a notifier that was down still finds its
+    /// events); returns how many went.
+    @discardableResult
+    public func prune(retention: TimeInterval, now: Date = Date()) async throws -> Int {
+        try await database.write(changesPublicPages: false) { db in
+            let passed = try Int64.fetchOne(db, sql: "SELECT MIN(position) FROM event_cursor") ?? Int64.max
+            try db.execute(sql: "DELETE FROM event WHERE created_at < ? AND id <= ?", arguments: [now.addingTimeInterval(-retention), passed])
+            return db.changesCount
+        }
+    }
+
+    static func event(_ row: Row) -> StoredEvent {
+        StoredEvent(
+            id: row["id"], kind: row["kind"], userID: row["user_id"], subjectID: row["subject_id"], courseID: row["course_id"],
+            createdAt: row["created_at"])
     }
 
     /// The cursor's position and up to `limit` events of `kinds` after it, oldest first.
@@ -48,9 +97,7 @@ public struct EventLog: Sendable {
                 sql: """
                     SELECT * FROM event WHERE id > ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?
                     """, arguments: [position, JSONColumn.encode(kinds.map(\.rawValue)), limit]
-            ).map { row in
-                StoredEvent(id: row["id"], kind: row["kind"], userID: row["user_id"], subjectID: row["subject_id"], createdAt: row["created_at"])
-            }
+            ).map(Self.event)
             return (position, events)
         }
     }

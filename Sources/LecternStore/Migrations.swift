@@ -524,6 +524,15 @@ enum Migrations {
                     CREATE INDEX access_token_user ON access_token(user_id);
                     """)
         }
+        migrator.registerMigration("2026-12-03-event-courses") { db in
+            // Every change worth telling someone about is an event now, each with its course (for a course's live
+            // state); old events are pruned by date, so they are read by date too.
+            try db.execute(
+                sql: """
+                    ALTER TABLE event ADD COLUMN course_id INTEGER;
+                    CREATE INDEX event_created ON event(created_at);
+                    """)
+        }
         return migrator
     }()
 }

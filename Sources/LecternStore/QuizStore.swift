@@ -84,6 +84,7 @@ public struct QuizStore: Sendable {
                 ])
             let attemptID = db.lastInsertedRowID
             guard result.passed else { return (attemptID, nil) }
+            try EventLog.append(db, .quizPassed, userID: userID, subjectID: attemptID, courseID: courseID, now: now)
             let code = try EnrolmentStore.markComplete(db, userID: userID, courseID: courseID, lessonID: lessonID, learnerName: learnerName, now: now)
             return (attemptID, code)
         }

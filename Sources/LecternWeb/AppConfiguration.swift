@@ -42,6 +42,8 @@ public struct AppConfiguration: Sendable {
     public var sendmailCommand: [String]?
     /// How long outbox messages are kept before they are deleted.
     public var outboxRetention: TimeInterval
+    /// How long events (enrolments, completions, reviews, certificates…) are kept once every notifier has read them.
+    public var eventRetention: TimeInterval = 30 * 86_400
     /// The most memory, in bytes, the page cache may hold; the least recently used pages go first.
     public var pageCacheBudget: Int
     /// Send mail after answering (true, the default: whether a message went never shows in the response time), or

@@ -74,7 +74,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let resets = PasswordResetStore(database: database)
     let ledger = MailLedger(database: database)
     let housekeeping = Housekeeping(
-        sessions: sessions, resets: resets, ledger: ledger, outbox: (mail as? OutboxMailTransport)?.outbox, outboxRetention: configuration.outboxRetention, logger: logger)
+        sessions: sessions, resets: resets, ledger: ledger, outbox: (mail as? OutboxMailTransport)?.outbox, outboxRetention: configuration.outboxRetention,
+        events: EventLog(database: database), eventRetention: configuration.eventRetention, logger: logger)
 
     // Hummingbird's own start-up chatter stays out of the log unless debugging: we log one line when ready.
     var serverLogger = logger

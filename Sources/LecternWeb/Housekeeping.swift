@@ -4,7 +4,8 @@ import Logging
 import ServiceLifecycle
 
 /// Deletes what has outlived its use, at start and then hourly: expired sessions, expired reset links and address
-/// changes, the mail-limit ledger past a day, and outbox messages past the operator's retention.
+/// changes, the mail-limit ledger past a day, outbox messages past the operator's retention, and events past theirs
+/// that every notifier has read.
 struct Housekeeping: Service {
     let sessions: SessionStore
     let resets: PasswordResetStore
@@ -12,6 +13,8 @@ struct Housekeeping: Service {
     /// Nil when mail goes to a sendmail command and the outbox is not written.
     let outbox: OutboxStore?
     let outboxRetention: TimeInterval
+    let events: EventLog
+    let eventRetention: TimeInterval
     let logger: Logger
 
     func run() async throws {
@@ -29,6 +32,7 @@ struct Housekeeping: Service {
         await step("expired reset links, address changes and verification links") { try await resets.prune(now: now) }
         await step("mail-limit entries") { try await ledger.prune(olderThan: 86_400, now: now) }
         if let outbox { await step("outbox messages older than the retention") { try await outbox.prune(olderThan: outboxRetention, now: now) } }
+        await step("events older than the retention") { try await events.prune(retention: eventRetention, now: now) }
     }
 
     private func step(_ what: String, _ prune: () async throws -> Int) async {

@@ -6,17 +6,7 @@ import Testing
 
 @testable import LecternStore
 
-@Suite final class AccountSecurityStoreTests {
-    let site: TestSite
-    let database: LecternDatabase
-
-    init() throws {
-        site = try TestSite()
-        database = try LecternDatabase.open(path: site.databasePath)
-    }
-
-    deinit { site.delete() }
-
+@Suite final class AccountSecurityStoreTests: StoreSuite {
     func user(_ email: String = "ada@example.com") async throws -> User {
         try await UserStore(database: database).create(email: try EmailAddress(email), name: "Ada", passwordHash: "$argon2id$x", verified: true)
     }

@@ -4,17 +4,7 @@ import LecternStore
 import LecternTestSupport
 import Testing
 
-@Suite final class ContentSyncTests {
-    let site: TestSite
-    let database: LecternDatabase
-
-    init() throws {
-        site = try TestSite()
-        database = try LecternDatabase.open(path: site.databasePath)
-    }
-
-    deinit { site.delete() }
-
+@Suite final class ContentSyncTests: StoreSuite {
     func sync() throws -> SyncReport {
         try ContentStore(database: database).sync(from: ContentLoader(root: site.content))
     }

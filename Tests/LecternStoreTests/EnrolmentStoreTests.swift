@@ -4,17 +4,7 @@ import LecternStore
 import LecternTestSupport
 import Testing
 
-@Suite final class EnrolmentStoreTests {
-    let site: TestSite
-    let database: LecternDatabase
-
-    init() throws {
-        site = try TestSite()
-        database = try LecternDatabase.open(path: site.databasePath)
-    }
-
-    deinit { site.delete() }
-
+@Suite final class EnrolmentStoreTests: StoreSuite {
     var enrolments: EnrolmentStore { EnrolmentStore(database: database) }
 
     func sync() throws -> SyncReport {

@@ -7,17 +7,7 @@ import Testing
 @testable import LecternStore
 
 /// Places by code, by approval and from the waitlist: the rules and the races.
-@Suite final class PlacesStoreTests {
-    let site: TestSite
-    let database: LecternDatabase
-
-    init() throws {
-        site = try TestSite()
-        database = try LecternDatabase.open(path: site.databasePath)
-    }
-
-    deinit { site.delete() }
-
+@Suite final class PlacesStoreTests: StoreSuite {
     func course(capacity: Int?, enrolment: String = "open") async throws -> CourseDetail {
         try site.writeCourse("flask-certificate", capacity: capacity, enrolment: enrolment)
         try site.writeLesson("flask-certificate", "01-first-app")

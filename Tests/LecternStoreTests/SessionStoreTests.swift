@@ -4,17 +4,7 @@ import LecternStore
 import LecternTestSupport
 import Testing
 
-@Suite final class SessionStoreTests {
-    let site: TestSite
-    let database: LecternDatabase
-
-    init() throws {
-        site = try TestSite()
-        database = try LecternDatabase.open(path: site.databasePath)
-    }
-
-    deinit { site.delete() }
-
+@Suite final class SessionStoreTests: StoreSuite {
     func user() async throws -> User {
         try await UserStore(database: database).create(email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: "$argon2id$x", verified: true)
     }

@@ -9,18 +9,22 @@ import Hummingbird
 final class APIRequestCounter: @unchecked Sendable {
     let limit: Int
     let window: Int
+    /// Windows start from the counter's creation, not from the epoch's minutes: the same fixed windows, and a test that
+    /// starts a server and makes its requests at once never meets a window's end.
+    private let origin: Int
     private let lock = NSLock()
     private var counts: [String: (window: Int, count: Int)] = [:]
 
     init(limit: Int, window: Int = 60) {
         self.limit = limit
         self.window = window
+        self.origin = Int(Date().timeIntervalSince1970)
     }
 
     /// Counts one request for `key`: the requests left in this window and the seconds until it ends; `allowed` is false
     /// (and nothing is counted) past the limit.
     func take(_ key: String, now: Date = Date()) -> (allowed: Bool, remaining: Int, reset: Int) {
-        let seconds = Int(now.timeIntervalSince1970)
+        let seconds = Int(now.timeIntervalSince1970) - origin
         let current = seconds / window
         let reset = window - seconds % window
         return lock.withLock {
@@ -36,7 +40,7 @@ final class APIRequestCounter: @unchecked Sendable {
 
     /// Gives back one request counted for `key` in this window (one that turned out not to count).
     func refund(_ key: String, now: Date = Date()) {
-        let current = Int(now.timeIntervalSince1970) / window
+        let current = (Int(now.timeIntervalSince1970) - origin) / window
         lock.withLock {
             guard var entry = counts[key], entry.window == current, entry.count > 0 else { return }
             entry.count -= 1

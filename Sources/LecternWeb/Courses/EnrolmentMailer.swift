@@ -55,7 +55,7 @@ struct EnrolmentMailer: Service {
         case .requestDecided:
             guard let id = event.subjectID, let request = try await requests.request(id: id) else { return nil }
             return decided(request)
-        case .checkpointReviewed, nil: return nil
+        default: return nil  // the other kinds are not mailed
         }
     }
 
