@@ -15,4 +15,6 @@ public enum AccountRefusal: Error, Sendable, Equatable {
     case addressTakenMeanwhile
     /// The account has no token with that id.
     case noSuchToken
+    /// The account has no notice with that id.
+    case noSuchNotice
 }

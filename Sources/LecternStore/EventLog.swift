@@ -61,6 +61,9 @@ public struct EventLog: Sendable {
         try db.execute(
             sql: "INSERT INTO event (kind, user_id, subject_id, course_id, created_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [kind.rawValue, userID, subjectID, courseID, now])
+        if let userID {
+            try NotificationStore.record(db, eventID: db.lastInsertedRowID, kind, userID: userID, subjectID: subjectID, courseID: courseID, now: now)
+        }
     }
 
     /// Every event after `id`, oldest first, up to `limit` (for readers that want them all, such as tests and, later,

@@ -533,6 +533,27 @@ enum Migrations {
                     CREATE INDEX event_created ON event(created_at);
                     """)
         }
+        migrator.registerMigration("2026-12-03-notifications") { db in
+            // A person's inbox: written with the events that concern them; what it says is kept as it was then.
+            try db.execute(
+                sql: """
+                    CREATE TABLE notification (
+                        id INTEGER PRIMARY KEY,
+                        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                        event_id INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        course_slug TEXT NOT NULL,
+                        course_title TEXT NOT NULL,
+                        detail TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        path TEXT NOT NULL,
+                        created_at DATETIME NOT NULL,
+                        read_at DATETIME
+                    );
+                    CREATE INDEX notification_user ON notification(user_id, id);
+                    CREATE INDEX notification_unread ON notification(user_id) WHERE read_at IS NULL;
+                    """)
+        }
         return migrator
     }()
 }

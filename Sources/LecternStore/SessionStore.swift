@@ -28,6 +28,8 @@ public struct SessionRecord: Sendable, Equatable {
     public var clientAddress: String
     /// Whether the user is an instructor of some course (the navigation then offers the review queue).
     public var isInstructor = false
+    /// Notices in the user's inbox not read yet (the navigation shows the count).
+    public var unreadNotifications = 0
 }
 
 /// Sessions in SQLite, so they survive restarts and are shared by every process on the database.
@@ -78,7 +80,8 @@ public struct SessionStore: Sendable {
                     """
                     SELECT sessions.user_id, sessions.csrf_token, sessions.created_at AS session_created_at, sessions.last_seen_at,
                         sessions.user_agent, sessions.client_address, \(UserStore.columns),
-                        EXISTS (SELECT 1 FROM course_instructor WHERE course_instructor.user_id = sessions.user_id) AS is_instructor
+                        EXISTS (SELECT 1 FROM course_instructor WHERE course_instructor.user_id = sessions.user_id) AS is_instructor,
+                        (SELECT COUNT(*) FROM notification WHERE notification.user_id = sessions.user_id AND read_at IS NULL) AS unread
                     FROM sessions LEFT JOIN users ON users.id = sessions.user_id
                     WHERE sessions.id_hash = ?
                     """, [idHash])
@@ -88,6 +91,7 @@ public struct SessionStore: Sendable {
                     createdAt: row["session_created_at"], lastSeenAt: row["last_seen_at"], userAgent: row["user_agent"],
                     clientAddress: row["client_address"])
                 record.isInstructor = row["is_instructor"]
+                record.unreadNotifications = row["unread"]
                 return record
             }
         }

@@ -136,6 +136,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try AccountController(services: accounts, intent: intent).addRoutes(to: routes)
     let accessTokens = AccessTokenStore(database: database)
     try AccessTokenController(services: accounts, renderer: renderer).addRoutes(to: routes)
+    try NotificationController(notifications: Notifications(database: database), renderer: renderer, flash: flash).addRoutes(to: routes)
     try ContractController(renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     // One allowance per caller for REST and GraphQL together.
     let apiCounter = APIRequestCounter(limit: configuration.apiRequestsPerMinute)

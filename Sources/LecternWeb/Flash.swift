@@ -37,6 +37,7 @@ enum Flash: String, Sendable, CaseIterable {
     case requestApproved = "request-approved"
     case requestDeclined = "request-declined"
     case tokenRevoked = "token-revoked"
+    case notificationsRead = "notifications-read"
 
     var text: String {
         switch self {
@@ -74,6 +75,7 @@ enum Flash: String, Sendable, CaseIterable {
         case .requestApproved: "Request approved: the learner is enrolled and has been told."
         case .requestDeclined: "Request declined: the learner has been told, and the seat went to the next in line, if anyone waits."
         case .tokenRevoked: "The token has been revoked: programs using it are refused from now on."
+        case .notificationsRead: "Every notification is marked as read."
         }
     }
 }

@@ -146,6 +146,8 @@ struct RefusalWording: Sendable {
             Told(status: .conflict, kind: .conflict, message: "Another account started using that address meanwhile, so yours was not changed.")
         case .noSuchToken:
             Told(status: .notFound, kind: .notFound, message: "You have no token with this number. Your tokens are listed on the access tokens page.")
+        case .noSuchNotice:
+            Told(status: .notFound, kind: .notFound, message: "You have no notification with this number. Your notifications are listed on their page.")
         }
     }
 

@@ -185,3 +185,22 @@ struct LifetimeOptionView: Sendable {
     var label: String
     var selected: Bool
 }
+
+/// `/notifications`: the signed-in person's inbox, newest first.
+struct NotificationsPageView: Sendable {
+    var site: SiteView
+    var meta: PageMeta
+    var csrf: String
+    var notice: String?
+    var items: [NotificationRowView]
+    var hasItems: Bool
+    var hasUnread: Bool
+}
+
+struct NotificationRowView: Sendable {
+    var id: Int
+    var text: String
+    var unread: Bool
+    var when: String
+    var iso: String
+}

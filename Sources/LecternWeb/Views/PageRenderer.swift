@@ -80,6 +80,7 @@ struct PageRenderer: Sendable {
             isDashboard: section == "dashboard",
             isReview: section == "review",
             isSearch: section == "search",
+            isNotifications: section == "notifications",
             headerPages: navigation.header.map { link in
                 var link = link
                 link.current = link.url == path

@@ -33,6 +33,7 @@ struct PageMeta: Sendable {
     var isDashboard: Bool
     var isReview = false
     var isSearch = false
+    var isNotifications = false
     /// Pages with `nav: header`, after Blog, Courses and Search; the one shown is current.
     var headerPages: [NavLinkView] = []
     /// The signed-in person, for the navigation (nil when signed out).
@@ -49,6 +50,9 @@ struct ViewerView: Sendable {
     var teaches = false
     /// The address is not verified yet: every page shows a banner with "send the link again".
     var unverified = false
+    /// Notices not read yet, as shown beside "Notifications" (empty when there are none).
+    var unread = ""
+    var hasUnread = false
 
     /// The signed-in person of `session`; nil for a visitor without an account.
     init?(_ session: SessionRecord?) {
@@ -56,6 +60,8 @@ struct ViewerView: Sendable {
         self.init(name: user.name, csrf: session.csrfToken)
         teaches = session.isInstructor
         unverified = !user.isEmailVerified
+        unread = session.unreadNotifications > 0 ? (session.unreadNotifications > 99 ? "99+" : String(session.unreadNotifications)) : ""
+        hasUnread = !unread.isEmpty
     }
 
     init(name: String, csrf: String) {
@@ -64,12 +70,12 @@ struct ViewerView: Sendable {
     }
 
     /// The values `PageMeta.markViewer` swaps for markers, in its order: a page kept as a skeleton is filled with these.
-    var markedValues: [String] { [name, csrf] }
+    var markedValues: [String] { [name, csrf, unread] }
 
     /// Everything about the viewer that shows on a page and is not marked: pages kept as one skeleton for many
     /// readers (a signed-in post page) are kept once per shape. Anything added to this view that a page shows and
     /// `markViewer` does not swap out must be added here.
-    var shape: String { (teaches ? "instructor" : "learner") + (unverified ? ", unverified" : "") }
+    var shape: String { (teaches ? "instructor" : "learner") + (unverified ? ", unverified" : "") + (hasUnread ? ", unread" : "") }
 }
 
 extension PageMeta {
@@ -79,6 +85,7 @@ extension PageMeta {
         let marked = viewer.markedValues.map(mark)
         viewer.name = marked[0]
         viewer.csrf = marked[1]
+        viewer.unread = marked[2]
         self.viewer = viewer
     }
 }

@@ -550,6 +550,58 @@ extension LifetimeOptionView: ViewModel {
     }
 }
 
+extension NotificationsPageView: ViewModel {
+    static var mustacheKeys: [String] { ["site", "meta", "csrf", "notice", "items", "hasItems", "hasUnread"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "site": mustacheValue(self.site)
+        case "meta": mustacheValue(self.meta)
+        case "csrf": mustacheValue(self.csrf)
+        case "notice": mustacheValue(self.notice)
+        case "items": mustacheValue(self.items)
+        case "hasItems": mustacheValue(self.hasItems)
+        case "hasUnread": mustacheValue(self.hasUnread)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(7)
+        self.site.fingerprint(into: &print)
+        self.meta.fingerprint(into: &print)
+        self.csrf.fingerprint(into: &print)
+        self.notice.fingerprint(into: &print)
+        self.items.fingerprint(into: &print)
+        self.hasItems.fingerprint(into: &print)
+        self.hasUnread.fingerprint(into: &print)
+    }
+}
+
+extension NotificationRowView: ViewModel {
+    static var mustacheKeys: [String] { ["id", "text", "unread", "when", "iso"] }
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": mustacheValue(self.id)
+        case "text": mustacheValue(self.text)
+        case "unread": mustacheValue(self.unread)
+        case "when": mustacheValue(self.when)
+        case "iso": mustacheValue(self.iso)
+        default: nil
+        }
+    }
+
+    func fingerprint(into print: inout ViewPrint) {
+        print.begin(5)
+        self.id.fingerprint(into: &print)
+        self.text.fingerprint(into: &print)
+        self.unread.fingerprint(into: &print)
+        self.when.fingerprint(into: &print)
+        self.iso.fingerprint(into: &print)
+    }
+}
+
 extension CheckpointView: ViewModel {
     static var mustacheKeys: [String] { ["action", "canSubmit", "status", "isApproved", "isWaiting", "text", "link", "maximumText", "maximumTextLabel", "formError", "history", "hasHistory"] }
 
@@ -1965,7 +2017,7 @@ extension NavLinkView: ViewModel {
 }
 
 extension PageMeta: ViewModel {
-    static var mustacheKeys: [String] { ["title", "heading", "description", "canonical", "ogType", "noindex", "isBlog", "isCourses", "isAccount", "isDashboard", "isReview", "isSearch", "headerPages", "viewer", "outboxNote"] }
+    static var mustacheKeys: [String] { ["title", "heading", "description", "canonical", "ogType", "noindex", "isBlog", "isCourses", "isAccount", "isDashboard", "isReview", "isSearch", "isNotifications", "headerPages", "viewer", "outboxNote"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -1981,6 +2033,7 @@ extension PageMeta: ViewModel {
         case "isDashboard": mustacheValue(self.isDashboard)
         case "isReview": mustacheValue(self.isReview)
         case "isSearch": mustacheValue(self.isSearch)
+        case "isNotifications": mustacheValue(self.isNotifications)
         case "headerPages": mustacheValue(self.headerPages)
         case "viewer": mustacheValue(self.viewer)
         case "outboxNote": mustacheValue(self.outboxNote)
@@ -1989,7 +2042,7 @@ extension PageMeta: ViewModel {
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(15)
+        print.begin(16)
         self.title.fingerprint(into: &print)
         self.heading.fingerprint(into: &print)
         self.description.fingerprint(into: &print)
@@ -2002,6 +2055,7 @@ extension PageMeta: ViewModel {
         self.isDashboard.fingerprint(into: &print)
         self.isReview.fingerprint(into: &print)
         self.isSearch.fingerprint(into: &print)
+        self.isNotifications.fingerprint(into: &print)
         self.headerPages.fingerprint(into: &print)
         self.viewer.fingerprint(into: &print)
         self.outboxNote.fingerprint(into: &print)
@@ -2009,7 +2063,7 @@ extension PageMeta: ViewModel {
 }
 
 extension ViewerView: ViewModel {
-    static var mustacheKeys: [String] { ["name", "csrf", "teaches", "unverified"] }
+    static var mustacheKeys: [String] { ["name", "csrf", "teaches", "unverified", "unread", "hasUnread"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -2017,15 +2071,19 @@ extension ViewerView: ViewModel {
         case "csrf": mustacheValue(self.csrf)
         case "teaches": mustacheValue(self.teaches)
         case "unverified": mustacheValue(self.unverified)
+        case "unread": mustacheValue(self.unread)
+        case "hasUnread": mustacheValue(self.hasUnread)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(4)
+        print.begin(6)
         self.name.fingerprint(into: &print)
         self.csrf.fingerprint(into: &print)
         self.teaches.fingerprint(into: &print)
         self.unverified.fingerprint(into: &print)
+        self.unread.fingerprint(into: &print)
+        self.hasUnread.fingerprint(into: &print)
     }
 }

@@ -1,0 +1,30 @@
+import Foundation
+import LecternCore
+import LecternStore
+
+/// A person's inbox: the notices written with the events that concern them (a review, a seat from the waitlist, a
+/// decision on a request, a certificate), read and unread.
+public struct Notifications: Sendable {
+    let store: NotificationStore
+
+    public init(database: LecternDatabase) {
+        self.store = NotificationStore(database: database)
+    }
+
+    /// The newest notices first, at most 50.
+    public func inbox(of user: User) async throws -> [InboxItem] {
+        try await store.items(userID: user.id)
+    }
+
+    /// Marks one of `user`'s notices read and returns the site path it leads to.
+    public func open(_ id: Int64, for user: User) async throws -> String {
+        guard let path = try await store.open(id: id, userID: user.id) else { throw AccountRefusal.noSuchNotice }
+        return path
+    }
+
+    /// Marks every notice of `user` read; returns how many were unread.
+    @discardableResult
+    public func markAllRead(of user: User) async throws -> Int {
+        try await store.markAllRead(userID: user.id)
+    }
+}

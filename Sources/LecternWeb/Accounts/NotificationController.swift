@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import LecternCore
+import LecternServices
+import LecternStore
+
+/// `/notifications`: the signed-in person's inbox. Following a notice marks it read and leads to its page; one form
+/// marks them all read. Works without any script.
+struct NotificationController: Sendable {
+    let notifications: Notifications
+    let renderer: PageRenderer
+    let flash: FlashCookie
+    let template: PageTemplate
+
+    init(notifications: Notifications, renderer: PageRenderer, flash: FlashCookie) throws {
+        self.notifications = notifications
+        self.renderer = renderer
+        self.flash = flash
+        self.template = try renderer.template("notifications")
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/notifications", use: list)
+        group.get("/notifications/:id", use: open)
+        group.post("/notifications/read", use: markAllRead)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let (session, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
+        let items = try await notifications.inbox(of: user)
+        let rows = items.map { item in
+            NotificationRowView(
+                id: Int(item.id), text: Self.text(item), unread: item.readAt == nil, when: renderer.dates.longWithTime(item.createdAt),
+                iso: DateText.rfc3339(item.createdAt))
+        }
+        let view = NotificationsPageView(
+            site: renderer.site,
+            meta: renderer.meta(
+                title: "Notifications", description: "Your notifications at \(renderer.site.name).", path: "/notifications", section: "notifications",
+                noindex: true, session: session),
+            csrf: session.csrfToken, notice: context.flash?.text, items: rows, hasItems: !rows.isEmpty, hasUnread: rows.contains(where: \.unread))
+        var response = try renderer.render(view, with: template).response(from: request, context: context)
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// Marks the notice read and leads to what it is about.
+    @Sendable func open(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let (_, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
+        guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw AccountRefusal.noSuchNotice }
+        return .redirect(to: try await notifications.open(id, for: user), type: .normal)
+    }
+
+    @Sendable func markAllRead(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let (_, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
+        try await notifications.markAllRead(of: user)
+        return .redirect(to: "/notifications", flash: .notificationsRead, cookie: flash)
+    }
+
+    /// What a notice says, in the learner's words.
+    static func text(_ item: InboxItem) -> String {
+        let course = item.courseTitle
+        switch item.kind {
+        case .checkpointReviewed:
+            return item.status == "approved"
+                ? "Your work for “\(item.detail)” in \(course) was approved."
+                : "Your work for “\(item.detail)” in \(course) was returned with feedback: see what to change."
+        case .waitlistPromoted:
+            return item.status == "enrolled"
+                ? "A seat on \(course) is yours: you are enrolled."
+                : "A seat on \(course) is held for you while the school decides on your request."
+        case .requestDecided:
+            return item.status == "approved" ? "Your request for a place on \(course) was approved: you are enrolled."
+                : "Your request for a place on \(course) was declined."
+        case .certificateIssued: return "Your certificate for \(course) was issued (\(item.detail))."
+        case .certificateRevoked: return "Your certificate for \(course) (\(item.detail)) was revoked."
+        default: return "Something changed on \(course)."
+        }
+    }
+}
