@@ -337,6 +337,16 @@ class Journey:
             check(f"{self.width}px: the verification data says what was assessed",
                   data.get("assessed", {}).get("checkpoints_approved") == 3 and data.get("course_version"), str(data)[:300])
 
+        # The inbox: the instructor's reviews and the certificate, counted in the navigation until read.
+        self.open("/notifications")
+        check(f"{self.width}px: the inbox tells of the certificate and the reviews",
+              "Your certificate for" in d.page_source and "was approved." in d.page_source)
+        check(f"{self.width}px: the navigation counts unread notifications", d.find_elements(By.CSS_SELECTOR, ".nav-count"))
+        self.shot("notifications")
+        self.click("form[action='/notifications/read'] button[type=submit]")
+        check(f"{self.width}px: every notification is marked read",
+              "Every notification is marked as read." in d.page_source and not d.find_elements(By.CSS_SELECTOR, ".nav-count"))
+
         # An access token for a program: its secret once, then only a hint; revoked from the same page.
         self.open("/account/tokens")
         self.fill("form[action='/account/tokens']", {"name": f"Journey {self.width}", "current_password": PASSWORD})
