@@ -67,6 +67,13 @@ public struct CheckpointStore: Sendable {
         }
     }
 
+    /// Whether `userID` teaches the course `courseID`.
+    public func teaches(userID: Int64, courseID: Int64) async throws -> Bool {
+        try await database.pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM course_instructor WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID]) ?? false
+        }
+    }
+
     /// Whether `userID` teaches any course (so the navigation offers the review queue).
     public func teachesAnyCourse(userID: Int64) async throws -> Bool {
         try await database.readHere { db in

@@ -74,6 +74,11 @@ public struct EventLog: Sendable {
         }
     }
 
+    /// The id of the newest event (0 before the first).
+    public func newestID() async throws -> Int64 {
+        try await database.pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM event") ?? 0 }
+    }
+
     /// Deletes events older than `retention` that every cursor has passed (a notifier that was down still finds its
     /// events); returns how many went.
     @discardableResult
