@@ -80,12 +80,15 @@ public struct EventLog: Sendable {
     }
 
     /// Deletes events older than `retention` that every cursor has passed (a notifier that was down still finds its
-    /// events); returns how many went.
+    /// events), never the newest: ids are not AUTOINCREMENT, and the next event must not take one a reader has passed.
+    /// Returns how many went.
     @discardableResult
     public func prune(retention: TimeInterval, now: Date = Date()) async throws -> Int {
         try await database.write(changesPublicPages: false) { db in
             let passed = try Int64.fetchOne(db, sql: "SELECT MIN(position) FROM event_cursor") ?? Int64.max
-            try db.execute(sql: "DELETE FROM event WHERE created_at < ? AND id <= ?", arguments: [now.addingTimeInterval(-retention), passed])
+            try db.execute(
+                sql: "DELETE FROM event WHERE created_at < ? AND id <= ? AND id < (SELECT MAX(id) FROM event)",
+                arguments: [now.addingTimeInterval(-retention), passed])
             return db.changesCount
         }
     }

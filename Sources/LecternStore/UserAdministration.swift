@@ -88,8 +88,11 @@ extension UserStore {
                     SELECT course_id FROM enrolment WHERE user_id = ?
                     UNION SELECT course_id FROM enrolment_request WHERE user_id = ? AND status = 'pending'
                     """, arguments: [userID, userID])
-            // The foreign keys cascade (and set certificates' user_id to NULL).
+            // The foreign keys cascade (and set certificates' user_id to NULL). Its events keep their course but name
+            // nobody: an account made later may get the same id, and must not follow this one's history.
             try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [userID])
+            try db.execute(sql: "UPDATE event SET user_id = NULL WHERE user_id = ?", arguments: [userID])
+            for courseID in heldSeats { try EventLog.append(db, .left, userID: nil, subjectID: courseID, courseID: courseID, now: Date()) }
             // The seats the account held go to the first in line, as when a learner leaves.
             for courseID in heldSeats { try Seats.promote(db, courseID: courseID, now: Date()) }
             return deletion

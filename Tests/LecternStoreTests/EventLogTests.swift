@@ -89,4 +89,13 @@ import Testing
         #expect(try await log.prune(retention: 30 * 86_400) == 2, "the recent one stays for its retention")
         #expect(try await log.events(after: 0).count == 1)
     }
+
+    @Test func theNewestEventStaysHoweverOldSoNoIdIsGivenTwice() async throws {
+        let log = EventLog(database: database)
+        for _ in 0..<2 { try await log.append(.enrolled, userID: nil, subjectID: nil, courseID: nil, now: Date().addingTimeInterval(-90 * 86_400)) }
+        let newest = try await lastID()
+        #expect(try await log.prune(retention: 30 * 86_400) == 1)
+        try await log.append(.left, userID: nil, subjectID: nil, courseID: nil)
+        #expect(try await lastID() == newest + 1)
+    }
 }

@@ -113,6 +113,28 @@ import Testing
         #expect(caughtUp.map(\.id) == caughtUp.map(\.id).sorted() && Set(caughtUp.map(\.id)).count == 3 && caughtUp.allSatisfy { $0.id > seen })
     }
 
+    @Test func aSecondSubscriptionResumesItselfOnly() async throws {
+        let hub = LiveHub()
+        let ada = try await user("Ada")
+        let store = EnrolmentStore(database: database)
+        let courseID = try await course.id
+        _ = try await store.enrol(userID: ada.id, courseID: courseID)
+        _ = try await store.leave(userID: ada.id, courseID: courseID)
+        try await hub.tick(feed)
+        let (id, outputs) = try await hub.open(userID: ada.id, network: "n")
+        // Following the course from now on, and Ada's own topic from before the enrolment.
+        try await hub.subscribe(id, to: try await feed.subscribe("course:tiny", as: nil), after: nil)
+        try await hub.subscribe(id, to: try await feed.subscribe("me", as: ada), after: 0)
+        _ = try await store.enrol(userID: ada.id, courseID: courseID)
+        try await hub.tick(feed)
+        var stream = outputs.makeAsyncIterator()
+        let got = messages(await drain(&stream, expecting: 4))
+        let told = got.map { "\($0.topic) \($0.event)" }
+        #expect(Array(told.prefix(2)) == ["me enrolment.created", "me enrolment.ended"], "what Ada's topic missed, first")
+        #expect(Set(told.dropFirst(2)) == ["course:tiny enrolment.created", "me enrolment.created"] && told.count == 4,
+            "the course topic replays nothing; the new event comes once on each topic")
+    }
+
     @Test func aSlowClientIsCutOffWithoutHoldingUpTheOthers() async throws {
         let hub = LiveHub(limits: LiveHub.Limits(queue: 3))
         let subscription = try await feed.subscribe("course:tiny", as: nil)

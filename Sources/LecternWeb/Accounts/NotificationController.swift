@@ -38,7 +38,9 @@ struct NotificationController: Sendable {
             meta: renderer.meta(
                 title: "Notifications", description: "Your notifications at \(renderer.site.name).", path: "/notifications", section: "notifications",
                 noindex: true, session: session),
-            csrf: session.csrfToken, notice: context.flash?.text, items: rows, hasItems: !rows.isEmpty, hasUnread: rows.contains(where: \.unread))
+            // The count, not the rows shown: unread notices older than the newest 50 are cleared by the button too.
+            csrf: session.csrfToken, notice: context.flash?.text, items: rows, hasItems: !rows.isEmpty,
+            hasUnread: session.unreadNotifications > 0 || rows.contains(where: \.unread))
         var response = try renderer.render(view, with: template).response(from: request, context: context)
         response.headers[.cacheControl] = "no-store"
         return response

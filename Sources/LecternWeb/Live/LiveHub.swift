@@ -33,22 +33,28 @@ actor LiveHub {
     static let slowConsumer: UInt16 = 4008
     static let goingAway: UInt16 = 1001
 
+    /// One followed topic: events up to `from` (where the hub stood when it was taken) are the catch-up's, after it the
+    /// loop's, so nothing comes twice and nothing falls between.
+    private struct Follow {
+        var from: Int64
+        /// Set with a last id: what was missed, up to `from`, is sent at the next tick.
+        var resumeAfter: Int64?
+    }
+
     private struct Connection {
         var userID: Int64?
         var network: String
-        var subscriptions: Set<LiveSubscription> = []
+        var follows: [LiveSubscription: Follow] = [:]
         var continuation: AsyncStream<Output>.Continuation
-        /// Room left in the client's queue after the last message.
-        var room: Int
-        /// Set by a subscription with a last id: what it missed is sent at the next tick.
-        var resumeAfter: Int64?
     }
 
     let limits: Limits
     private var connections: [Int: Connection] = [:]
     private var nextID = 0
-    /// The last event every connection has been given (new connections start here).
+    /// The newest event the loop has taken up (moved before the event is sent, so a subscription taken meanwhile
+    /// gets it through its catch-up, not twice).
     private(set) var position: Int64 = 0
+    private var ticking = false
 
     init(limits: Limits = Limits(), position: Int64 = 0) {
         self.limits = limits
@@ -66,10 +72,10 @@ actor LiveHub {
     func open(userID: Int64?, network: String) throws(Refusal) -> (id: Int, outputs: AsyncStream<Output>) {
         if let userID, connections.values.filter({ $0.userID == userID }).count >= limits.connectionsPerUser { throw .tooManyConnections }
         guard connections.values.filter({ $0.network == network }).count < limits.connectionsPerNetwork else { throw .tooManyConnections }
-        // One place more than the limit, kept for the close that tells a slow client why it was cut off.
-        let (stream, continuation) = AsyncStream<Output>.makeStream(bufferingPolicy: .bufferingOldest(limits.queue + 1))
+        // Places beyond the limit for the close that tells a slow client why it was cut off.
+        let (stream, continuation) = AsyncStream<Output>.makeStream(bufferingPolicy: .bufferingOldest(limits.queue + 2))
         nextID += 1
-        connections[nextID] = Connection(userID: userID, network: network, continuation: continuation, room: limits.queue + 1)
+        connections[nextID] = Connection(userID: userID, network: network, continuation: continuation)
         return (nextID, stream)
     }
 
@@ -80,16 +86,15 @@ actor LiveHub {
     /// Follows `subscription` on connection `id`; with `lastID`, what happened since is sent first (within the retention).
     func subscribe(_ id: Int, to subscription: LiveSubscription, after lastID: Int64?) throws(Refusal) {
         guard var connection = connections[id] else { return }
-        guard connection.subscriptions.contains(subscription) || connection.subscriptions.count < limits.subscriptionsPerConnection else {
+        guard connection.follows[subscription] != nil || connection.follows.count < limits.subscriptionsPerConnection else {
             throw .tooManySubscriptions(limits.subscriptionsPerConnection)
         }
-        connection.subscriptions.insert(subscription)
-        if let lastID, lastID < position { connection.resumeAfter = min(connection.resumeAfter ?? lastID, lastID) }
+        connection.follows[subscription] = Follow(from: position, resumeAfter: lastID.flatMap { $0 < position ? $0 : nil })
         connections[id] = connection
     }
 
     func unsubscribe(_ id: Int, from topic: LiveTopic) {
-        connections[id]?.subscriptions = connections[id]?.subscriptions.filter { $0.topic != topic } ?? []
+        connections[id]?.follows = connections[id]?.follows.filter { $0.key.topic != topic } ?? [:]
     }
 
     /// The server is stopping: every client is told to come back later (1001), and the streams end.
@@ -99,49 +104,57 @@ actor LiveHub {
         connections = [:]
     }
 
-    /// One pass: catches resuming connections up to the current position, then gives everyone what is new.
-    func tick(_ feed: LiveFeed) async throws {
+    /// One pass: catches resuming subscriptions up to where each was taken, then gives everyone what is new (at most
+    /// `batches` reads of the log, so one pass stays short). An event whose message cannot be made (its course was
+    /// removed meanwhile) is skipped, never retried for ever.
+    func tick(_ feed: LiveFeed, batches: Int = 20) async throws {
+        guard !ticking else { return }
+        ticking = true
+        defer { ticking = false }
         for (id, connection) in connections {
-            guard let after = connection.resumeAfter else { continue }
-            connections[id]?.resumeAfter = nil
-            var cursor = after
-            while cursor < position {
-                let missed = try await feed.events(after: cursor).filter { $0.id <= position }
-                guard let last = missed.last else { break }
-                for event in missed { try await deliver(event, feed: feed, only: id) }
-                cursor = last.id
+            for (subscription, follow) in connection.follows {
+                guard let after = follow.resumeAfter else { continue }
+                var cursor = after
+                while cursor < follow.from {
+                    let missed = try await feed.events(after: cursor).filter { $0.id <= follow.from }
+                    guard let last = missed.last else { break }
+                    for event in missed {
+                        if let message = try? await feed.message(event, on: subscription) { send(.message(message), to: id) }
+                    }
+                    cursor = last.id
+                }
+                connections[id]?.follows[subscription]?.resumeAfter = nil
             }
         }
-        while true {
+        for _ in 0..<batches {
             let new = try await feed.events(after: position)
-            guard let last = new.last else { return }
-            for event in new { try await deliver(event, feed: feed, only: nil) }
-            position = last.id
+            guard !new.isEmpty else { return }
+            for event in new {
+                position = event.id
+                try await deliver(event, feed: feed)
+            }
         }
     }
 
-    /// Sends `event` to every connection that follows it (or to `only`), each message made once per subscription.
-    private func deliver(_ event: StoredEvent, feed: LiveFeed, only: Int?) async throws {
+    /// Sends `event` to every subscription taken before it, each message made once per subscription.
+    private func deliver(_ event: StoredEvent, feed: LiveFeed) async throws {
         var made: [LiveSubscription: LiveMessage?] = [:]
-        let targets = only.map { [$0] } ?? Array(connections.keys)
-        for id in targets {
-            for subscription in connections[id]?.subscriptions ?? [] {
-                if made[subscription] == nil { made[subscription] = .some(try await feed.message(event, on: subscription)) }
+        for id in Array(connections.keys) {
+            for (subscription, follow) in connections[id]?.follows ?? [:] where event.id > follow.from {
+                if made[subscription] == nil { made[subscription] = .some(try? await feed.message(event, on: subscription)) }
                 if let message = made[subscription] ?? nil { send(.message(message), to: id) }
             }
         }
     }
 
     private func send(_ output: Output, to id: Int) {
-        guard var connection = connections[id] else { return }
-        if case .message = output, connection.room <= 1 {
-            // The client has not read its queue: the last place goes to the reason, and the connection ends.
+        guard let connection = connections[id] else { return }
+        guard case .enqueued(let room) = connection.continuation.yield(output) else { return }
+        // `limits.queue` messages wait unread: the next place goes to the reason, and the connection ends.
+        if case .message = output, room <= 2 {
             connection.continuation.yield(.close(code: Self.slowConsumer, reason: "Too slow to keep up; reconnect with your last id."))
             connection.continuation.finish()
             connections[id] = nil
-            return
         }
-        if case .enqueued(let room) = connection.continuation.yield(output) { connection.room = room }
-        connections[id] = connection
     }
 }
