@@ -4,16 +4,23 @@ import LecternCore
 /// Hashing and checking passwords with argon2id, however the caller runs it: the server on a bounded thread pool, the
 /// CLI in the foreground.
 public protocol PasswordHashing: Sendable {
+    /// Today's parameters: new hashes use them, and a stored hash made with weaker ones is replaced at login.
+    var parameters: Argon2Parameters { get }
     func hash(_ password: String) async throws -> String
     /// Whether `password` matches `encoded`; with no hash (no such account) it still spends the time of a check, and is false.
     func verify(_ password: String, against encoded: String?) async throws -> Bool
-    /// Whether a stored hash was made with weaker parameters than today's and should be replaced at login.
-    func needsRehash(_ encoded: String) -> Bool
+}
+
+extension PasswordHashing {
+    /// Whether a stored hash was made with weaker parameters than today's (or cannot be read) and should be replaced.
+    public func needsRehash(_ encoded: String) -> Bool {
+        PasswordHash.parameters(of: encoded).map { $0.isWeaker(than: parameters) } ?? true
+    }
 }
 
 /// Hashes on the calling task: for the CLI, where one command hashes once and nothing else waits.
 public struct ForegroundPasswordHasher: PasswordHashing {
-    let parameters: Argon2Parameters
+    public let parameters: Argon2Parameters
 
     public init(parameters: Argon2Parameters) {
         self.parameters = parameters
@@ -30,9 +37,5 @@ public struct ForegroundPasswordHasher: PasswordHashing {
             return false
         }
         return PasswordHash.verify(password, against: encoded)
-    }
-
-    public func needsRehash(_ encoded: String) -> Bool {
-        PasswordHash.parameters(of: encoded).map { $0.isWeaker(than: parameters) } ?? true
     }
 }

@@ -40,10 +40,6 @@ public struct NotificationStore: Sendable {
         }
     }
 
-    public func unreadCount(userID: Int64) async throws -> Int {
-        try await database.pool.read { db in try Self.unread(db, userID: userID) }
-    }
-
     /// Marks one notice read and returns where it leads; nil when `userID` has no such notice.
     public func open(id: Int64, userID: Int64, now: Date = Date()) async throws -> String? {
         try await database.write(changesPublicPages: false) { db in
@@ -61,10 +57,6 @@ public struct NotificationStore: Sendable {
             try db.execute(sql: "UPDATE notification SET read_at = ? WHERE user_id = ? AND read_at IS NULL", arguments: [now, userID])
             return db.changesCount
         }
-    }
-
-    static func unread(_ db: Database, userID: Int64) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notification WHERE user_id = ? AND read_at IS NULL", arguments: [userID]) ?? 0
     }
 
     /// Writes the notice for an event just appended, when its kind is one a person is told of.

@@ -42,11 +42,6 @@ final class PasswordHasher: PasswordHashing {
         return matches && encoded != nil
     }
 
-    /// Whether a stored hash was made with weaker parameters than today's and should be replaced at login.
-    func needsRehash(_ encoded: String) -> Bool {
-        guard let stored = PasswordHash.parameters(of: encoded) else { return true }
-        return stored.isWeaker(than: parameters)
-    }
 }
 
 /// Lets at most `permits` operations run at once and `maxWaiting` wait; beyond that it refuses with a 503.

@@ -63,11 +63,6 @@ actor LiveHub {
 
     var count: Int { connections.count }
 
-    /// Where live delivery starts when the server starts: new events only (clients resume with their last id).
-    func begin(at position: Int64) {
-        if self.position == 0 { self.position = position }
-    }
-
     /// A new connection for `userID` (nil: a visitor) from `network`, and the stream of what to send it.
     func open(userID: Int64?, network: String) throws(Refusal) -> (id: Int, outputs: AsyncStream<Output>) {
         if let userID, connections.values.filter({ $0.userID == userID }).count >= limits.connectionsPerUser { throw .tooManyConnections }
@@ -91,10 +86,6 @@ actor LiveHub {
         }
         connection.follows[subscription] = Follow(from: position, resumeAfter: lastID.flatMap { $0 < position ? $0 : nil })
         connections[id] = connection
-    }
-
-    func unsubscribe(_ id: Int, from topic: LiveTopic) {
-        connections[id]?.follows = connections[id]?.follows.filter { $0.key.topic != topic } ?? [:]
     }
 
     /// The server is stopping: every client is told to come back later (1001), and the streams end.
