@@ -63,6 +63,12 @@ enum AccountSettings {
         TimeInterval(try number("LECTERN_EVENT_RETENTION_DAYS", default: 30, atLeast: 1, atMost: 3650)) * 86_400
     }
 
+    static func liveLimits() throws -> LiveLimits {
+        LiveLimits(
+            connectionsPerUser: Int(try number("LECTERN_LIVE_CONNECTIONS_PER_ACCOUNT", default: 5, atLeast: 1, atMost: 1000)),
+            connectionsPerNetwork: Int(try number("LECTERN_LIVE_CONNECTIONS_PER_NETWORK", default: 200, atLeast: 1, atMost: 1_000_000)))
+    }
+
     static func pageCacheBudget() throws -> Int {
         Int(try number("LECTERN_PAGE_CACHE_MIB", default: 32, atLeast: 1, atMost: 4096)) * 1024 * 1024
     }

@@ -62,6 +62,7 @@ struct Serve: AsyncParsableCommand {
         )
         configuration.reviewDigestHour = try AccountSettings.reviewDigestHour()
         configuration.eventRetention = try AccountSettings.eventRetention()
+        configuration.liveLimits = try AccountSettings.liveLimits()
         configuration.apiRequestsPerMinute = try AccountSettings.apiRequestsPerMinute()
         configuration.graphQLIntrospection = try AccountSettings.graphQLIntrospection()
         let lock = try Self.servingLock(site.databasePath)

@@ -52,6 +52,16 @@ public struct LiveMessage: Sendable, Equatable, Encodable {
     /// For a course's topic: open, full, opens or closed, and the seats left when it takes learners.
     public var availability: String?
     public var seatsLeft: Int?
+    /// For `me`: the notice the event put in the inbox, if it made one, and how many notices are unread now.
+    public var notice: Notice?
+    public var unread: Int?
+
+    /// A notice as the inbox shows it: its id (`/notifications/<id>` opens it), what it says, and where it leads.
+    public struct Notice: Sendable, Equatable, Encodable {
+        public var id: Int64
+        public var text: String
+        public var path: String
+    }
 }
 
 /// Why a subscription was refused.
@@ -68,6 +78,7 @@ public struct LiveFeed: Sendable {
     let events: EventLog
     let catalogue: Catalogue
     let checkpoints: CheckpointStore
+    let notifications: NotificationStore
 
     /// Kinds a course's public topic tells of.
     static let courseKinds: Set<EventKind> = [.enrolled, .left, .seatsChanged, .enrolmentSwitched, .waitlistPromoted]
@@ -81,6 +92,7 @@ public struct LiveFeed: Sendable {
         self.events = EventLog(database: database)
         self.catalogue = catalogue ?? Catalogue(database: database)
         self.checkpoints = CheckpointStore(database: database)
+        self.notifications = NotificationStore(database: database)
     }
 
     /// The subscription to `text` for `user` (nil: a visitor), or why not.
@@ -114,6 +126,11 @@ public struct LiveFeed: Sendable {
             guard Self.personalKinds.contains(kind), event.userID == subscription.userID else { return nil }
             message.subject = event.subjectID
             message.course = try await slug(of: event.courseID)
+            if NotificationStore.kinds.contains(kind), let userID = subscription.userID {
+                let (item, unread) = try await notifications.notice(eventID: event.id, userID: userID)
+                message.notice = item.map { LiveMessage.Notice(id: $0.id, text: $0.sentence, path: $0.path) }
+                message.unread = unread
+            }
         case .reviews(let slug):
             guard kind == .checkpointSubmitted || kind == .checkpointReviewed, event.courseID == subscription.courseID else { return nil }
             (message.course, message.subject) = (slug, event.subjectID)

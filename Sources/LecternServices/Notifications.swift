@@ -28,3 +28,26 @@ public struct Notifications: Sendable {
         try await store.markAllRead(userID: user.id)
     }
 }
+
+extension InboxItem {
+    /// What the notice says, in the learner's words (the inbox and the live toast say the same).
+    public var sentence: String {
+        let course = courseTitle
+        switch kind {
+        case .checkpointReviewed:
+            return status == "approved"
+                ? "Your work for “\(detail)” in \(course) was approved."
+                : "Your work for “\(detail)” in \(course) was returned with feedback: see what to change."
+        case .waitlistPromoted:
+            return status == "enrolled"
+                ? "A seat on \(course) is yours: you are enrolled."
+                : "A seat on \(course) is held for you while the school decides on your request."
+        case .requestDecided:
+            return status == "approved" ? "Your request for a place on \(course) was approved: you are enrolled."
+                : "Your request for a place on \(course) was declined."
+        case .certificateIssued: return "Your certificate for \(course) was issued (\(detail))."
+        case .certificateRevoked: return "Your certificate for \(course) (\(detail)) was revoked."
+        default: return "Something changed on \(course)."
+        }
+    }
+}

@@ -93,6 +93,13 @@ public struct EventLog: Sendable {
         }
     }
 
+    /// Calls `action` after each transaction of this process that appended events, for as long as the returned
+    /// observation is kept (other processes' events are found by reading `newestID`).
+    public func observeAppends(_ action: @escaping @Sendable () -> Void) -> EventObservation {
+        let observation = DatabaseRegionObservation(tracking: Table("event"))
+        return EventObservation(cancellable: observation.start(in: database.pool, onError: { _ in }, onChange: { _ in action() }))
+    }
+
     static func event(_ row: Row) -> StoredEvent {
         StoredEvent(
             id: row["id"], kind: row["kind"], userID: row["user_id"], subjectID: row["subject_id"], courseID: row["course_id"],
@@ -132,5 +139,18 @@ public struct EventLog: Sendable {
 
     static func position(_ db: Database, _ cursor: String) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT position FROM event_cursor WHERE name = ?", arguments: [cursor]) ?? 0
+    }
+}
+
+/// Keeps an `observeAppends` observation running until it is cancelled or released.
+public final class EventObservation: Sendable {
+    let cancellable: AnyDatabaseCancellable
+
+    init(cancellable: AnyDatabaseCancellable) {
+        self.cancellable = cancellable
+    }
+
+    public func cancel() {
+        cancellable.cancel()
     }
 }

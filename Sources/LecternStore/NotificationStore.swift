@@ -40,6 +40,15 @@ public struct NotificationStore: Sendable {
         }
     }
 
+    /// The notice `eventID` made for `userID`, if it made one, and how many of their notices are unread now.
+    public func notice(eventID: Int64, userID: Int64) async throws -> (item: InboxItem?, unread: Int) {
+        try await database.pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM notification WHERE event_id = ? AND user_id = ?", arguments: [eventID, userID])
+            let unread = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notification WHERE user_id = ? AND read_at IS NULL", arguments: [userID]) ?? 0
+            return (row.flatMap(Self.item), unread)
+        }
+    }
+
     /// Marks one notice read and returns where it leads; nil when `userID` has no such notice.
     public func open(id: Int64, userID: Int64, now: Date = Date()) async throws -> String? {
         try await database.write(changesPublicPages: false) { db in

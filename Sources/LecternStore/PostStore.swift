@@ -46,7 +46,7 @@ public struct PostStore: Sendable {
     static let summaryColumns =
         "post.slug, post.title, post.author, post.published_at, post.updated_at, post.category, post.category_slug, post.tags, post.summary, post.reading_minutes, post.view_count"
     /// A post is public once it is neither a draft nor removed and its date has come: a post dated in the future is
-    /// scheduled, and appears on its own at that time (`SiteRevisionWatcher` marks cached pages stale then).
+    /// scheduled, and appears on its own at that time (`ChangeWatcher` marks cached pages stale then).
     static let isPublished = "post.is_draft = 0 AND post.is_removed = 0 AND post.published_at <= strftime('%Y-%m-%d %H:%M:%f', 'now')"
 
     /// The published posts of one author (as named in the posts' front matter), newest first.

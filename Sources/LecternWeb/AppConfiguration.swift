@@ -44,6 +44,10 @@ public struct AppConfiguration: Sendable {
     public var outboxRetention: TimeInterval
     /// How long events (enrolments, completions, reviews, certificates…) are kept once every notifier has read them.
     public var eventRetention: TimeInterval = 30 * 86_400
+    /// Bounds on live connections (per account, per client network, subscriptions each, queued messages each).
+    public var liveLimits = LiveLimits()
+    /// How often the server looks for changes other processes made (the site's revision, new events).
+    public var changeInterval: Duration = .milliseconds(250)
     /// The most memory, in bytes, the page cache may hold; the least recently used pages go first.
     public var pageCacheBudget: Int
     /// Send mail after answering (true, the default: whether a message went never shows in the response time), or

@@ -3,6 +3,7 @@ import Hummingbird
 import LecternCore
 import LecternServices
 import LecternStore
+import HummingbirdWebSocket
 import Logging
 
 /// Wires the whole site: database, content import, templates, middleware and routes. The CLI and the tests both call this.
@@ -158,6 +159,15 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
             baseURL: configuration.baseURL),
         introspection: configuration.graphQLIntrospection, refusals: RefusalWording(dates: dates), answers: apiAnswers
     ).addRoutes(to: graphQL)
+    // Live connections: one WebSocket per browser or program, fed from the event log by the change watcher.
+    let liveHub = LiveHub(limits: configuration.liveLimits)
+    let liveFeed = LiveFeed(database: database, catalogue: catalogue)
+    let live = LiveController(
+        hub: liveHub, feed: liveFeed,
+        gate: LiveGate(baseURL: configuration.baseURL, sessions: sessions, cookie: cookie, tokens: accessTokens, counter: apiCounter))
+    live.addPageRoutes(to: routes)
+    let liveRouter = Router(context: LiveRequestContext.self)
+    live.addRoutes(to: liveRouter)
     try EmailVerificationController(services: accounts).addRoutes(to: routes)
     try PasswordResetController(services: accounts).addRoutes(to: routes)
     // Last: `/:slug` answers any single segment no route above claims.
@@ -167,12 +177,19 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let siteName = configuration.siteName
     let siteHost = URL(string: configuration.baseURL).map { url in url.port.map { "\(url.host ?? "localhost"):\($0)" } ?? url.host ?? "localhost" } ?? "localhost"
     let readyLogger = logger
-    return Application(
+    let changes = ChangeWatcher(
+        database: database, interval: configuration.changeInterval, logger: logger, navigation: navigation, hub: liveHub, feed: liveFeed)
+    let application = Application(
         responder: HeadResponder(wrapped: router.buildResponder()),
-        // Slow or idle clients must not hold connections open forever.
-        server: .http1(configuration: .init(additionalChannelHandlers: [HTTP10HostFiller.Installer(host: siteHost)], idleTimeout: .seconds(30))),
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: liveRouter,
+            configuration: .init(
+                // Slow or idle clients must not hold connections open forever (a live socket is kept by its pings).
+                http1: .init(additionalChannelHandlers: [HTTP10HostFiller.Installer(host: siteHost)], idleTimeout: .seconds(30)),
+                // Pings more often than proxies' usual 60-second idle cut (nginx's proxy_read_timeout).
+                ws: .init(maxFrameSize: 16_384, autoPing: .enabled(timePeriod: .seconds(25)), closeTimeout: .seconds(5), validateUTF8: true))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [viewCounter, housekeeping, reviewMailer, enrolmentMailer, SiteRevisionWatcher(database: database, interval: .milliseconds(250), logger: logger, navigation: navigation)],
+        services: [viewCounter, housekeeping, reviewMailer, enrolmentMailer, changes],
         onServerRunning: { channel in
             let address = channel.localAddress
             let host = address?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? configuration.host
@@ -180,6 +197,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         },
         logger: serverLogger
     )
+    return LecternApplication(inner: application, hub: liveHub)
 }
 
 /// The site's one stylesheet, addressed with a content hash so browsers may cache it and still see changes at once.

@@ -136,7 +136,7 @@ import Testing
     }
 
     @Test func aSlowClientIsCutOffWithoutHoldingUpTheOthers() async throws {
-        let hub = LiveHub(limits: LiveHub.Limits(queue: 3))
+        let hub = LiveHub(limits: LiveLimits(queue: 3))
         let subscription = try await feed.subscribe("course:tiny", as: nil)
         let (slow, slowOutputs) = try await hub.open(userID: nil, network: "a")
         let (quick, quickOutputs) = try await hub.open(userID: nil, network: "b")
@@ -158,7 +158,7 @@ import Testing
     }
 
     @Test func connectionsAndSubscriptionsAreBoundedAndAStopSaysComeBack() async throws {
-        let hub = LiveHub(limits: LiveHub.Limits(connectionsPerUser: 2, connectionsPerNetwork: 3, subscriptionsPerConnection: 1))
+        let hub = LiveHub(limits: LiveLimits(connectionsPerUser: 2, connectionsPerNetwork: 3, subscriptionsPerConnection: 1))
         let ada = try await user("Ada")
         _ = try await hub.open(userID: ada.id, network: "n")
         let (id, outputs) = try await hub.open(userID: ada.id, network: "n")

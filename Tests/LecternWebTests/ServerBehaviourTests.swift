@@ -32,7 +32,7 @@ import Testing
                 let response = try await client.get(path)
                 #expect(
                     response.headers[.contentSecurityPolicy]
-                        == "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+                        == "default-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
                 #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
                 #expect(response.headers[HTTPField.Name("Referrer-Policy")!] != nil)
                 #expect(response.headers[HTTPField.Name("Permissions-Policy")!] != nil)

@@ -31,20 +31,50 @@ struct APIAuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let authorization = request.headers[.authorization] {
-            let wrongTokens = APIRateLimitMiddleware.wrongTokensKey(context)
-            let taken = counter.take(wrongTokens)
-            guard taken.allowed else {
-                throw APIRateLimitMiddleware.refusal(counter, reset: taken.reset, detail: "Too many requests with unknown tokens came from this network this minute")
+            let holder: TokenHolder
+            do {
+                holder = try await Self.holder(authorization, network: context.clientNetwork, tokens: tokens, counter: counter)
+            } catch .tooManyWrongTokens(let reset) {
+                throw APIRateLimitMiddleware.refusal(counter, reset: reset, detail: "Too many requests with unknown tokens came from this network this minute")
+            } catch .invalidToken {
+                throw APIProblem.invalidToken
+            } catch .storage(let error) {
+                throw error
             }
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer",
-                let holder = try await tokens.holder(secret: parts[1].trimmingCharacters(in: .whitespaces))
-            else { throw APIProblem.invalidToken }
-            counter.refund(wrongTokens)
             context.caller = APICaller(user: holder.user, scope: holder.scope, token: holder.token)
         } else if let user = context.session?.user {
             context.caller = APICaller(user: user, scope: user.role == .admin ? .admin : .learn)
         }
         return try await next(request, context)
+    }
+}
+
+/// Why an `Authorization` header names nobody.
+enum BearerRefusal: Error {
+    /// The network's allowance of wrong tokens is used up for `reset` more seconds.
+    case tooManyWrongTokens(reset: Int)
+    case invalidToken
+    case storage(any Error)
+}
+
+extension APIAuthMiddleware {
+    /// The holder of the `Bearer` token in `authorization`. The network's wrong-token allowance is taken before the
+    /// lookup and given back when the token is right (the API and live connections share it).
+    static func holder(_ authorization: String, network: String, tokens: AccessTokenStore, counter: APIRequestCounter) async throws(BearerRefusal)
+        -> TokenHolder
+    {
+        let wrongTokens = "wrong-tokens:\(network)"
+        let taken = counter.take(wrongTokens)
+        guard taken.allowed else { throw .tooManyWrongTokens(reset: taken.reset) }
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        let found: TokenHolder?
+        do {
+            found = parts.count == 2 && parts[0].lowercased() == "bearer" ? try await tokens.holder(secret: parts[1].trimmingCharacters(in: .whitespaces)) : nil
+        } catch {
+            throw .storage(error)
+        }
+        guard let found else { throw .invalidToken }
+        counter.refund(wrongTokens)
+        return found
     }
 }

@@ -23,6 +23,7 @@ struct APIProblem: Error, Sendable {
         case validationFailed = "validation-failed"
         case rateLimited = "rate-limited"
         case unavailable
+        case upgradeRequired = "upgrade-required"
         case internalError = "internal-error"
         // Course refusals (`RefusalWording`): one type per reason.
         case noSuchCourse = "no-such-course"
@@ -103,6 +104,7 @@ struct APIProblem: Error, Sendable {
             case 413: .tooLarge
             case 415: .unsupportedMediaType
             case 422: .validationFailed
+            case 426: .upgradeRequired
             case 429: .rateLimited
             case 503: .unavailable
             case 400..<500: .badRequest

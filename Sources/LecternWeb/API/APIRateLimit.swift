@@ -61,7 +61,6 @@ struct APIRateLimitMiddleware: RouterMiddleware {
     static let state = HTTPField.Name("RateLimit")!
 
     static func networkKey(_ context: Context) -> String { "network:\(context.clientNetwork)" }
-    static func wrongTokensKey(_ context: Context) -> String { "wrong-tokens:\(context.clientNetwork)" }
 
     static func fields(_ counter: APIRequestCounter, remaining: Int, reset: Int) -> HTTPFields {
         [Self.policy: "\"per-caller\";q=\(counter.limit);w=\(counter.window)", Self.state: "\"per-caller\";r=\(remaining);t=\(reset)"]

@@ -56,8 +56,12 @@ struct CSRFMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The configured site, or the very host the request was sent to (the browser sets Host; another site cannot).
     private func isOwnOrigin(_ origin: String, request: Request) -> Bool {
+        Self.isOwnOrigin(origin, request: request, baseURL: baseURL)
+    }
+
+    /// The configured site, or the very host the request was sent to (the browser sets Host; another site cannot).
+    static func isOwnOrigin(_ origin: String, request: Request, baseURL: String) -> Bool {
         if origin == baseURL { return true }
         guard let host = request.head.authority else { return false }
         return origin == "http://\(host)" || origin == "https://\(host)"

@@ -30,7 +30,7 @@ struct NotificationController: Sendable {
         let items = try await notifications.inbox(of: user)
         let rows = items.map { item in
             NotificationRowView(
-                id: Int(item.id), text: Self.text(item), unread: item.readAt == nil, when: renderer.dates.longWithTime(item.createdAt),
+                id: Int(item.id), text: item.sentence, unread: item.readAt == nil, when: renderer.dates.longWithTime(item.createdAt),
                 iso: DateText.rfc3339(item.createdAt))
         }
         let view = NotificationsPageView(
@@ -57,26 +57,5 @@ struct NotificationController: Sendable {
         guard let (_, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
         try await notifications.markAllRead(of: user)
         return .redirect(to: "/notifications", flash: .notificationsRead, cookie: flash)
-    }
-
-    /// What a notice says, in the learner's words.
-    static func text(_ item: InboxItem) -> String {
-        let course = item.courseTitle
-        switch item.kind {
-        case .checkpointReviewed:
-            return item.status == "approved"
-                ? "Your work for “\(item.detail)” in \(course) was approved."
-                : "Your work for “\(item.detail)” in \(course) was returned with feedback: see what to change."
-        case .waitlistPromoted:
-            return item.status == "enrolled"
-                ? "A seat on \(course) is yours: you are enrolled."
-                : "A seat on \(course) is held for you while the school decides on your request."
-        case .requestDecided:
-            return item.status == "approved" ? "Your request for a place on \(course) was approved: you are enrolled."
-                : "Your request for a place on \(course) was declined."
-        case .certificateIssued: return "Your certificate for \(course) was issued (\(item.detail))."
-        case .certificateRevoked: return "Your certificate for \(course) (\(item.detail)) was revoked."
-        default: return "Something changed on \(course)."
-        }
     }
 }

@@ -3,19 +3,29 @@ import LecternCore
 import LecternServices
 import LecternStore
 
+/// Bounds on live connections, so one account, one network or one slow client cannot take the server's memory.
+public struct LiveLimits: Sendable {
+    public var connectionsPerUser: Int
+    public var connectionsPerNetwork: Int
+    public var subscriptionsPerConnection: Int
+    /// Messages waiting for one slow client before it is cut off.
+    public var queue: Int
+
+    public init(connectionsPerUser: Int = 5, connectionsPerNetwork: Int = 200, subscriptionsPerConnection: Int = 20, queue: Int = 256) {
+        self.connectionsPerUser = connectionsPerUser
+        self.connectionsPerNetwork = connectionsPerNetwork
+        self.subscriptionsPerConnection = subscriptionsPerConnection
+        self.queue = queue
+    }
+}
+
 /// The live connections of this process and what each follows. One loop (`tick`, run by `LiveEventPump`) reads the
 /// event log and is the only thing that sends: first what resuming connections missed, up to where the loop stands,
 /// then what is new to everyone, so nothing is sent twice and nothing is skipped. Each connection has a bounded queue:
 /// a client that does not keep up is cut off with a close code (it reconnects with its last id and misses nothing)
 /// instead of holding up the others. The transport (the WebSocket handler) only moves `Output`s to the wire.
 actor LiveHub {
-    struct Limits: Sendable {
-        var connectionsPerUser = 5
-        var connectionsPerNetwork = 50
-        var subscriptionsPerConnection = 10
-        /// Messages waiting for one slow client before it is cut off.
-        var queue = 256
-    }
+    typealias Limits = LiveLimits
 
     /// What the transport sends, in order.
     enum Output: Sendable, Equatable {
@@ -55,6 +65,9 @@ actor LiveHub {
     /// gets it through its catch-up, not twice).
     private(set) var position: Int64 = 0
     private var ticking = false
+    /// Sockets whose handler is still running (a connection leaves `connections` when the hub closes it; its socket
+    /// stays until the close handshake is done).
+    private(set) var transports = 0
 
     init(limits: Limits = Limits(), position: Int64 = 0) {
         self.limits = limits
@@ -62,6 +75,15 @@ actor LiveHub {
     }
 
     var count: Int { connections.count }
+
+    /// A socket's handler started (`detach` when it ends, whatever happened).
+    func attach() { transports += 1 }
+    func detach() { transports -= 1 }
+
+    /// Where the loop starts: the newest event when the server starts (what came before is for resuming clients).
+    func begin(at newest: Int64) {
+        position = max(position, newest)
+    }
 
     /// A new connection for `userID` (nil: a visitor) from `network`, and the stream of what to send it.
     func open(userID: Int64?, network: String) throws(Refusal) -> (id: Int, outputs: AsyncStream<Output>) {
@@ -79,13 +101,27 @@ actor LiveHub {
     }
 
     /// Follows `subscription` on connection `id`; with `lastID`, what happened since is sent first (within the retention).
-    func subscribe(_ id: Int, to subscription: LiveSubscription, after lastID: Int64?) throws(Refusal) {
-        guard var connection = connections[id] else { return }
+    /// Returns the id the client stands at from now on (its last id to resume from, until an event comes).
+    @discardableResult
+    func subscribe(_ id: Int, to subscription: LiveSubscription, after lastID: Int64?) throws(Refusal) -> Int64 {
+        guard var connection = connections[id] else { return position }
         guard connection.follows[subscription] != nil || connection.follows.count < limits.subscriptionsPerConnection else {
             throw .tooManySubscriptions(limits.subscriptionsPerConnection)
         }
-        connection.follows[subscription] = Follow(from: position, resumeAfter: lastID.flatMap { $0 < position ? $0 : nil })
+        // A last id beyond the loop's position (seen from another instance a moment ahead) is where this one starts:
+        // what the client has is never sent again.
+        let from = max(position, lastID ?? 0)
+        connection.follows[subscription] = Follow(from: from, resumeAfter: lastID.flatMap { $0 < position ? $0 : nil })
         connections[id] = connection
+        return from
+    }
+
+    /// Stops following `topic` on connection `id`; whether it was followed.
+    @discardableResult
+    func unsubscribe(_ id: Int, from topic: LiveTopic) -> Bool {
+        guard let subscription = connections[id]?.follows.keys.first(where: { $0.topic == topic }) else { return false }
+        connections[id]?.follows[subscription] = nil
+        return true
     }
 
     /// The server is stopping: every client is told to come back later (1001), and the streams end.

@@ -9,7 +9,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     var hsts = false
 
     static var contentSecurityPolicy: String {
-        "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+        "default-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

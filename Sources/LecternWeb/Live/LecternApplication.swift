@@ -1,0 +1,46 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The application, with one thing added to how it stops: live clients are told to come back (close code 1001, so
+/// they reconnect with their last id) before the server closes their sockets. Hummingbird stops its server first, and
+/// a WebSocket closed by the server's own shutdown says only 1000 (normal closure), which tells a client nothing.
+struct LecternApplication<Inner: ApplicationProtocol>: ApplicationProtocol {
+    typealias Responder = Inner.Responder
+    let inner: Inner
+    let hub: LiveHub
+
+    var responder: Responder { get async throws { try await inner.responder } }
+    var server: HTTPServerBuilder { inner.server }
+    var configuration: ApplicationConfiguration { inner.configuration }
+    var logger: Logger { inner.logger }
+    var eventLoopGroup: any EventLoopGroup { inner.eventLoopGroup }
+    var services: [any Service] { inner.services }
+    var processesRunBeforeServerStart: [@Sendable () async throws -> Void] { inner.processesRunBeforeServerStart }
+
+    func onServerRunning(_ channel: any Channel) async {
+        await inner.onServerRunning(channel)
+    }
+
+    /// A group stops its services last first: the hub's goodbye, then the application with its server.
+    func run() async throws {
+        try await ServiceGroup(configuration: .init(services: [inner, LiveGoodbye(hub: hub)], logger: logger)).run()
+    }
+}
+
+/// Waits for the stop, then closes every live connection with 1001 and gives the clients a moment to answer.
+private struct LiveGoodbye: Service {
+    let hub: LiveHub
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await hub.shutDown()
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(2))
+        while await hub.transports > 0, clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import LecternCore
+import LecternServices
+import Logging
+import NIOWebSocket
+
+/// `GET /live`: one WebSocket per browser or program, on the same server. The upgrade is refused before it happens
+/// when a browser page of another site asks (its `Origin`); the client then subscribes to topics and receives each
+/// event as JSON with its id, and after a reconnect, with `after`, what it missed. Everything sent comes from
+/// `LiveHub`, which reads the event log; this adapter only moves JSON between the socket and the hub.
+struct LiveController: Sendable {
+    let hub: LiveHub
+    let feed: LiveFeed
+    let gate: LiveGate
+    /// The largest message a client may send, in bytes (a command is well under 200).
+    static let maxMessageSize = 1024
+    /// Commands a connection may send a minute (a page subscribes a few times at most).
+    static let commandsPerMinute = 120
+
+    /// The upgrade, on the router the WebSocket server consults.
+    func addRoutes(to router: Router<LiveRequestContext>) {
+        router.ws(
+            "/live",
+            shouldUpgrade: { request, _ in gate.isOwnOrigin(request) ? .upgrade([:]) : .dontUpgrade },
+            onUpgrade: { inbound, outbound, context in
+                try await serve(inbound, outbound, request: context.request, network: context.requestContext.clientNetwork)
+            })
+    }
+
+    /// `/live` asked for without an upgrade (a browser tab, curl): say what it is for.
+    func addPageRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/live") { request, _ -> Response in
+            guard gate.isOwnOrigin(request) else {
+                throw APIProblem(kind: .crossSite, status: .forbidden, detail: "Live connections are only opened from this site's own pages.")
+            }
+            throw APIProblem(
+                kind: .upgradeRequired, status: .upgradeRequired,
+                detail: "This address is a WebSocket: connect with `Upgrade: websocket`, then send {\"type\":\"subscribe\",\"topic\":\"course:<slug>\"}.",
+                headers: [.upgrade: "websocket", .connection: "Upgrade"])
+        }
+    }
+
+    private func serve(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, request: Request, network: String) async throws {
+        await hub.attach()
+        do {
+            try await follow(inbound, outbound, request: request, network: network)
+        } catch {
+            await hub.detach()
+            throw error
+        }
+        await hub.detach()
+    }
+
+    private func follow(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, request: Request, network: String) async throws {
+        let user: User?
+        do {
+            user = try await gate.user(for: request, network: network)
+        } catch LiveGate.Refusal.invalidToken {
+            return try await outbound.close(code: LiveCloseCode.invalidToken, "The access token is unknown, expired or revoked.")
+        } catch LiveGate.Refusal.tooManyWrongTokens {
+            return try await outbound.close(code: LiveCloseCode.tooMany, "Too many unknown tokens came from this network; wait a minute.")
+        }
+        let connection: (id: Int, outputs: AsyncStream<LiveHub.Output>)
+        do {
+            connection = try await hub.open(userID: user?.id, network: network)
+        } catch {
+            return try await outbound.close(code: LiveCloseCode.tooMany, "Too many live connections from this account or network; close another tab.")
+        }
+        do {
+            try await relay(inbound, outbound, connection: connection, user: user)
+        } catch {
+            await hub.close(connection.id)
+            throw error
+        }
+        await hub.close(connection.id)
+    }
+
+    /// Sends what the hub gives out while answering what the client asks.
+    private func relay(
+        _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, connection: (id: Int, outputs: AsyncStream<LiveHub.Output>), user: User?
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                let encoder = APIJSON.encoder
+                for await output in connection.outputs {
+                    switch output {
+                    case .message(let message):
+                        try await outbound.writeTextMessage(String(decoding: try encoder.encode(LiveEventFrame(message: message)), as: UTF8.self))
+                    case .close(let code, let reason):
+                        try await outbound.close(code: code, reason)
+                        return
+                    }
+                }
+            }
+            try await read(inbound, outbound, connection: connection.id, user: user)
+            group.cancelAll()
+        }
+    }
+
+    /// Answers the client's commands until it leaves; too many close the connection (1008), a message over the size
+    /// limit too (1009, by the WebSocket layer).
+    private func read(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, connection id: Int, user: User?) async throws {
+        let decoder = JSONDecoder()
+        let encoder = APIJSON.encoder
+        var window = (start: Date(), count: 0)
+        for try await message in inbound.messages(maxSize: Self.maxMessageSize) {
+            if Date().timeIntervalSince(window.start) >= 60 { window = (Date(), 0) }
+            window.count += 1
+            guard window.count <= Self.commandsPerMinute else {
+                return try await outbound.close(code: LiveCloseCode.policy, "More than \(Self.commandsPerMinute) messages a minute.")
+            }
+            let reply: LiveReply
+            if case .text(let text) = message, let command = try? decoder.decode(LiveCommand.self, from: Data(text.utf8)) {
+                reply = await answer(command, connection: id, user: user)
+            } else {
+                reply = .error(
+                    "bad-message",
+                    "Send JSON text such as {\"type\":\"subscribe\",\"topic\":\"course:<slug>\",\"after\":<last id>} or {\"type\":\"unsubscribe\",\"topic\":\"…\"}.")
+            }
+            try await outbound.writeTextMessage(String(decoding: try encoder.encode(reply), as: UTF8.self))
+        }
+    }
+
+    private func answer(_ command: LiveCommand, connection id: Int, user: User?) async -> LiveReply {
+        let topic = String(command.topic.prefix(100))
+        switch command.type {
+        case .unsubscribe:
+            guard let parsed = LiveTopic(topic), await hub.unsubscribe(id, from: parsed) else {
+                return .error("not-subscribed", topic: topic, "This connection does not follow \(topic).")
+            }
+            return LiveReply(type: "unsubscribed", topic: topic)
+        case .subscribe:
+            if let after = command.after, after < 0 { return .error("bad-message", topic: topic, "`after` is the last event id seen: 0 or more.") }
+            do {
+                let subscription = try await feed.subscribe(topic, as: user)
+                let position = try await hub.subscribe(id, to: subscription, after: command.after)
+                return LiveReply(type: "subscribed", topic: subscription.topic.description, position: position)
+            } catch LiveRefusal.unknownTopic {
+                return .error("unknown-topic", topic: topic, "Topics are course:<slug>, me and reviews:<slug>.")
+            } catch LiveRefusal.signInNeeded {
+                return .error("sign-in-needed", topic: topic, "Sign in (or send an access token) to follow \(topic).")
+            } catch LiveRefusal.notAnInstructor(let slug) {
+                return .error("not-an-instructor", topic: topic, "Only the instructors of \(slug) follow its review queue.")
+            } catch CourseRefusal.noSuchCourse(let slug) {
+                return .error("no-such-course", topic: topic, "There is no course \(slug).")
+            } catch LiveHub.Refusal.tooManySubscriptions(let most) {
+                return .error("too-many-subscriptions", topic: topic, "A connection follows at most \(most) topics; unsubscribe from one first.")
+            } catch {
+                return .error("unavailable", topic: topic, "The live service could not read what you asked for; try again in a moment.")
+            }
+        }
+    }
+}
+
+extension WebSocketOutboundWriter {
+    func close(code: UInt16, _ reason: String) async throws {
+        try await close(WebSocketErrorCode(codeNumber: Int(code)), reason: reason)
+    }
+}

@@ -1,0 +1,20 @@
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+
+/// The context of a request to upgrade to a live connection (`/live` only: the pages keep `AppRequestContext`, which
+/// need not carry a WebSocket handler on every request).
+struct LiveRequestContext: RequestContext, WebSocketRequestContext, RemoteAddressRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let webSocket: WebSocketHandlerReference<Self>
+    let remoteAddress: SocketAddress?
+
+    init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.webSocket = .init()
+        self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// What connection limits count by (see `AppRequestContext.clientNetwork`).
+    var clientNetwork: String { ClientNetwork.key(remoteAddress?.ipAddress ?? "unknown") }
+}
