@@ -101,7 +101,7 @@ struct LiveController: Sendable {
     }
 
     /// Answers the client's commands until it leaves; too many close the connection (1008), a message over the size
-    /// limit too (1009, by the WebSocket layer).
+    /// limit too (1009).
     private func read(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, connection id: Int, user: User?) async throws {
         let decoder = JSONDecoder()
         let encoder = APIJSON.encoder
@@ -111,6 +111,11 @@ struct LiveController: Sendable {
             window.count += 1
             guard window.count <= Self.commandsPerMinute else {
                 return try await outbound.close(code: LiveCloseCode.policy, "More than \(Self.commandsPerMinute) messages a minute.")
+            }
+            // The WebSocket layer bounds a message sent in pieces, and any single frame by `maxFrameSize`; a whole
+            // message in one frame is bounded here.
+            if case .text(let text) = message, text.utf8.count > Self.maxMessageSize {
+                return try await outbound.close(code: LiveCloseCode.tooBig, "A message is at most \(Self.maxMessageSize) bytes.")
             }
             let reply: LiveReply
             if case .text(let text) = message, let command = try? decoder.decode(LiveCommand.self, from: Data(text.utf8)) {

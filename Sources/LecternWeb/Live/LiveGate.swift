@@ -20,10 +20,10 @@ struct LiveGate: Sendable {
         case tooManyWrongTokens
     }
 
-    /// A request without `Origin` does not come from a browser page (browsers always send it on a WebSocket).
+    /// A request without `Origin` does not come from a browser page (browsers always send it on a WebSocket); one that
+    /// sends it more than once must be this site's every time.
     func isOwnOrigin(_ request: Request) -> Bool {
-        guard let origin = request.headers[HTTPField.Name("Origin")!] else { return true }
-        return CSRFMiddleware.isOwnOrigin(origin, request: request, baseURL: baseURL)
+        request.headers[values: HTTPField.Name("Origin")!].allSatisfy { CSRFMiddleware.isOwnOrigin($0, request: request, baseURL: baseURL) }
     }
 
     /// The account the connection speaks for; nil for a visitor.

@@ -45,8 +45,7 @@ struct LiveEventFrame: Encodable {
     private enum CodingKeys: String, CodingKey { case type }
 }
 
-/// The close codes a live client may meet, beside the standard ones (1001: the server is stopping; 1009: a message
-/// over the size limit). A client reconnects after 1001 and 4008 with its last id, not after the others.
+/// The close codes a live client may meet. A client reconnects after 1001 and 4008 with its last id, not after the others.
 enum LiveCloseCode {
     static let goingAway = LiveHub.goingAway
     static let slowConsumer = LiveHub.slowConsumer
@@ -56,4 +55,6 @@ enum LiveCloseCode {
     static let tooMany: UInt16 = 4029
     /// Too many messages from the client.
     static let policy: UInt16 = 1008
+    /// A message over `LiveController.maxMessageSize`.
+    static let tooBig: UInt16 = 1009
 }

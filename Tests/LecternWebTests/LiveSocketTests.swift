@@ -1,0 +1,213 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSTesting
+import LecternCore
+import LecternServices
+import LecternStore
+import LecternTestSupport
+import NIOConcurrencyHelpers
+import NIOWebSocket
+import Testing
+
+@testable import LecternWeb
+
+/// `/live` over a real socket: who may connect (the origin check before the upgrade, the session cookie, an access
+/// token), which topics each may follow, resuming with a last id after a dropped connection, and the cut-off of a
+/// client that cannot keep up.
+@Suite final class LiveSocketTests {
+    let site: TestSite
+    static let origin = HTTPField.Name("Origin")!
+    /// The test client always sends `Origin: ws://localhost` (and adds any other given), so here the site lives there.
+    static let ownSite: HTTPFields = [:]
+
+    init() throws {
+        site = try TestSite()
+        try seedBlog(site)
+        try site.writeCourse("tiny", title: "Tiny Course", featured: false, capacity: 3)
+        try site.writeLesson("tiny", "01-only", title: "The only lesson")
+    }
+
+    deinit { site.delete() }
+
+    func app(_ adjust: (inout AppConfiguration) -> Void = { _ in }) async throws -> some ApplicationProtocol {
+        var configuration = testConfiguration(site)
+        configuration.changeInterval = .milliseconds(50)
+        configuration.baseURL = "ws://localhost"
+        adjust(&configuration)
+        return try await buildApplication(configuration)
+    }
+
+    /// What one connection received: each text message, parsed, and how the server closed it.
+    struct Received: Sendable {
+        var texts: [String]
+        var close: (code: Int, reason: String)?
+
+        var messages: [[String: Any]] {
+            texts.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        }
+        var events: [[String: Any]] { messages.filter { $0["type"] as? String == "event" } }
+        var replies: [[String: Any]] { messages.filter { $0["type"] as? String != "event" } }
+        var eventIDs: [Int] { events.compactMap { $0["id"] as? Int } }
+    }
+
+    /// Opens `/live`, sends `commands`, runs `meanwhile` once each has been answered, and reads until `enough` says so
+    /// (the test then closes) or the server closes. Gives up after 20 seconds, so a missing event fails instead of hanging.
+    static func live(
+        _ client: some TestClientProtocol, headers: HTTPFields = ownSite, _ commands: [String],
+        meanwhile: @escaping @Sendable () async throws -> Void = {}, until enough: @escaping @Sendable (Received) -> Bool
+    ) async throws -> Received {
+        let box = NIOLockedValueBox(Received(texts: []))
+        let frame = try await withThrowingTaskGroup(of: (code: Int, reason: String)?.self) { group in
+            group.addTask {
+                let frame = try await client.ws("/live", configuration: .init(additionalHeaders: headers)) { inbound, outbound, _ in
+                    for command in commands { try await outbound.writeTextMessage(command) }
+                    var waiting = true
+                    if commands.isEmpty {
+                        waiting = false
+                        try await meanwhile()
+                    }
+                    for try await message in inbound.messages(maxSize: 1 << 16) {
+                        guard case .text(let text) = message else { continue }
+                        let received = box.withLockedValue { received in
+                            received.texts.append(text)
+                            return received
+                        }
+                        if waiting && received.replies.count >= commands.count {
+                            waiting = false
+                            try await meanwhile()
+                        }
+                        if enough(box.withLockedValue { $0 }) { return }
+                    }
+                }
+                return frame.map { (Int(UInt16(webSocketErrorCode: $0.closeCode)), $0.reason ?? "") }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(20))
+                Issue.record("the live connection did not get what the test waited for: \(box.withLockedValue { $0.texts })")
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        var received = box.withLockedValue { $0 }
+        if let frame, frame.code != 1000 { received.close = frame }
+        return received
+    }
+
+    static func subscribe(_ topic: String, after: Int? = nil) -> String {
+        after.map { #"{"type":"subscribe","topic":"\#(topic)","after":\#($0)}"# } ?? #"{"type":"subscribe","topic":"\#(topic)"}"#
+    }
+
+    static func enrol(_ email: String, databasePath: String) async throws {
+        let database = try LecternDatabase.open(path: databasePath)
+        let user = try await UserStore(database: database).create(email: try EmailAddress(email), name: "Learner", passwordHash: "x", verified: true)
+        let course = try #require(try await CourseStore(database: database).course(slug: "tiny"))
+        _ = try await EnrolmentStore(database: database).enrol(userID: user.id, courseID: course.id)
+    }
+
+    @Test func aVisitorOnACoursePageHearsOfASeatTakenWithoutLearningWhoTookIt() async throws {
+        let path = site.databasePath
+        try await app().test(.live) { client in
+            let received = try await Self.live(client, [Self.subscribe("course:tiny")], meanwhile: { try await Self.enrol("grace@example.com", databasePath: path) }) {
+                !$0.events.isEmpty
+            }
+            #expect(received.replies.first?["type"] as? String == "subscribed")
+            let event = try #require(received.events.first)
+            #expect(event["event"] as? String == "enrolment.created" && event["course"] as? String == "tiny")
+            #expect(event["seats_left"] as? Int == 2 && event["availability"] as? String == "open")
+            #expect(!received.texts.joined().contains("grace") && !received.texts.joined().contains("Learner"))
+        }
+    }
+
+    @Test func anotherSitesPageIsRefusedBeforeTheUpgrade() async throws {
+        try await app().test(.live) { client in
+            await #expect(throws: (any Error).self) {
+                _ = try await Self.live(client, headers: [Self.origin: "https://evil.example"], []) { _ in true }
+            }
+            // The same address without an upgrade says what it is, and refuses another site there too.
+            let plain = try await client.get("/live")
+            #expect(plain.status == .upgradeRequired && plain.body.contains("upgrade-required"))
+            #expect(try await client.get("/live", headers: [Self.origin: "https://evil.example"]).status == .forbidden)
+            // The site's own pages are let in.
+            let own = try await Self.live(client, [Self.subscribe("course:tiny")]) { $0.replies.count == 1 }
+            #expect(own.replies.first?["type"] as? String == "subscribed")
+        }
+    }
+
+    @Test func aLearnersOwnTopicNeedsTheirSessionOrTokenAndAQueueNeedsAnInstructor() async throws {
+        let path = site.databasePath
+        try await app().test(.live) { client in
+            let visitor = try await Self.live(client, [Self.subscribe("me"), Self.subscribe("reviews:tiny"), Self.subscribe("users:all")]) {
+                $0.replies.count == 3
+            }
+            #expect(visitor.replies.map { $0["error"] as? String } == ["sign-in-needed", "sign-in-needed", "unknown-topic"])
+
+            var ada = Browser()
+            _ = try await ada.register(client, email: "ada@example.com")
+            var headers = Self.ownSite
+            headers[.cookie] = try #require(ada.cookie)
+            let learner = try await Self.live(client, headers: headers, [Self.subscribe("me"), Self.subscribe("reviews:tiny")]) { $0.replies.count == 2 }
+            #expect(learner.replies.map { $0["type"] as? String } == ["subscribed", "error"])
+            #expect(learner.replies.last?["error"] as? String == "not-an-instructor")
+
+            // A program with Ada's token follows her topic; a wrong token is told so in the close frame.
+            let database = try LecternDatabase.open(path: path)
+            let user = try #require(try await UserStore(database: database).credentials(for: try EmailAddress("ada@example.com"))?.user)
+            let (_, secret) = try await Administration(database: database).issueToken(for: user, name: "Phone", scope: .read, expiresAt: nil)
+            let program = try await Self.live(client, headers: [.authorization: "Bearer \(secret)"], [Self.subscribe("me")]) { $0.replies.count == 1 }
+            #expect(program.replies.first?["type"] as? String == "subscribed")
+            let wrong = try await Self.live(client, headers: [.authorization: "Bearer lct_wrong"], []) { _ in false }
+            #expect(wrong.close?.code == 4001)
+
+            // Ada, made an instructor, follows the queue.
+            _ = try await CheckpointStore(database: database).addInstructor(courseSlug: "tiny", email: user.email)
+            let instructor = try await Self.live(client, headers: headers, [Self.subscribe("reviews:tiny")]) { $0.replies.count == 1 }
+            #expect(instructor.replies.first?["type"] as? String == "subscribed")
+        }
+    }
+
+    @Test func aClientThatReconnectsWithItsLastIdGetsExactlyWhatItMissed() async throws {
+        let path = site.databasePath
+        try await app().test(.live) { client in
+            let first = try await Self.live(client, [Self.subscribe("course:tiny")], meanwhile: { try await Self.enrol("a@example.com", databasePath: path) }) {
+                !$0.events.isEmpty
+            }
+            let lastSeen = try #require(first.eventIDs.last)
+            // While it is away, another learner takes a seat; after it is back, the last one goes.
+            try await Self.enrol("b@example.com", databasePath: path)
+            let again = try await Self.live(
+                client, [Self.subscribe("course:tiny", after: lastSeen)], meanwhile: { try await Self.enrol("c@example.com", databasePath: path) }
+            ) { $0.events.count >= 2 }
+            #expect(again.eventIDs.count == 2 && Set(again.eventIDs).count == 2, "the missed event once, then the new one: \(again.eventIDs)")
+            #expect(again.eventIDs == again.eventIDs.sorted() && again.eventIDs.allSatisfy { $0 > lastSeen })
+            #expect(again.events.last?["availability"] as? String == "full" && again.events.last?["seats_left"] as? Int == 0)
+        }
+    }
+
+    @Test func aClientThatCannotKeepUpIsCutOffWithACodeThatSaysReconnect() async throws {
+        let path = site.databasePath
+        // Nothing may wait for this client: the first event finds its queue full.
+        try await app { $0.liveLimits.queue = 0 }.test(.live) { client in
+            let received = try await Self.live(client, [Self.subscribe("course:tiny")], meanwhile: { try await Self.enrol("a@example.com", databasePath: path) }) {
+                _ in false
+            }
+            #expect(received.close?.code == Int(LiveHub.slowConsumer))
+            #expect(received.close?.reason.contains("reconnect") == true)
+        }
+    }
+
+    @Test func badMessagesAreAnsweredAndTooManyCloseTheConnection() async throws {
+        try await app().test(.live) { client in
+            let answered = try await Self.live(client, ["not json", #"{"type":"subscribe","topic":"course:tiny","after":-4}"#]) { $0.replies.count == 2 }
+            #expect(answered.replies.map { $0["error"] as? String } == ["bad-message", "bad-message"])
+            let flood = Array(repeating: Self.subscribe("course:tiny"), count: LiveController.commandsPerMinute + 1)
+            let closed = try await Self.live(client, flood) { _ in false }
+            #expect(closed.close?.code == 1008)
+            let huge = try await Self.live(client, [String(repeating: "x", count: LiveController.maxMessageSize + 1)]) { _ in false }
+            #expect(huge.close?.code == 1009)
+        }
+    }
+}
