@@ -3,17 +3,24 @@ import LecternCore
 import LecternStore
 
 /// What a live connection may follow, as a client names it: `course:<slug>` (a course's public state: anyone), `me` (the
-/// signed-in person's own notices and progress) or `reviews:<slug>` (a course's review queue: its instructors).
+/// signed-in person's own notices and progress), `reviews:<slug>` (a course's review queue: its instructors) or
+/// `reviews` (the queue of every course the signed-in instructor teaches, as the review page shows it).
 public enum LiveTopic: Hashable, Sendable, CustomStringConvertible {
     case course(String)
     case mine
     case reviews(String)
+    case queue
 
     /// The topic a client's text names, or nil.
     public init?(_ text: String) {
-        if text == "me" {
+        switch text {
+        case "me":
             self = .mine
             return
+        case "reviews":
+            self = .queue
+            return
+        default: break
         }
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2, Slug.isValid(parts[1]) else { return nil }
@@ -29,6 +36,7 @@ public enum LiveTopic: Hashable, Sendable, CustomStringConvertible {
         case .course(let slug): "course:\(slug)"
         case .mine: "me"
         case .reviews(let slug): "reviews:\(slug)"
+        case .queue: "reviews"
         }
     }
 }
@@ -110,6 +118,11 @@ public struct LiveFeed: Sendable {
             let teaches = user.role == .admin ? true : try await checkpoints.teaches(userID: user.id, courseID: course.id)
             guard teaches else { throw LiveRefusal.notAnInstructor(slug) }
             return LiveSubscription(topic: topic, courseID: course.id, userID: nil)
+        case .queue:
+            guard let user else { throw LiveRefusal.signInNeeded(topic) }
+            guard user.role == .admin ? true : try await checkpoints.teachesAnyCourse(userID: user.id) else { throw LiveRefusal.notAnInstructor("any course") }
+            // An administrator sees every course's queue (userID nil); an instructor those of the courses they teach.
+            return LiveSubscription(topic: topic, courseID: nil, userID: user.role == .admin ? nil : user.id)
         }
     }
 
@@ -134,6 +147,10 @@ public struct LiveFeed: Sendable {
         case .reviews(let slug):
             guard kind == .checkpointSubmitted || kind == .checkpointReviewed, event.courseID == subscription.courseID else { return nil }
             (message.course, message.subject) = (slug, event.subjectID)
+        case .queue:
+            guard kind == .checkpointSubmitted || kind == .checkpointReviewed, let courseID = event.courseID else { return nil }
+            if let teacher = subscription.userID { guard try await checkpoints.teaches(userID: teacher, courseID: courseID) else { return nil } }
+            (message.course, message.subject) = (try await slug(of: courseID), event.subjectID)
         }
         return message
     }

@@ -29,7 +29,10 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     }
 
     let publicFolder = URL(fileURLWithPath: configuration.publicPath)
-    let stylesheet = try Stylesheet(publicFolder: publicFolder)
+    let stylesheet = try HashedAsset("css/site.css", publicFolder: publicFolder)
+    // Pages work without the live module: a public folder without it only loses live updates.
+    let liveScript = try? HashedAsset("js/live.js", publicFolder: publicFolder)
+    if liveScript == nil { logger.warning("public folder '\(publicFolder.path)' has no js/live.js: pages will not update live") }
     let staticFiles = try StaticFiles<AppRequestContext>(folder: publicFolder, logger: logger)
     let dates = DateText(timeZone: configuration.timeZone)
     let navigation = SiteNavigation()
@@ -41,6 +44,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
             tagline: "Professional courses in web development",
             year: dates.year(Date()),
             stylesheet: stylesheet.url,
+            liveScript: liveScript?.url ?? "",
             baseURL: configuration.baseURL
         ),
         dates: dates,
@@ -200,18 +204,17 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     return LecternApplication(inner: application, hub: liveHub)
 }
 
-/// The site's one stylesheet, addressed with a content hash so browsers may cache it and still see changes at once.
-struct Stylesheet {
-    static let path = "css/site.css"
+/// A file of `Public/` addressed with its content hash (the stylesheet, the live module), so browsers may cache it and
+/// still see changes at once.
+struct HashedAsset {
     let url: String
 
-    init(publicFolder: URL) throws {
-        let file = publicFolder.appendingPathComponent(Self.path)
+    init(_ path: String, publicFolder: URL) throws {
+        let file = publicFolder.appendingPathComponent(path)
         guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw StartupError(
-                "public folder '\(publicFolder.path)' has no \(Self.path) (set --public or LECTERN_PUBLIC to the folder that holds it)")
+            throw StartupError("public folder '\(publicFolder.path)' has no \(path) (set --public or LECTERN_PUBLIC to the folder that holds it)")
         }
-        self.url = "/\(Self.path)?v=\(Digest.sha256Hex(data).prefix(10))"
+        self.url = "/\(path)?v=\(Digest.sha256Hex(data).prefix(10))"
     }
 }
 

@@ -65,7 +65,12 @@ import Testing
             #expect(try await !bob.get(client, "/blog/post-01").body.contains("nav-count"))
             #expect(try await bob.get(client, "/notifications/\(id)").status == .notFound, "a notice is its owner's alone")
 
-            let opened = try await ada.get(client, "/notifications/\(id)")
+            // A link or an image on another site leads to the inbox and marks nothing read.
+            let fromElsewhere = try await ada.get(client, "/notifications/\(id)", headers: [HTTPField.Name("Sec-Fetch-Site")!: "cross-site"])
+            #expect(fromElsewhere.location == "/notifications")
+            #expect(try await ada.get(client, "/blog/post-01").body.contains("nav-count"), "still unread")
+
+            let opened = try await ada.get(client, "/notifications/\(id)", headers: [HTTPField.Name("Sec-Fetch-Site")!: "same-origin"])
             #expect(opened.location == Self.course)
             #expect(try await !ada.get(client, "/blog/post-01").body.contains("nav-count"), "read once followed")
             #expect(try await !ada.get(client, "/notifications").body.contains("is-unread"))

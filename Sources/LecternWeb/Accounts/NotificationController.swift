@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import LecternCore
 import LecternServices
@@ -50,6 +51,10 @@ struct NotificationController: Sendable {
     @Sendable func open(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let (_, user) = SessionGate.signedIn(context) else { return SessionGate.loginRedirect(for: request) }
         guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw AccountRefusal.noSuchNotice }
+        // A link or image on another site must not mark notices read: from there, this only leads to the inbox.
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site != "same-origin", site != "none" {
+            return .redirect(to: "/notifications", type: .normal)
+        }
         return .redirect(to: try await notifications.open(id, for: user), type: .normal)
     }
 

@@ -144,11 +144,11 @@ struct LiveController: Sendable {
                 let position = try await hub.subscribe(id, to: subscription, after: command.after)
                 return LiveReply(type: "subscribed", topic: subscription.topic.description, position: position)
             } catch LiveRefusal.unknownTopic {
-                return .error("unknown-topic", topic: topic, "Topics are course:<slug>, me and reviews:<slug>.")
+                return .error("unknown-topic", topic: topic, "Topics are course:<slug>, me, reviews:<slug> and reviews.")
             } catch LiveRefusal.signInNeeded {
                 return .error("sign-in-needed", topic: topic, "Sign in (or send an access token) to follow \(topic).")
             } catch LiveRefusal.notAnInstructor(let slug) {
-                return .error("not-an-instructor", topic: topic, "Only the instructors of \(slug) follow its review queue.")
+                return .error("not-an-instructor", topic: topic, "Only the instructors of \(slug) follow a review queue.")
             } catch CourseRefusal.noSuchCourse(let slug) {
                 return .error("no-such-course", topic: topic, "There is no course \(slug).")
             } catch LiveHub.Refusal.tooManySubscriptions(let most) {

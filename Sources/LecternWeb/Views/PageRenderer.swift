@@ -87,7 +87,8 @@ struct PageRenderer: Sendable {
                 return link
             },
             viewer: ViewerView(session),
-            outboxNote: mailToOutbox && session?.user?.role == .admin
+            outboxNote: mailToOutbox && session?.user?.role == .admin,
+            live: !site.liveScript.isEmpty && (section == "courses" || section == "review" || session?.user != nil)
         )
     }
 

@@ -6,6 +6,8 @@ struct SiteView: Sendable {
     var tagline: String
     var year: Int
     var stylesheet: String
+    /// The live updates module, for signed-in pages and course pages.
+    var liveScript: String = ""
     var baseURL: String
     /// Pages with `nav:` (footer or header), linked from every page's footer.
     var footerPages: [NavLinkView] = []
@@ -40,6 +42,8 @@ struct PageMeta: Sendable {
     var viewer: ViewerView?
     /// An administrator on a site whose mail goes to the outbox: pages that promise mail say where it went.
     var outboxNote = false
+    /// Loads the live updates module: signed-in pages and course pages.
+    var live = false
 }
 
 /// Who is signed in, and the token their "Log out" form needs.

@@ -1971,7 +1971,7 @@ extension PersonLinkView: ViewModel {
 }
 
 extension SiteView: ViewModel {
-    static var mustacheKeys: [String] { ["name", "tagline", "year", "stylesheet", "baseURL", "footerPages"] }
+    static var mustacheKeys: [String] { ["name", "tagline", "year", "stylesheet", "liveScript", "baseURL", "footerPages"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -1979,6 +1979,7 @@ extension SiteView: ViewModel {
         case "tagline": mustacheValue(self.tagline)
         case "year": mustacheValue(self.year)
         case "stylesheet": mustacheValue(self.stylesheet)
+        case "liveScript": mustacheValue(self.liveScript)
         case "baseURL": mustacheValue(self.baseURL)
         case "footerPages": mustacheValue(self.footerPages)
         default: nil
@@ -1986,11 +1987,12 @@ extension SiteView: ViewModel {
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(6)
+        print.begin(7)
         self.name.fingerprint(into: &print)
         self.tagline.fingerprint(into: &print)
         self.year.fingerprint(into: &print)
         self.stylesheet.fingerprint(into: &print)
+        self.liveScript.fingerprint(into: &print)
         self.baseURL.fingerprint(into: &print)
         self.footerPages.fingerprint(into: &print)
     }
@@ -2017,7 +2019,7 @@ extension NavLinkView: ViewModel {
 }
 
 extension PageMeta: ViewModel {
-    static var mustacheKeys: [String] { ["title", "heading", "description", "canonical", "ogType", "noindex", "isBlog", "isCourses", "isAccount", "isDashboard", "isReview", "isSearch", "isNotifications", "headerPages", "viewer", "outboxNote"] }
+    static var mustacheKeys: [String] { ["title", "heading", "description", "canonical", "ogType", "noindex", "isBlog", "isCourses", "isAccount", "isDashboard", "isReview", "isSearch", "isNotifications", "headerPages", "viewer", "outboxNote", "live"] }
 
     func child(named name: String) -> Any? {
         switch name {
@@ -2037,12 +2039,13 @@ extension PageMeta: ViewModel {
         case "headerPages": mustacheValue(self.headerPages)
         case "viewer": mustacheValue(self.viewer)
         case "outboxNote": mustacheValue(self.outboxNote)
+        case "live": mustacheValue(self.live)
         default: nil
         }
     }
 
     func fingerprint(into print: inout ViewPrint) {
-        print.begin(16)
+        print.begin(17)
         self.title.fingerprint(into: &print)
         self.heading.fingerprint(into: &print)
         self.description.fingerprint(into: &print)
@@ -2059,6 +2062,7 @@ extension PageMeta: ViewModel {
         self.headerPages.fingerprint(into: &print)
         self.viewer.fingerprint(into: &print)
         self.outboxNote.fingerprint(into: &print)
+        self.live.fingerprint(into: &print)
     }
 }
 
