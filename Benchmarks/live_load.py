@@ -18,8 +18,10 @@ makes exactly one event.
 
 Usage (the server started with LECTERN_LIVE_CONNECTIONS_PER_NETWORK=5000, a raised LECTERN_API_REQUESTS_PER_MINUTE
 and `ulimit -n 65536`):
-    Benchmarks/live_load.py --url http://127.0.0.1:8080 --pid <server pid> --course flask-in-an-afternoon \\
-        --lectern .build/debug/lectern --db db/lectern.sqlite
+    .build/api-tools/bin/python Benchmarks/live_load.py --url http://127.0.0.1:8080 --pid <server pid> \\
+        --course flask-in-an-afternoon --lectern .build/debug/lectern --db db/lectern.sqlite
+or with tokens made beforehand: --token lct_… --token lct_… (instead of --lectern and --db). Benchmarks/run runs it
+last, on the benchmark server and benchmark-open-course.
 Prints one line per measurement, then the targets; exits 1 when a target fails, 2 when the run could not be made.
 Needs the `websockets` package (15 or later) and wrk.
 """
@@ -441,9 +443,9 @@ class Bench:
 
     # wrk
 
-    async def wrk(self, label: str, duration: float) -> tuple[float, float, float, int]:
+    async def wrk(self, label: str, duration: int) -> tuple[float, float, float, int]:
         url = self.args.url.rstrip("/") + self.args.page
-        command = ["wrk", f"-t{self.args.wrk_threads}", f"-c{self.args.wrk_connections}", f"-d{duration:g}s", "--timeout", "30s",
+        command = ["wrk", f"-t{self.args.wrk_threads}", f"-c{self.args.wrk_connections}", f"-d{max(1, duration)}s", "--timeout", "30s",
                    "-s", self.args.wrk_script, url]
         process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         try:
@@ -456,7 +458,7 @@ class Bench:
             if line.startswith("RESULT"):
                 _, rps, p50, p99, errors, _ = line.split()
                 return float(rps), float(p50), float(p99), int(errors)
-        raise Abort(f"wrk ({label}) printed no RESULT line: {err.decode().strip()[-300:]}")
+        raise Abort(f"wrk ({label}) printed no RESULT line: {(err or out).decode().strip()[-300:]}")
 
     # The run
 
@@ -516,7 +518,7 @@ class Bench:
         busy_sent = await self.event_series(0, args.spacing, until=time.monotonic() + max(0.5, args.wrk_duration - 0.4))
         busy = await wrk_task
         await self.all_delivered(busy_sent, len(subscribers), args.delivery_timeout)
-        busy_every, busy_slowest, busy_missing = self.latencies(subscribers, busy_sent)
+        busy_every, _, busy_missing = self.latencies(subscribers, busy_sent)
         ratio = busy[2] / idle[2] if idle[2] > 0 else math.inf
         line("page during load", f"{args.page}: {busy[0]:,.0f} req/s, p50 {busy[1]:.2f} ms, p99 {busy[2]:.2f} ms, errors {busy[3]} "
                                  f"({len(busy_sent)} events during it)")
@@ -631,8 +633,8 @@ def main() -> int:
     parser.add_argument("--reconnects", type=int, default=100, help="clients in the reconnect test (default %(default)s)")
     parser.add_argument("--reconnect-groups", type=int, default=5, help="groups leaving at different times (default %(default)s)")
     parser.add_argument("--page", help="page for wrk (default /courses/<course>)")
-    parser.add_argument("--wrk-duration", type=float, default=10, help="seconds of each wrk run (default %(default)s)")
-    parser.add_argument("--wrk-warmup", type=float, default=2, help="seconds of wrk before the idle run (default %(default)s)")
+    parser.add_argument("--wrk-duration", type=int, default=10, help="seconds of each wrk run (default %(default)s)")
+    parser.add_argument("--wrk-warmup", type=int, default=2, help="seconds of wrk before the idle run (default %(default)s)")
     parser.add_argument("--wrk-connections", type=int, default=64, help="default %(default)s, as Benchmarks/run")
     parser.add_argument("--wrk-threads", type=int, default=2, help="default %(default)s")
     parser.add_argument("--wrk-script", default=str(here / "wrk.lua"), help="prints the RESULT line (default Benchmarks/wrk.lua)")

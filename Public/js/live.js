@@ -97,6 +97,7 @@ async function fetchParts() {
     const old = document.getElementById(id);
     const replacement = fresh.getElementById(id);
     if (!old || !replacement) continue;
+    if (edited(old)) continue; // never throw away what someone typed or chose: the page shows the rest at the next load
     if (old.contains(document.activeElement)) {
       // Swapping would drop the focus (and a half-typed answer): wait until it leaves.
       old.addEventListener("focusout", () => refresh([old], 0), { once: true });
@@ -105,6 +106,15 @@ async function fetchParts() {
     if (old.tagName === "DETAILS" && old.open) replacement.open = true;
     old.replaceWith(document.adoptNode(replacement));
   }
+}
+
+function edited(part) {
+  return Array.from(part.querySelectorAll("input, textarea, select")).some((field) => {
+    if (field.type === "hidden") return false;
+    if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+    if (field.tagName === "SELECT") return Array.from(field.options).some((option) => option.selected !== option.defaultSelected);
+    return field.value !== field.defaultValue;
+  });
 }
 
 function showCount(unread) {

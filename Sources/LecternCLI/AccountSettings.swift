@@ -65,7 +65,7 @@ enum AccountSettings {
 
     static func liveLimits() throws -> LiveLimits {
         LiveLimits(
-            connectionsPerUser: Int(try number("LECTERN_LIVE_CONNECTIONS_PER_ACCOUNT", default: 5, atLeast: 1, atMost: 1000)),
+            connectionsPerUser: Int(try number("LECTERN_LIVE_CONNECTIONS_PER_ACCOUNT", default: 20, atLeast: 1, atMost: 1000)),
             connectionsPerNetwork: Int(try number("LECTERN_LIVE_CONNECTIONS_PER_NETWORK", default: 200, atLeast: 1, atMost: 1_000_000)))
     }
 

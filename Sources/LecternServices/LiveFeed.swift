@@ -89,10 +89,18 @@ public struct LiveFeed: Sendable {
     let notifications: NotificationStore
 
     /// Kinds a course's public topic tells of.
-    static let courseKinds: Set<EventKind> = [.enrolled, .left, .seatsChanged, .enrolmentSwitched, .waitlistPromoted]
+    static let courseKinds: Set<EventKind> = [
+        .enrolled, .left, .seatsChanged, .enrolmentSwitched, .waitlistPromoted, .requested, .requestWithdrawn, .requestDecided,
+    ]
+    /// Kinds a review queue tells of: work sent and reviewed, requests for places made, withdrawn, decided or settled.
+    static let queueKinds: Set<EventKind> = [
+        .checkpointSubmitted, .checkpointReviewed, .requested, .requestWithdrawn, .requestDecided, .waitlistPromoted,
+        // A place given another way (a code, an operator) settles a pending request too.
+        .enrolled,
+    ]
     /// Kinds a learner's own topic tells of.
     static let personalKinds: Set<EventKind> = [
-        .enrolled, .left, .waitlistPromoted, .requestDecided, .lessonCompleted, .quizPassed, .checkpointSubmitted, .checkpointReviewed,
+        .enrolled, .left, .waitlistPromoted, .requested, .requestWithdrawn, .requestDecided, .lessonCompleted, .quizPassed, .checkpointSubmitted, .checkpointReviewed,
         .certificateIssued, .certificateRevoked,
     ]
 
@@ -145,10 +153,10 @@ public struct LiveFeed: Sendable {
                 message.unread = unread
             }
         case .reviews(let slug):
-            guard kind == .checkpointSubmitted || kind == .checkpointReviewed, event.courseID == subscription.courseID else { return nil }
+            guard Self.queueKinds.contains(kind), event.courseID == subscription.courseID else { return nil }
             (message.course, message.subject) = (slug, event.subjectID)
         case .queue:
-            guard kind == .checkpointSubmitted || kind == .checkpointReviewed, let courseID = event.courseID else { return nil }
+            guard Self.queueKinds.contains(kind), let courseID = event.courseID else { return nil }
             if let teacher = subscription.userID { guard try await checkpoints.teaches(userID: teacher, courseID: courseID) else { return nil } }
             (message.course, message.subject) = (try await slug(of: courseID), event.subjectID)
         }

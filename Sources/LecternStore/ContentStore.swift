@@ -47,9 +47,17 @@ public struct ContentStore: Sendable {
             var report = SyncReport()
             report.problems = snapshot.problems
             try Self.applyPosts(snapshot.posts, to: db, now: now, report: &report)
-            try Self.applyCourses(snapshot.courses, to: db, now: now, report: &report)
+            let edited = try Self.applyCourses(snapshot.courses, to: db, now: now, report: &report)
             try Self.applyLessons(snapshot, to: db, now: now, report: &report)
             if pagesChanged { try Self.replacePages(snapshot, in: db) }
+            // Content that changed a course's seats or its enrolment terms is an event, as an operator's change is.
+            for (courseID, before) in edited.sorted(by: { $0.key < $1.key }) {
+                let after = try Self.enrolmentTerms(db, courseID: courseID)
+                if after.seats != before.seats { try EventLog.append(db, .seatsChanged, userID: nil, subjectID: courseID, courseID: courseID, now: now) }
+                if after.terms != before.terms {
+                    try EventLog.append(db, .enrolmentSwitched, userID: nil, subjectID: courseID, courseID: courseID, now: now)
+                }
+            }
             // A course whose content raised its capacity or moved its dates fills the seats it gained from its waitlist.
             for courseID in try Int64.fetchAll(db, sql: "SELECT DISTINCT course_id FROM waitlist") {
                 try Seats.promote(db, courseID: courseID, now: now)
@@ -173,7 +181,19 @@ public struct ContentStore: Sendable {
         }
     }
 
-    private static func applyCourses(_ scan: ContentScan<CourseDocument>, to db: Database, now: Date, report: inout SyncReport) throws {
+    /// What a course's followers see change when the content edits it: its seats, and when and how it takes learners.
+    static func enrolmentTerms(_ db: Database, courseID: Int64) throws -> (seats: Row?, terms: Row?) {
+        (
+            try Row.fetchOne(db, sql: "SELECT capacity FROM course WHERE id = ?", arguments: [courseID]),
+            try Row.fetchOne(db, sql: "SELECT enrolment_opens, enrolment_closes, enrolment_mode FROM course WHERE id = ?", arguments: [courseID])
+        )
+    }
+
+    /// Returns the courses it edited, each with its enrolment terms as they were.
+    private static func applyCourses(_ scan: ContentScan<CourseDocument>, to db: Database, now: Date, report: inout SyncReport) throws
+        -> [Int64: (seats: Row?, terms: Row?)]
+    {
+        var edited: [Int64: (seats: Row?, terms: Row?)] = [:]
         report.coursesUnchanged = scan.unchangedPaths.count
         var kept = Set(scan.unchangedPaths + scan.failedPaths)
         for course in scan.changed {
@@ -185,6 +205,7 @@ public struct ContentStore: Sendable {
                 course.priceIncludes, now,
             ]
             if let id = try Int64.fetchOne(db, sql: "SELECT id FROM course WHERE slug = ?", arguments: [course.slug]) {
+                edited[id] = try Self.enrolmentTerms(db, courseID: id)
                 try db.execute(
                     sql: """
                         UPDATE course SET title = ?, subtitle = ?, level = ?, duration = ?, price = ?, capacity = ?, enrolment_opens = ?,
@@ -212,6 +233,7 @@ public struct ContentStore: Sendable {
             sql:
                 "UPDATE course SET is_removed = 1, updated_at = ? WHERE is_removed = 0 AND (source_path IS NULL OR source_path NOT IN (SELECT value FROM json_each(?)))",
             arguments: [now, JSONColumn.encode(Array(kept))])
+        return edited
     }
 
     /// Upserts changed lessons of each scanned course and retires lessons whose file is gone. Completions and

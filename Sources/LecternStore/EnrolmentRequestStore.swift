@@ -41,6 +41,7 @@ public struct EnrolmentRequestStore: Sendable {
                 try db.execute(
                     sql: "INSERT INTO enrolment_request (user_id, course_id, note, status, requested_at) VALUES (?, ?, ?, 'pending', ?)",
                     arguments: [userID, courseID, note, now])
+                try EventLog.append(db, .requested, userID: userID, subjectID: db.lastInsertedRowID, courseID: courseID, now: now)
                 return .requested
             case .full: return .waitlisted(position: try Seats.wait(db, userID: userID, courseID: courseID, note: note, now: now))
             case .notYetOpen, .closed: return .refused(course.state)
@@ -54,10 +55,12 @@ public struct EnrolmentRequestStore: Sendable {
     public func withdraw(userID: Int64, courseID: Int64, now: Date = Date()) async throws -> Bool {
         try await database.write { db in
             let waited = try Seats.leaveQueue(db, userID: userID, courseID: courseID)
+            let pending = try Self.pending(db, userID: userID, courseID: courseID)
             try db.execute(
                 sql: "UPDATE enrolment_request SET status = 'withdrawn', decided_at = ? WHERE user_id = ? AND course_id = ? AND status = 'pending'",
                 arguments: [now, userID, courseID])
-            guard db.changesCount > 0 else { return waited }
+            guard let pending, db.changesCount > 0 else { return waited }
+            try EventLog.append(db, .requestWithdrawn, userID: userID, subjectID: pending.id, courseID: courseID, now: now)
             try Seats.promote(db, courseID: courseID, now: now)
             return true
         }

@@ -15,6 +15,11 @@ public enum EventKind: String, Sendable, CaseIterable {
     case enrolmentSwitched = "course.enrolment-switched"
     /// A freed seat went to the first learner waiting; `subjectID` is the course.
     case waitlistPromoted = "waitlist.promoted"
+    /// A learner asked for a place on a course that approves its learners (the request holds a seat); `subjectID` is
+    /// the request.
+    case requested = "request.created"
+    /// A learner withdrew a pending request (its seat is free again); `subjectID` is the request.
+    case requestWithdrawn = "request.withdrawn"
     /// A request for a place was approved or declined; `subjectID` is the request.
     case requestDecided = "request.decided"
     /// A learner completed a lesson; `subjectID` is the lesson.

@@ -27,6 +27,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = sys.argv[1].rstrip("/")
 BINARY, DATABASE = sys.argv[2], sys.argv[3]
@@ -177,6 +178,82 @@ class Journey:
             self.driver.save_screenshot(os.path.join(SHOTS, f"{name}-{self.width}.png"))
             self.driver.set_window_size(self.width, 900)
 
+    def stay(self):
+        """Marks the page now shown: `stayed()` is true only while no reload or navigation has happened since."""
+        self.driver.execute_script("window.__lecternStayed = true")
+
+    def stayed(self):
+        return self.driver.execute_script("return window.__lecternStayed === true")
+
+    def wait_for(self, condition, seconds=6):
+        """Waits (bounded) for `condition(driver)` to hold, as a person watching the page would; False if it never does."""
+        try:
+            WebDriverWait(self.driver, seconds, poll_frequency=0.1).until(lambda d: condition(d))
+            return True
+        except Exception:
+            return False
+
+    def unread(self):
+        counts = [e.text for e in self.driver.find_elements(By.CSS_SELECTOR, ".site-nav .nav-count") if e.text.strip()]
+        return int(re.match(r"\d+", counts[0]).group(0)) if counts else 0
+
+    def classmate_takes_a_seat(self):
+        """Another learner, in another browser, takes a seat while this learner's course page stays open: the seat count
+        on it changes without a reload."""
+        d = self.driver
+        self.open(f"/courses/{COURSE}")
+        seats = d.find_element(By.CSS_SELECTOR, ".course-seats").text
+        self.stay()
+        classmate = Journey(self.width)
+        try:
+            classmate.open("/register")
+            classmate.fill("form[action='/register']", {"name": f"Classmate {self.width}", "email": f"classmate-{self.width}@example.com",
+                                                        "password": PASSWORD, "password_confirmation": PASSWORD})
+            made = subprocess.run([BINARY, "code", "create", COURSE, "--count", "1", "--db", DATABASE], capture_output=True, text=True)
+            classmate.open(f"/courses/{COURSE}")
+            classmate.fill("form[action$='/code']", {"code": made.stdout.strip()})
+            check(f"{self.width}px: a classmate takes a seat in another browser", "You are enrolled" in classmate.driver.page_source)
+            changed = self.wait_for(lambda d: d.find_element(By.CSS_SELECTOR, ".course-seats").text != seats)
+            now = d.find_element(By.CSS_SELECTOR, ".course-seats").text
+            check(f"{self.width}px: the open course page shows the seat taken without a reload ({seats!r} → {now!r})",
+                  changed and self.stayed())
+            self.problems += classmate.problems
+        finally:
+            classmate.driver.quit()
+
+    def cross_site_socket(self):
+        """A page of another origin (another port of the same host: same site, so the browser would send the cookies)
+        tries to open this site's live connection as the signed-in learner: refused before the upgrade."""
+        import http.server
+        import threading
+        page = ("<!doctype html><title>waiting</title><script>const s = new WebSocket('" + BASE.replace("http", "ws") + "/live');"
+                "s.onopen = () => { document.title = 'opened'; }; s.onerror = () => { document.title = 'refused'; };</script>")
+
+        class Attacker(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = page.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.HTTPServer(("127.0.0.1", 0), Attacker)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            self.driver.get(f"http://127.0.0.1:{server.server_address[1]}/")
+            self.wait_for(lambda d: d.title != "waiting")
+            check(f"{self.width}px: another site's page cannot open the live connection with the learner's cookies",
+                  self.driver.title == "refused", self.driver.title)
+            self.driver.get_log("browser")  # the refusal is logged there; it is not this site's error
+        finally:
+            server.shutdown()
+            server.server_close()
+
     def make_instructor(self):
         """Another person in another browser: registers, and the operator makes them an instructor of the course."""
         email = f"instructor-{self.width}@example.com"
@@ -214,14 +291,32 @@ class Journey:
         field = teacher.driver.find_element(By.ID, "feedback")
         field.clear()
         field.send_keys(feedback)
+        before = self.unread()
+        self.stay()
         teacher.click(f"form.review-form button[value='{decision}']")
         check(f"{self.width}px: the instructor's decision ({decision}) is saved", "Review saved" in teacher.driver.page_source)
+        # The learner's page, open all along, counts the new notice and says it in the live region.
+        risen = self.wait_for(lambda d: self.unread() > before)
+        notice = [e.text for e in self.driver.find_elements(By.CSS_SELECTOR, ".live-notices .live-notice")]
+        check(f"{self.width}px: the learner's header count rises without a reload ({before} → {self.unread()}) with a notice",
+              risen and self.stayed() and any("Your work for" in text for text in notice), "; ".join(notice))
+        if decision == "approve" and self.width == 1280:
+            self.shot("live-notice")
 
     def checkpoint(self, lesson, returned_once):
         d = self.driver
+        teacher = self.instructor
+        watching = not returned_once
+        if watching:
+            # The instructor's queue is open while the work is sent: it grows without a reload.
+            teacher.open("/review")
+            teacher.stay()
         self.fill("form.checkpoint-form", {"text": "My catalogue app: factory, blueprints, tests.",
                                            "link": f"https://git.example.com/journey-{self.width}/app"})
         check(f"{self.width}px: work sent to {lesson}", "Your work was sent" in d.page_source, d.current_url)
+        if watching:
+            shown = teacher.wait_for(lambda t: any(a.text.startswith(f"Journey {self.width}:") for a in t.find_elements(By.CSS_SELECTOR, ".review-queue a")))
+            check(f"{self.width}px: the open review queue shows the new submission without a reload", shown and teacher.stayed())
         if not returned_once:
             self.review("return", "Add a test for the 404 page, then send it again.")
             self.open(lesson)
@@ -294,6 +389,7 @@ class Journey:
             href = link.get_attribute("href").replace(BASE, "")
             if href not in lessons:
                 lessons.append(href)
+        self.classmate_takes_a_seat()
         self.make_instructor()
         failed_once = returned_once = False
         for lesson in lessons:
@@ -346,6 +442,8 @@ class Journey:
         self.click("form[action='/notifications/read'] button[type=submit]")
         check(f"{self.width}px: every notification is marked read",
               "Every notification is marked as read." in d.page_source and not d.find_elements(By.CSS_SELECTOR, ".nav-count"))
+
+        self.cross_site_socket()
 
         # An access token for a program: its secret once, then only a hint; revoked from the same page.
         self.open("/account/tokens")

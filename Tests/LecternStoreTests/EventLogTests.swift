@@ -99,3 +99,45 @@ import Testing
         #expect(try await lastID() == newest + 1)
     }
 }
+
+/// Changes that reach a course's followers from the content and from requests for places, not only from enrolling.
+@Suite final class EventSourcesTests: StoreSuite {
+    func sync() throws {
+        _ = try ContentStore(database: database).sync(from: ContentLoader(root: site.content))
+    }
+
+    func kinds(after: Int64) async throws -> [String] {
+        try await EventLog(database: database).events(after: after, limit: 100).map(\.kind)
+    }
+
+    @Test func contentThatChangesSeatsOrTermsIsAnEventAndOtherEditsAreNot() async throws {
+        try site.writeCourse("flask-certificate", capacity: 5)
+        try site.writeLesson("flask-certificate", "01-first-app")
+        try sync()
+        let start = try await EventLog(database: database).newestID()
+        try site.writeCourse("flask-certificate", title: "A new title", capacity: 5)
+        try sync()
+        #expect(try await kinds(after: start) == [], "a new title changes no seat")
+        try site.writeCourse("flask-certificate", title: "A new title", capacity: 8)
+        try sync()
+        #expect(try await kinds(after: start) == ["course.seats-changed"])
+        try site.writeCourse("flask-certificate", title: "A new title", capacity: 8, enrolment: "approval")
+        try sync()
+        #expect(try await kinds(after: start) == ["course.seats-changed", "course.enrolment-switched"])
+    }
+
+    @Test func aRequestMadeOrWithdrawnIsAnEventOfItsCourse() async throws {
+        try site.writeCourse("docker", capacity: 3, enrolment: "approval")
+        try site.writeLesson("docker", "01-first")
+        try sync()
+        let course = try #require(try await CourseStore(database: database).course(slug: "docker"))
+        let ada = try await UserStore(database: database).create(email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: "x", verified: true)
+        let start = try await EventLog(database: database).newestID()
+        let requests = EnrolmentRequestStore(database: database)
+        _ = try await requests.request(userID: ada.id, courseID: course.id, note: "")
+        _ = try await requests.withdraw(userID: ada.id, courseID: course.id)
+        #expect(try await kinds(after: start) == ["request.created", "request.withdrawn"])
+        let events = try await EventLog(database: database).events(after: start)
+        #expect(events.allSatisfy { $0.courseID == course.id && $0.userID == ada.id })
+    }
+}

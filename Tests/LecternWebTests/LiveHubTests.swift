@@ -42,7 +42,7 @@ import Testing
     }
 
     func messages(_ outputs: [LiveHub.Output]) -> [LiveMessage] {
-        outputs.compactMap { if case .message(let message) = $0 { message } else { nil } }
+        outputs.compactMap { if case .message(let message, _) = $0 { message } else { nil } }
     }
 
     @Test func aCoursesFollowersHearOfASeatTakenButNotWhoTookIt() async throws {

@@ -84,11 +84,10 @@ struct LiveController: Sendable {
     ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                let encoder = APIJSON.encoder
                 for await output in connection.outputs {
                     switch output {
-                    case .message(let message):
-                        try await outbound.writeTextMessage(String(decoding: try encoder.encode(LiveEventFrame(message: message)), as: UTF8.self))
+                    case .message(_, let text):
+                        try await outbound.writeTextMessage(text)
                     case .close(let code, let reason):
                         try await outbound.close(code: code, reason)
                         return

@@ -11,7 +11,7 @@ public struct LiveLimits: Sendable {
     /// Messages waiting for one slow client before it is cut off.
     public var queue: Int
 
-    public init(connectionsPerUser: Int = 5, connectionsPerNetwork: Int = 200, subscriptionsPerConnection: Int = 20, queue: Int = 256) {
+    public init(connectionsPerUser: Int = 20, connectionsPerNetwork: Int = 200, subscriptionsPerConnection: Int = 20, queue: Int = 256) {
         self.connectionsPerUser = connectionsPerUser
         self.connectionsPerNetwork = connectionsPerNetwork
         self.subscriptionsPerConnection = subscriptionsPerConnection
@@ -29,7 +29,8 @@ actor LiveHub {
 
     /// What the transport sends, in order.
     enum Output: Sendable, Equatable {
-        case message(LiveMessage)
+        /// An event's message and its JSON text, encoded once for every connection it goes to.
+        case message(LiveMessage, text: String)
         /// Then the connection ends: `code` is the WebSocket close code.
         case close(code: UInt16, reason: String)
     }
@@ -42,6 +43,7 @@ actor LiveHub {
 
     static let slowConsumer: UInt16 = 4008
     static let goingAway: UInt16 = 1001
+    static let tryAgain: UInt16 = 1013
 
     /// One followed topic: events up to `from` (where the hub stood when it was taken) are the catch-up's, after it the
     /// loop's, so nothing comes twice and nothing falls between.
@@ -139,18 +141,8 @@ actor LiveHub {
         ticking = true
         defer { ticking = false }
         for (id, connection) in connections {
-            for (subscription, follow) in connection.follows {
-                guard let after = follow.resumeAfter else { continue }
-                var cursor = after
-                while cursor < follow.from {
-                    let missed = try await feed.events(after: cursor).filter { $0.id <= follow.from }
-                    guard let last = missed.last else { break }
-                    for event in missed {
-                        if let message = try? await feed.message(event, on: subscription) { send(.message(message), to: id) }
-                    }
-                    cursor = last.id
-                }
-                connections[id]?.follows[subscription]?.resumeAfter = nil
+            for (subscription, follow) in connection.follows where follow.resumeAfter != nil {
+                await catchUp(id, subscription, feed: feed)
             }
         }
         for _ in 0..<batches {
@@ -163,15 +155,45 @@ actor LiveHub {
         }
     }
 
-    /// Sends `event` to every subscription taken before it, each message made once per subscription.
+    /// Sends a resuming subscription what it missed, up to where it was taken, oldest first.
+    private func catchUp(_ id: Int, _ subscription: LiveSubscription, feed: LiveFeed) async {
+        guard let follow = connections[id]?.follows[subscription], var cursor = follow.resumeAfter else { return }
+        // Taken now, so a delivery that meets this subscription while it is being caught up does not start again.
+        connections[id]?.follows[subscription]?.resumeAfter = nil
+        do {
+            while cursor < follow.from {
+                let missed = try await feed.events(after: cursor).filter { $0.id <= follow.from }
+                guard let last = missed.last else { break }
+                for event in missed {
+                    if let message = try? await feed.message(event, on: subscription) { send(.message(message, text: Self.text(message)), to: id) }
+                }
+                cursor = last.id
+            }
+        } catch {
+            // What was missed could not be read: the client comes back with its last id rather than go on with a gap.
+            send(.close(code: Self.tryAgain, reason: "Could not read what you missed; reconnect with your last id."), to: id)
+            connections.removeValue(forKey: id)?.continuation.finish()
+        }
+    }
+
+    /// Sends `event` to every subscription taken before it, each message made and encoded once per subscription. A
+    /// subscription still waiting for what it missed (taken while this pass ran) gets that first: never out of order.
     private func deliver(_ event: StoredEvent, feed: LiveFeed) async throws {
-        var made: [LiveSubscription: LiveMessage?] = [:]
+        var made: [LiveSubscription: (message: LiveMessage, text: String)?] = [:]
         for id in Array(connections.keys) {
             for (subscription, follow) in connections[id]?.follows ?? [:] where event.id > follow.from {
-                if made[subscription] == nil { made[subscription] = .some(try? await feed.message(event, on: subscription)) }
-                if let message = made[subscription] ?? nil { send(.message(message), to: id) }
+                if follow.resumeAfter != nil { await catchUp(id, subscription, feed: feed) }
+                if made[subscription] == nil {
+                    made[subscription] = .some((try? await feed.message(event, on: subscription)).flatMap { $0.map { ($0, Self.text($0)) } })
+                }
+                if let (message, text) = made[subscription] ?? nil { send(.message(message, text: text), to: id) }
             }
         }
+    }
+
+    /// The message as it goes on the wire: `{"type":"event", …}` in the API's JSON style.
+    static func text(_ message: LiveMessage) -> String {
+        (try? APIJSON.encoder.encode(LiveEventFrame(message: message))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     private func send(_ output: Output, to id: Int) {

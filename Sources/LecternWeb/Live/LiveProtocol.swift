@@ -45,10 +45,12 @@ struct LiveEventFrame: Encodable {
     private enum CodingKeys: String, CodingKey { case type }
 }
 
-/// The close codes a live client may meet. A client reconnects after 1001 and 4008 with its last id, not after the others.
+/// The close codes a live client may meet. A client reconnects after 1001, 1013 and 4008 with its last id, not after the others.
 enum LiveCloseCode {
     static let goingAway = LiveHub.goingAway
     static let slowConsumer = LiveHub.slowConsumer
+    /// What the client missed could not be read just now.
+    static let tryAgain = LiveHub.tryAgain
     /// The token in `Authorization` is unknown, expired or revoked.
     static let invalidToken: UInt16 = 4001
     /// Too many live connections for this account or network, or too many wrong tokens from it.
