@@ -13,12 +13,13 @@ if (signedIn) topics.add("me");
 else topics.delete("me");
 for (const topic of Array.from(topics)) if (topic.startsWith("reviews") && !signedIn) topics.delete(topic);
 
-// The highest event id seen: a reconnect asks for everything after it, so nothing is missed or shown twice.
-let lastID = null;
+// The last event id seen on each topic: a reconnect asks each topic for everything after it, so nothing is missed or
+// shown twice. A topic's events come in order; different topics' may interleave.
+const lastIDs = new Map();
 let attempts = 0;
 let socket = null;
-// Close codes after which reconnecting would only be refused again.
-const final = new Set([1008, 1009, 4001, 4029]);
+// Close codes after which reconnecting would only be refused again (1008, 1009: this page's own fault; 4001: a token).
+const final = new Set([1008, 1009, 4001]);
 
 const region = document.createElement("div");
 region.className = "live-notices";
@@ -28,11 +29,12 @@ document.body.append(region);
 
 function connect() {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  const opened = Date.now();
   socket = new WebSocket(`${scheme}//${location.host}/live`);
   socket.addEventListener("open", () => {
     for (const topic of topics) {
       const command = { type: "subscribe", topic };
-      if (lastID !== null) command.after = lastID;
+      if (lastIDs.has(topic)) command.after = lastIDs.get(topic);
       socket.send(JSON.stringify(command));
     }
   });
@@ -44,19 +46,23 @@ function connect() {
       return;
     }
     if (data.type === "subscribed") {
-      attempts = 0;
-      if (lastID === null || data.position > lastID) lastID = Math.max(lastID ?? 0, data.position);
+      if (!lastIDs.has(data.topic) || data.position > lastIDs.get(data.topic)) lastIDs.set(data.topic, data.position);
+      // Away too long to be told each change: what the topic shows is fetched again.
+      if (data.reset) receive({ topic: data.topic });
     } else if (data.type === "event") {
-      lastID = Math.max(lastID ?? 0, data.id);
+      lastIDs.set(data.topic, Math.max(lastIDs.get(data.topic) ?? 0, data.id));
       receive(data);
     }
   });
   socket.addEventListener("close", (event) => {
     socket = null;
     if (final.has(event.code)) return;
-    // Backoff with jitter, so a restarted server is not met by every browser at the same instant.
-    const delay = Math.min(30000, 1000 * 2 ** attempts) * (0.5 + Math.random() / 2);
-    attempts = Math.min(attempts + 1, 5);
+    // A connection that lasted starts the backoff again; one closed at once (a refusal, a restart) waits longer
+    // each time, with jitter, so a restarted server is not met by every browser at the same instant.
+    if (Date.now() - opened > 30000) attempts = 0;
+    const base = event.code === 4029 ? 30000 : 1000;
+    const delay = Math.min(60000, base * 2 ** attempts) * (0.5 + Math.random() / 2);
+    attempts = Math.min(attempts + 1, 6);
     setTimeout(connect, delay);
   });
 }
@@ -75,19 +81,32 @@ function receive(event) {
 
 const waiting = new Set();
 let timer = null;
+let fetching = false;
 
 function refresh(due, delay) {
   for (const part of due) waiting.add(part.id);
-  if (timer === null) timer = setTimeout(fetchParts, delay);
+  if (timer === null && !fetching) timer = setTimeout(fetchParts, delay);
 }
 
+// One fetch at a time, so an older copy of the page never replaces a newer one.
 async function fetchParts() {
   timer = null;
+  fetching = true;
   const ids = Array.from(waiting);
   waiting.clear();
+  try {
+    await swap(ids);
+  } finally {
+    fetching = false;
+    if (waiting.size) timer = setTimeout(fetchParts, 100);
+  }
+}
+
+async function swap(ids) {
   let fresh;
   try {
-    const response = await fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
+    // The header tells the server this is no visit: a one-time notice waiting for the next page stays for it.
+    const response = await fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html", "X-Lectern-Live": "1" } });
     if (!response.ok) return;
     fresh = new DOMParser().parseFromString(await response.text(), "text/html");
   } catch {
@@ -99,7 +118,7 @@ async function fetchParts() {
     if (!old || !replacement) continue;
     if (edited(old)) continue; // never throw away what someone typed or chose: the page shows the rest at the next load
     if (old.contains(document.activeElement)) {
-      // Swapping would drop the focus (and a half-typed answer): wait until it leaves.
+      // Swapping would drop the focus: wait until it leaves.
       old.addEventListener("focusout", () => refresh([old], 0), { once: true });
       continue;
     }

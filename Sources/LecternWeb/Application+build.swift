@@ -164,8 +164,10 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         introspection: configuration.graphQLIntrospection, refusals: RefusalWording(dates: dates), answers: apiAnswers
     ).addRoutes(to: graphQL)
     // Live connections: one WebSocket per browser or program, fed from the event log by the change watcher.
-    let liveHub = LiveHub(limits: configuration.liveLimits)
     let liveFeed = LiveFeed(database: database, catalogue: catalogue)
+    // Where the live loop starts is fixed before the server listens: a client that resumes at once (after a restart)
+    // is caught up from its last id, and nothing stored before now is sent as new.
+    let liveHub = LiveHub(limits: configuration.liveLimits, position: try await liveFeed.newest())
     let live = LiveController(
         hub: liveHub, feed: liveFeed,
         gate: LiveGate(baseURL: configuration.baseURL, sessions: sessions, cookie: cookie, tokens: accessTokens, counter: apiCounter))

@@ -22,11 +22,6 @@ struct ChangeWatcher: Service {
         // This process's own events go out at once, not at the next interval.
         let observation = EventLog(database: database).observeAppends { wake.yield() }
         defer { observation.cancel() }
-        do {
-            await hub.begin(at: try await feed.newest())
-        } catch {
-            logger.error("live updates could not read the event log: \(error)")
-        }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 while (try? await Task.sleep(for: interval)) != nil { wake.yield() }

@@ -106,10 +106,12 @@ struct FlashCookie: Sendable {
 /// answers 200), so a notice is shown once.
 struct FlashMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    static let liveFetch = HTTPField.Name("X-Lectern-Live")!
     let cookie: FlashCookie
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.cookies[cookie.name] != nil else { return try await next(request, context) }
+        // The live module's fetch of the page is no visit: the notice stays for the page the person opens next.
+        guard request.cookies[cookie.name] != nil, request.headers[Self.liveFetch] == nil else { return try await next(request, context) }
         var context = context
         context.flash = cookie.read(request)
         var response = try await next(request, context)

@@ -175,4 +175,25 @@ import Testing
         #expect(await stream.next() == nil)
         #expect(await hub.count == 0)
     }
+
+    @Test func aClientAwayTooLongReloadsAndOneStillCatchingUpStandsAtItsLastID() async throws {
+        var limits = LiveLimits()
+        limits.catchUp = 2
+        let hub = LiveHub(limits: limits)
+        let enrolments = EnrolmentStore(database: database)
+        for name in ["Ada", "Grace", "Alan"] { _ = try await enrolments.enrol(userID: try await user(name).id, courseID: try await course.id) }
+        try await hub.tick(feed)
+        let newest = try await feed.newest()
+        let subscription = try await feed.subscribe("course:tiny", as: nil)
+
+        let (away, _) = try await hub.open(userID: nil, network: "n")
+        #expect(try await hub.subscribe(away, to: subscription, after: newest - 3) == LiveHub.Standing(position: newest, reset: true))
+
+        let (back, outputs) = try await hub.open(userID: nil, network: "n")
+        #expect(try await hub.subscribe(back, to: subscription, after: newest - 1) == LiveHub.Standing(position: newest - 1))
+        #expect(try await hub.subscribe(back, to: subscription, after: nil) == LiveHub.Standing(position: newest - 1), "taken again: unchanged")
+        try await hub.tick(feed)
+        var stream = outputs.makeAsyncIterator()
+        #expect(messages(await drain(&stream, expecting: 1)).map(\.id) == [newest])
+    }
 }

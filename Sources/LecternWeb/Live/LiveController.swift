@@ -66,6 +66,8 @@ struct LiveController: Sendable {
         let connection: (id: Int, outputs: AsyncStream<LiveHub.Output>)
         do {
             connection = try await hub.open(userID: user?.id, network: network)
+        } catch .stopping {
+            return try await outbound.close(code: LiveCloseCode.goingAway, "The server is restarting; reconnect in a moment.")
         } catch {
             return try await outbound.close(code: LiveCloseCode.tooMany, "Too many live connections from this account or network; close another tab.")
         }
@@ -82,6 +84,8 @@ struct LiveController: Sendable {
     private func relay(
         _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, connection: (id: Int, outputs: AsyncStream<LiveHub.Output>), user: User?
     ) async throws {
+        // Whichever ends first ends both: the client leaving, or the hub closing the connection (a client cut off must
+        // not keep its socket by never answering the close).
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await output in connection.outputs {
@@ -94,7 +98,8 @@ struct LiveController: Sendable {
                     }
                 }
             }
-            try await read(inbound, outbound, connection: connection.id, user: user)
+            group.addTask { try await read(inbound, outbound, connection: connection.id, user: user) }
+            try await group.next()
             group.cancelAll()
         }
     }
@@ -140,8 +145,8 @@ struct LiveController: Sendable {
             if let after = command.after, after < 0 { return .error("bad-message", topic: topic, "`after` is the last event id seen: 0 or more.") }
             do {
                 let subscription = try await feed.subscribe(topic, as: user)
-                let position = try await hub.subscribe(id, to: subscription, after: command.after)
-                return LiveReply(type: "subscribed", topic: subscription.topic.description, position: position)
+                let standing = try await hub.subscribe(id, to: subscription, after: command.after)
+                return LiveReply(type: "subscribed", topic: subscription.topic.description, position: standing.position, reset: standing.reset ? true : nil)
             } catch LiveRefusal.unknownTopic {
                 return .error("unknown-topic", topic: topic, "Topics are course:<slug>, me, reviews:<slug> and reviews.")
             } catch LiveRefusal.signInNeeded {
@@ -150,6 +155,8 @@ struct LiveController: Sendable {
                 return .error("not-an-instructor", topic: topic, "Only the instructors of \(slug) follow a review queue.")
             } catch CourseRefusal.noSuchCourse(let slug) {
                 return .error("no-such-course", topic: topic, "There is no course \(slug).")
+            } catch LiveHub.Refusal.stopping {
+                return .error("unavailable", topic: topic, "The server is restarting; reconnect in a moment.")
             } catch LiveHub.Refusal.tooManySubscriptions(let most) {
                 return .error("too-many-subscriptions", topic: topic, "A connection follows at most \(most) topics; unsubscribe from one first.")
             } catch {

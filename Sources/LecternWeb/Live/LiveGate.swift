@@ -31,7 +31,11 @@ struct LiveGate: Sendable {
         guard isOwnOrigin(request) else { throw Refusal.crossSite }
         if let authorization = request.headers[.authorization] {
             do {
-                return try await APIAuthMiddleware.holder(authorization, network: network, tokens: tokens, counter: counter).user
+                let holder = try await APIAuthMiddleware.holder(authorization, network: network, tokens: tokens, counter: counter)
+                var user = holder.user
+                // A token speaks with its scope: an administrator's read or learn token follows what a learner may.
+                if holder.scope < .admin { user.role = .learner }
+                return user
             } catch .tooManyWrongTokens {
                 throw Refusal.tooManyWrongTokens
             } catch .invalidToken {

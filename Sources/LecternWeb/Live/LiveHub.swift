@@ -10,8 +10,12 @@ public struct LiveLimits: Sendable {
     public var subscriptionsPerConnection: Int
     /// Messages waiting for one slow client before it is cut off.
     public var queue: Int
+    /// The most events a reconnecting client is sent as missed; one away longer reloads what it shows.
+    public var catchUp = 1000
+    /// Connections one event goes to before the pages being served get a turn.
+    public var burst = 64
 
-    public init(connectionsPerUser: Int = 20, connectionsPerNetwork: Int = 200, subscriptionsPerConnection: Int = 20, queue: Int = 256) {
+    public init(connectionsPerUser: Int = 20, connectionsPerNetwork: Int = 200, subscriptionsPerConnection: Int = 50, queue: Int = 256) {
         self.connectionsPerUser = connectionsPerUser
         self.connectionsPerNetwork = connectionsPerNetwork
         self.subscriptionsPerConnection = subscriptionsPerConnection
@@ -39,6 +43,7 @@ actor LiveHub {
     enum Refusal: Error, Equatable {
         case tooManyConnections
         case tooManySubscriptions(Int)
+        case stopping
     }
 
     static let slowConsumer: UInt16 = 4008
@@ -50,7 +55,7 @@ actor LiveHub {
     private struct Follow {
         var from: Int64
         /// Set with a last id: what was missed, up to `from`, is sent at the next tick.
-        var resumeAfter: Int64?
+        var resumeAfter: Int64? = nil
     }
 
     private struct Connection {
@@ -67,6 +72,8 @@ actor LiveHub {
     /// gets it through its catch-up, not twice).
     private(set) var position: Int64 = 0
     private var ticking = false
+    /// Set by `shutDown`: a client that reconnects meanwhile is told to come back later, not taken.
+    private var stopping = false
     /// Sockets whose handler is still running (a connection leaves `connections` when the hub closes it; its socket
     /// stays until the close handshake is done).
     private(set) var transports = 0
@@ -82,13 +89,9 @@ actor LiveHub {
     func attach() { transports += 1 }
     func detach() { transports -= 1 }
 
-    /// Where the loop starts: the newest event when the server starts (what came before is for resuming clients).
-    func begin(at newest: Int64) {
-        position = max(position, newest)
-    }
-
     /// A new connection for `userID` (nil: a visitor) from `network`, and the stream of what to send it.
     func open(userID: Int64?, network: String) throws(Refusal) -> (id: Int, outputs: AsyncStream<Output>) {
+        guard !stopping else { throw .stopping }
         if let userID, connections.values.filter({ $0.userID == userID }).count >= limits.connectionsPerUser { throw .tooManyConnections }
         guard connections.values.filter({ $0.network == network }).count < limits.connectionsPerNetwork else { throw .tooManyConnections }
         // Places beyond the limit for the close that tells a slow client why it was cut off.
@@ -102,20 +105,39 @@ actor LiveHub {
         connections.removeValue(forKey: id)?.continuation.finish()
     }
 
-    /// Follows `subscription` on connection `id`; with `lastID`, what happened since is sent first (within the retention).
-    /// Returns the id the client stands at from now on (its last id to resume from, until an event comes).
+    /// Where a subscription stands: the id its client resumes from until an event comes, and whether what it missed
+    /// was too much to send (then the client reloads what it shows, and goes on from `position`).
+    struct Standing: Equatable {
+        var position: Int64
+        var reset = false
+    }
+
+    /// Follows `subscription` on connection `id`; with `lastID`, what happened since is sent first (at most
+    /// `limits.catchUp` events: a client away longer is told to reload instead). Taking a topic already followed
+    /// changes nothing.
     @discardableResult
-    func subscribe(_ id: Int, to subscription: LiveSubscription, after lastID: Int64?) throws(Refusal) -> Int64 {
-        guard var connection = connections[id] else { return position }
-        guard connection.follows[subscription] != nil || connection.follows.count < limits.subscriptionsPerConnection else {
-            throw .tooManySubscriptions(limits.subscriptionsPerConnection)
+    func subscribe(_ id: Int, to subscription: LiveSubscription, after lastID: Int64?) throws(Refusal) -> Standing {
+        guard var connection = connections[id] else { return Standing(position: position) }
+        if let follow = connection.follows[subscription] { return Standing(position: follow.resumeAfter ?? follow.from) }
+        guard connection.follows.count < limits.subscriptionsPerConnection else { throw .tooManySubscriptions(limits.subscriptionsPerConnection) }
+        var standing: Standing
+        if let lastID, lastID < position {
+            if position - lastID > Int64(limits.catchUp) {
+                connection.follows[subscription] = Follow(from: position)
+                standing = Standing(position: position, reset: true)
+            } else {
+                // Until the catch-up is sent, the client still stands at its last id: a drop meanwhile loses nothing.
+                connection.follows[subscription] = Follow(from: position, resumeAfter: lastID)
+                standing = Standing(position: lastID)
+            }
+        } else {
+            // A last id beyond the loop's position (seen from another instance a moment ahead) is where this one starts.
+            let from = max(position, lastID ?? 0)
+            connection.follows[subscription] = Follow(from: from)
+            standing = Standing(position: from)
         }
-        // A last id beyond the loop's position (seen from another instance a moment ahead) is where this one starts:
-        // what the client has is never sent again.
-        let from = max(position, lastID ?? 0)
-        connection.follows[subscription] = Follow(from: from, resumeAfter: lastID.flatMap { $0 < position ? $0 : nil })
         connections[id] = connection
-        return from
+        return standing
     }
 
     /// Stops following `topic` on connection `id`; whether it was followed.
@@ -128,6 +150,7 @@ actor LiveHub {
 
     /// The server is stopping: every client is told to come back later (1001), and the streams end.
     func shutDown() {
+        stopping = true
         for id in connections.keys { send(.close(code: Self.goingAway, reason: "The server is restarting; reconnect in a moment."), to: id) }
         for connection in connections.values { connection.continuation.finish() }
         connections = [:]
@@ -180,7 +203,9 @@ actor LiveHub {
     /// subscription still waiting for what it missed (taken while this pass ran) gets that first: never out of order.
     private func deliver(_ event: StoredEvent, feed: LiveFeed) async throws {
         var made: [LiveSubscription: (message: LiveMessage, text: String)?] = [:]
-        for id in Array(connections.keys) {
+        for (index, id) in Array(connections.keys).enumerated() {
+            // Thousands of sockets take a while to write to: let the pages being served go in between.
+            if index > 0, index % limits.burst == 0 { await Task.yield() }
             for (subscription, follow) in connections[id]?.follows ?? [:] where event.id > follow.from {
                 if follow.resumeAfter != nil { await catchUp(id, subscription, feed: feed) }
                 if made[subscription] == nil {

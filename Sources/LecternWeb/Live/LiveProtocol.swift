@@ -21,13 +21,15 @@ struct LiveReply: Encodable {
     var topic: String?
     /// For `subscribed`: the id to resume from until an event comes (every event carries its own).
     var position: Int64?
+    /// For `subscribed` with an `after` too old to catch up from: reload what the topic shows, then follow from here.
+    var reset: Bool?
     /// For `error`: a stable code (`bad-message`, `unknown-topic`, `sign-in-needed`, `not-an-instructor`,
     /// `no-such-course`, `too-many-subscriptions`, `not-subscribed`) and what to do about it.
     var error: String?
     var detail: String?
 
     static func error(_ code: String, topic: String? = nil, _ detail: String) -> LiveReply {
-        LiveReply(type: "error", topic: topic, error: code, detail: detail)
+        LiveReply(type: "error", topic: topic, reset: nil, error: code, detail: detail)
     }
 }
 
