@@ -26,7 +26,7 @@ struct LiveController: Sendable {
             "/live",
             shouldUpgrade: { request, _ in gate.isOwnOrigin(request) ? .upgrade([:]) : .dontUpgrade },
             onUpgrade: { inbound, outbound, context in
-                try await serve(inbound, outbound, request: context.request, network: context.requestContext.clientNetwork)
+                try await serve(inbound, outbound, request: context.request, context: context.requestContext)
             })
     }
 
@@ -43,10 +43,10 @@ struct LiveController: Sendable {
         }
     }
 
-    private func serve(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, request: Request, network: String) async throws {
+    private func serve(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, request: Request, context: LiveRequestContext) async throws {
         await hub.attach()
         do {
-            try await follow(inbound, outbound, request: request, network: network)
+            try await follow(inbound, outbound, request: request, context: context)
         } catch {
             await hub.detach()
             throw error
@@ -54,7 +54,8 @@ struct LiveController: Sendable {
         await hub.detach()
     }
 
-    private func follow(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, request: Request, network: String) async throws {
+    private func follow(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, request: Request, context: LiveRequestContext) async throws {
+        let network = context.clientNetwork
         let user: User?
         do {
             user = try await gate.user(for: request, network: network)
@@ -63,45 +64,22 @@ struct LiveController: Sendable {
         } catch LiveGate.Refusal.tooManyWrongTokens {
             return try await outbound.close(code: LiveCloseCode.tooMany, "Too many unknown tokens came from this network; wait a minute.")
         }
-        let connection: (id: Int, outputs: AsyncStream<LiveHub.Output>)
+        let id: Int
         do {
-            connection = try await hub.open(userID: user?.id, network: network)
+            id = try await hub.open(userID: user?.id, network: network, sink: SocketSink(channel: context.channel, outbound: outbound, limit: hub.limits.queue))
         } catch .stopping {
             return try await outbound.close(code: LiveCloseCode.goingAway, "The server is restarting; reconnect in a moment.")
         } catch {
             return try await outbound.close(code: LiveCloseCode.tooMany, "Too many live connections from this account or network; close another tab.")
         }
+        // The hub writes events to the socket itself; this task answers the client's commands until it leaves.
         do {
-            try await relay(inbound, outbound, connection: connection, user: user)
+            try await read(inbound, outbound, connection: id, user: user)
         } catch {
-            await hub.close(connection.id)
+            await hub.close(id)
             throw error
         }
-        await hub.close(connection.id)
-    }
-
-    /// Sends what the hub gives out while answering what the client asks.
-    private func relay(
-        _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, connection: (id: Int, outputs: AsyncStream<LiveHub.Output>), user: User?
-    ) async throws {
-        // Whichever ends first ends both: the client leaving, or the hub closing the connection (a client cut off must
-        // not keep its socket by never answering the close).
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await output in connection.outputs {
-                    switch output {
-                    case .message(_, let text):
-                        try await outbound.writeTextMessage(text)
-                    case .close(let code, let reason):
-                        try await outbound.close(code: code, reason)
-                        return
-                    }
-                }
-            }
-            group.addTask { try await read(inbound, outbound, connection: connection.id, user: user) }
-            try await group.next()
-            group.cancelAll()
-        }
+        await hub.close(id)
     }
 
     /// Answers the client's commands until it leaves; too many close the connection (1008), a message over the size

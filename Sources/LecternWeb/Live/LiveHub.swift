@@ -12,8 +12,9 @@ public struct LiveLimits: Sendable {
     public var queue: Int
     /// The most events a reconnecting client is sent as missed; one away longer reloads what it shows.
     public var catchUp = 1000
-    /// Connections one event goes to before the pages being served get a turn.
+    /// Connections one event goes to before the pages being served get a turn, and how long that turn is.
     public var burst = 64
+    public var pause: Duration = .milliseconds(1)
 
     public init(connectionsPerUser: Int = 20, connectionsPerNetwork: Int = 200, subscriptionsPerConnection: Int = 50, queue: Int = 256) {
         self.connectionsPerUser = connectionsPerUser
@@ -27,11 +28,11 @@ public struct LiveLimits: Sendable {
 /// event log and is the only thing that sends: first what resuming connections missed, up to where the loop stands,
 /// then what is new to everyone, so nothing is sent twice and nothing is skipped. Each connection has a bounded queue:
 /// a client that does not keep up is cut off with a close code (it reconnects with its last id and misses nothing)
-/// instead of holding up the others. The transport (the WebSocket handler) only moves `Output`s to the wire.
+/// instead of holding up the others. Each connection's output goes to its `LiveSink` (the socket, or a stream in tests).
 actor LiveHub {
     typealias Limits = LiveLimits
 
-    /// What the transport sends, in order.
+    /// What a stream sink gives out, in order.
     enum Output: Sendable, Equatable {
         /// An event's message and its JSON text, encoded once for every connection it goes to.
         case message(LiveMessage, text: String)
@@ -62,7 +63,7 @@ actor LiveHub {
         var userID: Int64?
         var network: String
         var follows: [LiveSubscription: Follow] = [:]
-        var continuation: AsyncStream<Output>.Continuation
+        var sink: any LiveSink
     }
 
     let limits: Limits
@@ -89,20 +90,24 @@ actor LiveHub {
     func attach() { transports += 1 }
     func detach() { transports -= 1 }
 
-    /// A new connection for `userID` (nil: a visitor) from `network`, and the stream of what to send it.
-    func open(userID: Int64?, network: String) throws(Refusal) -> (id: Int, outputs: AsyncStream<Output>) {
+    /// A new connection for `userID` (nil: a visitor) from `network`, whose output goes to `sink`.
+    func open(userID: Int64?, network: String, sink: any LiveSink) throws(Refusal) -> Int {
         guard !stopping else { throw .stopping }
         if let userID, connections.values.filter({ $0.userID == userID }).count >= limits.connectionsPerUser { throw .tooManyConnections }
         guard connections.values.filter({ $0.network == network }).count < limits.connectionsPerNetwork else { throw .tooManyConnections }
-        // Places beyond the limit for the close that tells a slow client why it was cut off.
-        let (stream, continuation) = AsyncStream<Output>.makeStream(bufferingPolicy: .bufferingOldest(limits.queue + 2))
         nextID += 1
-        connections[nextID] = Connection(userID: userID, network: network, continuation: continuation)
-        return (nextID, stream)
+        connections[nextID] = Connection(userID: userID, network: network, sink: sink)
+        return nextID
+    }
+
+    /// A new connection whose output is a stream.
+    func open(userID: Int64?, network: String) throws(Refusal) -> (id: Int, outputs: AsyncStream<Output>) {
+        let (stream, continuation) = AsyncStream<Output>.makeStream(bufferingPolicy: .bufferingOldest(limits.queue + 2))
+        return (try open(userID: userID, network: network, sink: StreamSink(continuation: continuation)), stream)
     }
 
     func close(_ id: Int) {
-        connections.removeValue(forKey: id)?.continuation.finish()
+        connections.removeValue(forKey: id)?.sink.finish()
     }
 
     /// Where a subscription stands: the id its client resumes from until an event comes, and whether what it missed
@@ -151,8 +156,7 @@ actor LiveHub {
     /// The server is stopping: every client is told to come back later (1001), and the streams end.
     func shutDown() {
         stopping = true
-        for id in connections.keys { send(.close(code: Self.goingAway, reason: "The server is restarting; reconnect in a moment."), to: id) }
-        for connection in connections.values { connection.continuation.finish() }
+        for connection in connections.values { connection.sink.close(code: Self.goingAway, reason: "The server is restarting; reconnect in a moment.") }
         connections = [:]
     }
 
@@ -188,47 +192,38 @@ actor LiveHub {
                 let missed = try await feed.events(after: cursor).filter { $0.id <= follow.from }
                 guard let last = missed.last else { break }
                 for event in missed {
-                    if let message = try? await feed.message(event, on: subscription) { send(.message(message, text: Self.text(message)), to: id) }
+                    if let message = try? await feed.message(event, on: subscription) { send(LiveMessageFrame(message), to: id) }
                 }
                 cursor = last.id
             }
         } catch {
             // What was missed could not be read: the client comes back with its last id rather than go on with a gap.
-            send(.close(code: Self.tryAgain, reason: "Could not read what you missed; reconnect with your last id."), to: id)
-            connections.removeValue(forKey: id)?.continuation.finish()
+            connections.removeValue(forKey: id)?.sink.close(code: Self.tryAgain, reason: "Could not read what you missed; reconnect with your last id.")
         }
     }
 
     /// Sends `event` to every subscription taken before it, each message made and encoded once per subscription. A
     /// subscription still waiting for what it missed (taken while this pass ran) gets that first: never out of order.
     private func deliver(_ event: StoredEvent, feed: LiveFeed) async throws {
-        var made: [LiveSubscription: (message: LiveMessage, text: String)?] = [:]
+        var made: [LiveSubscription: LiveMessageFrame?] = [:]
         for (index, id) in Array(connections.keys).enumerated() {
-            // Thousands of sockets take a while to write to: let the pages being served go in between.
-            if index > 0, index % limits.burst == 0 { await Task.yield() }
+            // Thousands of sockets take a while to write to: the writes of one burst go out before the next is
+            // queued, so the pages being served wait behind a burst at most, never behind every socket's write.
+            if index > 0, index % limits.burst == 0 { try? await Task.sleep(for: limits.pause) }
             for (subscription, follow) in connections[id]?.follows ?? [:] where event.id > follow.from {
                 if follow.resumeAfter != nil { await catchUp(id, subscription, feed: feed) }
                 if made[subscription] == nil {
-                    made[subscription] = .some((try? await feed.message(event, on: subscription)).flatMap { $0.map { ($0, Self.text($0)) } })
+                    made[subscription] = .some((try? await feed.message(event, on: subscription)).flatMap { $0.map { LiveMessageFrame($0) } })
                 }
-                if let (message, text) = made[subscription] ?? nil { send(.message(message, text: text), to: id) }
+                if let frame = made[subscription] ?? nil { send(frame, to: id) }
             }
         }
     }
 
-    /// The message as it goes on the wire: `{"type":"event", …}` in the API's JSON style.
-    static func text(_ message: LiveMessage) -> String {
-        (try? APIJSON.encoder.encode(LiveEventFrame(message: message))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
-
-    private func send(_ output: Output, to id: Int) {
-        guard let connection = connections[id] else { return }
-        guard case .enqueued(let room) = connection.continuation.yield(output) else { return }
-        // `limits.queue` messages wait unread: the next place goes to the reason, and the connection ends.
-        if case .message = output, room <= 2 {
-            connection.continuation.yield(.close(code: Self.slowConsumer, reason: "Too slow to keep up; reconnect with your last id."))
-            connection.continuation.finish()
-            connections[id] = nil
-        }
+    /// Sends one message; a client that has not taken `limits.queue` messages yet is cut off instead.
+    private func send(_ frame: LiveMessageFrame, to id: Int) {
+        guard let connection = connections[id], !connection.sink.send(frame) else { return }
+        connections[id] = nil
+        connection.sink.close(code: Self.slowConsumer, reason: "Too slow to keep up; reconnect with your last id.")
     }
 }

@@ -8,11 +8,14 @@ struct LiveRequestContext: RequestContext, WebSocketRequestContext, RemoteAddres
     var coreContext: CoreRequestContextStorage
     let webSocket: WebSocketHandlerReference<Self>
     let remoteAddress: SocketAddress?
+    /// The connection's channel: after the upgrade, the hub writes events to it directly.
+    let channel: any Channel
 
     init(source: Source) {
         self.coreContext = .init(source: source)
         self.webSocket = .init()
         self.remoteAddress = source.channel.remoteAddress
+        self.channel = source.channel
     }
 
     /// What connection limits count by (see `AppRequestContext.clientNetwork`).
