@@ -13,7 +13,7 @@ public struct LiveLimits: Sendable {
     /// The most events a reconnecting client is sent as missed; one away longer reloads what it shows.
     public var catchUp = 1000
     /// Connections one event goes to before the pages being served get a turn, and how long that turn is.
-    public var burst = 64
+    public var burst = 32
     public var pause: Duration = .milliseconds(1)
 
     public init(connectionsPerUser: Int = 20, connectionsPerNetwork: Int = 200, subscriptionsPerConnection: Int = 50, queue: Int = 256) {
