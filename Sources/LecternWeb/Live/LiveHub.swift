@@ -161,8 +161,8 @@ actor LiveHub {
     }
 
     /// One pass: catches resuming subscriptions up to where each was taken, then gives everyone what is new (at most
-    /// `batches` reads of the log, so one pass stays short). An event whose message cannot be made (its course was
-    /// removed meanwhile) is skipped, never retried for ever.
+    /// `batches` reads of the log, so one pass stays short). An event about a course removed meanwhile is skipped; one
+    /// that cannot be read just now closes the connections it was for with 1013, and they come back for it.
     func tick(_ feed: LiveFeed, batches: Int = 20) async throws {
         guard !ticking else { return }
         ticking = true
@@ -192,7 +192,7 @@ actor LiveHub {
                 let missed = try await feed.events(after: cursor).filter { $0.id <= follow.from }
                 guard let last = missed.last else { break }
                 for event in missed {
-                    if let message = try? await feed.message(event, on: subscription) { send(LiveMessageFrame(message), to: id) }
+                    if let message = try await Self.message(event, on: subscription, feed: feed) { send(LiveMessageFrame(message), to: id) }
                 }
                 cursor = last.id
             }
@@ -206,6 +206,7 @@ actor LiveHub {
     /// subscription still waiting for what it missed (taken while this pass ran) gets that first: never out of order.
     private func deliver(_ event: StoredEvent, feed: LiveFeed) async throws {
         var made: [LiveSubscription: LiveMessageFrame?] = [:]
+        var unreadable: Set<LiveSubscription> = []
         for (index, id) in Array(connections.keys).enumerated() {
             // Thousands of sockets take a while to write to: the writes of one burst go out before the next is
             // queued, so the pages being served wait behind a burst at most, never behind every socket's write.
@@ -213,10 +214,30 @@ actor LiveHub {
             for (subscription, follow) in connections[id]?.follows ?? [:] where event.id > follow.from {
                 if follow.resumeAfter != nil { await catchUp(id, subscription, feed: feed) }
                 if made[subscription] == nil {
-                    made[subscription] = .some((try? await feed.message(event, on: subscription)).flatMap { $0.map { LiveMessageFrame($0) } })
+                    do {
+                        made[subscription] = .some(try await Self.message(event, on: subscription, feed: feed).map { LiveMessageFrame($0) })
+                    } catch {
+                        unreadable.insert(subscription)
+                        made[subscription] = .some(nil)
+                    }
+                }
+                if unreadable.contains(subscription) {
+                    // Skipping would move the client's last id past this event: it comes back for it instead.
+                    connections.removeValue(forKey: id)?.sink.close(code: Self.tryAgain, reason: "Could not read an event; reconnect with your last id.")
+                    break
                 }
                 if let frame = made[subscription] ?? nil { send(frame, to: id) }
             }
+        }
+    }
+
+    /// The message `event` makes on `subscription`; nil when it makes none, or when its course was removed meanwhile
+    /// (nothing to tell of it any more). Other errors are the caller's: the event must not be skipped silently.
+    private static func message(_ event: StoredEvent, on subscription: LiveSubscription, feed: LiveFeed) async throws -> LiveMessage? {
+        do {
+            return try await feed.message(event, on: subscription)
+        } catch is CourseRefusal {
+            return nil
         }
     }
 
