@@ -60,6 +60,6 @@ public enum AccessToken {
     /// The name as stored: trimmed, one line, 1 to 60 characters; nil when it cannot be one.
     public static func name(_ text: String) -> String? {
         let name = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
-        return (1...maxNameLength).contains(name.count) ? name : nil
+        return (1...maxNameLength).contains(name.unicodeScalars.count) ? name : nil
     }
 }

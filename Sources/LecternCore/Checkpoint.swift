@@ -58,8 +58,8 @@ public struct CheckpointAnswer: Sendable, Equatable {
         let text = rawText.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty {
             problems["text"] = "Write what you did, or paste your code: the instructor reviews this text."
-        } else if text.count > Self.maximumText {
-            problems["text"] = "Keep it under \(Self.maximumText.formatted()) characters (this is \(text.count.formatted())); link to the rest."
+        } else if text.unicodeScalars.count > Self.maximumText {
+            problems["text"] = "Keep it under \(Self.maximumText.formatted()) characters (this is \(text.unicodeScalars.count.formatted())); link to the rest."
         }
         let link = rawLink.trimmingCharacters(in: .whitespaces)
         var checkedLink: String?
@@ -73,7 +73,7 @@ public struct CheckpointAnswer: Sendable, Equatable {
 
     /// Why `link` cannot be offered to an instructor as a link, or nil when it can.
     static func linkProblem(_ link: String) -> String? {
-        guard link.count <= maximumLink else { return "Keep the link under \(maximumLink) characters." }
+        guard link.unicodeScalars.count <= maximumLink else { return "Keep the link under \(maximumLink) characters." }
         guard !link.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }),
             let components = URLComponents(string: link), let scheme = components.scheme?.lowercased(), ["http", "https"].contains(scheme),
             let host = components.host, !host.isEmpty, host.contains(".") || host == "localhost"

@@ -22,7 +22,7 @@ public struct EmailAddress: Sendable, Equatable, Hashable, CustomStringConvertib
     public init(_ text: String) throws(Problem) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
         guard !trimmed.isEmpty else { throw .empty }
-        guard trimmed.count <= Self.maximumLength else { throw .tooLong }
+        guard trimmed.unicodeScalars.count <= Self.maximumLength else { throw .tooLong }
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, let local = parts.first, let domain = parts.last, !local.isEmpty, local.count <= 64,
             domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains(".."),

@@ -24,7 +24,7 @@ public enum PersonName {
     public static func clean(_ text: String) throws(Problem) -> String {
         let name = text.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
         guard !name.isEmpty else { throw .empty }
-        guard name.count <= maximumLength else { throw .tooLong }
+        guard name.unicodeScalars.count <= maximumLength else { throw .tooLong }
         guard !name.unicodeScalars.contains(where: isInvisible) else { throw .invisibleCharacters }
         return name
     }

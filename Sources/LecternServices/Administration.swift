@@ -36,7 +36,7 @@ public struct CodeBatch: Sendable, Equatable {
         }
         if let expiresAt, expiresAt <= now { throw .invalid(field: "expires_at", reason: "is in the past: the codes would never work") }
         let note = note?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let note, note.count > Self.maxNoteLength { throw .invalid(field: "note", reason: "must be at most \(Self.maxNoteLength) characters") }
+        if let note, note.unicodeScalars.count > Self.maxNoteLength { throw .invalid(field: "note", reason: "must be at most \(Self.maxNoteLength) characters") }
         self.count = count
         self.usesPerCode = usesPerCode
         self.expiresAt = expiresAt
@@ -125,7 +125,7 @@ public struct Administration: Sendable {
     /// Approves or declines `user`'s request for a place (the learner is mailed from the event it records).
     public func decide(_ user: User, on course: CourseDetail, approve: Bool, reason: String?) async throws -> EnrolmentRequest {
         let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let reason, reason.count > Self.maxReasonLength {
+        if let reason, reason.unicodeScalars.count > Self.maxReasonLength {
             throw AdministrationRefusal.invalid(field: "reason", reason: "must be at most \(Self.maxReasonLength) characters")
         }
         let note = reason?.isEmpty == true ? nil : reason

@@ -27,7 +27,7 @@ public struct Certificates: Sendable {
     /// changed it (false when it was revoked already). Nil when no certificate has the code.
     public func revoke(_ code: String, reason typed: String) async throws -> (certificate: Certificate, changed: Bool)? {
         let reason = typed.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= Self.maxRevocationReasonLength else {
+        guard !reason.isEmpty, reason.unicodeScalars.count <= Self.maxRevocationReasonLength else {
             throw AdministrationRefusal.invalid(field: "reason", reason: "must be 1 to \(Self.maxRevocationReasonLength) characters")
         }
         let normalised = code.trimmingCharacters(in: .whitespaces).uppercased()

@@ -70,7 +70,7 @@ public struct Enrolments: Sendable {
         }
         let result: Result<PlaceOutcome, AccessCodeProblem>
         do {
-            result = code.count > Self.maxCodeLength ? .failure(.unknown) : try await codes.redeem(code, userID: user.id, courseID: course.id)
+            result = code.unicodeScalars.count > Self.maxCodeLength ? .failure(.unknown) : try await codes.redeem(code, userID: user.id, courseID: course.id)
         } catch {
             await limiter.refund(accountKey)
             await limiter.refund(networkKey)
@@ -90,7 +90,7 @@ public struct Enrolments: Sendable {
     public func request(note: String, by user: User, for courseSlug: String) async throws -> Placement {
         let course = try await catalogue.course(courseSlug)
         let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard note.count <= RequestNote.maxLength else { throw CourseRefusal.noteTooLong(count: note.count) }
+        guard note.unicodeScalars.count <= RequestNote.maxLength else { throw CourseRefusal.noteTooLong(count: note.unicodeScalars.count) }
         return Placement(course: course, outcome: try await requests.request(userID: user.id, courseID: course.id, note: note))
     }
 
@@ -132,7 +132,7 @@ public struct Enrolments: Sendable {
         if let reason, reason.isEmpty {
             throw AdministrationRefusal.invalid(field: "over_capacity_reason", reason: "must say why the learner gets a seat beyond the capacity")
         }
-        if let reason, reason.count > Self.maxOverCapacityReasonLength {
+        if let reason, reason.unicodeScalars.count > Self.maxOverCapacityReasonLength {
             throw AdministrationRefusal.invalid(field: "over_capacity_reason", reason: "must be at most \(Self.maxOverCapacityReasonLength) characters")
         }
         return Self.place(try await store.enrol(userID: userID, courseID: course.id, byOperator: true, overCapacityReason: reason))

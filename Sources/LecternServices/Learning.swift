@@ -127,7 +127,7 @@ public struct Learning: Sendable {
         let access = try await enrolledLesson(lessonSlug, of: courseSlug, for: user)
         let limits = Self.answerLimits
         guard answers.count <= limits.questions,
-            answers.allSatisfy({ $0.key.count <= limits.characters && $0.value.count <= limits.choices && $0.value.allSatisfy { $0.count <= limits.characters } })
+            answers.allSatisfy({ $0.key.unicodeScalars.count <= limits.characters && $0.value.count <= limits.choices && $0.value.allSatisfy { $0.unicodeScalars.count <= limits.characters } })
         else { throw CourseRefusal.answersTooLarge }
         // Read again, not taken from a page: the quiz and the attempts as they are now.
         guard access.lesson.hasQuiz, let lessonQuiz = try await quizzes.quiz(lessonID: access.lesson.id, userID: user.id) else {

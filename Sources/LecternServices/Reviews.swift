@@ -50,7 +50,7 @@ public struct Reviews: Sendable {
         item: ReviewItem, certificateCode: String?
     ) {
         let feedback = feedback.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard feedback.count <= Self.maxFeedbackLength else { throw ReviewRefusal.feedbackTooLong(count: feedback.count) }
+        guard feedback.unicodeScalars.count <= Self.maxFeedbackLength else { throw ReviewRefusal.feedbackTooLong(count: feedback.unicodeScalars.count) }
         let decision: ReviewDecision = approve ? .approve(feedback: feedback.isEmpty ? nil : feedback) : .return(feedback: feedback)
         do {
             return try await checkpoints.review(id: id, reviewerID: reviewerID, decision: decision)
@@ -62,7 +62,7 @@ public struct Reviews: Sendable {
     /// Approves or declines a request for a place on a course `instructor` teaches.
     public func decide(request id: Int64, by instructor: User, approve: Bool, reason: String) async throws -> EnrolmentRequest {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard reason.count <= Self.maxReasonLength else { throw ReviewRefusal.reasonTooLong(count: reason.count) }
+        guard reason.unicodeScalars.count <= Self.maxReasonLength else { throw ReviewRefusal.reasonTooLong(count: reason.unicodeScalars.count) }
         do {
             return try await requests.decide(requestID: id, instructorID: instructor.id, approve: approve, reason: reason.isEmpty ? nil : reason)
         } catch EnrolmentRequestError.alreadyDecided(let status) {

@@ -3,6 +3,7 @@ import Hummingbird
 import LecternCore
 import LecternServices
 import LecternStore
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 
@@ -187,13 +188,18 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         database: database, interval: configuration.changeInterval, logger: logger, navigation: navigation, hub: liveHub, feed: liveFeed)
     let application = Application(
         responder: HeadResponder(wrapped: router.buildResponder()),
-        server: .http1WebSocketUpgrade(
-            webSocketRouter: liveRouter,
-            configuration: .init(
-                // Slow or idle clients must not hold connections open forever (a live socket is kept by its pings).
-                http1: .init(additionalChannelHandlers: [HTTP10HostFiller.Installer(host: siteHost)], idleTimeout: .seconds(30)),
-                // Pings more often than proxies' usual 60-second idle cut (nginx's proxy_read_timeout).
-                ws: .init(maxFrameSize: 16_384, autoPing: .enabled(timePeriod: .seconds(25)), closeTimeout: .seconds(5), validateUTF8: true))),
+        // HTTP/1.1 with the WebSocket upgrade (hummingbird-websocket's channel, built here to add what it lacks).
+        server: HTTPServerBuilder { [liveResponder = liveRouter.buildResponder()] responder in
+            GuardedHTTPChannel(
+                inner: HTTP1WebSocketUpgradeChannel(
+                    responder: responder, webSocketResponder: liveResponder,
+                    configuration: .init(
+                        // Slow or idle clients must not hold connections open forever (a live socket is kept by its pings).
+                        http1: .init(idleTimeout: .seconds(30)),
+                        // Pings more often than proxies' usual 60-second idle cut (nginx's proxy_read_timeout).
+                        ws: .init(maxFrameSize: 16_384, autoPing: .enabled(timePeriod: .seconds(25)), closeTimeout: .seconds(5), validateUTF8: true))),
+                host: siteHost)
+        },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: [viewCounter, housekeeping, reviewMailer, enrolmentMailer, changes],
         onServerRunning: { channel in

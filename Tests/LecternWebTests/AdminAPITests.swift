@@ -67,6 +67,10 @@ import Testing
             #expect(wrong.status == .unprocessableContent)
             let errors = try #require(try Self.json(wrong.body)["errors"] as? [[String: Any]])
             #expect(errors.compactMap { $0["name"] as? String } == ["role", "limit", "colour"])
+            // Lengths count code points, as the contract's maxLength does: 60 letters with a combining accent each
+            // are 60 characters to a reader but 120 code points, over the 100 allowed.
+            let accented = String(repeating: "e%CC%81", count: 60)
+            #expect(try await client.send("/api/v1/admin/users?search=\(accented)", .get, headers: admin).status == .unprocessableContent)
         }
     }
 

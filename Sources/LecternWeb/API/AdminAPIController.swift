@@ -153,7 +153,7 @@ struct AdminAPIController: Sendable {
         var problems: [APIProblem.FieldProblem] = []
         let query = request.uri.queryParameters
         let search = query.get("search").map { String($0) }
-        if let search, search.count > 100 { problems.append(.init(name: "search", reason: "must be at most 100 characters")) }
+        if let search, search.unicodeScalars.count > 100 { problems.append(.init(name: "search", reason: "must be at most 100 characters")) }
         var role: User.Role?
         if let text = query.get("role") {
             role = User.Role(rawValue: String(text))

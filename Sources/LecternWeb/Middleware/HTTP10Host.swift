@@ -12,27 +12,18 @@ final class HTTP10HostFiller: ChannelInboundHandler, RemovableChannelHandler {
     init(host: String) { self.host = host }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .head(var head) = unwrapInboundIn(data), head.version < .http1_1, !head.headers.contains(name: "Host") else {
+        guard case .head(var head) = unwrapInboundIn(data) else {
             context.fireChannelRead(data)
             return
         }
-        head.headers.add(name: "Host", value: host)
-        context.fireChannelRead(wrapInboundOut(.head(head)))
-    }
-
-    /// Hummingbird adds extra handlers after its HTTP types conversion; this one puts the filler before it, right
-    /// after NIO's request decoder, where the version is still known.
-    final class Installer: ChannelInboundHandler, RemovableChannelHandler {
-        typealias InboundIn = NIOAny
-        let host: String
-
-        init(host: String) { self.host = host }
-
-        func handlerAdded(context: ChannelHandlerContext) {
-            let pipeline = context.pipeline.syncOperations
-            guard let decoder = try? pipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self) else { return }
-            try? pipeline.addHandler(HTTP10HostFiller(host: host), position: .after(decoder.handler))
+        if head.headers.contains(name: "Upgrade") {
+            // A WebSocket's connection carries frames after this request, not HTTP parts: the filler's work is done.
+            context.fireChannelRead(data)
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+            return
         }
+        if head.version < .http1_1, !head.headers.contains(name: "Host") { head.headers.add(name: "Host", value: host) }
+        context.fireChannelRead(wrapInboundOut(.head(head)))
     }
 }
 
