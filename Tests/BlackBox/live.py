@@ -102,6 +102,18 @@ def plain_requests(url):
     own = Socket(url, {"Origin": url})
     check("the site's own page is let in", own.status == 101, str(own.status))
     own.close()
+    # `Upgrade` without `Connection: upgrade`, with a second request in the same packet: NIO's upgrader would act
+    # on it while its parser read on, and give the next request's parts to the WebSocket decoder (a crash).
+    host, port = re.match(r"http://([0-9.]+):(\d+)", url).groups()
+    raw = socket.create_connection((host, int(port)), timeout=5)
+    raw.sendall(f"GET /live HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                f"Sec-WebSocket-Version: 13\r\n\r\nGET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    time.sleep(0.3)
+    answer = raw.recv(65536).decode(errors="replace")
+    raw.close()
+    alive = urllib.request.urlopen(url + "/healthz", timeout=5).status
+    check("an Upgrade without Connection: upgrade is ignored (426, then the next request answered) and the server lives",
+          answer.startswith("HTTP/1.1 426") and "HTTP/1.1 200" in answer and alive == 200, answer[:80])
     wrong = Socket(url, {"Authorization": "Bearer lct_notatoken"})
     closed = wrong.message() if wrong.status == 101 else {}
     check("a wrong token is told so in the close frame (4001)", closed.get("close") == 4001, str(closed))

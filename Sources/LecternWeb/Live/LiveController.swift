@@ -92,11 +92,14 @@ struct LiveController: Sendable {
             if Date().timeIntervalSince(window.start) >= 60 { window = (Date(), 0) }
             window.count += 1
             guard window.count <= Self.commandsPerMinute else {
+                // The hub first, so no event is written after the close frame.
+                await hub.close(id)
                 return try await outbound.close(code: LiveCloseCode.policy, "More than \(Self.commandsPerMinute) messages a minute.")
             }
             // The WebSocket layer bounds a message sent in pieces, and any single frame by `maxFrameSize`; a whole
             // message in one frame is bounded here.
             if case .text(let text) = message, text.utf8.count > Self.maxMessageSize {
+                await hub.close(id)
                 return try await outbound.close(code: LiveCloseCode.tooBig, "A message is at most \(Self.maxMessageSize) bytes.")
             }
             let reply: LiveReply

@@ -28,12 +28,40 @@ struct GuardedHTTPChannel<Inner: ServerChildChannel>: ServerChildChannel {
     }
 }
 
-/// Answers a request the HTTP decoder could not read (431 for headers over the limit, 400 otherwise) and closes the
-/// connection; everything else passes through untouched.
+/// Until the first request has been read: answers one the HTTP decoder could not read (431 for headers over the
+/// limit, 400 otherwise) and closes the connection, and closes a connection that sends no request within 30 seconds.
+/// Then it steps aside: Hummingbird answers decoder errors of later requests in order, and keeps its own idle timeout.
 final class HTTPParserErrorResponder: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
     typealias OutboundOut = HTTPServerResponsePart
+    static let firstRequestTimeout: TimeAmount = .seconds(30)
     private var answered = false
+    private var timeout: Scheduled<Void>?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let channel = context.channel
+        timeout = context.eventLoop.scheduleTask(in: Self.firstRequestTimeout) { channel.close(promise: nil) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timeout?.cancel()
+    }
+
+    /// A request's head went by (told by `HTTP10HostFiller`, before the upgrade handler holds it): no more timeout,
+    /// whether it becomes a WebSocket (whose client may stay quiet) or an HTTP exchange (Hummingbird's idle timeout).
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is FirstRequestSeen {
+            timeout?.cancel()
+            timeout = nil
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.fireChannelRead(data)
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard let parserError = error as? HTTPParserError else {
@@ -45,6 +73,10 @@ final class HTTPParserErrorResponder: ChannelInboundHandler, RemovableChannelHan
         let status: HTTPResponseStatus = parserError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
         let head = HTTPResponseHead(version: .http1_1, status: status, headers: ["Connection": "close", "Content-Length": "0"])
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 }
+
+/// Sent down the pipeline when a request's head has been read.
+struct FirstRequestSeen: Sendable {}

@@ -16,11 +16,17 @@ final class HTTP10HostFiller: ChannelInboundHandler, RemovableChannelHandler {
             context.fireChannelRead(data)
             return
         }
+        context.fireUserInboundEventTriggered(FirstRequestSeen())
         if head.headers.contains(name: "Upgrade") {
-            // A WebSocket's connection carries frames after this request, not HTTP parts: the filler's work is done.
-            context.fireChannelRead(data)
-            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-            return
+            if head.version >= .http1_1, head.headers[canonicalForm: "Connection"].contains(where: { $0.lowercased() == "upgrade" }) {
+                // A WebSocket's connection carries frames after this request, not HTTP parts: the filler's work is done.
+                context.fireChannelRead(data)
+                context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+                return
+            }
+            // `Upgrade` without `Connection: upgrade` (or on HTTP/1.0) must be ignored (RFC 9110, 7.8). NIO's upgrader
+            // would act on it while its parser read on, and hand the next request's parts to the WebSocket decoder.
+            head.headers.remove(name: "Upgrade")
         }
         if head.version < .http1_1, !head.headers.contains(name: "Host") { head.headers.add(name: "Host", value: host) }
         context.fireChannelRead(wrapInboundOut(.head(head)))
