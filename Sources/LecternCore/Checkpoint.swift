@@ -58,12 +58,15 @@ public struct CheckpointAnswer: Sendable, Equatable {
         let text = rawText.replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty {
             problems["text"] = "Write what you did, or paste your code: the instructor reviews this text."
-        } else if text.unicodeScalars.count > Self.maximumText {
-            problems["text"] = "Keep it under \(Self.maximumText.formatted()) characters (this is \(text.unicodeScalars.count.formatted())); link to the rest."
+        } else if rawText.unicodeScalars.count > Self.maximumText {
+            // Counted as sent (spaces and line ends included), as the API's contract counts it.
+            problems["text"] = "Keep it under \(Self.maximumText.formatted()) characters (this is \(rawText.unicodeScalars.count.formatted())); link to the rest."
         }
         let link = rawLink.trimmingCharacters(in: .whitespaces)
         var checkedLink: String?
-        if !link.isEmpty {
+        if rawLink.unicodeScalars.count > Self.maximumLink {
+            problems["link"] = "Keep the link under \(Self.maximumLink) characters."
+        } else if !link.isEmpty {
             if let reason = Self.linkProblem(link) { problems["link"] = reason } else { checkedLink = link }
         }
         guard problems.isEmpty else { throw Problems(fields: problems) }

@@ -213,10 +213,10 @@ class Journey:
             classmate.open(f"/courses/{COURSE}")
             classmate.fill("form[action$='/code']", {"code": made.stdout.strip()})
             check(f"{self.width}px: a classmate takes a seat in another browser", "You are enrolled" in classmate.driver.page_source)
-            changed = self.wait_for(lambda d: d.find_element(By.CSS_SELECTOR, ".course-seats").text != seats)
+            changed = self.wait_for(lambda d: d.find_element(By.CSS_SELECTOR, ".course-seats").text != seats, seconds=12)
             now = d.find_element(By.CSS_SELECTOR, ".course-seats").text
             check(f"{self.width}px: the open course page shows the seat taken without a reload ({seats!r} → {now!r})",
-                  changed and self.stayed())
+                  changed and self.stayed(), f"changed in time: {changed}, no reload: {self.stayed()}")
             self.problems += classmate.problems
         finally:
             classmate.driver.quit()
