@@ -182,18 +182,17 @@ public struct ContentStore: Sendable {
     }
 
     /// What a course's followers see change when the content edits it: its seats, and when and how it takes learners.
-    static func enrolmentTerms(_ db: Database, courseID: Int64) throws -> (seats: Row?, terms: Row?) {
-        (
-            try Row.fetchOne(db, sql: "SELECT capacity FROM course WHERE id = ?", arguments: [courseID]),
-            try Row.fetchOne(db, sql: "SELECT enrolment_opens, enrolment_closes, enrolment_mode FROM course WHERE id = ?", arguments: [courseID])
-        )
+    static func enrolmentTerms(_ db: Database, courseID: Int64) throws -> (seats: DatabaseValue, terms: [DatabaseValue]) {
+        let row = try Row.fetchOne(db, sql: "SELECT capacity, enrolment_opens, enrolment_closes, enrolment_mode FROM course WHERE id = ?", arguments: [courseID])
+        let value = { (column: String) -> DatabaseValue in row?[column] ?? .null }
+        return (value("capacity"), ["enrolment_opens", "enrolment_closes", "enrolment_mode"].map(value))
     }
 
     /// Returns the courses it edited, each with its enrolment terms as they were.
     private static func applyCourses(_ scan: ContentScan<CourseDocument>, to db: Database, now: Date, report: inout SyncReport) throws
-        -> [Int64: (seats: Row?, terms: Row?)]
+        -> [Int64: (seats: DatabaseValue, terms: [DatabaseValue])]
     {
-        var edited: [Int64: (seats: Row?, terms: Row?)] = [:]
+        var edited: [Int64: (seats: DatabaseValue, terms: [DatabaseValue])] = [:]
         report.coursesUnchanged = scan.unchangedPaths.count
         var kept = Set(scan.unchangedPaths + scan.failedPaths)
         for course in scan.changed {

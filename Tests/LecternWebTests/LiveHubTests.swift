@@ -153,7 +153,7 @@ import Testing
         var slowStream = slowOutputs.makeAsyncIterator()
         let slowGot = await drain(&slowStream, expecting: 10)
         #expect(messages(slowGot).count == 3)
-        #expect(slowGot.last == .close(code: LiveHub.slowConsumer, reason: "Too slow to keep up; reconnect with your last id."))
+        #expect(slowGot.last == .close(code: LiveCloseCode.slowConsumer, reason: "Too slow to keep up; reconnect with your last id."))
         #expect(await hub.count == 1)
     }
 
@@ -171,7 +171,7 @@ import Testing
 
         await hub.shutDown()
         var stream = outputs.makeAsyncIterator()
-        #expect(await stream.next() == .close(code: LiveHub.goingAway, reason: "The server is restarting; reconnect in a moment."))
+        #expect(await stream.next() == .close(code: LiveCloseCode.goingAway, reason: "The server is restarting; reconnect in a moment."))
         #expect(await stream.next() == nil)
         #expect(await hub.count == 0)
     }

@@ -47,10 +47,6 @@ actor LiveHub {
         case stopping
     }
 
-    static let slowConsumer: UInt16 = 4008
-    static let goingAway: UInt16 = 1001
-    static let tryAgain: UInt16 = 1013
-
     /// One followed topic: events up to `from` (where the hub stood when it was taken) are the catch-up's, after it the
     /// loop's, so nothing comes twice and nothing falls between.
     private struct Follow {
@@ -156,7 +152,7 @@ actor LiveHub {
     /// The server is stopping: every client is told to come back later (1001), and the streams end.
     func shutDown() {
         stopping = true
-        for connection in connections.values { connection.sink.close(code: Self.goingAway, reason: "The server is restarting; reconnect in a moment.") }
+        for connection in connections.values { connection.sink.close(code: LiveCloseCode.goingAway, reason: "The server is restarting; reconnect in a moment.") }
         connections = [:]
     }
 
@@ -198,7 +194,7 @@ actor LiveHub {
             }
         } catch {
             // What was missed could not be read: the client comes back with its last id rather than go on with a gap.
-            connections.removeValue(forKey: id)?.sink.close(code: Self.tryAgain, reason: "Could not read what you missed; reconnect with your last id.")
+            connections.removeValue(forKey: id)?.sink.close(code: LiveCloseCode.tryAgain, reason: "Could not read what you missed; reconnect with your last id.")
         }
     }
 
@@ -223,7 +219,7 @@ actor LiveHub {
                 }
                 if unreadable.contains(subscription) {
                     // Skipping would move the client's last id past this event: it comes back for it instead.
-                    connections.removeValue(forKey: id)?.sink.close(code: Self.tryAgain, reason: "Could not read an event; reconnect with your last id.")
+                    connections.removeValue(forKey: id)?.sink.close(code: LiveCloseCode.tryAgain, reason: "Could not read an event; reconnect with your last id.")
                     break
                 }
                 if let frame = made[subscription] ?? nil { send(frame, to: id) }
@@ -245,6 +241,6 @@ actor LiveHub {
     private func send(_ frame: LiveMessageFrame, to id: Int) {
         guard let connection = connections[id], !connection.sink.send(frame) else { return }
         connections[id] = nil
-        connection.sink.close(code: Self.slowConsumer, reason: "Too slow to keep up; reconnect with your last id.")
+        connection.sink.close(code: LiveCloseCode.slowConsumer, reason: "Too slow to keep up; reconnect with your last id.")
     }
 }

@@ -49,10 +49,12 @@ struct LiveEventFrame: Encodable {
 
 /// The close codes a live client may meet. A client reconnects after 1001, 1013 and 4008 with its last id, not after the others.
 enum LiveCloseCode {
-    static let goingAway = LiveHub.goingAway
-    static let slowConsumer = LiveHub.slowConsumer
-    /// What the client missed could not be read just now.
-    static let tryAgain = LiveHub.tryAgain
+    /// The server is stopping.
+    static let goingAway: UInt16 = 1001
+    /// More messages waited for the client than `LiveLimits.queue`.
+    static let slowConsumer: UInt16 = 4008
+    /// An event the client was owed could not be read just now.
+    static let tryAgain: UInt16 = 1013
     /// The token in `Authorization` is unknown, expired or revoked.
     static let invalidToken: UInt16 = 4001
     /// Too many live connections for this account or network, or too many wrong tokens from it.

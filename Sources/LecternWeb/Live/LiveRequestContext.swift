@@ -7,14 +7,13 @@ import NIOCore
 struct LiveRequestContext: RequestContext, WebSocketRequestContext, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
     let webSocket: WebSocketHandlerReference<Self>
-    let remoteAddress: SocketAddress?
     /// The connection's channel: after the upgrade, the hub writes events to it directly.
     let channel: any Channel
+    var remoteAddress: SocketAddress? { channel.remoteAddress }
 
     init(source: Source) {
         self.coreContext = .init(source: source)
         self.webSocket = .init()
-        self.remoteAddress = source.channel.remoteAddress
         self.channel = source.channel
     }
 
