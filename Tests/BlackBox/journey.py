@@ -24,6 +24,7 @@ import time
 import yaml
 
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -187,10 +188,13 @@ class Journey:
 
     def wait_for(self, condition, seconds=6):
         """Waits (bounded) for `condition(driver)` to hold, as a person watching the page would; False if it never does."""
+        # A live part is replaced while it is read now and then (found, then swapped before `.text`): that is a
+        # stale reference to retry, not an answer.
+        waiting = WebDriverWait(self.driver, seconds, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
         try:
-            WebDriverWait(self.driver, seconds, poll_frequency=0.1).until(lambda d: condition(d))
+            waiting.until(lambda d: condition(d))
             return True
-        except Exception:
+        except TimeoutException:
             return False
 
     def unread(self):
@@ -213,9 +217,11 @@ class Journey:
             classmate.open(f"/courses/{COURSE}")
             classmate.fill("form[action$='/code']", {"code": made.stdout.strip()})
             check(f"{self.width}px: a classmate takes a seat in another browser", "You are enrolled" in classmate.driver.page_source)
+            started = time.monotonic()
             changed = self.wait_for(lambda d: d.find_element(By.CSS_SELECTOR, ".course-seats").text != seats, seconds=12)
+            waited = time.monotonic() - started
             now = d.find_element(By.CSS_SELECTOR, ".course-seats").text
-            check(f"{self.width}px: the open course page shows the seat taken without a reload ({seats!r} → {now!r})",
+            check(f"{self.width}px: the open course page shows the seat taken without a reload ({seats!r} → {now!r} in {waited:.1f} s)",
                   changed and self.stayed(), f"changed in time: {changed}, no reload: {self.stayed()}")
             self.problems += classmate.problems
         finally:
