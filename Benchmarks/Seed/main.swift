@@ -113,10 +113,10 @@ func writeContent(folder: String, count: Int, first: Int) throws {
 
 func seedAccounts(database path: String, users: Int, folder: String) async throws {
     let database = try LecternDatabase.open(path: path)
-    let userStore = UserStore(database: database)
-    let sessions = SessionStore(database: database, lifetime: SessionLifetime(idle: 30 * 86_400, absolute: 60 * 86_400, anonymousIdle: 86_400))
-    let enrolments = EnrolmentStore(database: database)
-    guard let course = try await CourseStore(database: database).course(slug: "benchmark-course") else {
+    let userStore = database.users
+    let sessions = database.sessions(lifetime: SessionLifetime(idle: 30 * 86_400, absolute: 60 * 86_400, anonymousIdle: 86_400))
+    let enrolments = database.enrolments
+    guard let course = try await database.courses.course(slug: "benchmark-course") else {
         throw NSError(domain: "seed", code: 1, userInfo: [NSLocalizedDescriptionKey: "run `lectern content sync` on the benchmark content first"])
     }
     // One hash for everyone: the benchmark measures the server, not the seeding.

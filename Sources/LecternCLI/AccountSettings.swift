@@ -7,7 +7,7 @@ import LecternWeb
 /// Account-related settings from the environment, shared by `serve` and `user create` so both hash alike.
 enum AccountSettings {
     /// The account service as a command uses it: hashing in the foreground with the server's parameters.
-    static func accounts(_ database: LecternDatabase) throws -> Accounts {
+    static func accounts(_ database: any SiteDatabase) throws -> Accounts {
         Accounts(database: database, hasher: ForegroundPasswordHasher(parameters: try argon2()))
     }
 

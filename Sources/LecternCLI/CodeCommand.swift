@@ -99,7 +99,7 @@ struct CodeCommand: AsyncParsableCommand {
         func run() async throws {
             let database = try site.openDatabase()
             let detail = try await Lookup.course(course, in: database)
-            let codes = try await AccessCodeStore(database: database).list(courseID: detail.id)
+            let codes = try await database.accessCodes.list(courseID: detail.id)
             if output.json { return try sayJSON(codes.map(AccessCodeJSON.init)) }
             guard !codes.isEmpty else { return say("\(course) has no access codes. Create some with `lectern code create \(course) --count N`.") }
             let now = Date()
@@ -121,7 +121,7 @@ struct CodeCommand: AsyncParsableCommand {
 
         func run() async throws {
             let database = try site.openDatabase()
-            guard let record = try await AccessCodeStore(database: database).show(code) else { throw fail("no access code '\(code)' exists") }
+            guard let record = try await database.accessCodes.show(code) else { throw fail("no access code '\(code)' exists") }
             if output.json { return try sayJSON(AccessCodeJSON(record)) }
             say(record.code)
             say("Course:   \(record.courseSlug)")

@@ -114,7 +114,7 @@ enum ContentSync {
     static func run(site: SiteOptions, database: LecternDatabase) throws -> SyncReport {
         let report: SyncReport
         do {
-            report = try ContentStore(database: database).sync(
+            report = try database.content.sync(
                 from: ContentLoader(root: URL(fileURLWithPath: site.contentPath), timeZone: try SiteOptions.timeZone()))
         } catch let error as ContentFolderError {
             throw fail(error.description)

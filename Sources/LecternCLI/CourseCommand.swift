@@ -24,7 +24,7 @@ struct CourseCommand: AsyncParsableCommand {
 
         func run() async throws {
             let database = try site.openDatabase()
-            let store = CourseStore(database: database)
+            let store = database.courses
             var statistics: [CourseStatistics] = []
             for slug in try await store.slugs() {
                 if let course = try await store.statistics(slug: slug) { statistics.append(course) }
@@ -57,7 +57,7 @@ struct CourseCommand: AsyncParsableCommand {
         func run() async throws {
             let database = try site.openDatabase()
             _ = try await Lookup.course(slug, in: database)
-            guard let item = try await CourseStore(database: database).statistics(slug: slug) else { throw fail("no course has the slug '\(slug)'") }
+            guard let item = try await database.courses.statistics(slug: slug) else { throw fail("no course has the slug '\(slug)'") }
             if output.json { return try sayJSON(CourseJSON(item)) }
             let course = item.course
             say("\(course.summary.title) (\(slug))")

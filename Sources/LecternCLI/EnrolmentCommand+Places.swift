@@ -24,8 +24,8 @@ extension EnrolmentCommand {
         func run() async throws {
             let database = try site.openDatabase()
             let detail = try await Lookup.course(course, in: database)
-            let pending = try await EnrolmentRequestStore(database: database).pending(courseID: detail.id)
-            let waiting = detail.enrolmentMode == .approval ? try await WaitlistStore(database: database).entries(courseID: detail.id) : []
+            let pending = try await database.enrolmentRequests.pending(courseID: detail.id)
+            let waiting = detail.enrolmentMode == .approval ? try await database.waitlists.entries(courseID: detail.id) : []
             if output.json {
                 struct Request: Encodable {
                     var email: String
@@ -95,7 +95,7 @@ extension EnrolmentCommand {
         func run() async throws {
             let database = try site.openDatabase()
             let detail = try await Lookup.course(course, in: database)
-            let entries = try await WaitlistStore(database: database).entries(courseID: detail.id)
+            let entries = try await database.waitlists.entries(courseID: detail.id)
             if output.json {
                 struct Entry: Encodable {
                     var position: Int

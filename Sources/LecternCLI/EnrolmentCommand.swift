@@ -39,7 +39,7 @@ struct EnrolmentCommand: AsyncParsableCommand {
         func run() async throws {
             let database = try site.openDatabase()
             if let course { _ = try await Lookup.course(course, in: database) }
-            let records = try await EnrolmentStore(database: database).records(courseSlug: course)
+            let records = try await database.enrolments.records(courseSlug: course)
             if output.json { return try sayJSON(records.map(EnrolmentJSON.init)) }
             if csv {
                 say("email,name,course,enrolled_at,lessons_completed,lessons_required,percent,certificate")

@@ -27,7 +27,7 @@ struct MailCommand: AsyncParsableCommand {
 
         func run() async throws {
             let database = try site.openDatabase()
-            let messages = try await OutboxStore(database: database).messages(limit: limit)
+            let messages = try await database.outbox.messages(limit: limit)
             if json { return try sayJSON(messages.map { MailJSON($0) }) }
             guard !messages.isEmpty else { return say("The outbox is empty.") }
             var table = Table("ID", "CREATED (UTC)", "TO", "SUBJECT", numeric: [0])
@@ -49,7 +49,7 @@ struct MailCommand: AsyncParsableCommand {
 
         func run() async throws {
             let database = try site.openDatabase()
-            guard let message = try await OutboxStore(database: database).message(id: id) else {
+            guard let message = try await database.outbox.message(id: id) else {
                 throw fail("there is no message \(id) in the outbox (see lectern mail list)")
             }
             if json { return try sayJSON(MailJSON(message, body: true)) }

@@ -121,7 +121,7 @@ struct PostCommand: AsyncParsableCommand {
 
         func run() async throws {
             let database = try site.openDatabase()
-            let posts = try await PostStore(database: database).records(includeDrafts: drafts)
+            let posts = try await database.posts.records(includeDrafts: drafts)
             if output.json { return try sayJSON(posts.map(PostJSON.init)) }
             guard !posts.isEmpty else {
                 return say(drafts ? "There are no posts." : "There are no published posts (drafts are listed with --drafts).")
@@ -213,7 +213,7 @@ struct PostCommand: AsyncParsableCommand {
 
         func run() async throws {
             let database = try site.openDatabase()
-            let (posts, total) = try await PostStore(database: database).viewStatistics(limit: limit)
+            let (posts, total) = try await database.posts.viewStatistics(limit: limit)
             if output.json {
                 struct JSON: Encodable {
                     var totalViews: Int
@@ -268,7 +268,7 @@ struct DraftSwitch {
 
     func run() async throws {
         let database = try site.openDatabase(dryRun: dryRun.dryRun)
-        let store = PostStore(database: database)
+        let store = database.posts
         let post = try await store.record(slug: slug)
         let sourcePath: String
         if let post {

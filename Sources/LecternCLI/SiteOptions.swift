@@ -47,21 +47,21 @@ enum Environment {
 
 /// Looks up what the operator named on the command line, failing with a message that says what exists instead.
 enum Lookup {
-    static func account(_ email: String, in database: LecternDatabase) async throws -> User {
+    static func account(_ email: String, in database: any SiteDatabase) async throws -> User {
         let address: EmailAddress
         do {
             address = try EmailAddress(email)
         } catch {
             throw fail("'\(email)' is not an email address")
         }
-        guard let user = try await UserStore(database: database).user(email: address) else {
+        guard let user = try await database.users.user(email: address) else {
             throw fail("no account has the address \(address.value) (find it with `lectern user list --search <part of the name>`)")
         }
         return user
     }
 
-    static func course(_ slug: String, in database: LecternDatabase) async throws -> CourseDetail {
-        let store = CourseStore(database: database)
+    static func course(_ slug: String, in database: any SiteDatabase) async throws -> CourseDetail {
+        let store = database.courses
         if let course = try await store.course(slug: slug) { return course }
         if let removed = try await store.exists(slug: slug), removed.isRemoved {
             throw fail("course '\(slug)' (\(removed.title)) was removed from Content/ and is no longer on offer")

@@ -64,7 +64,7 @@ extension UserCommand {
             let database = try site.openDatabase()
             let user = try await Lookup.account(email, in: database)
             let overview = try await Administration(database: database).overview(
-                of: user, sessions: SessionStore(database: database, lifetime: try AccountSettings.sessionLifetime()))
+                of: user, sessions: database.sessions(lifetime: try AccountSettings.sessionLifetime()))
             let (sessions, enrolments, certificates) = (overview.sessions, overview.enrolments, overview.certificates)
             if output.json {
                 struct Session: Encodable {
@@ -261,7 +261,7 @@ extension UserCommand {
             guard !user.isDisabled else { throw fail("\(user.email) is disabled: enable it first with `lectern user enable \(user.email)`") }
             let token = try await AccountSettings.accounts(database).resetLink(for: user)
             let link = dryRun.dryRun ? nil : "\(base)/password/reset/\(token)"
-            let expires = Date().addingTimeInterval(PasswordResetStore.validity)
+            let expires = Date().addingTimeInterval(LinkValidity.passwordReset)
             if output.json {
                 struct JSON: Encodable {
                     var email: String
@@ -314,7 +314,7 @@ extension UserCommand {
                 guard Console.current.isInteractive else {
                     throw fail("deleting \(user.email) needs confirmation: run it at a terminal, or add --yes")
                 }
-                let overview = try await Administration(database: database).overview(of: user, sessions: SessionStore(database: database))
+                let overview = try await Administration(database: database).overview(of: user, sessions: database.sessions)
                 let (enrolments, certificates) = (overview.enrolments.count, overview.certificates.count)
                 warn(
                     "This deletes \(user.name) <\(user.email)> for good: the account, its sessions, \(Counted.text(enrolments, "enrolment")) and all lesson progress."

@@ -26,15 +26,15 @@ public struct Accounts: Sendable {
     /// `mailFormsPerNetwork`: forms that send mail (sign-up, forgotten password, address change) one client network may
     /// send an hour.
     public init(
-        database: LecternDatabase, sessions: SessionStore? = nil, hasher: any PasswordHashing, limiter: RateLimiter = RateLimiter(),
+        database: any SiteDatabase, sessions: SessionStore? = nil, hasher: any PasswordHashing, limiter: RateLimiter = RateLimiter(),
         throttle: LoginThrottle = LoginThrottle(), mailFormsPerNetwork: Int = 20
     ) {
-        self.users = UserStore(database: database)
-        self.sessionStore = sessions ?? SessionStore(database: database)
-        self.verifications = EmailVerificationStore(database: database)
-        self.emailChanges = EmailChangeStore(database: database)
-        self.resets = PasswordResetStore(database: database)
-        self.tokenStore = AccessTokenStore(database: database)
+        self.users = database.users
+        self.sessionStore = sessions ?? database.sessions
+        self.verifications = database.verifications
+        self.emailChanges = database.emailChanges
+        self.resets = database.passwordResets
+        self.tokenStore = database.accessTokens
         self.hasher = hasher
         self.limiter = limiter
         self.throttle = throttle

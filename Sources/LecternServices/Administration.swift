@@ -60,16 +60,16 @@ public struct Administration: Sendable {
     public static let maxCapacity = 1_000_000
     public static let maxReasonLength = 500
 
-    public init(database: LecternDatabase, catalogue: Catalogue? = nil) {
+    public init(database: any SiteDatabase, catalogue: Catalogue? = nil) {
         self.catalogue = catalogue ?? Catalogue(database: database)
-        self.courses = CourseStore(database: database)
-        self.enrolments = EnrolmentStore(database: database)
-        self.codes = AccessCodeStore(database: database)
-        self.requests = EnrolmentRequestStore(database: database)
-        self.waitlists = WaitlistStore(database: database)
-        self.users = UserStore(database: database)
-        self.verifications = EmailVerificationStore(database: database)
-        self.tokens = AccessTokenStore(database: database)
+        self.courses = database.courses
+        self.enrolments = database.enrolments
+        self.codes = database.accessCodes
+        self.requests = database.enrolmentRequests
+        self.waitlists = database.waitlists
+        self.users = database.users
+        self.verifications = database.verifications
+        self.tokens = database.accessTokens
     }
 
     // MARK: Courses

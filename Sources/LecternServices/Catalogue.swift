@@ -21,9 +21,9 @@ public struct Catalogue: Sendable {
     let enrolments: EnrolmentStore
     let source: any CourseDetailSource
 
-    public init(database: LecternDatabase, source: any CourseDetailSource = UncachedCourses()) {
-        self.courses = CourseStore(database: database)
-        self.enrolments = EnrolmentStore(database: database)
+    public init(database: any SiteDatabase, source: any CourseDetailSource = UncachedCourses()) {
+        self.courses = database.courses
+        self.enrolments = database.enrolments
         self.source = source
     }
 

@@ -10,8 +10,8 @@ public struct Certificates: Sendable {
     /// The longest code looked up; every code issued is far shorter.
     public static let maxCodeLength = 40
 
-    public init(database: LecternDatabase) {
-        self.enrolments = EnrolmentStore(database: database)
+    public init(database: any SiteDatabase) {
+        self.enrolments = database.enrolments
     }
 
     /// The certificate with `code` as printed on it (any case), valid, replaced or revoked; nil when none has it.

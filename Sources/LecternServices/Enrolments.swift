@@ -26,12 +26,12 @@ public struct Enrolments: Sendable {
     public static let maxCodeLength = 40
 
     /// `catalogue` is the one the web shares (courses kept per site revision); the CLI's reads every time.
-    public init(database: LecternDatabase, catalogue: Catalogue? = nil, limiter: RateLimiter = RateLimiter()) {
+    public init(database: any SiteDatabase, catalogue: Catalogue? = nil, limiter: RateLimiter = RateLimiter()) {
         self.catalogue = catalogue ?? Catalogue(database: database)
-        self.store = EnrolmentStore(database: database)
-        self.codes = AccessCodeStore(database: database)
-        self.requests = EnrolmentRequestStore(database: database)
-        self.waitlists = WaitlistStore(database: database)
+        self.store = database.enrolments
+        self.codes = database.accessCodes
+        self.requests = database.enrolmentRequests
+        self.waitlists = database.waitlists
         self.limiter = limiter
     }
 

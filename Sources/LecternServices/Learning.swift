@@ -45,11 +45,11 @@ public struct Learning: Sendable {
     let checkpoints: CheckpointStore
     let now: @Sendable () -> Date
 
-    public init(database: LecternDatabase, catalogue: Catalogue, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(database: any SiteDatabase, catalogue: Catalogue, now: @escaping @Sendable () -> Date = { Date() }) {
         self.catalogue = catalogue
-        self.enrolments = EnrolmentStore(database: database)
-        self.quizzes = QuizStore(database: database)
-        self.checkpoints = CheckpointStore(database: database)
+        self.enrolments = database.enrolments
+        self.quizzes = database.quizzes
+        self.checkpoints = database.checkpoints
         self.now = now
     }
 

@@ -104,11 +104,11 @@ public struct LiveFeed: Sendable {
         .certificateIssued, .certificateRevoked,
     ]
 
-    public init(database: LecternDatabase, catalogue: Catalogue? = nil) {
-        self.events = EventLog(database: database)
+    public init(database: any SiteDatabase, catalogue: Catalogue? = nil) {
+        self.events = database.events
         self.catalogue = catalogue ?? Catalogue(database: database)
-        self.checkpoints = CheckpointStore(database: database)
-        self.notifications = NotificationStore(database: database)
+        self.checkpoints = database.checkpoints
+        self.notifications = database.notifications
     }
 
     /// The subscription to `text` for `user` (nil: a visitor), or why not.
@@ -147,7 +147,7 @@ public struct LiveFeed: Sendable {
             guard Self.personalKinds.contains(kind), event.userID == subscription.userID else { return nil }
             message.subject = event.subjectID
             message.course = try await slug(of: event.courseID)
-            if NotificationStore.kinds.contains(kind), let userID = subscription.userID {
+            if EventKind.inbox.contains(kind), let userID = subscription.userID {
                 let (item, unread) = try await notifications.notice(eventID: event.id, userID: userID)
                 message.notice = item.map { LiveMessage.Notice(id: $0.id, text: $0.sentence, path: $0.path) }
                 message.unread = unread

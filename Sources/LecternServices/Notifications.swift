@@ -7,8 +7,8 @@ import LecternStore
 public struct Notifications: Sendable {
     let store: NotificationStore
 
-    public init(database: LecternDatabase) {
-        self.store = NotificationStore(database: database)
+    public init(database: any SiteDatabase) {
+        self.store = database.notifications
     }
 
     /// The newest notices first, at most 50.

@@ -10,10 +10,10 @@ public struct Publishing: Sendable {
     let pages: SitePageStore
     let courses: CourseStore
 
-    public init(database: LecternDatabase) {
-        self.posts = PostStore(database: database)
-        self.pages = SitePageStore(database: database)
-        self.courses = CourseStore(database: database)
+    public init(database: any SiteDatabase) {
+        self.posts = database.posts
+        self.pages = database.sitePages
+        self.courses = database.courses
     }
 
     /// The courses on offer, in the catalogue's order (for the home page, promotions, author pages, the sitemap).

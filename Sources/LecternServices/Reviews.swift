@@ -24,9 +24,9 @@ public struct Reviews: Sendable {
     public static let maxFeedbackLength = 10_000
     public static let maxReasonLength = 500
 
-    public init(database: LecternDatabase) {
-        self.checkpoints = CheckpointStore(database: database)
-        self.requests = EnrolmentRequestStore(database: database)
+    public init(database: any SiteDatabase) {
+        self.checkpoints = database.checkpoints
+        self.requests = database.enrolmentRequests
     }
 
     /// Whether `user` teaches a course (and so has a review queue).

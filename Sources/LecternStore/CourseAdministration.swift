@@ -25,7 +25,7 @@ public struct CourseStatistics: Sendable, Equatable {
     }
 }
 
-extension CourseStore {
+extension SQLiteCourseStore {
     /// The course's slug, title and whether it is on offer, by slug (removed courses included), for precise errors.
     public func exists(slug: String) async throws -> (title: String, isRemoved: Bool)? {
         try await database.pool.read { db in
@@ -115,7 +115,7 @@ extension CourseStore {
     /// A change to the course itself, told to whoever follows the course.
     static func courseEvent(_ db: Database, _ kind: EventKind, slug: String, now: Date) throws {
         let id = try Int64.fetchOne(db, sql: "SELECT id FROM course WHERE slug = ?", arguments: [slug])
-        try EventLog.append(db, kind, userID: nil, subjectID: id, courseID: id, now: now)
+        try SQLiteEventLog.append(db, kind, userID: nil, subjectID: id, courseID: id, now: now)
     }
 
     /// Seats a course gained (more capacity, enrolment opened) go to its waitlist at once.

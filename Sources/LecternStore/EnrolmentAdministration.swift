@@ -23,7 +23,7 @@ public struct CertificateRecord: Sendable, Equatable {
     public var email: String?
 }
 
-extension EnrolmentStore {
+extension SQLiteEnrolmentStore {
     /// Enrolments, oldest first, of one course or of all; or of one learner.
     public func records(courseSlug: String? = nil, userID: Int64? = nil) async throws -> [EnrolmentRecord] {
         try await database.pool.read { db in

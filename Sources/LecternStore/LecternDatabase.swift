@@ -299,7 +299,7 @@ public final class WriteGeneration: @unchecked Sendable {
 
     public var current: Int { lock.withLock { value } }
 
-    func advance() { lock.withLock { value &+= 1 } }
+    public func advance() { lock.withLock { value &+= 1 } }
 }
 
 /// The names of every migration this binary knows, oldest first.

@@ -26,7 +26,7 @@ public struct PostRecord: Sendable, Equatable {
     public var isPublic: Bool { status == .published || status == .scheduled }
 }
 
-extension PostStore {
+extension SQLitePostStore {
     /// Every post known to the database, newest first; drafts and removed posts only when asked for.
     public func records(includeDrafts: Bool, includeRemoved: Bool = false) async throws -> [PostRecord] {
         try await database.pool.read { db in
@@ -69,7 +69,7 @@ extension PostStore {
     }
 }
 
-extension PostStore {
+extension SQLitePostStore {
     /// The columns `PostRecord(row:)` reads; whether a post is still to come is decided by the same clock as
     /// `isPublished` (SQLite's), so `post list` and the site never disagree about a post at its publication time.
     static let recordColumns = """

@@ -49,7 +49,7 @@ enum Seats {
         try db.execute(
             sql: "INSERT INTO enrolment (user_id, course_id, enrolled_at, over_capacity_reason) VALUES (?, ?, ?, ?)",
             arguments: [userID, courseID, now, overCapacityReason])
-        try EventLog.append(db, .enrolled, userID: userID, subjectID: courseID, courseID: courseID, now: now)
+        try SQLiteEventLog.append(db, .enrolled, userID: userID, subjectID: courseID, courseID: courseID, now: now)
         // A place obtained any way ends the learner's wait or request for it, so nobody holds two seats.
         try db.execute(sql: "DELETE FROM waitlist WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
         try db.execute(
@@ -105,7 +105,7 @@ enum Seats {
             } else if try !isEnrolled(db, userID: userID, courseID: courseID) {
                 try enrol(db, userID: userID, courseID: courseID, now: now)
             }
-            try EventLog.append(db, .waitlistPromoted, userID: userID, subjectID: courseID, courseID: courseID, now: now)
+            try SQLiteEventLog.append(db, .waitlistPromoted, userID: userID, subjectID: courseID, courseID: courseID, now: now)
             promoted.append(userID)
         }
         return promoted

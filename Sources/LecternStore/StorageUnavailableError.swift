@@ -7,12 +7,18 @@ public struct StorageUnavailableError: Error, Sendable, CustomStringConvertible 
         case diskFull = "the disk is full"
         case readOnly = "the database or its file system is read-only"
         case inputOutput = "the disk reported an I/O error"
+        case unreachable = "the database server cannot be reached"
     }
 
     public var cause: Cause
     public var path: String
 
     public var description: String { "database '\(path)' cannot be written: \(cause.rawValue); nothing was saved" }
+
+    public init(cause: Cause, path: String) {
+        self.cause = cause
+        self.path = path
+    }
 
     /// The storage problem behind `error`, or nil when the error is about the write itself (a constraint, a bug).
     init?(_ error: DatabaseError, path: String) {

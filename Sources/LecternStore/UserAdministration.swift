@@ -18,12 +18,7 @@ public struct UserDeletion: Sendable, Equatable {
     public var certificatesKept: Int
 }
 
-extension UserStore {
-    public enum AdministrationFailure: Error, Sendable, Equatable {
-        /// Demoting or deleting the last active administrator would leave nobody to run the site. (Disabling is always
-        /// allowed: a compromised account must be stoppable at once.)
-        case lastAdministrator
-    }
+extension SQLiteUserStore {
 
     public func user(email: EmailAddress) async throws -> User? {
         try await database.pool.read { db in
@@ -92,7 +87,7 @@ extension UserStore {
             // nobody: an account made later may get the same id, and must not follow this one's history.
             try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [userID])
             try db.execute(sql: "UPDATE event SET user_id = NULL WHERE user_id = ?", arguments: [userID])
-            for courseID in heldSeats { try EventLog.append(db, .left, userID: nil, subjectID: courseID, courseID: courseID, now: Date()) }
+            for courseID in heldSeats { try SQLiteEventLog.append(db, .left, userID: nil, subjectID: courseID, courseID: courseID, now: Date()) }
             // The seats the account held go to the first in line, as when a learner leaves.
             for courseID in heldSeats { try Seats.promote(db, courseID: courseID, now: Date()) }
             return deletion

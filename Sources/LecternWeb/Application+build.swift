@@ -18,7 +18,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let database = try LecternDatabase.open(path: configuration.databasePath)
     if configuration.syncContentAtStart {
         do {
-            let report = try ContentStore(database: database).sync(from: loader)
+            let report = try database.content.sync(from: loader)
             for problem in report.problems {
                 logger.warning("content: \(problem)")
             }
@@ -37,7 +37,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let staticFiles = try StaticFiles<AppRequestContext>(folder: publicFolder, logger: logger)
     let dates = DateText(timeZone: configuration.timeZone)
     let navigation = SiteNavigation()
-    try await navigation.reload(from: SitePageStore(database: database))
+    try await navigation.reload(from: database.sitePages)
     var renderer = PageRenderer(
         library: try await PageRenderer.loadLibrary(),
         site: SiteView(
@@ -54,10 +54,10 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     )
     renderer.mailToOutbox = configuration.sendmailCommand == nil
 
-    let posts = PostStore(database: database)
+    let posts = database.posts
     // The service layer for reading the blog and the site's pages; the course services follow below.
     let publishing = Publishing(database: database)
-    let sessions = SessionStore(database: database, lifetime: configuration.sessionLifetime)
+    let sessions = database.sessions(lifetime: configuration.sessionLifetime)
     let viewCounter = ViewCounter(store: posts, interval: configuration.viewFlushInterval, logger: logger)
     let signer = MessageSigner(secret: try await database.siteSecret())
     let pageCache = PageCache(lifetime: configuration.pageCacheLifetime, budget: configuration.pageCacheBudget)
@@ -69,7 +69,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
             SendmailTransport(
                 command: command, from: "\(configuration.siteName) <no-reply@\(URL(string: configuration.baseURL)?.host ?? "localhost")>")
         } else {
-            OutboxMailTransport(outbox: OutboxStore(database: database))
+            OutboxMailTransport(outbox: database.outbox)
         }
     if configuration.sendmailCommand == nil {
         // Said once at start, to the operator: visitors are never told where their mail went.
@@ -77,11 +77,11 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     }
     let formTokens = FormTokens(signer: signer, secure: configuration.secureCookies)
     let flash = FlashCookie(signer: signer, secure: configuration.secureCookies)
-    let resets = PasswordResetStore(database: database)
-    let ledger = MailLedger(database: database)
+    let resets = database.passwordResets
+    let ledger = database.mailLedger
     let housekeeping = Housekeeping(
         sessions: sessions, resets: resets, ledger: ledger, outbox: (mail as? OutboxMailTransport)?.outbox, outboxRetention: configuration.outboxRetention,
-        events: EventLog(database: database), eventRetention: configuration.eventRetention, logger: logger)
+        events: database.events, eventRetention: configuration.eventRetention, logger: logger)
 
     // Hummingbird's own start-up chatter stays out of the log unless debugging: we log one line when ready.
     var serverLogger = logger
@@ -118,13 +118,13 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     lessons.addRoutes(to: routes)
     try QuizController(lessons: lessons).addRoutes(to: routes)
     CheckpointController(lessons: lessons).addRoutes(to: routes)
-    let checkpoints = CheckpointStore(database: database)
-    let verifications = EmailVerificationStore(database: database)
+    let checkpoints = database.checkpoints
+    let verifications = database.verifications
     let reviewMailer = ReviewMailer(
-        events: EventLog(database: database), checkpoints: checkpoints, mail: mail, ledger: ledger, verifications: verifications,
+        events: database.events, checkpoints: checkpoints, mail: mail, ledger: ledger, verifications: verifications,
         siteName: configuration.siteName, baseURL: configuration.baseURL, dates: dates, digestHour: configuration.reviewDigestHour, logger: logger)
     let enrolmentMailer = EnrolmentMailer(
-        events: EventLog(database: database), requests: EnrolmentRequestStore(database: database), waitlists: WaitlistStore(database: database),
+        events: database.events, requests: database.enrolmentRequests, waitlists: database.waitlists,
         mail: mail, ledger: ledger, verifications: verifications, siteName: configuration.siteName, baseURL: configuration.baseURL, logger: logger)
     try ReviewController(
         reviews: Reviews(database: database), renderer: renderer, flash: presenter.flash,
@@ -140,7 +140,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         flash: flash, mailInBackground: configuration.mailInBackground, renderer: renderer, logger: logger)
     let intent = EnrolmentIntent(signer: signer, catalogue: catalogue, enrolments: places)
     try AccountController(services: accounts, intent: intent).addRoutes(to: routes)
-    let accessTokens = AccessTokenStore(database: database)
+    let accessTokens = database.accessTokens
     try AccessTokenController(services: accounts, renderer: renderer).addRoutes(to: routes)
     try NotificationController(notifications: Notifications(database: database), renderer: renderer, flash: flash).addRoutes(to: routes)
     try ContractController(renderer: renderer, pageCache: pageCache).addRoutes(to: routes)

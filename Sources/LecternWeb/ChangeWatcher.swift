@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// stale, and so does a scheduled post's time coming; the event log's new rows go to the live connections. One loop
 /// for both, so another process's change reaches pages and live clients within one interval.
 struct ChangeWatcher: Service {
-    let database: LecternDatabase
+    let database: any SiteDatabase
     let interval: Duration
     let logger: Logger
     /// Reloaded when the content changes, for the footer's links.
@@ -20,7 +20,7 @@ struct ChangeWatcher: Service {
     func run() async throws {
         let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         // This process's own events go out at once, not at the next interval.
-        let observation = EventLog(database: database).observeAppends { wake.yield() }
+        let observation = database.events.observeAppends { wake.yield() }
         defer { observation.cancel() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -48,19 +48,19 @@ struct ChangeWatcher: Service {
 
 /// What the watcher knows of the public site: its revision and the next scheduled post's time.
 private struct SiteState {
-    let database: LecternDatabase
+    let database: any SiteDatabase
     let navigation: SiteNavigation?
     var known: Int?
     var nextPublication: Date?
 
-    init(database: LecternDatabase, navigation: SiteNavigation?) {
+    init(database: any SiteDatabase, navigation: SiteNavigation?) {
         self.database = database
         self.navigation = navigation
     }
 
     mutating func start() async {
         known = try? await database.siteRevision()
-        nextPublication = try? await PostStore(database: database).nextPublication()
+        nextPublication = try? await database.posts.nextPublication()
     }
 
     mutating func check(logger: Logger) async {
@@ -69,9 +69,9 @@ private struct SiteState {
             let due = nextPublication.map { $0 <= Date() } ?? false
             guard revision != known || due else { return }
             known = revision
-            try await navigation?.reload(from: SitePageStore(database: database))
+            try await navigation?.reload(from: database.sitePages)
             LecternDatabase.siteChangedElsewhere()
-            nextPublication = try await PostStore(database: database).nextPublication()
+            nextPublication = try await database.posts.nextPublication()
         } catch {
             logger.debug("could not read the site revision: \(error)")
         }

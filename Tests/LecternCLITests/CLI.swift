@@ -61,7 +61,7 @@ final class CLISite {
         try site.writeLesson("flask-certificate", "01-first-app")
         try site.writeLesson("flask-certificate", "02-routing", module: "Data")
         database = try LecternDatabase.open(path: site.databasePath)
-        _ = try ContentStore(database: database).sync(from: ContentLoader(root: site.content))
+        _ = try database.content.sync(from: ContentLoader(root: site.content))
     }
 
     deinit { site.delete() }
@@ -88,7 +88,7 @@ final class CLISite {
         let run = await lectern(
             ["user", "create", email, "--name", name, "--password-stdin"] + (admin ? ["--admin"] : []), input: ["correct horse battery staple"])
         #expect(run.status == 0, "\(run.errors)")
-        return try #require(try await UserStore(database: database).user(email: EmailAddress(email)))
+        return try #require(try await database.users.user(email: EmailAddress(email)))
     }
 
     func enrol(_ email: String, _ course: String = "flask-certificate") async -> CommandRun {
@@ -96,15 +96,15 @@ final class CLISite {
     }
 
     var courseID: Int64 {
-        get async throws { try #require(try await CourseStore(database: database).course(slug: "flask-certificate")).id }
+        get async throws { try #require(try await database.courses.course(slug: "flask-certificate")).id }
     }
 
     /// Completes every lesson of the course for `user`, which issues the certificate.
     func completeCourse(_ user: User) async throws -> String? {
-        let course = try #require(try await CourseStore(database: database).course(slug: "flask-certificate"))
+        let course = try #require(try await database.courses.course(slug: "flask-certificate"))
         var code: String?
         for lesson in course.lessons {
-            code = try await EnrolmentStore(database: database).complete(
+            code = try await database.enrolments.complete(
                 userID: user.id, courseID: course.id, lessonID: lesson.id, learnerName: user.name)
         }
         return code

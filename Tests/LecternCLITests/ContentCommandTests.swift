@@ -12,12 +12,12 @@ import Testing
         let report = try dry.object()
         #expect((report["posts"] as? [String: Any])?["created"] as? Int == 1)
         #expect(report["dry_run"] as? Bool == true)
-        #expect(try await PostStore(database: site.database).post(slug: "second") == nil)
+        #expect(try await site.database.posts.post(slug: "second") == nil)
 
         let real = await site.lectern("content", "sync")
         #expect(real.status == 0)
         #expect(real.output.hasPrefix("posts: 1 created, 0 updated, 1 unchanged"))
-        #expect(try await PostStore(database: site.database).post(slug: "second") != nil)
+        #expect(try await site.database.posts.post(slug: "second") != nil)
     }
 
     @Test func syncExitsNonZeroWhenAFileIsRefused() async throws {

@@ -72,7 +72,7 @@ import Testing
         #expect(!negative.errors.contains("Missing expected argument"))
         let dry = await site.lectern("course", "set-capacity", "flask-certificate", "9", "--dry-run")
         #expect(dry.status == 0)
-        #expect(try await CourseStore(database: site.database).course(slug: "flask-certificate")?.capacity == 2)
+        #expect(try await site.database.courses.course(slug: "flask-certificate")?.capacity == 2)
     }
 
     @Test func changesThatAreAlreadyInForceSayNothingToDo() async throws {

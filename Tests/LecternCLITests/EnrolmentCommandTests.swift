@@ -90,10 +90,10 @@ import Testing
 
         let dry = await site.lectern("certificate", "revoke", code.lowercased(), "--reason", "Issued in error", "--dry-run")
         #expect(dry.status == 0)
-        #expect(try await EnrolmentStore(database: site.database).certificate(code: code)?.revokedAt == nil)
+        #expect(try await site.database.enrolments.certificate(code: code)?.revokedAt == nil)
         let revoke = try await site.lectern("certificate", "revoke", code.lowercased(), "--reason", "Issued in error", "--json").object()
         #expect(revoke["code"] as? String == code)
-        #expect(try await EnrolmentStore(database: site.database).certificate(code: code)?.revokeReason == "Issued in error")
+        #expect(try await site.database.enrolments.certificate(code: code)?.revokeReason == "Issued in error")
         let twice = await site.lectern("certificate", "revoke", code, "--reason", "again")
         #expect(twice.status == 0)
         #expect(twice.output == "certificate \(code) is already revoked (Issued in error); nothing to do.\n")
@@ -113,11 +113,11 @@ import Testing
         #expect(blank.status == 1 && blank.errors.hasPrefix("lectern: --name: "))
         let dry = await site.lectern("certificate", "reissue", code, "--name", "Ada King", "--dry-run")
         #expect(dry.status == 0)
-        #expect(try await EnrolmentStore(database: site.database).certificate(code: code)?.replacedBy == nil)
+        #expect(try await site.database.enrolments.certificate(code: code)?.replacedBy == nil)
         let reissued = try await site.lectern("certificate", "reissue", code.lowercased(), "--name", "Ada King", "--json").object()
         let newCode = try #require(reissued["code"] as? String)
         #expect(reissued["replaced"] as? String == code && newCode != code && reissued["learner"] as? String == "Ada King")
-        #expect(try await EnrolmentStore(database: site.database).certificate(code: code)?.replacedBy == newCode)
+        #expect(try await site.database.enrolments.certificate(code: code)?.replacedBy == newCode)
         let listed = await site.lectern("certificate", "list")
         #expect(listed.output.contains("replaced by \(newCode)"))
         let again = await site.lectern("certificate", "reissue", code)
@@ -130,7 +130,7 @@ import Testing
     @Test func listAndShowTheOutbox() async throws {
         let site = try await CLISite()
         #expect(await site.lectern("mail", "list").output == "The outbox is empty.\n")
-        let id = try await OutboxStore(database: site.database).add(
+        let id = try await site.database.outbox.add(
             recipient: "ada@example.com", subject: "Reset your password", body: "Follow the link.")
         let list = try await site.lectern("mail", "list", "--json").array()
         #expect(list.first?["id"] as? Int == Int(id))

@@ -25,7 +25,7 @@ import Testing
         #expect(try await site.lectern("code", "list", "flask-certificate", "--json").array().count == 5)
 
         try await site.register("ada@example.com")
-        let redeemed = try await AccessCodeStore(database: site.database).redeem(
+        let redeemed = try await site.database.accessCodes.redeem(
             codes[0].lowercased(), userID: try await site.register("bob@example.com").id, courseID: try await site.courseID)
         #expect(redeemed == .success(.enrolled))
         let shown = await site.lectern("code", "show", codes[0].replacingOccurrences(of: "-", with: ""))
@@ -54,7 +54,7 @@ import Testing
         let site = try await CLISite(capacity: 1, enrolment: "approval")
         let ada = try await site.register("ada@example.com", name: "Ada")
         let bob = try await site.register("bob@example.com", name: "Bob")
-        let requests = EnrolmentRequestStore(database: site.database)
+        let requests = site.database.enrolmentRequests
         #expect(try await requests.request(userID: ada.id, courseID: try await site.courseID, note: "Acme pays") == .requested)
         #expect(try await requests.request(userID: bob.id, courseID: try await site.courseID, note: "Scholarship") == .waitlisted(position: 1))
 
@@ -82,7 +82,7 @@ import Testing
         #expect(await site.lectern("enrolment", "waitlist", "flask-certificate").output == "Nobody is waiting for a seat on flask-certificate.\n")
         for email in ["bob@example.com", "cy@example.com"] {
             let user = try await site.register(email)
-            _ = try await WaitlistStore(database: site.database).join(userID: user.id, courseID: try await site.courseID)
+            _ = try await site.database.waitlists.join(userID: user.id, courseID: try await site.courseID)
         }
         let table = await site.lectern("enrolment", "waitlist", "flask-certificate")
         let lines = table.output.split(separator: "\n")
@@ -96,14 +96,14 @@ import Testing
 
     @Test func anOperatorVerifiesAnAddress() async throws {
         let site = try await CLISite()
-        let ada = try await UserStore(database: site.database).create(
+        let ada = try await site.database.users.create(
             email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: "x", verified: false)
         #expect(await site.lectern("user", "show", "ada@example.com").output.contains("Address:  not verified"))
         let verified = await site.lectern("user", "verify", "ada@example.com")
         #expect(verified.status == 0 && verified.output == "ada@example.com is verified.\n")
         #expect(await site.lectern("user", "verify", "ada@example.com").output == "ada@example.com is already verified; nothing to do.\n")
         #expect(await site.lectern("user", "show", "ada@example.com").output.contains("Address:  verified"))
-        #expect(try await UserStore(database: site.database).user(id: ada.id)?.isEmailVerified == true)
+        #expect(try await site.database.users.user(id: ada.id)?.isEmailVerified == true)
         // Accounts an operator creates are verified: the operator vouches for the address.
         try await site.register("bob@example.com")
         #expect(try await site.lectern("user", "show", "bob@example.com", "--json").object()["user"].flatMap { ($0 as? [String: Any])?["email_verified"] as? Bool } == true)

@@ -22,17 +22,17 @@ import Testing
         try (text + "Flask is small enough to read in an afternoon.\n").write(to: file, atomically: true, encoding: .utf8)
         let publish = await site.lectern("post", "publish", "why-we-teach-flask-first")
         #expect(publish.status == 0, "\(publish.errors)")
-        #expect(try await PostStore(database: site.database).post(slug: "why-we-teach-flask-first")?.summary.author == "Grace Hopper")
+        #expect(try await site.database.posts.post(slug: "why-we-teach-flask-first")?.summary.author == "Grace Hopper")
         #expect(!(try String(contentsOf: file, encoding: .utf8)).contains("draft:"))
         let again = await site.lectern("post", "publish", "why-we-teach-flask-first")
         #expect(again.output.contains("already published; nothing to do"))
 
-        try await PostStore(database: site.database).addViews(["why-we-teach-flask-first": 7])
+        try await site.database.posts.addViews(["why-we-teach-flask-first": 7])
         let unpublish = await site.lectern("post", "unpublish", "why-we-teach-flask-first", "--json")
         #expect(try unpublish.object()["status"] as? String == "draft")
-        #expect(try await PostStore(database: site.database).post(slug: "why-we-teach-flask-first") == nil)
+        #expect(try await site.database.posts.post(slug: "why-we-teach-flask-first") == nil)
         #expect(try String(contentsOf: file, encoding: .utf8).contains("draft: true\n"))
-        let record = try await PostStore(database: site.database).record(slug: "why-we-teach-flask-first")
+        let record = try await site.database.posts.record(slug: "why-we-teach-flask-first")
         #expect(record?.viewCount == 7)
     }
 
@@ -44,7 +44,7 @@ import Testing
         #expect(scheduled.output == "Scheduled spring (posts/spring.md): it goes public on 2099-03-01 09:00 UTC.\n")
         let text = try String(contentsOf: site.site.content.appendingPathComponent("posts/spring.md"), encoding: .utf8)
         #expect(text.contains("date: 2099-03-01 09:00\n") && !text.contains("draft:"))
-        #expect(try await PostStore(database: site.database).post(slug: "spring") == nil, "not public before its time")
+        #expect(try await site.database.posts.post(slug: "spring") == nil, "not public before its time")
         let listed = await site.lectern("post", "list")
         #expect(listed.output.contains("scheduled  2099-03-01 09:00 UTC"))
         let bad = await site.lectern("post", "publish", "spring", "--at", "next monday")
@@ -62,7 +62,7 @@ import Testing
         #expect(try String(contentsOf: site.site.content.appendingPathComponent("posts/broken.md"), encoding: .utf8).contains("draft: true"))
         let forced = await site.lectern("post", "publish", "broken", "--force")
         #expect(forced.status == 0 && forced.errors.contains("warning: ") && forced.errors.contains("(published anyway: --force)"))
-        #expect(try await PostStore(database: site.database).post(slug: "broken") != nil)
+        #expect(try await site.database.posts.post(slug: "broken") != nil)
     }
 
     @Test func newRefusesAnExistingFileAMissingAuthorAndABadSlug() async throws {
@@ -88,7 +88,7 @@ import Testing
         #expect(unknown.errors == "lectern: no post has the slug 'nowhere' (see `lectern post list --drafts`)\n")
         let dry = await site.lectern("post", "unpublish", "hello", "--dry-run")
         #expect(dry.status == 0)
-        #expect(try await PostStore(database: site.database).post(slug: "hello") != nil)
+        #expect(try await site.database.posts.post(slug: "hello") != nil)
         #expect(!(try String(contentsOf: site.site.content.appendingPathComponent("posts/hello.md"), encoding: .utf8)).contains("draft"))
     }
 
@@ -97,7 +97,7 @@ import Testing
         try site.site.writePost("later", title: "Later", draft: true)
         try site.site.writePost("popular", title: "Popular")
         #expect(await site.lectern("content", "sync").status == 0)
-        try await PostStore(database: site.database).addViews(["popular": 30, "hello": 10])
+        try await site.database.posts.addViews(["popular": 30, "hello": 10])
 
         let published = try await site.lectern("post", "list", "--json").array()
         #expect(published.map { $0["slug"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") } == ["hello", "popular"])

@@ -17,9 +17,9 @@ import Testing
         _ = try await site.register("maya@example.com", name: "Maya Okafor")
         #expect(await site.lectern("course", "instructors", "add", "flask-certificate", "maya@example.com").status == 0)
         let database = try LecternDatabase.open(path: site.site.databasePath)
-        let course = try #require(try await CourseStore(database: database).course(slug: "flask-certificate"))
+        let course = try #require(try await database.courses.course(slug: "flask-certificate"))
         let checkpoint = try #require(course.lessons.first { $0.kind == .checkpoint })
-        let submission = try await CheckpointStore(database: database).submit(
+        let submission = try await database.checkpoints.submit(
             userID: ada.id, lessonID: checkpoint.id, answer: try CheckpointAnswer(text: "My catalogue.", link: "https://git.example.com/ada"))
         return (site, submission.id)
     }

@@ -15,7 +15,7 @@ import Testing
         #expect(AccessToken.isWellFormed(secret), "standard output is the secret alone: \(made.output)")
         #expect(made.errors.contains("Created token 1 (learn) for ada@example.com, without an expiry date."))
         #expect(made.errors.contains("cannot be shown again"))
-        #expect(try await AccessTokenStore(database: site.database).holder(secret: secret)?.scope == .learn)
+        #expect(try await site.database.accessTokens.holder(secret: secret)?.scope == .learn)
 
         let listed = await site.lectern("token", "list")
         #expect(listed.output.contains("Phone app") && listed.output.contains("active") && !listed.output.contains(secret), "\(listed.output)")
@@ -25,7 +25,7 @@ import Testing
 
         #expect(await site.lectern("token", "revoke", "1").output == "Revoked token 1.\n")
         #expect(await site.lectern("token", "revoke", "1").output == "Token 1 is already revoked; nothing to do.\n")
-        #expect(try await AccessTokenStore(database: site.database).holder(secret: secret) == nil)
+        #expect(try await site.database.accessTokens.holder(secret: secret) == nil)
     }
 
     @Test func badInputIsAClearErrorAndMakesNothing() async throws {

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct UserCommandTests {
     func sessions(_ site: CLISite) -> SessionStore {
-        SessionStore(database: site.database, lifetime: SessionLifetime(idle: 3600, absolute: 86_400))
+        site.database.sessions(lifetime: SessionLifetime(idle: 3600, absolute: 86_400))
     }
 
     @Test func createFollowsThePasswordPolicyAndADryRunCreatesNobody() async throws {
@@ -87,10 +87,10 @@ import Testing
 
         #expect(await site.lectern("user", "disable", "ada@example.com").status == 0)
         #expect(try await sessions(site).find(id: id) == nil)
-        #expect(try await UserStore(database: site.database).user(id: ada.id)?.isDisabled == true)
+        #expect(try await site.database.users.user(id: ada.id)?.isDisabled == true)
         #expect(await site.lectern("user", "reset-link", "ada@example.com").errors.contains("is disabled"))
         #expect(await site.lectern("user", "enable", "ada@example.com").status == 0)
-        #expect(try await UserStore(database: site.database).user(id: ada.id)?.isDisabled == false)
+        #expect(try await site.database.users.user(id: ada.id)?.isDisabled == false)
         #expect(await site.lectern("user", "enable", "ada@example.com").output.contains("is already enabled; nothing to do"))
     }
 
@@ -102,11 +102,11 @@ import Testing
         let link = run.output.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(link.hasPrefix("https://academy.example/password/reset/"))
         let token = String(link.split(separator: "/").last ?? "")
-        #expect(try await PasswordResetStore(database: site.database).user(forToken: token)?.id == ada.id)
+        #expect(try await site.database.passwordResets.user(forToken: token)?.id == ada.id)
         let json = try await site.lectern("user", "reset-link", "ada@example.com", "--base-url", "https://academy.example", "--json").object()
         #expect((json["link"] as? String)?.hasPrefix("https://academy.example/password/reset/") == true)
         // The newer link replaces the first.
-        #expect(try await PasswordResetStore(database: site.database).user(forToken: token) == nil)
+        #expect(try await site.database.passwordResets.user(forToken: token) == nil)
         let bad = await site.lectern("user", "reset-link", "ada@example.com", "--base-url", "academy.example")
         #expect(bad.errors.contains("--base-url must be an absolute http:// or https:// address"))
     }
@@ -123,7 +123,7 @@ import Testing
         let wrong = await site.lectern("user", "delete", "ada@example.com", input: ["yes"], interactive: true)
         #expect(wrong.status == 1)
         #expect(wrong.errors.contains("certificate will stay valid"))
-        #expect(try await UserStore(database: site.database).user(id: ada.id) != nil)
+        #expect(try await site.database.users.user(id: ada.id) != nil)
 
         let confirmed = await site.lectern("user", "delete", "ada@example.com", "--json", input: ["ada@example.com"], interactive: true)
         #expect(confirmed.status == 0, "\(confirmed.errors)")
@@ -131,8 +131,8 @@ import Testing
         #expect(deletion["enrolments_deleted"] as? Int == 1)
         #expect(deletion["lesson_completions_deleted"] as? Int == 2)
         #expect(deletion["certificates_kept"] as? Int == 1)
-        #expect(try await UserStore(database: site.database).user(id: ada.id) == nil)
-        let certificate = try await EnrolmentStore(database: site.database).certificate(code: code)
+        #expect(try await site.database.users.user(id: ada.id) == nil)
+        let certificate = try await site.database.enrolments.certificate(code: code)
         #expect(certificate?.learnerName == "Ada Lovelace")
         let listed = try await site.lectern("certificate", "list", "--json").array()
         #expect(listed.first?["email"] == nil)

@@ -15,13 +15,13 @@ import Testing
     init() throws {
         site = try TestSite()
         database = try LecternDatabase.open(path: site.databasePath)
-        tokens = AccessTokenStore(database: database)
+        tokens = database.accessTokens
     }
 
     deinit { site.delete() }
 
     func user(_ email: String = "ada@example.com", role: User.Role = .learner) async throws -> User {
-        try await UserStore(database: database).create(
+        try await database.users.create(
             email: try EmailAddress(email), name: "Ada", passwordHash: "$argon2id$x", role: role, verified: true)
     }
 
@@ -55,8 +55,8 @@ import Testing
         #expect(try await tokens.holder(secret: revokedSecret) == nil)
 
         let (_, kept) = try await tokens.create(user: ada, name: "Kept", scope: .read)
-        try await UserStore(database: database).setDisabled(userID: ada.id, true)
-        try await UserStore(database: database).setDisabled(userID: ada.id, false)
+        try await database.users.setDisabled(userID: ada.id, true)
+        try await database.users.setDisabled(userID: ada.id, false)
         #expect(try await tokens.holder(secret: kept) == nil, "disabling the account revoked it for good")
         await #expect(throws: AccessTokenError.expiryInThePast) {
             try await self.tokens.create(user: ada, name: "Late", scope: .read, expiresAt: now.addingTimeInterval(-1))
@@ -70,21 +70,21 @@ import Testing
         let admin = try await user("root@example.com", role: .admin)
         let (_, secret) = try await tokens.create(user: admin, name: "Ops", scope: .admin)
         #expect(try await tokens.holder(secret: secret)?.scope == .admin)
-        try await UserStore(database: database).setRole(userID: admin.id, .learner)
+        try await database.users.setRole(userID: admin.id, .learner)
         #expect(try await tokens.holder(secret: secret)?.scope == .learn, "demoted: the token acts as learn")
     }
 
     @Test func changingThePasswordRevokesEveryToken() async throws {
         let ada = try await user()
         let (_, secret) = try await tokens.create(user: ada, name: "Minted with a stolen session", scope: .learn)
-        try await UserStore(database: database).setPassword(userID: ada.id, passwordHash: "$argon2id$z")
+        try await database.users.setPassword(userID: ada.id, passwordHash: "$argon2id$z")
         #expect(try await tokens.holder(secret: secret) == nil)
     }
 
     @Test func aPasswordResetRevokesEveryToken() async throws {
         let ada = try await user()
         let (_, secret) = try await tokens.create(user: ada, name: "Phone", scope: .learn)
-        let resets = PasswordResetStore(database: database)
+        let resets = database.passwordResets
         let link = try await resets.create(userID: ada.id)
         #expect(try await resets.reset(token: link, passwordHash: "$argon2id$y") != nil)
         #expect(try await tokens.holder(secret: secret) == nil)

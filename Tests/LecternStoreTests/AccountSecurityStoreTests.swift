@@ -8,17 +8,17 @@ import Testing
 
 @Suite final class AccountSecurityStoreTests: StoreSuite {
     func user(_ email: String = "ada@example.com") async throws -> User {
-        try await UserStore(database: database).create(email: try EmailAddress(email), name: "Ada", passwordHash: "$argon2id$x", verified: true)
+        try await database.users.create(email: try EmailAddress(email), name: "Ada", passwordHash: "$argon2id$x", verified: true)
     }
 
     @Test func disablingEndsOutstandingResetLinksAndAddressChanges() async throws {
         let ada = try await user()
-        let resets = PasswordResetStore(database: database)
-        let changes = EmailChangeStore(database: database)
+        let resets = database.passwordResets
+        let changes = database.emailChanges
         let token = try await resets.create(userID: ada.id)
         let change = try #require(try await changes.request(userID: ada.id, newEmail: try EmailAddress("new@example.com")))
-        try await UserStore(database: database).setDisabled(userID: ada.id, true)
-        try await UserStore(database: database).setDisabled(userID: ada.id, false)
+        try await database.users.setDisabled(userID: ada.id, true)
+        try await database.users.setDisabled(userID: ada.id, false)
         #expect(try await resets.user(forToken: token) == nil)
         #expect(try await resets.reset(token: token, passwordHash: "$argon2id$y") == nil)
         #expect(try await changes.confirm(token: change) == nil)
@@ -26,17 +26,17 @@ import Testing
 
     @Test func aPasswordResetCancelsAPendingAddressChange() async throws {
         let ada = try await user()
-        let changes = EmailChangeStore(database: database)
+        let changes = database.emailChanges
         let change = try #require(try await changes.request(userID: ada.id, newEmail: try EmailAddress("attacker@example.com")))
-        let token = try await PasswordResetStore(database: database).create(userID: ada.id)
-        _ = try await PasswordResetStore(database: database).reset(token: token, passwordHash: "$argon2id$y")
+        let token = try await database.passwordResets.create(userID: ada.id)
+        _ = try await database.passwordResets.reset(token: token, passwordHash: "$argon2id$y")
         #expect(try await changes.confirm(token: change) == nil)
-        #expect(try await UserStore(database: database).user(id: ada.id)?.email == "ada@example.com")
+        #expect(try await database.users.user(id: ada.id)?.email == "ada@example.com")
     }
 
     @Test func anAddressTakenMeanwhileIsNotStolen() async throws {
         let ada = try await user()
-        let changes = EmailChangeStore(database: database)
+        let changes = database.emailChanges
         let change = try #require(try await changes.request(userID: ada.id, newEmail: try EmailAddress("grace@example.com")))
         _ = try await user("Grace@Example.com")
         await #expect(throws: EmailChangeStore.Failure.emailTaken) { try await changes.confirm(token: change) }
@@ -46,13 +46,13 @@ import Testing
     @Test func housekeepingDeletesExpiredLinksOldMailEntriesAndOldOutboxMessages() async throws {
         let ada = try await user()
         let long = Date().addingTimeInterval(-3 * 86_400)
-        let resets = PasswordResetStore(database: database)
+        let resets = database.passwordResets
         _ = try await resets.create(userID: ada.id, now: long)
         _ = try await resets.create(userID: ada.id)
-        let ledger = MailLedger(database: database)
+        let ledger = database.mailLedger
         #expect(try await ledger.claim(recipient: "ada@example.com", kind: "reset", limit: 3, window: 3600, now: long))
         #expect(try await ledger.claim(recipient: "ada@example.com", kind: "reset", limit: 3, window: 3600))
-        let outbox = OutboxStore(database: database)
+        let outbox = database.outbox
         try await outbox.add(recipient: "a@example.com", subject: "old", body: "", now: Date().addingTimeInterval(-40 * 86_400))
         try await outbox.add(recipient: "a@example.com", subject: "new", body: "")
 
@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func theMailLedgerCountsPerAddressAndKindWithinTheWindow() async throws {
-        let ledger = MailLedger(database: database)
+        let ledger = database.mailLedger
         let now = Date()
         for _ in 0..<3 { #expect(try await ledger.claim(recipient: "Ada@Example.com", kind: "reset", limit: 3, window: 3600, now: now)) }
         #expect(try await !ledger.claim(recipient: "ada@example.com ", kind: "reset", limit: 3, window: 3600, now: now))
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func oneNetworkCannotUseUpAnAddressOwnersAllowance() async throws {
-        let ledger = MailLedger(database: database)
+        let ledger = database.mailLedger
         func claim(_ network: String) async throws -> Bool {
             try await ledger.claim(recipient: "ada@example.com", counters: [("reset from \(network)", 3), ("any", 10)], window: 3600)
         }
@@ -104,7 +104,7 @@ import Testing
         #expect(problems.first?.contains("one address once normalised") == true)
         // Once the operator disables one of them, the check is clean.
         let ids = try await migrated.pool.read { try Int64.fetchAll($0, sql: "SELECT user_id FROM address_conflicts ORDER BY user_id") }
-        try await UserStore(database: migrated).setDisabled(userID: try #require(ids.last), true)
+        try await migrated.users.setDisabled(userID: try #require(ids.last), true)
         #expect(try await migrated.check().isEmpty)
     }
 }

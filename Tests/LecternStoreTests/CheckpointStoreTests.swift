@@ -18,19 +18,19 @@ import Testing
         try site.writeFile(
             "courses/flask-certificate/lessons/02-checkpoint.md",
             "---\ntitle: \"Checkpoint\"\nmodule: Foundations\nkind: checkpoint\n---\nBuild it and send a link.\n")
-        _ = try ContentStore(database: database).sync(from: ContentLoader(root: site.content))
+        _ = try database.content.sync(from: ContentLoader(root: site.content))
     }
 
     deinit { site.delete() }
 
-    var store: CheckpointStore { CheckpointStore(database: database) }
+    var store: CheckpointStore { database.checkpoints }
 
     func user(_ email: String, _ name: String) async throws -> User {
-        try await UserStore(database: database).create(email: try EmailAddress(email), name: name, passwordHash: "x", verified: true)
+        try await database.users.create(email: try EmailAddress(email), name: name, passwordHash: "x", verified: true)
     }
 
     func lessons() async throws -> (course: CourseDetail, first: LessonSummary, checkpoint: LessonSummary) {
-        let course = try #require(try await CourseStore(database: database).course(slug: "flask-certificate"))
+        let course = try #require(try await database.courses.course(slug: "flask-certificate"))
         return (course, course.lessons[0], course.lessons[1])
     }
 
@@ -103,7 +103,7 @@ import Testing
         let ada = try await user("ada@example.com", "Ada Lovelace")
         let maya = try await user("maya@example.com", "Maya Okafor")
         let (course, first, checkpoint) = try await lessons()
-        let enrolments = EnrolmentStore(database: database)
+        let enrolments = database.enrolments
         _ = try await enrolments.enrol(userID: ada.id, courseID: course.id)
         _ = try await store.addInstructor(courseSlug: "flask-certificate", email: "maya@example.com")
         return (ada, maya, course, first, checkpoint, enrolments)

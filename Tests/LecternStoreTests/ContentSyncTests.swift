@@ -6,10 +6,10 @@ import Testing
 
 @Suite final class ContentSyncTests: StoreSuite {
     func sync() throws -> SyncReport {
-        try ContentStore(database: database).sync(from: ContentLoader(root: site.content))
+        try database.content.sync(from: ContentLoader(root: site.content))
     }
 
-    var posts: PostStore { PostStore(database: database) }
+    var posts: PostStore { database.posts }
 
     @Test func firstSyncCreatesEveryPost() async throws {
         try site.writePost("one")
@@ -151,9 +151,9 @@ import Testing
     @Test func removedCoursesAreHiddenFromThePromo() async throws {
         try site.writeCourse("flask-certificate")
         _ = try sync()
-        #expect(try await CourseStore(database: database).featured()?.slug == "flask-certificate")
+        #expect(try await database.courses.featured()?.slug == "flask-certificate")
         try site.remove("courses/flask-certificate")
         _ = try sync()
-        #expect(try await CourseStore(database: database).featured() == nil)
+        #expect(try await database.courses.featured() == nil)
     }
 }

@@ -5,21 +5,21 @@ import LecternTestSupport
 import Testing
 
 @Suite final class EnrolmentStoreTests: StoreSuite {
-    var enrolments: EnrolmentStore { EnrolmentStore(database: database) }
+    var enrolments: EnrolmentStore { database.enrolments }
 
     func sync() throws -> SyncReport {
-        try ContentStore(database: database).sync(from: ContentLoader(root: site.content))
+        try database.content.sync(from: ContentLoader(root: site.content))
     }
 
     func course(_ slug: String = "flask-certificate") async throws -> CourseDetail {
-        try #require(try await CourseStore(database: database).course(slug: slug))
+        try #require(try await database.courses.course(slug: slug))
     }
 
     func users(_ count: Int) async throws -> [User] {
         var users: [User] = []
         for index in 0..<count {
             users.append(
-                try await UserStore(database: database).create(
+                try await database.users.create(
                     email: try EmailAddress("learner\(index)@example.com"), name: "Learner \(index)", passwordHash: "x", verified: true))
         }
         return users

@@ -13,18 +13,18 @@ import Testing
     func course(capacity: Int?) async throws -> CourseDetail {
         try site.writeCourse("flask-certificate", capacity: capacity)
         try site.writeLesson("flask-certificate", "01-first-app")
-        _ = try ContentStore(database: database).sync(from: ContentLoader(root: site.content))
-        return try #require(try await CourseStore(database: database).course(slug: "flask-certificate"))
+        _ = try database.content.sync(from: ContentLoader(root: site.content))
+        return try #require(try await database.courses.course(slug: "flask-certificate"))
     }
 
     func user(_ name: String) async throws -> User {
-        try await UserStore(database: database).create(
+        try await database.users.create(
             email: try EmailAddress("\(name.lowercased())@example.com"), name: name, passwordHash: "x", verified: true)
     }
 
     /// The kinds appended since `after`, each with its learner, checked to name `course`.
     func kinds(after: Int64, course: CourseDetail) async throws -> [(EventKind, Int64?)] {
-        try await EventLog(database: database).events(after: after, limit: 1000).map { event in
+        try await database.events.events(after: after, limit: 1000).map { event in
             #expect(event.courseID == course.id, "\(event.kind) names course \(String(describing: event.courseID))")
             return (try #require(EventKind(rawValue: event.kind)), event.userID)
         }
@@ -37,12 +37,12 @@ import Testing
     @Test func everyChangeWorthTellingIsAnEventOfItsCourse() async throws {
         let course = try await course(capacity: 1)
         let (ada, grace) = (try await user("Ada"), try await user("Grace"))
-        let enrolments = EnrolmentStore(database: database)
-        let courses = CourseStore(database: database)
+        let enrolments = database.enrolments
+        let courses = database.courses
         let start = try await lastID()
 
         _ = try await enrolments.enrol(userID: ada.id, courseID: course.id)
-        _ = try await WaitlistStore(database: database).join(userID: grace.id, courseID: course.id)
+        _ = try await database.waitlists.join(userID: grace.id, courseID: course.id)
         _ = try await enrolments.leave(userID: ada.id, courseID: course.id)
         _ = try await courses.setCapacity(slug: course.summary.slug, .some(5))
         _ = try await courses.setEnrolment(slug: course.summary.slug, open: false)
@@ -63,7 +63,7 @@ import Testing
         let ada = try await user("Ada")
         let start = try await lastID()
         // Nothing changed, nothing to tell.
-        #expect(try await EnrolmentStore(database: database).leave(userID: ada.id, courseID: course.id) == false)
+        #expect(try await database.enrolments.leave(userID: ada.id, courseID: course.id) == false)
         // A change that fails after its event was written takes the event with it.
         struct Interrupted: Error {}
         await #expect(throws: Interrupted.self) {
@@ -73,11 +73,11 @@ import Testing
             }
         }
         #expect(try await lastID() == start)
-        #expect(try await EnrolmentStore(database: database).learnerCourse(course: course, userID: ada.id).isEnrolled == false)
+        #expect(try await database.enrolments.learnerCourse(course: course, userID: ada.id).isEnrolled == false)
     }
 
     @Test func oldEventsGoOnlyOnceEveryNotifierHasReadThem() async throws {
-        let log = EventLog(database: database)
+        let log = database.events
         let old = Date().addingTimeInterval(-40 * 86_400)
         for _ in 0..<3 { try await log.append(.enrolled, userID: nil, subjectID: nil, courseID: nil, now: old) }
         try await log.append(.enrolled, userID: nil, subjectID: nil, courseID: nil)
@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func theNewestEventStaysHoweverOldSoNoIdIsGivenTwice() async throws {
-        let log = EventLog(database: database)
+        let log = database.events
         for _ in 0..<2 { try await log.append(.enrolled, userID: nil, subjectID: nil, courseID: nil, now: Date().addingTimeInterval(-90 * 86_400)) }
         let newest = try await lastID()
         #expect(try await log.prune(retention: 30 * 86_400) == 1)
@@ -103,18 +103,18 @@ import Testing
 /// Changes that reach a course's followers from the content and from requests for places, not only from enrolling.
 @Suite final class EventSourcesTests: StoreSuite {
     func sync() throws {
-        _ = try ContentStore(database: database).sync(from: ContentLoader(root: site.content))
+        _ = try database.content.sync(from: ContentLoader(root: site.content))
     }
 
     func kinds(after: Int64) async throws -> [String] {
-        try await EventLog(database: database).events(after: after, limit: 100).map(\.kind)
+        try await database.events.events(after: after, limit: 100).map(\.kind)
     }
 
     @Test func contentThatChangesSeatsOrTermsIsAnEventAndOtherEditsAreNot() async throws {
         try site.writeCourse("flask-certificate", capacity: 5)
         try site.writeLesson("flask-certificate", "01-first-app")
         try sync()
-        let start = try await EventLog(database: database).newestID()
+        let start = try await database.events.newestID()
         try site.writeCourse("flask-certificate", title: "A new title", capacity: 5)
         try sync()
         #expect(try await kinds(after: start) == [], "a new title changes no seat")
@@ -130,14 +130,14 @@ import Testing
         try site.writeCourse("docker", capacity: 3, enrolment: "approval")
         try site.writeLesson("docker", "01-first")
         try sync()
-        let course = try #require(try await CourseStore(database: database).course(slug: "docker"))
-        let ada = try await UserStore(database: database).create(email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: "x", verified: true)
-        let start = try await EventLog(database: database).newestID()
-        let requests = EnrolmentRequestStore(database: database)
+        let course = try #require(try await database.courses.course(slug: "docker"))
+        let ada = try await database.users.create(email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: "x", verified: true)
+        let start = try await database.events.newestID()
+        let requests = database.enrolmentRequests
         _ = try await requests.request(userID: ada.id, courseID: course.id, note: "")
         _ = try await requests.withdraw(userID: ada.id, courseID: course.id)
         #expect(try await kinds(after: start) == ["request.created", "request.withdrawn"])
-        let events = try await EventLog(database: database).events(after: start)
+        let events = try await database.events.events(after: start)
         #expect(events.allSatisfy { $0.courseID == course.id && $0.userID == ada.id })
     }
 }

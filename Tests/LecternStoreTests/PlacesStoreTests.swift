@@ -11,15 +11,15 @@ import Testing
     func course(capacity: Int?, enrolment: String = "open") async throws -> CourseDetail {
         try site.writeCourse("flask-certificate", capacity: capacity, enrolment: enrolment)
         try site.writeLesson("flask-certificate", "01-first-app")
-        _ = try ContentStore(database: database).sync(from: ContentLoader(root: site.content))
-        return try #require(try await CourseStore(database: database).course(slug: "flask-certificate"))
+        _ = try database.content.sync(from: ContentLoader(root: site.content))
+        return try #require(try await database.courses.course(slug: "flask-certificate"))
     }
 
     func users(_ count: Int, verified: Bool = true) async throws -> [User] {
         var users: [User] = []
         for index in 0..<count {
             users.append(
-                try await UserStore(database: database).create(
+                try await database.users.create(
                     email: try EmailAddress("learner\(index)@example.com"), name: "Learner \(index)", passwordHash: "x", verified: verified))
         }
         return users
@@ -45,7 +45,7 @@ import Testing
     @Test func fiftyConcurrentRedemptionsForTenSeatsEnrolExactlyTenAndUseNoCodeTwice() async throws {
         let course = try await course(capacity: 10, enrolment: "code")
         let learners = try await users(50)
-        let codes = AccessCodeStore(database: database)
+        let codes = database.accessCodes
         // 30 single-use codes for 50 learners: some learners race for the same code.
         let made = try await codes.create(courseID: course.id, count: 30)
         let outcomes = try await withThrowingTaskGroup(of: Result<PlaceOutcome, AccessCodeProblem>.self) { group in
@@ -68,7 +68,7 @@ import Testing
     @Test func eachCodeProblemHasItsOwnAnswerAndUsesNothingUp() async throws {
         let course = try await course(capacity: 5, enrolment: "code")
         let learners = try await users(3)
-        let codes = AccessCodeStore(database: database)
+        let codes = database.accessCodes
         let now = Date()
         let expired = try await codes.create(courseID: course.id, count: 1, expiresAt: now.addingTimeInterval(3600))[0].code
         let revoked = try await codes.create(courseID: course.id, count: 1)[0].code
@@ -98,18 +98,18 @@ import Testing
     @Test func aCodeCourseCannotBeEnrolledInWithoutACode() async throws {
         let course = try await course(capacity: 5, enrolment: "code")
         let learner = try await users(1)[0]
-        #expect(try await EnrolmentStore(database: database).enrol(userID: learner.id, courseID: course.id) == .needs(.code))
-        #expect(try await EnrolmentStore(database: database).enrol(userID: learner.id, courseID: course.id, byOperator: true) == .enrolled)
+        #expect(try await database.enrolments.enrol(userID: learner.id, courseID: course.id) == .needs(.code))
+        #expect(try await database.enrolments.enrol(userID: learner.id, courseID: course.id, byOperator: true) == .enrolled)
     }
 
     @Test func leavingTheWaitlistGivesTheCodeItsUseBack() async throws {
         let course = try await course(capacity: 1, enrolment: "code")
         let learners = try await users(2)
-        let codes = AccessCodeStore(database: database)
+        let codes = database.accessCodes
         let made = try await codes.create(courseID: course.id, count: 2)
         #expect(try await codes.redeem(made[0].code, userID: learners[0].id, courseID: course.id) == .success(.enrolled))
         #expect(try await codes.redeem(made[1].code, userID: learners[1].id, courseID: course.id) == .success(.waitlisted(position: 1)))
-        #expect(try await WaitlistStore(database: database).leave(userID: learners[1].id, courseID: course.id))
+        #expect(try await database.waitlists.leave(userID: learners[1].id, courseID: course.id))
         #expect(try await codes.show(made[1].code)?.uses == 0)
         #expect(try await codes.show(made[1].code)?.redeemedBy.isEmpty == true)
     }
@@ -117,11 +117,11 @@ import Testing
     @Test func codesGiveNoPlaceOnACourseThatIsNotSoldByCode() async throws {
         let course = try await course(capacity: 5, enrolment: "approval")
         let learner = try await users(1)[0]
-        let codes = AccessCodeStore(database: database)
+        let codes = database.accessCodes
         let code = try await codes.create(courseID: course.id, count: 1)[0].code
         #expect(try await codes.redeem(code, userID: learner.id, courseID: course.id) == .success(.needs(.approval)))
         #expect(try await codes.show(code)?.uses == 0)
-        #expect(try await WaitlistStore(database: database).join(userID: learner.id, courseID: course.id) == .needs(.approval))
+        #expect(try await database.waitlists.join(userID: learner.id, courseID: course.id) == .needs(.approval))
     }
 
     // MARK: Waitlists
@@ -129,9 +129,9 @@ import Testing
     @Test func deletingAnAccountGivesItsSeatToTheFirstInLine() async throws {
         let course = try await course(capacity: 1)
         let learners = try await users(2)
-        _ = try await EnrolmentStore(database: database).enrol(userID: learners[0].id, courseID: course.id)
-        #expect(try await WaitlistStore(database: database).join(userID: learners[1].id, courseID: course.id) == .waitlisted(position: 1))
-        _ = try await UserStore(database: database).delete(userID: learners[0].id)
+        _ = try await database.enrolments.enrol(userID: learners[0].id, courseID: course.id)
+        #expect(try await database.waitlists.join(userID: learners[1].id, courseID: course.id) == .waitlisted(position: 1))
+        _ = try await database.users.delete(userID: learners[0].id)
         let enrolled = try await database.pool.read { db in try Int64.fetchAll(db, sql: "SELECT user_id FROM enrolment") }
         #expect(enrolled == [learners[1].id])
     }
@@ -139,11 +139,11 @@ import Testing
     @Test func aNewcomerNeverTakesASeatAheadOfThoseWaiting() async throws {
         let course = try await course(capacity: 1)
         let learners = try await users(3)
-        _ = try await EnrolmentStore(database: database).enrol(userID: learners[0].id, courseID: course.id)
-        _ = try await WaitlistStore(database: database).join(userID: learners[1].id, courseID: course.id)
+        _ = try await database.enrolments.enrol(userID: learners[0].id, courseID: course.id)
+        _ = try await database.waitlists.join(userID: learners[1].id, courseID: course.id)
         // A seat frees behind the stores' backs (as a passing date or a removed row would): the queue is served first.
         try await database.pool.write { db in try db.execute(sql: "DELETE FROM enrolment") }
-        #expect(try await EnrolmentStore(database: database).enrol(userID: learners[2].id, courseID: course.id) == .refused(.full))
+        #expect(try await database.enrolments.enrol(userID: learners[2].id, courseID: course.id) == .refused(.full))
         let enrolled = try await database.pool.read { db in try Int64.fetchAll(db, sql: "SELECT user_id FROM enrolment") }
         #expect(enrolled == [learners[1].id])
     }
@@ -151,8 +151,8 @@ import Testing
     @Test func aSeatReleasedWhileTwentyWaitPromotesExactlyTheFirst() async throws {
         let course = try await course(capacity: 1)
         let learners = try await users(21)
-        let enrolments = EnrolmentStore(database: database)
-        let waitlists = WaitlistStore(database: database)
+        let enrolments = database.enrolments
+        let waitlists = database.waitlists
         #expect(try await enrolments.enrol(userID: learners[0].id, courseID: course.id) == .enrolled)
         for (index, learner) in learners.dropFirst().enumerated() {
             #expect(try await waitlists.join(userID: learner.id, courseID: course.id) == .waitlisted(position: index + 1))
@@ -177,11 +177,11 @@ import Testing
     @Test func raisingTheCapacityFillsTheNewSeatsFromTheWaitlist() async throws {
         let course = try await course(capacity: 1)
         let learners = try await users(4)
-        #expect(try await EnrolmentStore(database: database).enrol(userID: learners[0].id, courseID: course.id) == .enrolled)
-        for learner in learners.dropFirst() { _ = try await WaitlistStore(database: database).join(userID: learner.id, courseID: course.id) }
-        #expect(try await CourseStore(database: database).setCapacity(slug: "flask-certificate", .some(3)) == true)
+        #expect(try await database.enrolments.enrol(userID: learners[0].id, courseID: course.id) == .enrolled)
+        for learner in learners.dropFirst() { _ = try await database.waitlists.join(userID: learner.id, courseID: course.id) }
+        #expect(try await database.courses.setCapacity(slug: "flask-certificate", .some(3)) == true)
         #expect(try await count("SELECT count(*) FROM enrolment") == 3)
-        #expect(try await WaitlistStore(database: database).entries(courseID: course.id).map(\.email) == ["learner3@example.com"])
+        #expect(try await database.waitlists.entries(courseID: course.id).map(\.email) == ["learner3@example.com"])
     }
 
     // MARK: Approval
@@ -189,13 +189,13 @@ import Testing
     @Test func aPendingRequestHoldsASeatAndApprovalEnrolsOnIt() async throws {
         let course = try await course(capacity: 1, enrolment: "approval")
         let learners = try await users(3)
-        let requests = EnrolmentRequestStore(database: database)
-        #expect(try await EnrolmentStore(database: database).enrol(userID: learners[0].id, courseID: course.id) == .needs(.approval))
+        let requests = database.enrolmentRequests
+        #expect(try await database.enrolments.enrol(userID: learners[0].id, courseID: course.id) == .needs(.approval))
         #expect(try await requests.request(userID: learners[0].id, courseID: course.id, note: "PO 4417") == .requested)
         #expect(try await requests.request(userID: learners[0].id, courseID: course.id, note: "again") == .requested, "asking twice changes nothing")
         // The seat is held: the next request waits for one.
         #expect(try await requests.request(userID: learners[1].id, courseID: course.id, note: "Scholarship") == .waitlisted(position: 1))
-        #expect(try await CourseStore(database: database).course(slug: "flask-certificate")?.availability(at: Date()) == .full(waiting: 1))
+        #expect(try await database.courses.course(slug: "flask-certificate")?.availability(at: Date()) == .full(waiting: 1))
         await #expect(throws: EnrolmentRequestError.waitingForSeat(position: 1)) {
             try await requests.approve(userID: learners[1].id, courseID: course.id, reason: nil)
         }
@@ -210,7 +210,7 @@ import Testing
     @Test func aDeclinedRequestFreesItsSeatForTheNextRequestWhichBecomesPending() async throws {
         let course = try await course(capacity: 1, enrolment: "approval")
         let learners = try await users(2)
-        let requests = EnrolmentRequestStore(database: database)
+        let requests = database.enrolmentRequests
         _ = try await requests.request(userID: learners[0].id, courseID: course.id, note: "")
         _ = try await requests.request(userID: learners[1].id, courseID: course.id, note: "My employer pays")
         let declined = try await requests.decline(userID: learners[0].id, courseID: course.id, reason: "Prerequisites missing")
@@ -218,11 +218,11 @@ import Testing
         let pending = try await requests.pending(courseID: course.id)
         #expect(pending.map(\.learnerEmail) == ["learner1@example.com"])
         #expect(pending.first?.note == "My employer pays")
-        #expect(try await WaitlistStore(database: database).promotion(userID: learners[1].id, courseID: course.id)?.isEnrolled == false)
+        #expect(try await database.waitlists.promotion(userID: learners[1].id, courseID: course.id)?.isEnrolled == false)
         // Withdrawing frees the seat again; nobody waits, so it stays free.
         #expect(try await requests.withdraw(userID: learners[1].id, courseID: course.id))
         #expect(try await requests.pending(courseID: course.id).isEmpty)
-        #expect(try await CourseStore(database: database).course(slug: "flask-certificate")?.seatsLeft == 1)
+        #expect(try await database.courses.course(slug: "flask-certificate")?.seatsLeft == 1)
     }
 
     // MARK: Verified addresses
@@ -230,12 +230,12 @@ import Testing
     @Test func aCertificateWaitsForAVerifiedAddressAndIsIssuedWhenItIs() async throws {
         let course = try await course(capacity: nil)
         let learner = try await users(1, verified: false)[0]
-        let enrolments = EnrolmentStore(database: database)
+        let enrolments = database.enrolments
         _ = try await enrolments.enrol(userID: learner.id, courseID: course.id)
         let lesson = try #require(course.lessons.first)
         #expect(try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: lesson.id, learnerName: learner.name) == nil)
         #expect(try await enrolments.certificates(of: learner.id).isEmpty)
-        let verifications = EmailVerificationStore(database: database)
+        let verifications = database.verifications
         let token = try #require(try await verifications.create(userID: learner.id))
         #expect(try await verifications.pendingAddress(forToken: token) == "learner0@example.com")
         #expect(try await verifications.verify(token: token)?.isEmailVerified == true)
@@ -246,7 +246,7 @@ import Testing
 
     @Test func aVerificationLinkExpiresAfterFortyEightHoursAndANewOneReplacesIt() async throws {
         let learner = try await users(1, verified: false)[0]
-        let verifications = EmailVerificationStore(database: database)
+        let verifications = database.verifications
         let now = Date()
         let first = try #require(try await verifications.create(userID: learner.id, now: now))
         let second = try #require(try await verifications.create(userID: learner.id, now: now))

@@ -6,11 +6,11 @@ import Testing
 
 @Suite final class SessionStoreTests: StoreSuite {
     func user() async throws -> User {
-        try await UserStore(database: database).create(email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: "$argon2id$x", verified: true)
+        try await database.users.create(email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: "$argon2id$x", verified: true)
     }
 
     @Test func onlyTheHashOfTheIdIsStored() async throws {
-        let sessions = SessionStore(database: database)
+        let sessions = database.sessions
         let (id, record) = try await sessions.create(userID: nil, userAgent: "test", clientAddress: "127.0.0.1")
         #expect(record.idHash == SecretToken.hash(id))
         #expect(try await sessions.find(id: id)?.idHash == record.idHash)
@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func idleSessionsExpire() async throws {
-        let sessions = SessionStore(database: database, lifetime: SessionLifetime(idle: 3600, absolute: 86_400))
+        let sessions = database.sessions(lifetime: SessionLifetime(idle: 3600, absolute: 86_400))
         let start = Date()
         let (id, _) = try await sessions.create(userID: try await user().id, userAgent: "", clientAddress: "", now: start)
         #expect(try await sessions.find(id: id, now: start.addingTimeInterval(3000)) != nil)
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func sessionsEndAtTheAbsoluteLimitHoweverBusy() async throws {
-        let sessions = SessionStore(database: database, lifetime: SessionLifetime(idle: 3600, absolute: 3 * 3600))
+        let sessions = database.sessions(lifetime: SessionLifetime(idle: 3600, absolute: 3 * 3600))
         let start = Date()
         let (id, _) = try await sessions.create(userID: try await user().id, userAgent: "", clientAddress: "", now: start)
         for hour in 1...2 {
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func pruningRemovesOnlyExpiredSessions() async throws {
-        let sessions = SessionStore(database: database, lifetime: SessionLifetime(idle: 3600, absolute: 86_400))
+        let sessions = database.sessions(lifetime: SessionLifetime(idle: 3600, absolute: 86_400))
         let now = Date()
         _ = try await sessions.create(userID: nil, userAgent: "", clientAddress: "", now: now.addingTimeInterval(-7200))
         let (live, _) = try await sessions.create(userID: nil, userAgent: "", clientAddress: "", now: now)
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func anonymousFormSessionsExpireSooner() async throws {
-        let sessions = SessionStore(database: database, lifetime: SessionLifetime(idle: 86_400, absolute: 7 * 86_400, anonymousIdle: 3600))
+        let sessions = database.sessions(lifetime: SessionLifetime(idle: 86_400, absolute: 7 * 86_400, anonymousIdle: 3600))
         let start = Date()
         let (anonymous, _) = try await sessions.create(userID: nil, userAgent: "", clientAddress: "", now: start)
         let (signedIn, _) = try await sessions.create(userID: try await user().id, userAgent: "", clientAddress: "", now: start)

@@ -16,7 +16,7 @@ import Testing
     init() throws {
         site = try TestSite()
         database = try LecternDatabase.open(path: site.databasePath)
-        users = UserStore(database: database)
+        users = database.users
     }
 
     deinit { site.delete() }
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func aReadOnlyDatabaseRefusesWritesButSignedInVisitorsStillRead() async throws {
-        let sessions = SessionStore(database: database)
+        let sessions = database.sessions
         let user = try await createUser(1)
         let start = Date()
         let (id, _) = try await sessions.create(userID: user.id, userAgent: "test", clientAddress: "127.0.0.1", now: start)

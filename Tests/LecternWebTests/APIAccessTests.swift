@@ -21,9 +21,9 @@ import Testing
 
     func makeToken(_ email: String = "ada@example.com", scope: TokenScope = .read) async throws -> String {
         let database = try LecternDatabase.open(path: site.databasePath)
-        let user = try await UserStore(database: database).create(
+        let user = try await database.users.create(
             email: try EmailAddress(email), name: "Ada Lovelace", passwordHash: "$argon2id$x", verified: true)
-        return try await AccessTokenStore(database: database).create(user: user, name: "Test", scope: scope).secret
+        return try await database.accessTokens.create(user: user, name: "Test", scope: scope).secret
     }
 
     static func json(_ body: String) throws -> [String: Any] {

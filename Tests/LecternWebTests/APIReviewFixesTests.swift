@@ -26,13 +26,13 @@ import Testing
 
     func account(_ email: String, admin: Bool = false, scope: TokenScope) async throws -> (User, HTTPFields) {
         let database = try LecternDatabase.open(path: site.databasePath)
-        let users = UserStore(database: database)
+        let users = database.users
         var user = try await users.create(email: try EmailAddress(email), name: "Ada Lovelace", passwordHash: "$argon2id$x", verified: true)
         if admin {
             try await users.setRole(userID: user.id, .admin)
             user.role = .admin
         }
-        let secret = try await AccessTokenStore(database: database).create(user: user, name: "Test", scope: scope).secret
+        let secret = try await database.accessTokens.create(user: user, name: "Test", scope: scope).secret
         return (user, [.authorization: "Bearer \(secret)", .contentType: "application/json"])
     }
 
@@ -43,7 +43,7 @@ import Testing
             let query = #"{"query": "{ viewer { name } }"}"#
             #expect(try await client.send("/graphql", .post, headers: auth, body: query).body.contains("Ada Lovelace"))
             let database = try LecternDatabase.open(path: site.databasePath)
-            try await UserStore(database: database).updateName(userID: ada.id, name: "Ada King")
+            try await database.users.updateName(userID: ada.id, name: "Ada King")
             #expect(try await client.send("/graphql", .post, headers: auth, body: query).body.contains("Ada King"))
         }
     }

@@ -43,7 +43,7 @@ import Testing
             #expect(made.headers[.cacheControl] == "no-store")
             let secret = try #require(Self.secret(in: made.body))
             let database = try LecternDatabase.open(path: site.databasePath)
-            let holder = try #require(try await AccessTokenStore(database: database).holder(secret: secret))
+            let holder = try #require(try await database.accessTokens.holder(secret: secret))
             #expect(holder.scope == .learn && holder.user.email == "ada@example.com")
             let expiry = try #require(holder.token.expiresAt)
             #expect(abs(expiry.timeIntervalSinceNow - 30 * 86_400) < 120)
@@ -56,12 +56,12 @@ import Testing
             _ = try await eve.register(client, email: "eve@example.com")
             let theirs = try await eve.submit(client, form: "/account/tokens", to: "/account/tokens/\(holder.token.id)/revoke", [])
             #expect(theirs.status == .notFound, "someone else's token")
-            #expect(try await AccessTokenStore(database: database).holder(secret: secret) != nil)
+            #expect(try await database.accessTokens.holder(secret: secret) != nil)
 
             let revoked = try await ada.submit(client, form: "/account/tokens", to: "/account/tokens/\(holder.token.id)/revoke", [])
             #expect(revoked.status == .seeOther)
             #expect(try await ada.get(client, "/account/tokens").body.contains("programs using it are refused from now on"))
-            #expect(try await AccessTokenStore(database: database).holder(secret: secret) == nil)
+            #expect(try await database.accessTokens.holder(secret: secret) == nil)
         }
     }
 
@@ -87,7 +87,7 @@ import Testing
             #expect(wrong.status == .unprocessableContent && wrong.body.contains("That is not your current password."))
             #expect(!wrong.body.contains("value=\"guess\""), "a password is never written back into the page")
             let database = try LecternDatabase.open(path: site.databasePath)
-            #expect(try await AccessTokenStore(database: database).all().isEmpty)
+            #expect(try await database.accessTokens.all().isEmpty)
             // Forms without the page's token are refused, as everywhere.
             let forged = try await ada.post(client, "/account/tokens", [("name", "Forged"), ("scope", "read")])
             #expect(forged.status == .forbidden)

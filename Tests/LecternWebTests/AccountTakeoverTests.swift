@@ -25,7 +25,7 @@ import Testing
 
     /// The outbox's messages whose subject starts with `subject` (the test configuration sends mail before answering).
     func mail(_ subject: String, count: Int = 1) async throws -> [OutboxMessage] {
-        try await OutboxStore(database: try database()).messages().filter { $0.subject.hasPrefix(subject) }
+        try await try database().outbox.messages().filter { $0.subject.hasPrefix(subject) }
     }
 
     func link(_ message: OutboxMessage?, containing path: String) -> String? {

@@ -23,7 +23,7 @@ import Testing
     @Test func onlyAnAdministratorIsToldThatMailWaitsInTheOutbox() async throws {
         let site = self.site
         try await makeApp(site).test(.router) { client in
-            _ = try await UserStore(database: try LecternDatabase.open(path: site.databasePath)).create(
+            _ = try await try LecternDatabase.open(path: site.databasePath).users.create(
                 email: try EmailAddress("admin@example.com"), name: "Admin", passwordHash: try PasswordHash.make("correct horse battery"), role: .admin, verified: true)
             var admin = Browser()
             _ = try await admin.login(client, email: "admin@example.com")
@@ -124,7 +124,7 @@ import Testing
             let login = try await second.login(client, email: "ADA@example.com")
             #expect(login.location == "/account")
         }
-        let outbox = OutboxStore(database: try database())
+        let outbox = try database().outbox
         let subjects = try await outbox.messages().map(\.subject)
         #expect(subjects.contains("Confirm your address for Lectern Academy"))
         #expect(subjects.contains("Someone tried to register with your address"))
@@ -291,13 +291,13 @@ import Testing
     @Test func aStrongerCostReHashesTheStoredPasswordAtLogin() async throws {
         let database = try database()
         let weak = try PasswordHash.make("correct horse battery", parameters: Argon2Parameters(memoryKiB: 8192, iterations: 1, parallelism: 1))
-        let user = try await UserStore(database: database).create(email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: weak, verified: true)
+        let user = try await database.users.create(email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: weak, verified: true)
         try await makeApp(site).test(.router) { client in
             var browser = Browser()
             let result9 = try await browser.login(client, email: "ada@example.com")
             #expect(result9.location == "/account")
         }
-        let stored = try #require(try await UserStore(database: database).passwordHash(userID: user.id))
+        let stored = try #require(try await database.users.passwordHash(userID: user.id))
         #expect(stored.hasPrefix("$argon2id$v=19$m=19456,t=2,p=1$"))
         #expect(PasswordHash.verify("correct horse battery", against: stored))
     }
@@ -309,8 +309,8 @@ import Testing
             _ = try await browser.register(client, email: "ada@example.com")
             _ = try await browser.login(client, email: "ada@example.com")
             let database = try LecternDatabase.open(path: path)
-            let user = try #require(try await UserStore(database: database).credentials(for: try EmailAddress("ada@example.com"))?.user)
-            try await UserStore(database: database).setDisabled(userID: user.id, true)
+            let user = try #require(try await database.users.credentials(for: try EmailAddress("ada@example.com"))?.user)
+            try await database.users.setDisabled(userID: user.id, true)
             let result10 = try await browser.get(client, "/account")
             #expect(result10.status == .seeOther)
             let again = try await browser.login(client, email: "ada@example.com")

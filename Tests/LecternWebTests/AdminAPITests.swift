@@ -25,13 +25,13 @@ import Testing
     /// An account (an administrator with `admin`) and a token of `scope`; the header to send.
     func caller(_ email: String, admin: Bool = false, scope: TokenScope) async throws -> HTTPFields {
         let database = try LecternDatabase.open(path: site.databasePath)
-        let users = UserStore(database: database)
+        let users = database.users
         var user = try await users.create(email: try EmailAddress(email), name: "Someone", passwordHash: "$argon2id$x", verified: true)
         if admin {
             try await users.setRole(userID: user.id, .admin)
             user.role = .admin
         }
-        let secret = try await AccessTokenStore(database: database).create(user: user, name: "Test", scope: scope).secret
+        let secret = try await database.accessTokens.create(user: user, name: "Test", scope: scope).secret
         return [.authorization: "Bearer \(secret)", .contentType: "application/json"]
     }
 
@@ -43,8 +43,8 @@ import Testing
         let admin = try await caller("root@example.com", admin: true, scope: .admin)
         let demoted = try await caller("ada@example.com", admin: true, scope: .admin)
         let database = try LecternDatabase.open(path: site.databasePath)
-        let ada = try #require(try await UserStore(database: database).user(email: try EmailAddress("ada@example.com")))
-        try await UserStore(database: database).setRole(userID: ada.id, .learner)
+        let ada = try #require(try await database.users.user(email: try EmailAddress("ada@example.com")))
+        try await database.users.setRole(userID: ada.id, .learner)
         let adminReading = try await caller("root2@example.com", admin: true, scope: .read)
         try await makeApp(site).test(.router) { client in
             #expect(try await client.send("/api/v1/admin/users", .get, headers: admin).status == .ok)

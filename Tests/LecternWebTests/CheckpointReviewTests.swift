@@ -39,7 +39,7 @@ import Testing
     /// Makes `email` an instructor of the course, as `lectern course instructors add` does.
     static func makeInstructor(_ email: String, in site: TestSite) async throws {
         let database = try LecternDatabase.open(path: site.databasePath)
-        _ = try await CheckpointStore(database: database).addInstructor(courseSlug: Self.course, email: email)
+        _ = try await database.checkpoints.addInstructor(courseSlug: Self.course, email: email)
     }
 
     @Test func aLearnerSendsWorkAnInstructorReturnsItThenApprovesTheNewVersion() async throws {
@@ -115,7 +115,7 @@ import Testing
             _ = try await ada.post(client, "\(Self.checkpoint)/submissions", [("_csrf", page.csrf ?? ""), ("text", "Done."), ("link", "")])
             // Tomás teaches Docker only: Ada's Flask submission is not his to see or decide.
             let database = try LecternDatabase.open(path: site.databasePath)
-            _ = try await CheckpointStore(database: database).addInstructor(courseSlug: "docker", email: "tomas@example.com")
+            _ = try await database.checkpoints.addInstructor(courseSlug: "docker", email: "tomas@example.com")
             let queue = try await tomas.get(client, "/review")
             #expect(queue.body.contains("Nothing is waiting for review."))
             for id in 1...3 {

@@ -181,7 +181,7 @@ import Testing
             #expect(lesson.body.contains("rel=\"next\" href=\"/courses/flask-certificate/lessons/routing\""))
 
             let database = try LecternDatabase.open(path: path)
-            _ = try await UserStore(database: database).create(
+            _ = try await database.users.create(
                 email: try EmailAddress("admin@example.com"), name: "Admin", passwordHash: try PasswordHash.make("correct horse battery"),
                 role: .admin, verified: true)
             var admin = Browser()
@@ -245,9 +245,9 @@ import Testing
             _ = try await learner.verifyEmail(client, site: site, email: "ada@example.com")
             let lesson = try await learner.get(client, "/courses/tiny/lessons/only")
             _ = try await learner.post(client, "/courses/tiny/lessons/only/complete", [("_csrf", lesson.csrf ?? "")])
-            let store = EnrolmentStore(database: try LecternDatabase.open(path: path))
+            let store = try LecternDatabase.open(path: path).enrolments
             let user = try #require(
-                try await UserStore(database: try LecternDatabase.open(path: path)).credentials(for: try EmailAddress("ada@example.com"))?.user)
+                try await try LecternDatabase.open(path: path).users.credentials(for: try EmailAddress("ada@example.com"))?.user)
             let code = try #require(try await store.certificates(of: user.id).first?.code)
             _ = try await store.revoke(code: code, reason: "Course requirements were not met")
             let page = try await client.get("/certificates/\(code)")

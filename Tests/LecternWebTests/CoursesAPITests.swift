@@ -48,16 +48,16 @@ import Testing
         let site = self.site
         let database = try LecternDatabase.open(path: site.databasePath)
         try await makeApp(site).test(.router) { client in
-            let user = try await UserStore(database: database).create(
+            let user = try await database.users.create(
                 email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: "$argon2id$x", verified: true)
-            let secret = try await AccessTokenStore(database: database).create(user: user, name: "Test", scope: .read).secret
-            let course = try #require(try await CourseStore(database: database).course(slug: "flask-certificate"))
+            let secret = try await database.accessTokens.create(user: user, name: "Test", scope: .read).secret
+            let course = try #require(try await database.courses.course(slug: "flask-certificate"))
             let auth: HTTPFields = [.authorization: "Bearer \(secret)"]
             let before = try Self.json(try await client.get("/api/v1/courses/flask-certificate", headers: auth).body)
             #expect((before["viewer"] as? [String: Any])?["enrolled"] as? Bool == false)
 
-            _ = try await EnrolmentStore(database: database).enrol(userID: user.id, courseID: course.id)
-            _ = try await EnrolmentStore(database: database).complete(
+            _ = try await database.enrolments.enrol(userID: user.id, courseID: course.id)
+            _ = try await database.enrolments.complete(
                 userID: user.id, courseID: course.id, lessonID: course.lessons[0].id, learnerName: user.name)
             let after = try Self.json(try await client.get("/api/v1/courses/flask-certificate", headers: auth).body)
             let viewer = try #require(after["viewer"] as? [String: Any])

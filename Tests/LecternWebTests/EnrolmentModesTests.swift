@@ -31,15 +31,15 @@ import Testing
     func database() throws -> LecternDatabase { try LecternDatabase.open(path: site.databasePath) }
 
     static func courseID(_ slug: String, _ database: LecternDatabase) async throws -> Int64 {
-        try #require(try await CourseStore(database: database).course(slug: slug)).id
+        try #require(try await database.courses.course(slug: slug)).id
     }
 
     func enrolmentMailer() throws -> (EnrolmentMailer, OutboxStore) {
         let database = try database()
-        let outbox = OutboxStore(database: database)
+        let outbox = database.outbox
         let mailer = EnrolmentMailer(
-            events: EventLog(database: database), requests: EnrolmentRequestStore(database: database), waitlists: WaitlistStore(database: database),
-            mail: OutboxMailTransport(outbox: outbox), ledger: MailLedger(database: database), verifications: EmailVerificationStore(database: database),
+            events: database.events, requests: database.enrolmentRequests, waitlists: database.waitlists,
+            mail: OutboxMailTransport(outbox: outbox), ledger: database.mailLedger, verifications: database.verifications,
             siteName: "Lectern Academy", baseURL: "https://academy.example", logger: Logger(label: "test"))
         return (mailer, outbox)
     }
@@ -54,7 +54,7 @@ import Testing
     @Test func aCodeCourseTakesACodeAndSaysWhatIsWrongWithEachBadOne() async throws {
         let database = try database()
         try await makeApp(site).test(.router) { client in
-            let codes = AccessCodeStore(database: database)
+            let codes = database.accessCodes
             let id = try await Self.courseID("coded", database)
             let good = try await codes.create(courseID: id, count: 1)[0].code
             let revoked = try await codes.create(courseID: id, count: 1)[0].code
@@ -147,8 +147,8 @@ import Testing
             #expect(pending.body.contains(">Withdraw my request<"))
             #expect(pending.body.contains("Full: the waitlist is open"), "the pending request holds the only seat")
 
-            let adaID = try #require(try await UserStore(database: database).user(email: try EmailAddress("ada@example.com"))).id
-            _ = try await EnrolmentRequestStore(database: database).approve(
+            let adaID = try #require(try await database.users.user(email: try EmailAddress("ada@example.com"))).id
+            _ = try await database.enrolmentRequests.approve(
                 userID: adaID, courseID: try await Self.courseID("asked", database), reason: "Welcome aboard")
             #expect(await mailer.send() == 1)
             #expect(await mailer.send() == 0, "mailed once")
@@ -228,7 +228,7 @@ import Testing
         let database = try database()
         try await makeApp(site).test(.router) { client in
             var maya = try await Self.learner(client, "maya@example.com")
-            _ = try await CheckpointStore(database: database).addInstructor(courseSlug: "asked", email: "maya@example.com")
+            _ = try await database.checkpoints.addInstructor(courseSlug: "asked", email: "maya@example.com")
             var ada = try await Self.learner(client, "ada@example.com")
             _ = try await ada.verifyEmail(client, site: site, email: "ada@example.com")
             _ = try await ada.submit(client, form: "/courses/asked", to: "/courses/asked/request", [("note", "My employer pays <b>all</b>")])
@@ -250,7 +250,7 @@ import Testing
             #expect(page.body.contains("was declined. The school said: “The cohort is for Acme staff.” You may ask again."))
             #expect(page.body.contains(">Ask for a place<"))
         }
-        let outbox = OutboxStore(database: database)
+        let outbox = database.outbox
         let mailed = try await outbox.messages().filter { $0.recipient == "ada@example.com" }.map(\.subject)
         #expect(mailed.contains("Your request for “Asked Course” was declined"))
     }

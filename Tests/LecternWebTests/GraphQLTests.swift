@@ -26,9 +26,9 @@ import Testing
 
     func token(_ email: String = "ada@example.com", scope: TokenScope) async throws -> HTTPFields {
         let database = try LecternDatabase.open(path: site.databasePath)
-        let user = try await UserStore(database: database).create(
+        let user = try await database.users.create(
             email: try EmailAddress(email), name: "Ada Lovelace", passwordHash: "$argon2id$x", verified: true)
-        let secret = try await AccessTokenStore(database: database).create(user: user, name: "Test", scope: scope).secret
+        let secret = try await database.accessTokens.create(user: user, name: "Test", scope: scope).secret
         return [.authorization: "Bearer \(secret)", .contentType: "application/json"]
     }
 
@@ -126,8 +126,8 @@ import Testing
             #expect(missing.body.contains(#""post":null"#))
 
             let database = try LecternDatabase.open(path: site.databasePath)
-            let sold = try #require(try await CourseStore(database: database).course(slug: "sold"))
-            let code = try await AccessCodeStore(database: database).create(courseID: sold.id, count: 1)[0].code
+            let sold = try #require(try await database.courses.course(slug: "sold"))
+            let code = try await database.accessCodes.create(courseID: sold.id, count: 1)[0].code
             let wrong = try await client.send(
                 "/graphql", .post, headers: learn, body: try Self.body(#"mutation { redeemCode(course: "sold", code: "AAAAA-BBBBB-CCCCC") { outcome } }"#))
             #expect(try Self.firstError(wrong.body).code == "unknown-code")

@@ -38,9 +38,9 @@ import Testing
     /// A learner with a token of `scope`; the `Authorization` header to send.
     func caller(_ email: String = "ada@example.com", scope: TokenScope = .learn) async throws -> HTTPFields {
         let database = try LecternDatabase.open(path: site.databasePath)
-        let user = try await UserStore(database: database).create(
+        let user = try await database.users.create(
             email: try EmailAddress(email), name: "Ada Lovelace", passwordHash: "$argon2id$x", verified: true)
-        let secret = try await AccessTokenStore(database: database).create(user: user, name: "Test", scope: scope).secret
+        let secret = try await database.accessTokens.create(user: user, name: "Test", scope: scope).secret
         return [.authorization: "Bearer \(secret)"]
     }
 
@@ -188,8 +188,8 @@ import Testing
         let grace = try await caller("grace@example.com")
         let database = try LecternDatabase.open(path: site.databasePath)
         try await makeApp(site).test(.router) { client in
-            let sold = try #require(try await CourseStore(database: database).course(slug: "sold"))
-            let code = try await AccessCodeStore(database: database).create(courseID: sold.id, count: 1)[0].code
+            let sold = try #require(try await database.courses.course(slug: "sold"))
+            let code = try await database.accessCodes.create(courseID: sold.id, count: 1)[0].code
             let needsCode = try await client.send("/api/v1/courses/sold/enrolment", .post, headers: ada)
             #expect(try needsCode.status == .conflict && (try Self.problemType(needsCode)) == "/api/problems/place-given-otherwise")
             var (headers, _) = Self.jsonBody("")
@@ -280,8 +280,8 @@ import Testing
             #expect(try refused.status == .tooManyRequests && (try Self.problemType(refused)) == "/api/problems/rate-limited")
             #expect(Int(refused.headers[.retryAfter] ?? "") != nil)
             let database = try LecternDatabase.open(path: databasePath)
-            let ada = try #require(try await UserStore(database: database).user(email: EmailAddress("ada@example.com")))
-            let second = try await AccessTokenStore(database: database).create(user: ada, name: "Second", scope: .read).secret
+            let ada = try #require(try await database.users.user(email: EmailAddress("ada@example.com")))
+            let second = try await database.accessTokens.create(user: ada, name: "Second", scope: .read).secret
             let shared = try await client.get("/api/v1/me", headers: [.authorization: "Bearer \(second)"])
             #expect(shared.status == .tooManyRequests, "an account's tokens share one allowance")
             #expect(try await client.get("/api/v1/courses").status == .ok, "an anonymous client has an allowance of its own")

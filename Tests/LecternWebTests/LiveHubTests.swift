@@ -19,19 +19,19 @@ import Testing
         try site.writeCourse("tiny", title: "Tiny Course", featured: false, capacity: 3)
         try site.writeLesson("tiny", "01-only", title: "The only lesson")
         database = try LecternDatabase.open(path: site.databasePath)
-        _ = try ContentStore(database: database).sync(from: ContentLoader(root: site.content))
+        _ = try database.content.sync(from: ContentLoader(root: site.content))
         feed = LiveFeed(database: database)
     }
 
     deinit { site.delete() }
 
     func user(_ name: String) async throws -> User {
-        try await UserStore(database: database).create(
+        try await database.users.create(
             email: try EmailAddress("\(name.lowercased())@example.com"), name: name, passwordHash: "x", verified: true)
     }
 
     var course: CourseDetail {
-        get async throws { try #require(try await CourseStore(database: database).course(slug: "tiny")) }
+        get async throws { try #require(try await database.courses.course(slug: "tiny")) }
     }
 
     /// What the hub has queued for a connection so far (the stream is read until it has nothing waiting).
@@ -50,7 +50,7 @@ import Testing
         let (id, outputs) = try await hub.open(userID: nil, network: "n")
         try await hub.subscribe(id, to: try await feed.subscribe("course:tiny", as: nil), after: nil)
         let ada = try await user("Ada")
-        _ = try await EnrolmentStore(database: database).enrol(userID: ada.id, courseID: try await course.id)
+        _ = try await database.enrolments.enrol(userID: ada.id, courseID: try await course.id)
         try await hub.tick(feed)
         var stream = outputs.makeAsyncIterator()
         let message = try #require(messages(await drain(&stream, expecting: 1)).first)
@@ -64,7 +64,7 @@ import Testing
     @Test func onlyItsOwnerFollowsALearnersTopicAndOnlyInstructorsAQueue() async throws {
         let ada = try await user("Ada")
         let grace = try await user("Grace")
-        _ = try await CheckpointStore(database: database).addInstructor(courseSlug: "tiny", email: grace.email)
+        _ = try await database.checkpoints.addInstructor(courseSlug: "tiny", email: grace.email)
         await #expect(throws: LiveRefusal.signInNeeded(.mine)) { _ = try await self.feed.subscribe("me", as: nil) }
         await #expect(throws: LiveRefusal.notAnInstructor("tiny")) { _ = try await self.feed.subscribe("reviews:tiny", as: ada) }
         await #expect(throws: LiveRefusal.unknownTopic("users:all")) { _ = try await self.feed.subscribe("users:all", as: ada) }
@@ -75,7 +75,7 @@ import Testing
         let hub = LiveHub()
         let (id, outputs) = try await hub.open(userID: ada.id, network: "n")
         try await hub.subscribe(id, to: try await feed.subscribe("me", as: ada), after: nil)
-        let enrolments = EnrolmentStore(database: database)
+        let enrolments = database.enrolments
         _ = try await enrolments.enrol(userID: grace.id, courseID: try await course.id)
         _ = try await enrolments.enrol(userID: ada.id, courseID: try await course.id)
         try await hub.tick(feed)
@@ -91,7 +91,7 @@ import Testing
         let subscription = try await feed.subscribe("me", as: ada)
         let (first, firstOutputs) = try await hub.open(userID: ada.id, network: "n")
         try await hub.subscribe(first, to: subscription, after: nil)
-        let store = EnrolmentStore(database: database)
+        let store = database.enrolments
         let courseID = try await course.id
         _ = try await store.enrol(userID: ada.id, courseID: courseID)
         try await hub.tick(feed)
@@ -116,7 +116,7 @@ import Testing
     @Test func aSecondSubscriptionResumesItselfOnly() async throws {
         let hub = LiveHub()
         let ada = try await user("Ada")
-        let store = EnrolmentStore(database: database)
+        let store = database.enrolments
         let courseID = try await course.id
         _ = try await store.enrol(userID: ada.id, courseID: courseID)
         _ = try await store.leave(userID: ada.id, courseID: courseID)
@@ -145,7 +145,7 @@ import Testing
         var quickStream = quickOutputs.makeAsyncIterator()
         var received: [LiveMessage] = []
         for index in 0..<4 {
-            try await CourseStore(database: database).setCapacity(slug: "tiny", .some(10 + index)).map { _ in () }
+            try await database.courses.setCapacity(slug: "tiny", .some(10 + index)).map { _ in () }
             try await hub.tick(feed)
             received += messages(await drain(&quickStream, expecting: 1))
         }
@@ -180,7 +180,7 @@ import Testing
         var limits = LiveLimits()
         limits.catchUp = 2
         let hub = LiveHub(limits: limits)
-        let enrolments = EnrolmentStore(database: database)
+        let enrolments = database.enrolments
         for name in ["Ada", "Grace", "Alan"] { _ = try await enrolments.enrol(userID: try await user(name).id, courseID: try await course.id) }
         try await hub.tick(feed)
         let newest = try await feed.newest()

@@ -89,9 +89,9 @@ import Testing
 
     static func enrol(_ email: String, databasePath: String) async throws {
         let database = try LecternDatabase.open(path: databasePath)
-        let user = try await UserStore(database: database).create(email: try EmailAddress(email), name: "Learner", passwordHash: "x", verified: true)
-        let course = try #require(try await CourseStore(database: database).course(slug: "tiny"))
-        _ = try await EnrolmentStore(database: database).enrol(userID: user.id, courseID: course.id)
+        let user = try await database.users.create(email: try EmailAddress(email), name: "Learner", passwordHash: "x", verified: true)
+        let course = try #require(try await database.courses.course(slug: "tiny"))
+        _ = try await database.enrolments.enrol(userID: user.id, courseID: course.id)
     }
 
     @Test func aVisitorOnACoursePageHearsOfASeatTakenWithoutLearningWhoTookIt() async throws {
@@ -141,7 +141,7 @@ import Testing
 
             // A program with Ada's token follows her topic; a wrong token is told so in the close frame.
             let database = try LecternDatabase.open(path: path)
-            let user = try #require(try await UserStore(database: database).credentials(for: try EmailAddress("ada@example.com"))?.user)
+            let user = try #require(try await database.users.credentials(for: try EmailAddress("ada@example.com"))?.user)
             let (_, secret) = try await Administration(database: database).issueToken(for: user, name: "Phone", scope: .read, expiresAt: nil)
             let program = try await Self.live(client, headers: [.authorization: "Bearer \(secret)"], [Self.subscribe("me")]) { $0.replies.count == 1 }
             #expect(program.replies.first?["type"] as? String == "subscribed")
@@ -149,7 +149,7 @@ import Testing
             #expect(wrong.close?.code == 4001)
 
             // Ada, made an instructor, follows the queue.
-            _ = try await CheckpointStore(database: database).addInstructor(courseSlug: "tiny", email: user.email)
+            _ = try await database.checkpoints.addInstructor(courseSlug: "tiny", email: user.email)
             let instructor = try await Self.live(client, headers: headers, [Self.subscribe("reviews:tiny")]) { $0.replies.count == 1 }
             #expect(instructor.replies.first?["type"] as? String == "subscribed")
         }

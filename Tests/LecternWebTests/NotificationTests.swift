@@ -27,10 +27,10 @@ import Testing
     /// Grace holds the only seat; Ada (signed in) waits for it. Returns Ada's browser and Grace's account.
     static func adaWaitsForGracesSeat(_ client: some TestClientProtocol, _ databasePath: String) async throws -> (Browser, User, CourseDetail) {
         let database = try LecternDatabase.open(path: databasePath)
-        let grace = try await UserStore(database: database).create(
+        let grace = try await database.users.create(
             email: try EmailAddress("grace@example.com"), name: "Grace Hopper", passwordHash: "x", verified: true)
-        let course = try #require(try await CourseStore(database: database).course(slug: "tiny"))
-        _ = try await EnrolmentStore(database: database).enrol(userID: grace.id, courseID: course.id)
+        let course = try #require(try await database.courses.course(slug: "tiny"))
+        _ = try await database.enrolments.enrol(userID: grace.id, courseID: course.id)
         var ada = Browser()
         _ = try await ada.register(client, email: "ada@example.com")
         let waiting = try await ada.submit(client, form: Self.course, to: "\(Self.course)/waitlist", [])
@@ -46,7 +46,7 @@ import Testing
 
             // Grace leaves (from anywhere: here the store, as the CLI would); the seat is Ada's, and so is the notice.
             let database = try LecternDatabase.open(path: path)
-            _ = try await EnrolmentStore(database: database).leave(userID: grace.id, courseID: course.id)
+            _ = try await database.enrolments.leave(userID: grace.id, courseID: course.id)
 
             for page in ["/dashboard", "/blog/post-01", "/blog/post-01", Self.course] {
                 let body = try await ada.get(client, page).body
@@ -82,7 +82,7 @@ import Testing
         try await makeApp(site).test(.router) { client in
             var (ada, grace, course) = try await Self.adaWaitsForGracesSeat(client, path)
             let database = try LecternDatabase.open(path: path)
-            _ = try await EnrolmentStore(database: database).leave(userID: grace.id, courseID: course.id)
+            _ = try await database.enrolments.leave(userID: grace.id, courseID: course.id)
             let read = try await ada.submit(client, form: "/notifications", to: "/notifications/read", [])
             #expect(read.location == "/notifications")
             let after = try await ada.get(client, "/notifications")

@@ -20,7 +20,7 @@ import Testing
 
     /// The reset link of the newest message in the outbox (the test configuration sends mail before answering).
     static func latestLink(_ path: String) async throws -> String? {
-        let outbox = OutboxStore(database: try LecternDatabase.open(path: path))
+        let outbox = try LecternDatabase.open(path: path).outbox
         guard let message = try await outbox.messages().first(where: { $0.subject.hasPrefix("Choose a new") }) else { return nil }
         return message.body.split(separator: "\n").first(where: { $0.contains("/password/reset/") }).map(String.init)
     }
@@ -88,9 +88,9 @@ import Testing
 
     @Test func tokensExpireAfterAnHour() async throws {
         let database = try LecternDatabase.open(path: site.databasePath)
-        let user = try await UserStore(database: database).create(
+        let user = try await database.users.create(
             email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: try PasswordHash.make("correct horse battery"), verified: true)
-        let resets = PasswordResetStore(database: database)
+        let resets = database.passwordResets
         let token = try await resets.create(userID: user.id, now: Date().addingTimeInterval(-3601))
         #expect(try await resets.user(forToken: token) == nil)
         let fresh = try await resets.create(userID: user.id)

@@ -30,10 +30,10 @@ import Testing
 
     func mailer() throws -> (ReviewMailer, OutboxStore) {
         let database = try LecternDatabase.open(path: site.databasePath)
-        let outbox = OutboxStore(database: database)
+        let outbox = database.outbox
         let mailer = ReviewMailer(
-            events: EventLog(database: database), checkpoints: CheckpointStore(database: database), mail: OutboxMailTransport(outbox: outbox),
-            ledger: MailLedger(database: database), verifications: EmailVerificationStore(database: database), siteName: "Lectern Academy", baseURL: "https://academy.example",
+            events: database.events, checkpoints: database.checkpoints, mail: OutboxMailTransport(outbox: outbox),
+            ledger: database.mailLedger, verifications: database.verifications, siteName: "Lectern Academy", baseURL: "https://academy.example",
             dates: DateText(timeZone: TimeZone(identifier: "UTC")!), digestHour: 7, logger: Logger(label: "test"))
         return (mailer, outbox)
     }
@@ -75,7 +75,7 @@ import Testing
         let site = self.site
         try await makeApp(site).test(.router) { client in _ = try await Self.sendWork(client, site: site) }
         let database = try LecternDatabase.open(path: site.databasePath)
-        let store = CheckpointStore(database: database)
+        let store = database.checkpoints
         let waiting = try #require(try await store.waiting().first)
         _ = try await store.review(id: waiting.submission.id, reviewerID: try await store.userID(email: "maya@example.com"), decision: .approve(feedback: nil))
         #expect(await mailer.sendReviews() == 1)

@@ -149,8 +149,8 @@ import Testing
 
     @Test func viewCountsReachTheDatabaseWhenFlushed() async throws {
         let database = try LecternDatabase.open(path: site.databasePath)
-        _ = try ContentStore(database: database).sync(from: .init(root: site.content))
-        let posts = PostStore(database: database)
+        _ = try database.content.sync(from: .init(root: site.content))
+        let posts = database.posts
         let counter = ViewCounter(store: posts, interval: .seconds(60), logger: .init(label: "test"))
         #expect(counter.record("post-01") == (1, 1))
         #expect(counter.record("post-01") == (2, 2))

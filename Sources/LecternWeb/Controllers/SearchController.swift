@@ -71,8 +71,8 @@ struct SearchController: Sendable {
         }
         view.hasResults = !hits.items.isEmpty
         view.resultCount =
-            hits.totalItems > PostStore.searchCountLimit
-            ? "More than \(PostStore.searchCountLimit.formatted()) posts match; add a word to narrow them"
+            hits.totalItems > PostSearch.countLimit
+            ? "More than \(PostSearch.countLimit.formatted()) posts match; add a word to narrow them"
             : hits.totalItems == 1 ? "1 post matches" : "\(hits.totalItems) posts match"
         if !view.hasResults && !view.hasCourses {
             view.message = "Nothing matches “\(text)”. Try fewer or different words."

@@ -2,9 +2,8 @@ import Foundation
 import GRDB
 import LecternCore
 
-/// Enrolments, lesson completions and the certificates they lead to. Every rule about seats, dates and
-/// certificates is applied here, in one transaction, for the web and the CLI alike.
-public struct EnrolmentStore: Sendable {
+/// `EnrolmentStore` in SQLite, through GRDB.
+public struct SQLiteEnrolmentStore: EnrolmentStore {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {
@@ -42,7 +41,7 @@ public struct EnrolmentStore: Sendable {
         try await database.write { db in
             try db.execute(sql: "DELETE FROM enrolment WHERE user_id = ? AND course_id = ?", arguments: [userID, courseID])
             guard db.changesCount > 0 else { return false }
-            try EventLog.append(db, .left, userID: userID, subjectID: courseID, courseID: courseID, now: now)
+            try SQLiteEventLog.append(db, .left, userID: userID, subjectID: courseID, courseID: courseID, now: now)
             try Seats.promote(db, courseID: courseID, now: now)
             return true
         }
@@ -77,7 +76,7 @@ public struct EnrolmentStore: Sendable {
     static func markComplete(_ db: Database, userID: Int64, courseID: Int64, lessonID: Int64, learnerName: String, now: Date) throws -> String? {
         try db.execute(
             sql: "INSERT OR IGNORE INTO lesson_completion (user_id, lesson_id, completed_at) VALUES (?, ?, ?)", arguments: [userID, lessonID, now])
-        if db.changesCount > 0 { try EventLog.append(db, .lessonCompleted, userID: userID, subjectID: lessonID, courseID: courseID, now: now) }
+        if db.changesCount > 0 { try SQLiteEventLog.append(db, .lessonCompleted, userID: userID, subjectID: lessonID, courseID: courseID, now: now) }
         return try issueIfDue(db, userID: userID, courseID: courseID, learnerName: learnerName, now: now)
     }
 
@@ -109,7 +108,7 @@ public struct EnrolmentStore: Sendable {
                 code, userID, courseID, learnerName, course?["title"] ?? "", course?["slug"] ?? "", now, now, assessment.courseVersion,
                 assessment.lessonsCompleted, assessment.quizzesPassed, assessment.quizAverage, assessment.checkpointsApproved,
             ])
-        try EventLog.append(db, .certificateIssued, userID: userID, subjectID: db.lastInsertedRowID, courseID: courseID, now: now)
+        try SQLiteEventLog.append(db, .certificateIssued, userID: userID, subjectID: db.lastInsertedRowID, courseID: courseID, now: now)
         return code
     }
 
@@ -261,7 +260,7 @@ public struct EnrolmentStore: Sendable {
     /// learner, their enrolment, progress and certificate, and the body of `lessonSlug` when one is asked for.
     public func learnerCourse(slug: String, userID: Int64?, lessonSlug: String? = nil) async throws -> LearnerCourse? {
         try await database.readHere { db -> LearnerCourse? in
-            guard let course = try CourseStore.course(db, slug: slug) else { return nil }
+            guard let course = try SQLiteCourseStore.course(db, slug: slug) else { return nil }
             return try Self.learnerCourse(db, course: course, userID: userID, lessonSlug: lessonSlug)
         }
     }
@@ -283,7 +282,7 @@ public struct EnrolmentStore: Sendable {
                 view.lastLessonID = enrolment["last_lesson_id"]
             } else {
                 view.waitlistPosition = try Seats.position(db, userID: userID, courseID: course.id)
-                if course.enrolmentMode == .approval { view.request = try EnrolmentRequestStore.latest(db, userID: userID, courseID: course.id) }
+                if course.enrolmentMode == .approval { view.request = try SQLiteEnrolmentRequestStore.latest(db, userID: userID, courseID: course.id) }
             }
             let done = Set(
                 try Int64.fetchAll(
@@ -315,9 +314,9 @@ public struct EnrolmentStore: Sendable {
             view.lessonHTML = try String.fetchOne(
                 db, cachedSQL("SELECT body_html FROM lesson WHERE course_id = ? AND slug = ? AND is_removed = 0", [course.id, lessonSlug]))
             if let lesson = course.lessons.first(where: { $0.slug == lessonSlug }) {
-                if lesson.hasQuiz { view.lessonQuiz = try QuizStore.quiz(db, lessonID: lesson.id, userID: userID) }
+                if lesson.hasQuiz { view.lessonQuiz = try SQLiteQuizStore.quiz(db, lessonID: lesson.id, userID: userID) }
                 if lesson.kind == .checkpoint, let userID {
-                    view.submissions = try CheckpointStore.submissions(db, userID: userID, lessonID: lesson.id)
+                    view.submissions = try SQLiteCheckpointStore.submissions(db, userID: userID, lessonID: lesson.id)
                 }
             }
         }
@@ -364,7 +363,7 @@ public struct EnrolmentStore: Sendable {
                         quiz_average, checkpoints_approved
                     FROM certificate WHERE code = ?
                     """, arguments: [newCode, learnerName, now, code])
-            try EventLog.append(
+            try SQLiteEventLog.append(
                 db, .certificateIssued, userID: old["user_id"], subjectID: db.lastInsertedRowID, courseID: old["course_id"], now: now)
             return try Certificate(row: Row.fetchOne(db, sql: "SELECT * FROM certificate WHERE code = ?", arguments: [newCode])!)
         }
@@ -377,7 +376,7 @@ public struct EnrolmentStore: Sendable {
                 sql: "UPDATE certificate SET revoked_at = ?, revoke_reason = ? WHERE code = ? AND revoked_at IS NULL", arguments: [now, reason, code])
             guard db.changesCount > 0 else { return false }
             if let revoked = try Row.fetchOne(db, sql: "SELECT id, user_id, course_id FROM certificate WHERE code = ?", arguments: [code]) {
-                try EventLog.append(db, .certificateRevoked, userID: revoked["user_id"], subjectID: revoked["id"], courseID: revoked["course_id"], now: now)
+                try SQLiteEventLog.append(db, .certificateRevoked, userID: revoked["user_id"], subjectID: revoked["id"], courseID: revoked["course_id"], now: now)
             }
             return true
         }
@@ -399,7 +398,7 @@ public struct EnrolmentStore: Sendable {
     }
 }
 
-/// One visitor's view of a course, read in one transaction (see `EnrolmentStore.learnerCourse`).
+/// One visitor's view of a course, read in one transaction (see `SQLiteEnrolmentStore.learnerCourse`).
 public struct LearnerCourse: Sendable {
     public var course: CourseDetail
     public var isEnrolled = false

@@ -2,9 +2,8 @@ import Foundation
 import GRDB
 import LecternCore
 
-/// One-time password-reset tokens: at least 256 random bits, stored hashed, valid for an hour.
-public struct PasswordResetStore: Sendable {
-    public static let validity: TimeInterval = 3600
+/// `PasswordResetStore` in SQLite, through GRDB.
+public struct SQLitePasswordResetStore: PasswordResetStore {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {
@@ -18,7 +17,7 @@ public struct PasswordResetStore: Sendable {
             try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, userID])
             try db.execute(
                 sql: "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                arguments: [SecretToken.hash(token), userID, now, now.addingTimeInterval(Self.validity)])
+                arguments: [SecretToken.hash(token), userID, now, now.addingTimeInterval(LinkValidity.passwordReset)])
         }
         return token
     }
@@ -29,7 +28,7 @@ public struct PasswordResetStore: Sendable {
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT \(UserStore.columns) FROM password_resets JOIN users ON users.id = password_resets.user_id
+                    SELECT \(SQLiteUserStore.columns) FROM password_resets JOIN users ON users.id = password_resets.user_id
                     WHERE password_resets.token_hash = ? AND password_resets.used_at IS NULL AND password_resets.expires_at > ?
                         AND users.disabled_at IS NULL
                     """,
@@ -47,7 +46,7 @@ public struct PasswordResetStore: Sendable {
                 let user = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT \(UserStore.columns) FROM password_resets JOIN users ON users.id = password_resets.user_id
+                        SELECT \(SQLiteUserStore.columns) FROM password_resets JOIN users ON users.id = password_resets.user_id
                         WHERE password_resets.token_hash = ? AND password_resets.used_at IS NULL AND password_resets.expires_at > ?
                             AND users.disabled_at IS NULL
                         """,
@@ -57,11 +56,11 @@ public struct PasswordResetStore: Sendable {
             try db.execute(sql: "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", arguments: [passwordHash, now, user.id])
             try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, user.id])
             try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [user.id])
-            try EmailChangeStore.cancel(userID: user.id, in: db, now: now)
+            try SQLiteEmailChangeStore.cancel(userID: user.id, in: db, now: now)
             // A reset is how an owner takes an account back: whatever a thief made with it (sessions, tokens) ends.
-            try AccessTokenStore.revokeAll(userID: user.id, in: db, now: now)
+            try SQLiteAccessTokenStore.revokeAll(userID: user.id, in: db, now: now)
             // The link reached its owner through this address: that proves it, as the verification link would have.
-            _ = try EmailVerificationStore.markVerified(db, userID: user.id, now: now)
+            _ = try SQLiteEmailVerificationStore.markVerified(db, userID: user.id, now: now)
             return user
         }
     }

@@ -39,9 +39,8 @@ public enum AccessTokenError: Error, Equatable, Sendable {
     case tooMany
 }
 
-/// Personal access tokens: made by their owner on the account page or by an operator, stored as a hash, revoked
-/// with the account (disabling it, or a password reset) or one by one.
-public struct AccessTokenStore: Sendable {
+/// `AccessTokenStore` in SQLite, through GRDB.
+public struct SQLiteAccessTokenStore: AccessTokenStore {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {
@@ -128,7 +127,7 @@ public struct AccessTokenStore: Sendable {
                             """, [hash, now])
                     ).map(AccessTokenRecord.init(row:)),
                     let user = try Row.fetchOne(
-                        db, cachedSQL("SELECT \(UserStore.columns) FROM users WHERE id = ? AND disabled_at IS NULL", [token.userID])
+                        db, cachedSQL("SELECT \(SQLiteUserStore.columns) FROM users WHERE id = ? AND disabled_at IS NULL", [token.userID])
                     ).map(User.init(row:))
                 else { return nil }
                 return (token, user)

@@ -14,10 +14,8 @@ public struct WaitlistEntry: Sendable, Equatable {
     public var note: String
 }
 
-/// A course's queue for seats. On an open course anyone may join when it is full; on a code course a valid code
-/// entered while full joins it (`AccessCodeStore`); on an approval course a request made while full does
-/// (`EnrolmentRequestStore`). Freed seats go to the front of the queue (`Seats.promote`).
-public struct WaitlistStore: Sendable {
+/// `WaitlistStore` in SQLite, through GRDB.
+public struct SQLiteWaitlistStore: WaitlistStore {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {
@@ -74,7 +72,7 @@ public struct WaitlistPromotion: Sendable, Equatable {
     public var isEnrolled: Bool
 }
 
-extension WaitlistStore {
+extension SQLiteWaitlistStore {
     /// Where the learner of a promotion stands now; nil when they have since left (nothing to tell).
     public func promotion(userID: Int64, courseID: Int64) async throws -> WaitlistPromotion? {
         try await database.pool.read { db in

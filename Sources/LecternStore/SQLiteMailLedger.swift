@@ -2,9 +2,8 @@ import Foundation
 import GRDB
 import LecternCore
 
-/// How many messages of each kind went to each address recently, so no form can be used to flood a mailbox. Kept in
-/// the database so that every server process and restart counts the same messages.
-public struct MailLedger: Sendable {
+/// `MailLedger` in SQLite, through GRDB.
+public struct SQLiteMailLedger: MailLedger {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {

@@ -21,9 +21,8 @@ public enum ReviewDecision: Sendable, Equatable {
     case `return`(feedback: String)
 }
 
-/// Checkpoints: learners' submissions, the instructors of each course, and reviews. An approval completes the
-/// checkpoint (and issues the certificate when it was the last requirement) in the same transaction.
-public struct CheckpointStore: Sendable {
+/// `CheckpointStore` in SQLite, through GRDB.
+public struct SQLiteCheckpointStore: CheckpointStore {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {
@@ -117,7 +116,7 @@ public struct CheckpointStore: Sendable {
     /// Records a new version. Refused while one waits for review, and once the checkpoint is approved.
     public func submit(userID: Int64, lessonID: Int64, answer: CheckpointAnswer, now: Date = Date()) async throws -> CheckpointSubmission {
         try await database.write(changesPublicPages: false) { db in
-            try EnrolmentStore.requireOpen(db, userID: userID, lessonID: lessonID, now: now)
+            try SQLiteEnrolmentStore.requireOpen(db, userID: userID, lessonID: lessonID, now: now)
             let latest = try Row.fetchOne(
                 db, sql: "SELECT version, status FROM checkpoint_submission WHERE user_id = ? AND lesson_id = ? ORDER BY version DESC LIMIT 1",
                 arguments: [userID, lessonID])
@@ -134,7 +133,7 @@ public struct CheckpointStore: Sendable {
                     """, arguments: [userID, lessonID, version, answer.text, answer.link, now])
             let id = db.lastInsertedRowID
             let courseID = try Int64.fetchOne(db, sql: "SELECT course_id FROM lesson WHERE id = ?", arguments: [lessonID])
-            try EventLog.append(db, .checkpointSubmitted, userID: userID, subjectID: id, courseID: courseID, now: now)
+            try SQLiteEventLog.append(db, .checkpointSubmitted, userID: userID, subjectID: id, courseID: courseID, now: now)
             return CheckpointSubmission(
                 id: id, userID: userID, lessonID: lessonID, version: version, text: answer.text, link: answer.link,
                 status: .submitted, submittedAt: now)
@@ -244,9 +243,9 @@ public struct CheckpointStore: Sendable {
             item.submission.reviewedAt = now
             item.submission.feedback = feedback
             item.submission.reviewerName = try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [reviewerID])
-            try EventLog.append(db, .checkpointReviewed, userID: item.submission.userID, subjectID: id, courseID: item.courseID, now: now)
+            try SQLiteEventLog.append(db, .checkpointReviewed, userID: item.submission.userID, subjectID: id, courseID: item.courseID, now: now)
             guard status == .approved else { return (item, nil) }
-            let code = try EnrolmentStore.markComplete(
+            let code = try SQLiteEnrolmentStore.markComplete(
                 db, userID: item.submission.userID, courseID: item.courseID, lessonID: item.submission.lessonID, learnerName: item.learnerName, now: now)
             return (item, code)
         }
@@ -265,7 +264,7 @@ public struct ReviewDigest: Sendable, Equatable {
     }
 }
 
-extension CheckpointStore {
+extension SQLiteCheckpointStore {
     /// Each instructor with submissions waiting in the courses they teach, with those submissions.
     public func digests() async throws -> [ReviewDigest] {
         try await database.pool.read { db in

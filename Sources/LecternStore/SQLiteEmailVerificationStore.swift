@@ -2,10 +2,8 @@ import Foundation
 import GRDB
 import LecternCore
 
-/// Proof that an address is its owner's: a single-use link mailed to it, valid for 48 hours. Following it (or an
-/// operator's `lectern user verify`) marks the account verified and issues any certificate held back meanwhile.
-public struct EmailVerificationStore: Sendable {
-    public static let validity: TimeInterval = 48 * 3600
+/// `EmailVerificationStore` in SQLite, through GRDB.
+public struct SQLiteEmailVerificationStore: EmailVerificationStore {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {
@@ -23,7 +21,7 @@ public struct EmailVerificationStore: Sendable {
             try db.execute(sql: "UPDATE email_verification SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, userID])
             try db.execute(
                 sql: "INSERT INTO email_verification (token_hash, user_id, email_key, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [SecretToken.hash(token), userID, row["email_key"] as String, now, now.addingTimeInterval(Self.validity)])
+                arguments: [SecretToken.hash(token), userID, row["email_key"] as String, now, now.addingTimeInterval(LinkValidity.emailVerification)])
             return token
         }
     }
@@ -74,10 +72,10 @@ public struct EmailVerificationStore: Sendable {
     static func markVerified(_ db: Database, userID: Int64, now: Date) throws -> User? {
         try db.execute(sql: "UPDATE users SET email_verified_at = coalesce(email_verified_at, ?) WHERE id = ?", arguments: [now, userID])
         try db.execute(sql: "UPDATE email_verification SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, userID])
-        guard let user = try Row.fetchOne(db, sql: "SELECT \(UserStore.columns) FROM users WHERE id = ?", arguments: [userID]).map(User.init(row:))
+        guard let user = try Row.fetchOne(db, sql: "SELECT \(SQLiteUserStore.columns) FROM users WHERE id = ?", arguments: [userID]).map(User.init(row:))
         else { return nil }
         for courseID in try Int64.fetchAll(db, sql: "SELECT course_id FROM enrolment WHERE user_id = ?", arguments: [userID]) {
-            _ = try EnrolmentStore.issueIfDue(db, userID: userID, courseID: courseID, learnerName: user.name, now: now)
+            _ = try SQLiteEnrolmentStore.issueIfDue(db, userID: userID, courseID: courseID, learnerName: user.name, now: now)
         }
         return user
     }

@@ -30,8 +30,8 @@ private struct StoredAnswers: Codable {
     var correct: [String]
 }
 
-/// Knowledge checks: the quiz of a lesson, attempts, and the completion a pass brings.
-public struct QuizStore: Sendable {
+/// `QuizStore` in SQLite, through GRDB.
+public struct SQLiteQuizStore: QuizStore {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {
@@ -72,7 +72,7 @@ public struct QuizStore: Sendable {
         now: Date = Date()
     ) async throws -> (attemptID: Int64, certificateCode: String?) {
         try await database.write { db in
-            try EnrolmentStore.requireOpen(db, userID: userID, lessonID: lessonID, now: now)
+            try SQLiteEnrolmentStore.requireOpen(db, userID: userID, lessonID: lessonID, now: now)
             try db.execute(
                 sql: """
                     INSERT INTO quiz_attempt (user_id, lesson_id, quiz_version, answers, correct, total, score, passed, created_at)
@@ -84,8 +84,8 @@ public struct QuizStore: Sendable {
                 ])
             let attemptID = db.lastInsertedRowID
             guard result.passed else { return (attemptID, nil) }
-            try EventLog.append(db, .quizPassed, userID: userID, subjectID: attemptID, courseID: courseID, now: now)
-            let code = try EnrolmentStore.markComplete(db, userID: userID, courseID: courseID, lessonID: lessonID, learnerName: learnerName, now: now)
+            try SQLiteEventLog.append(db, .quizPassed, userID: userID, subjectID: attemptID, courseID: courseID, now: now)
+            let code = try SQLiteEnrolmentStore.markComplete(db, userID: userID, courseID: courseID, lessonID: lessonID, learnerName: learnerName, now: now)
             return (attemptID, code)
         }
     }

@@ -35,8 +35,8 @@ public struct PostPosition: Sendable, Equatable {
     public var text: String { "\(Int64((date.timeIntervalSince1970 * 1000).rounded()))-\(id)" }
 }
 
-/// Reads published posts and records their views.
-public struct PostStore: Sendable {
+/// `PostStore` in SQLite, through GRDB.
+public struct SQLitePostStore: PostStore {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {
@@ -249,14 +249,10 @@ public struct PostStore: Sendable {
         }
     }
 
-    /// Full-text search over title, summary and body of published posts, best match first.
-    /// Counting stops past this many matches: the page then says "more than 1,000", and a word in every post costs
-    /// a bounded count instead of joining every match with its post a second time.
-    public static let searchCountLimit = 1000
 
-    /// Published posts matching `query`, best first. `totalItems` is exact up to `searchCountLimit`, and
-    /// `searchCountLimit + 1` when there are more.
-    public func search(_ query: SearchQuery, page: Int, perPage: Int, countLimit: Int = searchCountLimit) async throws -> Paged<SearchHit> {
+    /// Published posts matching `query`, best first. `totalItems` is exact up to `PostSearch.countLimit`, and
+    /// `PostSearch.countLimit + 1` when there are more.
+    public func search(_ query: SearchQuery, page: Int, perPage: Int, countLimit: Int = PostSearch.countLimit) async throws -> Paged<SearchHit> {
         let pattern = query.ftsPattern
         let offset = (max(page, 1) - 1) * perPage
         let start = String(SearchHit.highlightStart)
@@ -292,7 +288,7 @@ public struct PostStore: Sendable {
     }
 }
 
-extension PostStore {
+extension SQLitePostStore {
     /// The query with each word that finds no published post replaced by the nearest word that does (a spelling
     /// suggestion), or nil when there is none. Candidates come from the index's vocabulary and are checked against
     /// published posts before they are offered, so a draft's words never show.

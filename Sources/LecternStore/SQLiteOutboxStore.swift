@@ -10,8 +10,8 @@ public struct OutboxMessage: Sendable, Equatable {
     public var createdAt: Date
 }
 
-/// The outbox table: the default mail transport, read with the CLI.
-public struct OutboxStore: Sendable {
+/// `OutboxStore` in SQLite, through GRDB.
+public struct SQLiteOutboxStore: OutboxStore {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {

@@ -21,8 +21,8 @@ public struct AuthorProfile: Sendable, Equatable {
     public var photoAlt: String?
 }
 
-/// Reads pages (`/<slug>`) and author profiles (`/authors/<slug>`).
-public struct SitePageStore: Sendable {
+/// `SitePageStore` in SQLite, through GRDB.
+public struct SQLiteSitePageStore: SitePageStore {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import LecternCore
 
-/// Reads courses. (Enrolment and lessons have stores of their own.)
-public struct CourseStore: Sendable {
+/// `CourseStore` in SQLite, through GRDB.
+public struct SQLiteCourseStore: CourseStore {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {
@@ -23,7 +23,7 @@ public struct CourseStore: Sendable {
     }
 }
 
-extension CourseStore {
+extension SQLiteCourseStore {
     /// Every course on offer, featured first, then by title: three queries in one read, whatever the number of courses.
     public func catalogue() async throws -> [CourseDetail] {
         try await database.pool.read { db in try Self.courses(db, where: "1 = 1", arguments: []) }

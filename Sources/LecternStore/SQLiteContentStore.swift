@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import LecternCore
 
-/// Imports the content folder into the database: the one path by which posts and courses change.
-public struct ContentStore: Sendable {
+/// `ContentStore` in SQLite, through GRDB.
+public struct SQLiteContentStore: ContentStore {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {
@@ -53,9 +53,9 @@ public struct ContentStore: Sendable {
             // Content that changed a course's seats or its enrolment terms is an event, as an operator's change is.
             for (courseID, before) in edited.sorted(by: { $0.key < $1.key }) {
                 let after = try Self.enrolmentTerms(db, courseID: courseID)
-                if after.seats != before.seats { try EventLog.append(db, .seatsChanged, userID: nil, subjectID: courseID, courseID: courseID, now: now) }
+                if after.seats != before.seats { try SQLiteEventLog.append(db, .seatsChanged, userID: nil, subjectID: courseID, courseID: courseID, now: now) }
                 if after.terms != before.terms {
-                    try EventLog.append(db, .enrolmentSwitched, userID: nil, subjectID: courseID, courseID: courseID, now: now)
+                    try SQLiteEventLog.append(db, .enrolmentSwitched, userID: nil, subjectID: courseID, courseID: courseID, now: now)
                 }
             }
             // A course whose content raised its capacity or moved its dates fills the seats it gained from its waitlist.

@@ -26,9 +26,8 @@ public struct AccessCodeRecord: Sendable, Equatable {
     }
 }
 
-/// Access codes: an operator creates them for a course, a learner enters one for a place. A code and the seat it
-/// gives are checked and taken in one transaction, so 50 learners racing for 10 seats get exactly 10 places.
-public struct AccessCodeStore: Sendable {
+/// `AccessCodeStore` in SQLite, through GRDB.
+public struct SQLiteAccessCodeStore: AccessCodeStore {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {

@@ -2,17 +2,14 @@ import Foundation
 import GRDB
 import LecternCore
 
-/// Accounts: creation, credentials and profile changes. Password changes end the user's sessions in the same transaction.
-public struct UserStore: Sendable {
+/// `UserStore` in SQLite, through GRDB.
+public struct SQLiteUserStore: UserStore {
     public let database: LecternDatabase
 
     public init(database: LecternDatabase) {
         self.database = database
     }
 
-    public enum Failure: Error, Sendable, Equatable {
-        case emailTaken
-    }
 
     static let columns = "users.id, users.email, users.name, users.role, users.disabled_at, users.created_at, users.email_verified_at"
 
@@ -70,10 +67,10 @@ public struct UserStore: Sendable {
             try db.execute(sql: "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", arguments: [passwordHash, now, userID])
             try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID])
             try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, userID])
-            try EmailChangeStore.cancel(userID: userID, in: db, now: now)
+            try SQLiteEmailChangeStore.cancel(userID: userID, in: db, now: now)
             // Changing the password is what an owner does on suspecting a thief: a token minted with a stolen
             // session would otherwise outlive it.
-            try AccessTokenStore.revokeAll(userID: userID, in: db, now: now)
+            try SQLiteAccessTokenStore.revokeAll(userID: userID, in: db, now: now)
         }
     }
 
@@ -97,8 +94,8 @@ public struct UserStore: Sendable {
         guard disabled else { return }
         try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID])
         try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, userID])
-        try EmailChangeStore.cancel(userID: userID, in: db, now: now)
-        try AccessTokenStore.revokeAll(userID: userID, in: db, now: now)
+        try SQLiteEmailChangeStore.cancel(userID: userID, in: db, now: now)
+        try SQLiteAccessTokenStore.revokeAll(userID: userID, in: db, now: now)
     }
 }
 

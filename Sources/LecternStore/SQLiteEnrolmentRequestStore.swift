@@ -12,9 +12,8 @@ public enum EnrolmentRequestError: Error, Sendable, Equatable {
     case alreadyDecided(EnrolmentRequest.Status)
 }
 
-/// Requests for a place on an `approval` course. A pending request holds a seat while the school decides, so an
-/// approval always has its seat; a request made while the course is full waits on the waitlist for one.
-public struct EnrolmentRequestStore: Sendable {
+/// `EnrolmentRequestStore` in SQLite, through GRDB.
+public struct SQLiteEnrolmentRequestStore: EnrolmentRequestStore {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {
@@ -41,7 +40,7 @@ public struct EnrolmentRequestStore: Sendable {
                 try db.execute(
                     sql: "INSERT INTO enrolment_request (user_id, course_id, note, status, requested_at) VALUES (?, ?, ?, 'pending', ?)",
                     arguments: [userID, courseID, note, now])
-                try EventLog.append(db, .requested, userID: userID, subjectID: db.lastInsertedRowID, courseID: courseID, now: now)
+                try SQLiteEventLog.append(db, .requested, userID: userID, subjectID: db.lastInsertedRowID, courseID: courseID, now: now)
                 return .requested
             case .full: return .waitlisted(position: try Seats.wait(db, userID: userID, courseID: courseID, note: note, now: now))
             case .notYetOpen, .closed: return .refused(course.state)
@@ -60,7 +59,7 @@ public struct EnrolmentRequestStore: Sendable {
                 sql: "UPDATE enrolment_request SET status = 'withdrawn', decided_at = ? WHERE user_id = ? AND course_id = ? AND status = 'pending'",
                 arguments: [now, userID, courseID])
             guard let pending, db.changesCount > 0 else { return waited }
-            try EventLog.append(db, .requestWithdrawn, userID: userID, subjectID: pending.id, courseID: courseID, now: now)
+            try SQLiteEventLog.append(db, .requestWithdrawn, userID: userID, subjectID: pending.id, courseID: courseID, now: now)
             try Seats.promote(db, courseID: courseID, now: now)
             return true
         }
@@ -184,7 +183,7 @@ public struct EnrolmentRequestStore: Sendable {
     private static func decided(_ db: Database, _ id: Int64, userID: Int64, now: Date) throws -> EnrolmentRequest {
         guard let request = try Row.fetchOne(db, sql: "\(select) WHERE enrolment_request.id = ?", arguments: [id]).map(EnrolmentRequest.init(row:))
         else { throw EnrolmentRequestError.noRequest }
-        try EventLog.append(db, .requestDecided, userID: userID, subjectID: id, courseID: request.courseID, now: now)
+        try SQLiteEventLog.append(db, .requestDecided, userID: userID, subjectID: id, courseID: request.courseID, now: now)
         return request
     }
 }

@@ -2,27 +2,15 @@ import Foundation
 import GRDB
 import LecternCore
 
-/// Changes of a learner's email address. A change takes effect only when the link mailed to the new address is
-/// followed (proof of that mailbox); until then the account keeps its address, and a password change or reset, or
-/// disabling the account, cancels it.
-public struct EmailChangeStore: Sendable {
-    public static let validity: TimeInterval = 24 * 3600
+/// `EmailChangeStore` in SQLite, through GRDB.
+public struct SQLiteEmailChangeStore: EmailChangeStore {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {
         self.database = database
     }
 
-    public enum Failure: Error, Sendable, Equatable {
-        /// Another account took the address between the request and the confirmation.
-        case emailTaken
-    }
 
-    /// The result of following a confirmation link.
-    public struct Change: Sendable, Equatable {
-        public var user: User
-        public var previousEmail: String
-    }
 
     /// A token to mail to `newEmail`, or nil when another account has that address (the caller answers the same
     /// either way and mails nothing). Earlier pending changes of the user stop working.
@@ -35,7 +23,7 @@ public struct EmailChangeStore: Sendable {
             try Self.cancel(userID: userID, in: db, now: now)
             try db.execute(
                 sql: "INSERT INTO email_changes (token_hash, user_id, new_email, new_email_key, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [SecretToken.hash(token), userID, newEmail.value, newEmail.key, now, now.addingTimeInterval(Self.validity)])
+                arguments: [SecretToken.hash(token), userID, newEmail.value, newEmail.key, now, now.addingTimeInterval(LinkValidity.emailChange)])
             return token
         }
     }
@@ -62,7 +50,7 @@ public struct EmailChangeStore: Sendable {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT email_changes.new_email, email_changes.new_email_key, \(UserStore.columns)
+                        SELECT email_changes.new_email, email_changes.new_email_key, \(SQLiteUserStore.columns)
                         FROM email_changes JOIN users ON users.id = email_changes.user_id
                         WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? AND users.disabled_at IS NULL
                         """,
@@ -77,7 +65,7 @@ public struct EmailChangeStore: Sendable {
             try db.execute(
                 sql: "UPDATE users SET email = ?, email_key = ?, updated_at = ? WHERE id = ?", arguments: [newEmail, newKey, now, user.id])
             // Following the link proved the new mailbox, so the address is verified (and held certificates are issued).
-            _ = try EmailVerificationStore.markVerified(db, userID: user.id, now: now)
+            _ = try SQLiteEmailVerificationStore.markVerified(db, userID: user.id, now: now)
             user.isEmailVerified = true
             try Self.cancel(userID: user.id, in: db, now: now)
             try db.execute(sql: "UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL", arguments: [now, user.id])

@@ -32,9 +32,8 @@ public struct SessionRecord: Sendable, Equatable {
     public var unreadNotifications = 0
 }
 
-/// Sessions in SQLite, so they survive restarts and are shared by every process on the database.
-/// The browser holds a random 256-bit id; only its SHA-256 is stored.
-public struct SessionStore: Sendable {
+/// `SessionStore` in SQLite, through GRDB.
+public struct SQLiteSessionStore: SessionStore {
     let database: LecternDatabase
     public let lifetime: SessionLifetime
     /// `last_seen_at` is written at most this often per session, so reading pages does not turn into a write each time.
@@ -59,7 +58,7 @@ public struct SessionStore: Sendable {
                     "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, user_agent, client_address) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [idHash, userID, csrf, now, now, agent, clientAddress])
             guard let userID else { return nil }
-            return try Row.fetchOne(db, sql: "SELECT \(UserStore.columns) FROM users WHERE id = ?", arguments: [userID]).map(User.init(row:))
+            return try Row.fetchOne(db, sql: "SELECT \(SQLiteUserStore.columns) FROM users WHERE id = ?", arguments: [userID]).map(User.init(row:))
         }
         return (
             id,
@@ -79,7 +78,7 @@ public struct SessionStore: Sendable {
                 cachedSQL(
                     """
                     SELECT sessions.user_id, sessions.csrf_token, sessions.created_at AS session_created_at, sessions.last_seen_at,
-                        sessions.user_agent, sessions.client_address, \(UserStore.columns),
+                        sessions.user_agent, sessions.client_address, \(SQLiteUserStore.columns),
                         EXISTS (SELECT 1 FROM course_instructor WHERE course_instructor.user_id = sessions.user_id) AS is_instructor,
                         (SELECT COUNT(*) FROM notification WHERE notification.user_id = sessions.user_id AND read_at IS NULL) AS unread
                     FROM sessions LEFT JOIN users ON users.id = sessions.user_id

@@ -19,14 +19,10 @@ public struct InboxItem: Sendable, Equatable {
     public var readAt: Date?
 }
 
-/// Each person's notices, written with the events that concern them (in the same transaction), read and unread.
-public struct NotificationStore: Sendable {
+/// `NotificationStore` in SQLite, through GRDB.
+public struct SQLiteNotificationStore: NotificationStore {
     let database: LecternDatabase
 
-    /// The kinds of event a person is told of in their inbox.
-    public static let kinds: Set<EventKind> = [.checkpointReviewed, .waitlistPromoted, .requestDecided, .certificateIssued, .certificateRevoked]
-    /// How many notices a person keeps; older ones go as new ones come.
-    public static let kept = 200
 
     public init(database: LecternDatabase) {
         self.database = database
@@ -70,7 +66,7 @@ public struct NotificationStore: Sendable {
 
     /// Writes the notice for an event just appended, when its kind is one a person is told of.
     static func record(_ db: Database, eventID: Int64, _ kind: EventKind, userID: Int64, subjectID: Int64?, courseID: Int64?, now: Date) throws {
-        guard kinds.contains(kind), let courseID,
+        guard EventKind.inbox.contains(kind), let courseID,
             let course = try Row.fetchOne(db, sql: "SELECT slug, title FROM course WHERE id = ?", arguments: [courseID])
         else { return }
         let slug: String = course["slug"]
@@ -102,7 +98,7 @@ public struct NotificationStore: Sendable {
                 """, arguments: [userID, eventID, kind.rawValue, slug, course["title"] as String, detail, status, path, now])
         try db.execute(
             sql: "DELETE FROM notification WHERE user_id = ? AND id <= (SELECT id FROM notification WHERE user_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
-            arguments: [userID, userID, kept])
+            arguments: [userID, userID, InboxItem.kept])
     }
 
     static func item(_ row: Row) -> InboxItem? {

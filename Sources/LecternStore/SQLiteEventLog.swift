@@ -46,8 +46,8 @@ public struct StoredEvent: Sendable, Equatable {
     public var createdAt: Date
 }
 
-/// The event log and the cursors of the notifiers that read it.
-public struct EventLog: Sendable {
+/// `EventLog` in SQLite, through GRDB.
+public struct SQLiteEventLog: EventLog {
     let database: LecternDatabase
 
     public init(database: LecternDatabase) {
@@ -67,7 +67,7 @@ public struct EventLog: Sendable {
             sql: "INSERT INTO event (kind, user_id, subject_id, course_id, created_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [kind.rawValue, userID, subjectID, courseID, now])
         if let userID {
-            try NotificationStore.record(db, eventID: db.lastInsertedRowID, kind, userID: userID, subjectID: subjectID, courseID: courseID, now: now)
+            try SQLiteNotificationStore.record(db, eventID: db.lastInsertedRowID, kind, userID: userID, subjectID: subjectID, courseID: courseID, now: now)
         }
     }
 
@@ -102,7 +102,8 @@ public struct EventLog: Sendable {
     /// observation is kept (other processes' events are found by reading `newestID`).
     public func observeAppends(_ action: @escaping @Sendable () -> Void) -> EventObservation {
         let observation = DatabaseRegionObservation(tracking: Table("event"))
-        return EventObservation(cancellable: observation.start(in: database.pool, onError: { _ in }, onChange: { _ in action() }))
+        let cancellable = observation.start(in: database.pool, onError: { _ in }, onChange: { _ in action() })
+        return EventObservation { cancellable.cancel() }
     }
 
     static func event(_ row: Row) -> StoredEvent {
@@ -149,13 +150,16 @@ public struct EventLog: Sendable {
 
 /// Keeps an `observeAppends` observation running until it is cancelled or released.
 public final class EventObservation: Sendable {
-    let cancellable: AnyDatabaseCancellable
+    private let stop: @Sendable () -> Void
 
-    init(cancellable: AnyDatabaseCancellable) {
-        self.cancellable = cancellable
+    /// `stop` ends the observation: called by `cancel` and again when the observation is released, so it must allow that.
+    public init(stop: @escaping @Sendable () -> Void) {
+        self.stop = stop
     }
 
+    deinit { stop() }
+
     public func cancel() {
-        cancellable.cancel()
+        stop()
     }
 }
