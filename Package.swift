@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/GraphQLSwift/Graphiti.git", from: "3.1.0"),
         .package(url: "https://github.com/GraphQLSwift/GraphQL.git", from: "4.3.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -43,13 +44,16 @@ let package = Package(
             ],
             resources: [.copy("Resources/common-passwords.txt")]
         ),
+        // Persistence: the store protocols, and their SQLite (GRDB) and PostgreSQL (postgres-nio) implementations.
         .target(
             name: "LecternStore",
             dependencies: [
                 "LecternCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
         ),
         // The domain operations every adapter calls (pages, REST, GraphQL, CLI): DESIGN.md's service layer.
         .target(
@@ -94,7 +98,13 @@ let package = Package(
         // Writes the benchmark's posts and accounts; run by Benchmarks/run, not shipped.
         .executableTarget(name: "BenchmarkSeed", dependencies: ["LecternCore", "LecternStore"], path: "Benchmarks/Seed"),
         .testTarget(name: "LecternCoreTests", dependencies: ["LecternCore"]),
-        .target(name: "LecternTestSupport", dependencies: ["LecternCore"], path: "Tests/LecternTestSupport"),
+        .target(
+            name: "LecternTestSupport",
+            dependencies: [
+                "LecternCore", "LecternStore", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/LecternTestSupport"
+        ),
         .testTarget(
             name: "LecternStoreTests",
             dependencies: ["LecternStore", "LecternCore", "LecternTestSupport", .product(name: "GRDB", package: "GRDB.swift")]

@@ -111,12 +111,13 @@ public struct SQLiteAccessCodeStore: AccessCodeStore {
                 let code = try Row.fetchOne(db, sql: "SELECT * FROM access_code WHERE code = ? AND course_id = ?", arguments: [normalized, courseID])
             else { return .failure(.unknown) }
             let codeID: Int64 = code["id"]
-            if (code["revoked_at"] as Date?) != nil { return .failure(.revoked) }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM code_redemption WHERE code_id = ? AND user_id = ?", arguments: [codeID, userID]) == true {
-                return .failure(.alreadyRedeemed)
+            let redeemed = try Bool.fetchOne(db, sql: "SELECT 1 FROM code_redemption WHERE code_id = ? AND user_id = ?", arguments: [codeID, userID]) == true
+            if let problem = AccessCodeProblem.of(
+                revokedAt: code["revoked_at"], alreadyRedeemed: redeemed, uses: code["uses"], usesAllowed: code["uses_allowed"], expiresAt: code["expires_at"],
+                now: now)
+            {
+                return .failure(problem)
             }
-            if (code["uses"] as Int) >= (code["uses_allowed"] as Int) { return .failure(.used) }
-            if let expires: Date = code["expires_at"], expires <= now { return .failure(.expired(expires)) }
             guard let course = try Seats.state(db, courseID: courseID, now: now) else { return .success(.refused(.closed(now))) }
             // Codes give places only while the course is sold by code: never a way round approval.
             guard course.mode == .code else { return .success(.needs(course.mode)) }

@@ -53,9 +53,7 @@ public struct SQLiteAccessTokenStore: AccessTokenStore {
     public func create(
         user: User, name: String, scope: TokenScope, expiresAt: Date? = nil, now: Date = Date()
     ) async throws -> (token: AccessTokenRecord, secret: String) {
-        guard let name = AccessToken.name(name) else { throw AccessTokenError.invalidName }
-        guard scope <= TokenScope.learn || user.role == .admin else { throw AccessTokenError.scopeAboveRole }
-        if let expiresAt, expiresAt <= now { throw AccessTokenError.expiryInThePast }
+        let name = try AccessTokenError.checkedName(name, scope: scope, role: user.role, expiresAt: expiresAt, now: now)
         let secret = AccessToken.make()
         let hint = AccessToken.hint(of: secret)
         let id = try await database.write(changesPublicPages: false) { db -> Int64 in
@@ -134,9 +132,9 @@ public struct SQLiteAccessTokenStore: AccessTokenStore {
             })
         else { return nil }
         var token = found
-        if token.lastUsedAt.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
+        if token.needsUseNoted(at: now) {
             let id = token.id
-            let minuteAgo = now.addingTimeInterval(-60)
+            let minuteAgo = now.addingTimeInterval(-AccessTokenRecord.useNoteInterval)
             // Best effort: a read must not fail because the note of its use could not be written (a full disk, a busy
             // writer); and of requests racing in the same minute, only the first writes.
             do {

@@ -120,12 +120,7 @@ public struct SQLiteCheckpointStore: CheckpointStore {
             let latest = try Row.fetchOne(
                 db, sql: "SELECT version, status FROM checkpoint_submission WHERE user_id = ? AND lesson_id = ? ORDER BY version DESC LIMIT 1",
                 arguments: [userID, lessonID])
-            switch latest.flatMap({ SubmissionStatus(rawValue: $0["status"]) }) {
-            case .submitted: throw CheckpointRefusal.awaitingReview
-            case .approved: throw CheckpointRefusal.alreadyApproved
-            case .returned, nil: break
-            }
-            let version = (latest?["version"] as Int? ?? 0) + 1
+            let version = try CheckpointSubmission.nextVersion(after: latest.map { (version: $0["version"] as Int, status: $0["status"] as String) })
             try db.execute(
                 sql: """
                     INSERT INTO checkpoint_submission (user_id, lesson_id, version, body, link, status, submitted_at)
@@ -227,22 +222,12 @@ public struct SQLiteCheckpointStore: CheckpointStore {
             let teaches =
                 try Bool.fetchOne(
                     db, sql: "SELECT 1 FROM course_instructor WHERE course_id = ? AND user_id = ?", arguments: [item.courseID, reviewerID]) ?? false
-            guard teaches else { throw CheckpointRefusal.notAnInstructor }
-            guard item.submission.userID != reviewerID else { throw CheckpointRefusal.ownSubmission }
-            guard item.submission.status == .submitted else { throw CheckpointRefusal.alreadyReviewed }
-            let (status, feedback): (SubmissionStatus, String?) =
-                switch decision {
-                case .approve(let feedback): (.approved, feedback)
-                case .return(let feedback): (.returned, feedback)
-                }
-            if status == .returned, feedback?.isEmpty != false { throw CheckpointRefusal.feedbackNeeded }
+            let (status, feedback) = try item.outcome(of: decision, reviewerID: reviewerID, teaches: teaches)
             try db.execute(
                 sql: "UPDATE checkpoint_submission SET status = ?, reviewer_id = ?, reviewed_at = ?, feedback = ? WHERE id = ? AND status = 'submitted'",
                 arguments: [status.rawValue, reviewerID, now, feedback, id])
-            item.submission.status = status
-            item.submission.reviewedAt = now
-            item.submission.feedback = feedback
-            item.submission.reviewerName = try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [reviewerID])
+            let reviewerName = try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [reviewerID])
+            item.record(status, feedback: feedback, reviewerName: reviewerName, at: now)
             try SQLiteEventLog.append(db, .checkpointReviewed, userID: item.submission.userID, subjectID: id, courseID: item.courseID, now: now)
             guard status == .approved else { return (item, nil) }
             let code = try SQLiteEnrolmentStore.markComplete(
@@ -281,16 +266,14 @@ extension SQLiteCheckpointStore {
                     WHERE checkpoint_submission.status = 'submitted' AND lesson.is_removed = 0 AND checkpoint_submission.user_id != instructor.id
                     ORDER BY instructor.email, checkpoint_submission.submitted_at, checkpoint_submission.id
                     """)
-            var digests: [ReviewDigest] = []
-            for row in rows {
-                let email: String = row["instructor_email"]
-                if digests.last?.instructorEmail != email {
-                    digests.append(ReviewDigest(instructorEmail: email, instructorName: row["instructor_name"], waiting: []))
-                }
-                digests[digests.count - 1].waiting.append(
-                    (row["course_title"], row["lesson_title"], row["learner_name"], row["submitted_at"], row["id"]))
-            }
-            return digests
+            return ReviewDigest.grouping(
+                rows.map {
+                    (
+                        instructorEmail: $0["instructor_email"] as String, instructorName: $0["instructor_name"] as String,
+                        courseTitle: $0["course_title"] as String, lessonTitle: $0["lesson_title"] as String, learnerName: $0["learner_name"] as String,
+                        submittedAt: $0["submitted_at"] as Date, id: $0["id"] as Int64
+                    )
+                })
         }
     }
 }

@@ -22,15 +22,17 @@ public struct SQLiteEnrolmentStore: EnrolmentStore {
             try Seats.serveQueueFirst(db, courseID: courseID, now: now)
             if try Seats.isEnrolled(db, userID: userID, courseID: courseID) { return .alreadyEnrolled }
             guard let course = try Seats.state(db, courseID: courseID, now: now) else { return .refused(.closed(now)) }
-            if !byOperator, course.mode != .open { return .needs(course.mode) }
-            let beyondCapacity = course.state == .full && overCapacityReason != nil
-            guard course.state == .open || beyondCapacity else { return .refused(course.state) }
-            // A pending request for this course is settled by the enrolment (an operator admitted the learner).
-            try db.execute(
-                sql: "UPDATE enrolment_request SET status = 'approved', decided_at = ? WHERE user_id = ? AND course_id = ? AND status = 'pending'",
-                arguments: [now, userID, courseID])
-            try Seats.enrol(db, userID: userID, courseID: courseID, now: now, overCapacityReason: beyondCapacity ? overCapacityReason : nil)
-            return .enrolled
+            switch course.admission(byOperator: byOperator, overCapacityReason: overCapacityReason) {
+            case .refuse(let outcome):
+                return outcome
+            case .enrol(let reason):
+                // A pending request for this course is settled by the enrolment (an operator admitted the learner).
+                try db.execute(
+                    sql: "UPDATE enrolment_request SET status = 'approved', decided_at = ? WHERE user_id = ? AND course_id = ? AND status = 'pending'",
+                    arguments: [now, userID, courseID])
+                try Seats.enrol(db, userID: userID, courseID: courseID, now: now, overCapacityReason: reason)
+                return .enrolled
+            }
         }
     }
 
@@ -135,8 +137,8 @@ public struct SQLiteEnrolmentStore: EnrolmentStore {
         let passed: Int = quizzes?["passed"] ?? 0
         let average: Double? = quizzes?["average"]
         return CertificateAssessment(
-            lessonsCompleted: lessonsCompleted, quizzesPassed: passed, quizAverage: passed > 0 ? average.map { Int($0) } : nil,
-            checkpointsApproved: checkpoints, courseVersion: try courseVersion(db, courseID: courseID))
+            lessonsCompleted: lessonsCompleted, quizzesPassed: passed, averageBest: average, checkpointsApproved: checkpoints,
+            courseVersion: try courseVersion(db, courseID: courseID))
     }
 
     /// The date the course's content last changed and seven hex digits of a hash over its files' hashes: two learners
@@ -149,9 +151,7 @@ public struct SQLiteEnrolmentStore: EnrolmentStore {
                 UNION ALL
                 SELECT * FROM (SELECT content_hash, updated_at FROM lesson WHERE course_id = ? AND is_removed = 0 ORDER BY position, slug)
                 """, arguments: [courseID, courseID])
-        let hashes = rows.map { ($0["content_hash"] as String?) ?? "" }.joined(separator: "\n")
-        let latest = rows.compactMap { $0["updated_at"] as Date? }.max() ?? Date(timeIntervalSince1970: 0)
-        return "\(ContentDate.day(latest, timeZone: TimeZone(identifier: "UTC")!)).\(Digest.sha256Hex(hashes).prefix(7))"
+        return CertificateAssessment.contentVersion(rows.map { (contentHash: $0["content_hash"] as String?, updatedAt: $0["updated_at"] as Date?) })
     }
 
     /// Throws `LessonLockedError` when the lesson's module has not opened yet for this learner (release schedule). A free
@@ -239,15 +239,9 @@ public struct SQLiteEnrolmentStore: EnrolmentStore {
                     WHERE lesson_completion.user_id = ?
                     """, [userID])))
         return rows.map { row in
-            let syllabus = lessons[row["id"]] ?? []
-            let progress = CourseProgress(syllabus, completed: done)
-            let next =
-                syllabus.first { !$0.isOptional && !done.contains($0.id) }
-                ?? syllabus.first { !done.contains($0.id) }
-            let lastID: Int64? = row["last_lesson_id"]
-            return LearnerCourseEntry(
-                slug: row["slug"], title: row["title"], progress: progress, nextLesson: next,
-                lastLesson: syllabus.first { $0.id == lastID }, certifiedAt: row["certified_at"])
+            LearnerCourseEntry(
+                slug: row["slug"], title: row["title"], syllabus: lessons[row["id"]] ?? [], completed: done, lastLessonID: row["last_lesson_id"],
+                certifiedAt: row["certified_at"])
         }
     }
 
@@ -346,8 +340,7 @@ public struct SQLiteEnrolmentStore: EnrolmentStore {
             guard let old = try Row.fetchOne(db, sql: "SELECT * FROM certificate WHERE code = ?", arguments: [code]) else {
                 throw CertificateReissueError.unknownCode(code)
             }
-            if let replacement: String = old["replaced_by"] { throw CertificateReissueError.alreadyReplaced(by: replacement) }
-            if old["revoked_at"] as Date? != nil { throw CertificateReissueError.revoked }
+            if let refusal = CertificateReissueError.refusal(replacedBy: old["replaced_by"], revokedAt: old["revoked_at"]) { throw refusal }
             var learnerName = name
             if learnerName == nil, let userID: Int64 = old["user_id"] {
                 learnerName = try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [userID])
@@ -393,8 +386,7 @@ public struct SQLiteEnrolmentStore: EnrolmentStore {
         let required =
             try Int.fetchOne(db, sql: "SELECT count(*) FROM lesson WHERE course_id = ? AND is_removed = 0 AND is_optional = 0", arguments: [courseID])
             ?? 0
-        let completedRequired = rows.filter { !($0["is_optional"] as Bool) }.count
-        return CourseProgress(completedLessonIDs: Set(rows.map { $0["id"] }), completedRequired: completedRequired, required: required)
+        return CourseProgress(completed: rows.map { (id: $0["id"] as Int64, isOptional: $0["is_optional"] as Bool) }, required: required)
     }
 }
 

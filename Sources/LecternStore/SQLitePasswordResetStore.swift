@@ -70,7 +70,7 @@ public struct SQLitePasswordResetStore: PasswordResetStore {
     @discardableResult
     public func prune(now: Date = Date()) async throws -> Int {
         try await database.write(changesPublicPages: false) { db in
-            let cutoff = now.addingTimeInterval(-86_400)
+            let cutoff = now.addingTimeInterval(-LinkValidity.keptAfterExpiry)
             try db.execute(sql: "DELETE FROM password_resets WHERE expires_at < ?", arguments: [cutoff])
             let resets = db.changesCount
             try db.execute(sql: "DELETE FROM email_changes WHERE expires_at < ?", arguments: [cutoff])

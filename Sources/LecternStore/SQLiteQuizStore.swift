@@ -24,12 +24,6 @@ public struct QuizAttempt: Sendable {
     public var createdAt: Date
 }
 
-/// What the `answers` column of an attempt holds: the answers as given and the questions they got right.
-private struct StoredAnswers: Codable {
-    var answers: QuizAnswers
-    var correct: [String]
-}
-
 /// `QuizStore` in SQLite, through GRDB.
 public struct SQLiteQuizStore: QuizStore {
     let database: LecternDatabase
@@ -79,7 +73,7 @@ public struct SQLiteQuizStore: QuizStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    userID, lessonID, quizVersion, JSONColumn.encode(StoredAnswers(answers: answers, correct: result.correctQuestions)),
+                    userID, lessonID, quizVersion, StoredAnswers.column(answers, result),
                     result.correct, result.total, result.score, result.passed, now,
                 ])
             let attemptID = db.lastInsertedRowID
@@ -97,12 +91,9 @@ public struct SQLiteQuizStore: QuizStore {
                 let row = try Row.fetchOne(
                     db, cachedSQL("SELECT * FROM quiz_attempt WHERE id = ? AND user_id = ?", [id, userID]))
             else { return nil }
-            let stored = JSONColumn.decode(StoredAnswers.self, row["answers"]) ?? StoredAnswers(answers: [:], correct: [])
             return QuizAttempt(
-                id: row["id"], userID: row["user_id"], lessonID: row["lesson_id"], quizVersion: row["quiz_version"], answers: stored.answers,
-                result: QuizResult(
-                    correctQuestions: stored.correct, correct: row["correct"], total: row["total"], score: row["score"], passed: row["passed"]),
-                createdAt: row["created_at"])
+                id: row["id"], userID: row["user_id"], lessonID: row["lesson_id"], quizVersion: row["quiz_version"], answersColumn: row["answers"],
+                correct: row["correct"], total: row["total"], score: row["score"], passed: row["passed"], createdAt: row["created_at"])
         }
     }
 }

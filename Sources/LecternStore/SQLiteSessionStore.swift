@@ -36,8 +36,6 @@ public struct SessionRecord: Sendable, Equatable {
 public struct SQLiteSessionStore: SessionStore {
     let database: LecternDatabase
     public let lifetime: SessionLifetime
-    /// `last_seen_at` is written at most this often per session, so reading pages does not turn into a write each time.
-    static let touchInterval: TimeInterval = 60
 
     public init(database: LecternDatabase, lifetime: SessionLifetime = SessionLifetime()) {
         self.database = database
@@ -95,18 +93,13 @@ public struct SQLiteSessionStore: SessionStore {
             }
         }
         guard let found else { return nil }
-        let createdAt = found.createdAt
-        let lastSeenAt = found.lastSeenAt
-        let user = found.user
-        let idleLimit = user == nil ? lifetime.anonymousIdle : lifetime.idle
-        let expired = now.timeIntervalSince(lastSeenAt) > idleLimit || now.timeIntervalSince(createdAt) > lifetime.absolute
         // Deleting a dead session and recording activity are housekeeping: when the disk is full they wait for a
         // later request, so signed-in visitors can still read.
-        if expired || user?.isDisabled == true {
+        if !lifetime.isLive(found, now: now) {
             do { try await delete(idHash: idHash) } catch is StorageUnavailableError {}
             return nil
         }
-        if now.timeIntervalSince(lastSeenAt) > Self.touchInterval {
+        if lifetime.needsTouch(found, now: now) {
             do {
                 try await database.write(changesPublicPages: false) { db in
                     try db.execute(sql: "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", arguments: [now, idHash])

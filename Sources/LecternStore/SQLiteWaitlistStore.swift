@@ -28,13 +28,12 @@ public struct SQLiteWaitlistStore: WaitlistStore {
             try Seats.serveQueueFirst(db, courseID: courseID, now: now)
             if try Seats.isEnrolled(db, userID: userID, courseID: courseID) { return .alreadyEnrolled }
             guard let course = try Seats.state(db, courseID: courseID, now: now) else { return .refused(.closed(now)) }
-            guard course.mode == .open else { return .needs(course.mode) }
-            switch course.state {
-            case .full: return .waitlisted(position: try Seats.wait(db, userID: userID, courseID: courseID, now: now))
-            case .open:
+            switch course.joining {
+            case .refuse(let outcome): return outcome
+            case .wait: return .waitlisted(position: try Seats.wait(db, userID: userID, courseID: courseID, now: now))
+            case .enrol:
                 try Seats.enrol(db, userID: userID, courseID: courseID, now: now)
                 return .enrolled
-            case .notYetOpen, .closed: return .refused(course.state)
             }
         }
     }

@@ -36,10 +36,7 @@ extension SQLiteUserStore {
                 _ = arguments.append(contentsOf: [role.rawValue])
             }
             if let search, !search.isEmpty {
-                let pattern =
-                    "%"
-                    + search.precomposedStringWithCanonicalMapping.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                    .replacingOccurrences(of: "_", with: "\\_") + "%"
+                let pattern = UserSearch.likePattern(search)
                 conditions.append("(users.email_key LIKE ? ESCAPE '\\' OR lower(users.name) LIKE ? ESCAPE '\\')")
                 _ = arguments.append(contentsOf: [pattern, pattern])
             }

@@ -48,3 +48,21 @@ extension SessionStore {
         try await self.prune(now: now)
     }
 }
+
+extension SessionLifetime {
+    /// `last_seen_at` is written at most this often per session, so reading pages does not turn into a write each time.
+    static let touchInterval: TimeInterval = 60
+
+    /// Whether `session` may still be used at `now`: within both expiries (a shorter idle one before anyone signs in)
+    /// and not of a disabled account. A dead session is deleted on sight.
+    public func isLive(_ session: SessionRecord, now: Date) -> Bool {
+        let idleLimit = session.user == nil ? anonymousIdle : idle
+        let expired = now.timeIntervalSince(session.lastSeenAt) > idleLimit || now.timeIntervalSince(session.createdAt) > absolute
+        return !expired && session.user?.isDisabled != true
+    }
+
+    /// Whether using `session` at `now` should record the activity.
+    public func needsTouch(_ session: SessionRecord, now: Date) -> Bool {
+        now.timeIntervalSince(session.lastSeenAt) > Self.touchInterval
+    }
+}

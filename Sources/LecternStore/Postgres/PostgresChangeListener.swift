@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import PostgresNIO
+
+/// Hears, on one dedicated connection, the `NOTIFY` every write that changes the site or appends an event sends
+/// (from any instance or CLI), and tells this process's observers. The connection is made again after it drops,
+/// with a growing pause; observers are told once after each reconnection, since changes made meanwhile were not
+/// announced to this process (they catch up by reading the revision and the event log, as at start).
+final class PostgresChangeListener: Sendable {
+    let configuration: PostgresConnection.Configuration
+    private let logger: Logger
+    private let observers = NIOLockedValueBox<(next: Int, actions: [Int: @Sendable () -> Void], task: Task<Void, Never>?)>((0, [:], nil))
+
+    init(configuration: PostgresConnection.Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Calls `action` after each change announced, for as long as the observation is kept. The connection is made
+    /// with the first observer and ends with the last.
+    func observe(_ action: @escaping @Sendable () -> Void) -> EventObservation {
+        let id = observers.withLockedValue { state -> Int in
+            let id = state.next
+            state.next += 1
+            state.actions[id] = action
+            if state.task == nil { state.task = Task { [self] in await listen() } }
+            return id
+        }
+        return EventObservation { [self] in
+            let ended = observers.withLockedValue { state -> Task<Void, Never>? in
+                state.actions[id] = nil
+                guard state.actions.isEmpty, let task = state.task else { return nil }
+                state.task = nil
+                return task
+            }
+            ended?.cancel()
+        }
+    }
+
+    private func tell() {
+        for action in observers.withLockedValue({ Array($0.actions.values) }) { action() }
+    }
+
+    private func listen() async {
+        var pause: Duration = .milliseconds(100)
+        var connectedBefore = false
+        while !Task.isCancelled {
+            do {
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+                do {
+                    try await connection.listen(on: PostgresChangeChannel.name) { notifications in
+                        pause = .milliseconds(100)
+                        if connectedBefore { tell() }
+                        connectedBefore = true
+                        for try await _ in notifications { tell() }
+                    }
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
+                try? await connection.close()
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("the PostgreSQL change listener lost its connection (\(error)); connecting again in \(pause)")
+            }
+            try? await Task.sleep(for: pause)
+            pause = min(pause * 2, .seconds(5))
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import LecternCore
+import LecternStore
+import Logging
+import PostgresNIO
+
+/// A Lectern site in PostgreSQL: a pool of connections (postgres-nio's `PostgresClient`, run by a task of its own),
+/// the migrations, and the read and write paths every PostgreSQL store uses.
+public final class PostgresSiteDatabase: Sendable {
+    public let url: PostgresURL
+    public let isDryRun: Bool
+    let client: PostgresClient
+    let logger: Logger
+    /// Hears every instance's changes (`LISTEN`), for `EventLog.observeAppends` and the page caches.
+    let changes: PostgresChangeListener
+    private let running: Task<Void, Never>
+
+    public var location: String { url.redacted }
+
+    private init(url: PostgresURL, isDryRun: Bool, logger: Logger) throws {
+        self.url = url
+        let tls: PostgresConnection.Configuration.TLS = url.requiresTLS ? .require(try .init(configuration: .makeClientConfiguration())) : .disable
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
+            tls: url.requiresTLS ? .require(.makeClientConfiguration()) : .disable)
+        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.maximumConnections = url.maximumConnections
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        var direct = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
+        direct.options.connectTimeout = .seconds(5)
+        changes = PostgresChangeListener(configuration: direct, logger: logger)
+        self.isDryRun = isDryRun
+        self.logger = logger
+        running = Task { await client.run() }
+    }
+
+    /// Connects to the database at `url` and applies pending migrations (once, whatever the number of instances
+    /// starting together). Refuses a database written by a newer Lectern, and says in one line what is wrong when the
+    /// server cannot be reached or refuses the login.
+    public static func open(url: PostgresURL, migrate: Bool = true, dryRun: Bool = false, logger: Logger = Logger(label: "lectern.postgres"))
+        async throws(DatabaseOpenError) -> PostgresSiteDatabase
+    {
+        let database: PostgresSiteDatabase
+        do {
+            database = try PostgresSiteDatabase(url: url, isDryRun: dryRun, logger: logger)
+        } catch {
+            throw DatabaseOpenError(path: url.redacted, reason: "cannot set up TLS for sslmode=require: \(error)")
+        }
+        do {
+            // One direct connection first: the pool would keep retrying an unreachable server for a minute before
+            // failing, and an operator starting Lectern wants the reason at once.
+            let probe = try await PostgresConnection.connect(configuration: database.changes.configuration, id: 0, logger: logger)
+            try? await probe.close()
+            let (applied, _) = try await database.migrationStatus()
+            let unknown = applied.filter { !PostgresMigrations.names.contains($0) }
+            guard unknown.isEmpty else {
+                throw DatabaseOpenError(path: url.redacted, reason: PostgresMigrations.newerReason(unknown))
+            }
+            if migrate {
+                if dryRun {
+                    let pending = try await database.migrationStatus().pending
+                    guard pending.isEmpty else {
+                        throw DatabaseOpenError(
+                            path: url.redacted,
+                            reason: "needs migrating first (\(pending.count) pending); run `lectern db migrate`, then repeat the dry run")
+                    }
+                } else {
+                    try await database.migrate()
+                }
+            }
+            return database
+        } catch let error as DatabaseOpenError {
+            await database.stop()
+            throw error
+        } catch {
+            await database.stop()
+            throw DatabaseOpenError(path: url.redacted, reason: PostgresProblem.explain(error, url: url))
+        }
+    }
+
+    /// Applies the migrations this binary knows and the database has not had, in one transaction, holding an
+    /// advisory lock so that instances starting together migrate once.
+    public func migrate() async throws {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresMigrations.lockKey))", logger: logger)
+                try await connection.query(
+                    "CREATE TABLE IF NOT EXISTS lectern_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)", logger: logger)
+                let applied = Set(try await Self.appliedMigrations(connection, logger: logger))
+                let unknown = applied.filter { !PostgresMigrations.names.contains($0) }
+                guard unknown.isEmpty else {
+                    throw DatabaseOpenError(path: url.redacted, reason: PostgresMigrations.newerReason(Array(unknown).sorted()))
+                }
+                for migration in PostgresMigrations.all where !applied.contains(migration.name) {
+                    for statement in SQLStatements.split(migration.sql) {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    if migration.name == PostgresMigrations.secretMigration {
+                        let secret = ByteBuffer(bytes: SecretToken.randomBytes(32))
+                        try await connection.query("INSERT INTO site_secret (id, secret) VALUES (1, \(secret))", logger: logger)
+                    }
+                    try await connection.query(
+                        "INSERT INTO lectern_migrations (name, applied_at) VALUES (\(migration.name), \(Date()))", logger: logger)
+                }
+                try await connection.query("COMMIT", logger: logger)
+            } catch {
+                try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    public func migrationStatus() async throws -> (applied: [String], pending: [String]) {
+        let applied = try await read { runner in
+            let exists = try await runner.value("SELECT to_regclass('lectern_migrations') IS NOT NULL", as: Bool.self) ?? false
+            return exists ? try await Self.appliedMigrations(runner.connection, logger: logger) : []
+        }
+        let done = Set(applied)
+        return (applied, PostgresMigrations.names.filter { !done.contains($0) })
+    }
+
+    private static func appliedMigrations(_ connection: PostgresConnection, logger: Logger) async throws -> [String] {
+        try await QueryRunner(connection: connection, logger: logger).values("SELECT name FROM lectern_migrations ORDER BY applied_at, name")
+    }
+
+    public func siteRevision() async throws -> Int {
+        try await read { runner in try await runner.value("SELECT revision FROM site_revision WHERE id = 1", as: Int.self) ?? 0 }
+    }
+
+    public func siteSecret() async throws -> [UInt8] {
+        let secret = try await read { runner in try await runner.value("SELECT secret FROM site_secret WHERE id = 1", as: ByteBuffer.self) }
+        guard let secret, secret.readableBytes >= 32 else {
+            throw DatabaseOpenError(path: location, reason: "has no site secret (its site_secret row was deleted); restore it from a backup")
+        }
+        return Array(secret.readableBytesView)
+    }
+
+    public func close() async throws {
+        await stop()
+    }
+
+    private func stop() async {
+        running.cancel()
+        await running.value
+    }
+
+    // MARK: Reading and writing
+
+    /// Runs `body` on a connection of the pool. A server that cannot be reached is a `StorageUnavailableError`
+    /// (the web answers 503 and the same request works once it is back).
+    func read<T: Sendable>(_ body: (QueryRunner) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in try await body(QueryRunner(connection: connection, logger: logger)) }
+        } catch {
+            throw PostgresProblem.storageProblem(error, location: location)
+        }
+    }
+
+    /// Runs `updates` in one transaction (READ COMMITTED; stores lock what their rules read with `FOR UPDATE`), or
+    /// rolls it back in a dry run. A write that can change a public page bumps the site revision, which other
+    /// instances hear of through `NOTIFY` (see `PostgresChangeListener`).
+    func write<T: Sendable>(changesPublicPages: Bool = true, _ updates: (QueryRunner) async throws -> T) async throws -> T {
+        do {
+            let result = try await client.withConnection { connection -> T in
+                try await connection.query("BEGIN", logger: logger)
+                do {
+                    let result = try await updates(QueryRunner(connection: connection, logger: logger))
+                    if changesPublicPages {
+                        try await connection.query("UPDATE site_revision SET revision = revision + 1 WHERE id = 1", logger: logger)
+                        try await connection.query("NOTIFY \(unescaped: PostgresChangeChannel.name)", logger: logger)
+                    }
+                    try await connection.query(isDryRun ? "ROLLBACK" : "COMMIT", logger: logger)
+                    return result
+                } catch {
+                    try? await connection.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+            if !isDryRun {
+                if changesPublicPages { WriteGeneration.shared.advance() }
+                WriteGeneration.everyWrite.advance()
+            }
+            return result
+        } catch {
+            throw PostgresProblem.storageProblem(error, location: location)
+        }
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+import LecternCore
+import LecternTestSupport
+import Testing
+
+@testable import LecternStore
+
+/// The PostgreSQL backend's own behaviour: opening, migrating, refusing, and the rules SQLite got from its single
+/// writer (here row locks), checked under real concurrency.
+@Suite(.enabled(if: TestPostgres.serverURL != nil, "needs LECTERN_TEST_POSTGRES_URL (scripts/test sets it)"))
+struct PostgresBackendTests {
+    @Test func bothBackendsKnowTheSameMigrationsInTheSameOrder() throws {
+        #expect(PostgresMigrations.names == (try LecternMigrations.all()))
+    }
+
+    @Test func instancesStartingTogetherMigrateOnce() async throws {
+        guard let server = TestPostgres.serverURL else { return }
+        let name = "m_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try await TestPostgres.admin(server, "CREATE DATABASE \(name)")
+        var named = server
+        named.database = String(name)
+        let url = named
+        let opened = try await withThrowingTaskGroup(of: PostgresSiteDatabase.self) { group in
+            for _ in 0..<3 { group.addTask { try await PostgresSiteDatabase.open(url: url) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let status = try await opened[0].migrationStatus()
+        #expect(status.applied == PostgresMigrations.names)
+        #expect(status.pending.isEmpty)
+        #expect(try await opened[0].siteSecret().count == 32)
+        for database in opened { try await database.close() }
+        try await TestPostgres.drop(String(name))
+    }
+
+    @Test func aDatabaseOfANewerLecternIsRefused() async throws {
+        let url = try await TestPostgres.makeDatabase()
+        let database = try await PostgresSiteDatabase.open(url: url)
+        try await database.write { runner in
+            try await runner.execute("INSERT INTO lectern_migrations (name, applied_at) VALUES ('2099-01-01-from-the-future', now())")
+        }
+        try await database.close()
+        do {
+            _ = try await PostgresSiteDatabase.open(url: url)
+            Issue.record("a newer schema was opened")
+        } catch {
+            #expect(error.description.contains("newer version of Lectern"))
+            #expect(error.description.contains("2099-01-01-from-the-future"))
+        }
+        try await TestPostgres.drop(url.database)
+    }
+
+    @Test func aServerThatIsNotThereIsNamedInOneLine() async throws {
+        let url = try PostgresURL("postgres://lectern:secret@127.0.0.1:1/lectern")
+        do {
+            _ = try await PostgresSiteDatabase.open(url: url)
+            Issue.record("opened a server that is not there")
+        } catch {
+            #expect(error.description.contains("cannot be reached at 127.0.0.1:1"))
+            #expect(!error.description.contains("secret"))
+        }
+    }
+
+    @Test func twoSignUpsForOneAddressMakeOneAccount() async throws {
+        try await TestPostgres.withDatabase { database in
+            let users = PostgresUserStore(database: database)
+            let email = try EmailAddress("ada@example.com")
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for number in 0..<8 {
+                    group.addTask {
+                        do {
+                            _ = try await users.create(
+                                email: email, name: "Ada \(number)", passwordHash: "$argon2id$x", role: .learner, verified: false, now: Date())
+                            return true
+                        } catch { return false }
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+            do {
+                _ = try await users.create(email: email, name: "Ada", passwordHash: "x", role: .learner, verified: false, now: Date())
+                Issue.record("a taken address made a second account")
+            } catch let failure as UserStore.Failure {
+                #expect(failure == .emailTaken)
+            }
+        }
+    }
+
+    @Test func twoOperatorsCannotDemoteTheLastTwoAdministratorsAtOnce() async throws {
+        try await TestPostgres.withDatabase { database in
+            let users = PostgresUserStore(database: database)
+            let first = try await users.create(
+                email: try EmailAddress("a@example.com"), name: "A", passwordHash: "x", role: .admin, verified: true, now: Date())
+            let second = try await users.create(
+                email: try EmailAddress("b@example.com"), name: "B", passwordHash: "x", role: .admin, verified: true, now: Date())
+            let results = await withTaskGroup(of: Bool.self) { group in
+                for user in [first, second] {
+                    group.addTask {
+                        do {
+                            try await users.setRole(userID: user.id, .learner, now: Date())
+                            return true
+                        } catch { return false }
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(results.filter { $0 }.count == 1)
+            #expect(try await users.list(role: .admin, search: nil, limit: 10).count == 1)
+        }
+    }
+
+    @Test func sixtyLearnersRacingForTenSeatsGetTenPlaces() async throws {
+        try await TestPostgres.withDatabase { database in
+            let courseID = try await Self.course(in: database, capacity: 10)
+            let users = PostgresUserStore(database: database)
+            var learners: [Int64] = []
+            for number in 0..<60 {
+                learners.append(
+                    try await users.create(
+                        email: try EmailAddress("learner\(number)@example.com"), name: "Learner \(number)", passwordHash: "x", role: .learner,
+                        verified: true, now: Date()
+                    ).id)
+            }
+            let enrolled = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for learner in learners {
+                    group.addTask {
+                        try await database.write { runner in
+                            guard let course = try await PostgresSeats.state(runner, courseID: courseID, now: Date()), course.state == .open else {
+                                return false
+                            }
+                            try await PostgresSeats.enrol(runner, userID: learner, courseID: courseID, now: Date())
+                            return true
+                        }
+                    }
+                }
+                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+            #expect(enrolled == 10)
+            let count = try await database.read { runner in
+                try await runner.value("SELECT count(*) FROM enrolment WHERE course_id = \(courseID)", as: Int.self)
+            }
+            #expect(count == 10)
+        }
+    }
+
+    @Test func eventsAppendedTogetherAreReadBackInOrderWithNoneMissing() async throws {
+        try await TestPostgres.withDatabase { database in
+            let events = PostgresEventLog(database: database)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for number in 0..<40 {
+                    group.addTask { try await events.append(.lessonCompleted, userID: nil, subjectID: Int64(number), courseID: nil, now: Date()) }
+                }
+                try await group.waitForAll()
+            }
+            let read = try await events.events(after: 0, limit: 100)
+            #expect(read.count == 40)
+            #expect(read.map(\.id) == read.map(\.id).sorted())
+            #expect(Set(read.compactMap(\.subjectID)) == Set((0..<40).map(Int64.init)))
+            #expect(try await events.newestID() == read.last?.id)
+        }
+    }
+
+    @Test func aCursorMovedByTwoReadersAtOnceIsMovedByOne() async throws {
+        try await TestPostgres.withDatabase { database in
+            let events = PostgresEventLog(database: database)
+            let moved = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<6 { group.addTask { try await events.advance("mailer", from: 0, to: 5) } }
+                return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+            }
+            #expect(moved == 1)
+            #expect(try await events.position("mailer") == 5)
+            #expect(try await events.advance("mailer", from: 5, to: 9))
+            #expect(try await events.advance("mailer", from: 5, to: 12) == false)
+        }
+    }
+
+    @Test func anotherConnectionsChangeIsHeardThroughNotify() async throws {
+        try await TestPostgres.withDatabase { database in
+            let heard = AsyncStream<Void>.makeStream()
+            let observation = PostgresEventLog(database: database).observeAppends { heard.continuation.yield() }
+            // The listener connects in the background: announce until it hears (bounded by the suite's time limit).
+            let writer = Task {
+                while !Task.isCancelled {
+                    try await database.write { runner in try await runner.execute("SELECT 1") }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            var iterator = heard.stream.makeAsyncIterator()
+            await iterator.next()
+            writer.cancel()
+            observation.cancel()
+        }
+    }
+
+    @Test func sessionsLiveAndDieAsOnSQLite() async throws {
+        try await TestPostgres.withDatabase { database in
+            let user = try await PostgresUserStore(database: database).create(
+                email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: "x", role: .learner, verified: true, now: Date())
+            let sessions = PostgresSessionStore(database: database, lifetime: SessionLifetime(idle: 3600, absolute: 86_400))
+            let start = Date()
+            let (id, record) = try await sessions.create(userID: user.id, userAgent: "test", clientAddress: "127.0.0.1", now: start)
+            let found = try await sessions.find(id: id, now: start.addingTimeInterval(10))
+            #expect(found?.user?.email == "ada@example.com")
+            #expect(found?.csrfToken == record.csrfToken)
+            #expect(try await sessions.find(id: id, now: start.addingTimeInterval(3000 + 3601)) == nil)
+            #expect(try await sessions.sessions(userID: user.id, now: start).isEmpty)
+        }
+    }
+
+    /// A course row as a content sync would write it, with `capacity` seats, open now.
+    static func course(in database: PostgresSiteDatabase, capacity: Int) async throws -> Int64 {
+        try await database.write { runner in
+            try await runner.value(
+                """
+                INSERT INTO course (slug, title, subtitle, level, duration, price, capacity, description_html, summary, created_at, updated_at)
+                VALUES ('race', 'Race', '', 'beginner', '1 week', 'free', \(capacity), '', '', now(), now()) RETURNING id
+                """, as: Int64.self) ?? 0
+        }
+    }
+}
+
+@Suite struct SQLStatementsTests {
+    @Test func semicolonsInQuotesDollarQuotesAndCommentsDoNotSplit() {
+        let sql = """
+            CREATE TABLE a (x TEXT DEFAULT 'a;b', "odd;name" INT); -- a comment; still one
+            CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1; $$;
+            CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS $body$ BEGIN RETURN 2; END $body$;
+            /* block; comment */ SELECT 'it''s; fine';
+            -- only a comment;
+            """
+        let statements = SQLStatements.split(sql)
+        #expect(statements.count == 4)
+        #expect(statements[0].hasPrefix("CREATE TABLE a") && statements[0].hasSuffix("INT)"))
+        #expect(statements[1].hasSuffix("$$ SELECT 1; $$"))
+        #expect(statements[2].hasSuffix("$body$ BEGIN RETURN 2; END $body$"))
+        #expect(statements[3].hasSuffix("SELECT 'it''s; fine'"))
+    }
+
+    @Test func everyPostgresMigrationSplitsIntoStatements() {
+        for migration in PostgresMigrations.all {
+            #expect(!SQLStatements.split(migration.sql).isEmpty, "\(migration.name)")
+        }
+    }
+}
