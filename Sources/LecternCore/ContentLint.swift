@@ -85,7 +85,7 @@ public struct ContentLint: Sendable {
 
     static let fixedPages: Set<String> = [
         "/", "/blog", "/courses", "/search", "/feed.xml", "/sitemap.xml", "/robots.txt", "/register", "/login", "/account", "/dashboard",
-        "/password/forgot", "/healthz",
+        "/password/forgot", "/healthz", "/readyz",
     ]
 
     private func check(html: String, path: String, site: SiteMap) -> [ContentProblem] {

@@ -35,7 +35,7 @@ public enum SitePageParser {
     /// First path segments the site itself answers: a page cannot take them.
     public static let reservedSlugs: Set<String> = [
         "blog", "courses", "search", "login", "logout", "register", "account", "dashboard", "review", "certificates", "password", "authors",
-        "feed", "sitemap", "healthz", "robots", "css", "js", "img", "images", "favicon", "api", "graphql", "live", "notifications", "static", "admin",
+        "feed", "sitemap", "healthz", "readyz", "metrics", "robots", "css", "js", "img", "images", "favicon", "api", "graphql", "live", "notifications", "static", "admin",
     ]
     static let pageFields: Set<String> = ["title", "summary", "nav"]
     static let authorFields: Set<String> = ["name", "role", "photo", "photo_alt"]

@@ -100,7 +100,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         CSRFMiddleware(baseURL: configuration.baseURL, tokens: formTokens)
     }
     let routes = router.group()
-    HealthController().addRoutes(to: routes)
+    HealthController(database: database).addRoutes(to: routes)
     try HomeController(publishing: publishing, renderer: renderer, pageCache: pageCache).addRoutes(to: routes)
     try BlogController(
         publishing: publishing, viewCounter: viewCounter, views: ViewDeduplicator(signer: signer), renderer: renderer, pageCache: pageCache

@@ -1,11 +1,12 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import LecternStore
 import LecternTestSupport
 import Testing
 
+@testable import LecternStore
 @testable import LecternWeb
 
 @Suite final class ServerBehaviourTests {
@@ -23,6 +24,30 @@ import Testing
             let health = try await client.get("/healthz")
             #expect(health.status == .ok)
             #expect(health.body == "ok")
+        }
+    }
+
+    @Test func readyzAnswersReadyOnAMigratedDatabase() async throws {
+        try await makeApp(site).test(.router) { client in
+            let ready = try await client.get("/readyz")
+            #expect(ready.status == .ok)
+            #expect(ready.body == "ready")
+            #expect(ready.headers[.cacheControl] == "no-store")
+        }
+    }
+
+    @Test func readyzIsUnavailableWhileMigrationsArePending() async throws {
+        let path = site.databasePath
+        try await makeApp(site).test(.router) { client in
+            // Another process (an older binary's restore, a half-done upgrade) left the schema behind this binary.
+            let database = try LecternDatabase.open(path: path)
+            try await database.pool.write { db in
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [try LecternMigrations.all().last!])
+            }
+            let ready = try await client.get("/readyz")
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.body.contains("1 migration pending"))
+            #expect(ready.headers[.retryAfter] == "5")
         }
     }
 
