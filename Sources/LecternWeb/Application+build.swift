@@ -89,6 +89,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         RequestLogMiddleware()
+        MetricsMiddleware()
         SecurityHeadersMiddleware(hsts: configuration.secureCookies)
         errorPages
         HostHeaderGuard()
@@ -148,6 +149,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let apiCounter = APIRequestCounter(limit: configuration.apiRequestsPerMinute)
     let apiAllowance = APIRateLimitMiddleware(counter: apiCounter, refusals: RefusalWording(dates: dates))
     let apiAuthentication = APIAuthMiddleware(tokens: accessTokens, counter: apiCounter)
+    MetricsController(tokens: accessTokens, counter: apiCounter).addRoutes(to: routes)
     let api = router.group("api/v1").add(middleware: apiAuthentication).add(middleware: apiAllowance)
     ProfileAPIController(enrolments: places).addRoutes(to: api)
     let apiAnswers = APIAnswerCache(pages: pageCache)

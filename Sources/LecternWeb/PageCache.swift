@@ -106,6 +106,11 @@ final class PageCache: @unchecked Sendable {
     func lookupWaiting(_ key: String) async -> Lookup {
         while true {
             let result = lookup(key)
+            switch result {
+            case .hit: SiteMetrics.own.pageCacheHits.increment()
+            case .render: SiteMetrics.own.pageCacheMisses.increment()
+            case .wait: break
+            }
             guard case .wait = result else { return result }
             let stored = await withCheckedContinuation { (waiter: CheckedContinuation<Bool, Never>) in
                 // The render may have ended between `lookup` and here: then look again at once.

@@ -2,6 +2,6 @@ import Foundation
 import LecternCLI
 
 Lectern.runTasksOnEventLoops()
-Lectern.bootstrapLogging()
+Lectern.bootstrapProcess()
 // All commands live in LecternCLI so that tests run them in-process, through this very same entry point.
 exit(await Lectern.execute(Array(CommandLine.arguments.dropFirst())))

@@ -442,16 +442,28 @@ enum PostgresMigrations {
             -- On SQLite this step dropped the porter stemmer and added prefix indexes. Here `post.search` never stemmed
             -- (it was made in its final form with the table) and its GIN index answers prefix queries ('migrati':*) as
             -- it is. What remains is post_vocab, the vocabulary spelling suggestions read (fts5vocab on SQLite): every
-            -- word of any post, drafts included, with the number of posts that hold it. Kept by triggers, so a
+            -- word of any post, drafts included, with the number of posts that hold it, kept as posts change so that a
             -- suggestion reads a few rows instead of every post's search column (ts_stat).
+            -- No CHECK (doc >= 0): PostgreSQL checks the row an upsert proposes before it finds the conflict, and a
+            -- word leaving a post proposes -1.
             CREATE TABLE post_vocab (
                 term TEXT PRIMARY KEY,
-                doc BIGINT NOT NULL CHECK (doc >= 0)
+                doc BIGINT NOT NULL
             );
             -- Suggestions look for words with the same first letter and a similar length.
             CREATE INDEX post_vocab_initial ON post_vocab(substr(term, 1, 1), length(term));
 
-            CREATE FUNCTION post_vocab_change() RETURNS trigger
+            -- A content sync writes thousands of posts in one transaction, and the common words are in nearly all of
+            -- them: counting each post as it is written would update those rows thousands of times in one transaction,
+            -- each update walking the versions the earlier ones left (hours for 10,000 posts). So each post's change of
+            -- words is noted here and folded into post_vocab once, at commit. Its rows never outlive their transaction,
+            -- so it is not WAL-logged.
+            CREATE UNLOGGED TABLE post_vocab_change (
+                term TEXT NOT NULL,
+                change INTEGER NOT NULL
+            );
+
+            CREATE FUNCTION post_vocab_note() RETURNS trigger
                 LANGUAGE plpgsql
                 SET search_path FROM CURRENT
                 AS $$
@@ -459,23 +471,49 @@ enum PostgresMigrations {
                 added text[] := CASE WHEN TG_OP = 'DELETE' THEN '{}' ELSE tsvector_to_array(NEW.search) END;
                 removed text[] := CASE WHEN TG_OP = 'INSERT' THEN '{}' ELSE tsvector_to_array(OLD.search) END;
             BEGIN
-                -- In term order, so that writers changing the same words lock them in the same order (no deadlock).
-                INSERT INTO post_vocab AS vocab (term, doc)
-                SELECT term, sum(change)
-                FROM (SELECT unnest(added) AS term, 1 AS change UNION ALL SELECT unnest(removed), -1) AS changes
-                GROUP BY term
-                HAVING sum(change) <> 0
-                ORDER BY term
-                ON CONFLICT (term) DO UPDATE SET doc = vocab.doc + excluded.doc;
-                DELETE FROM post_vocab WHERE term = ANY (removed) AND doc = 0;
+                INSERT INTO post_vocab_change (term, change)
+                SELECT term, 1 FROM (SELECT unnest(added) EXCEPT SELECT unnest(removed)) AS new_words(term)
+                UNION ALL
+                SELECT term, -1 FROM (SELECT unnest(removed) EXCEPT SELECT unnest(added)) AS old_words(term);
+                PERFORM set_config('lectern.post_vocab_pending', 'on', true);
                 RETURN NULL;
             END
             $$;
-            CREATE TRIGGER post_vocab_insert AFTER INSERT ON post FOR EACH ROW EXECUTE FUNCTION post_vocab_change();
-            CREATE TRIGGER post_vocab_delete AFTER DELETE ON post FOR EACH ROW EXECUTE FUNCTION post_vocab_change();
+
+            -- Runs at commit, once for each post written: the first run folds the whole transaction's changes.
+            CREATE FUNCTION post_vocab_apply() RETURNS trigger
+                LANGUAGE plpgsql
+                SET search_path FROM CURRENT
+                AS $$
+            DECLARE
+                emptied text[];
+            BEGIN
+                IF current_setting('lectern.post_vocab_pending', true) IS DISTINCT FROM 'on' THEN
+                    RETURN NULL;
+                END IF;
+                PERFORM set_config('lectern.post_vocab_pending', 'off', true);
+                -- In term order, so that transactions committing the same words lock them in the same order (no deadlock).
+                WITH pending AS (
+                    DELETE FROM post_vocab_change RETURNING term, change
+                ), counted AS (
+                    INSERT INTO post_vocab AS vocab (term, doc)
+                    SELECT term, sum(change) FROM pending GROUP BY term HAVING sum(change) <> 0 ORDER BY term
+                    ON CONFLICT (term) DO UPDATE SET doc = vocab.doc + excluded.doc
+                    RETURNING term, doc
+                )
+                SELECT array_agg(term) INTO emptied FROM counted WHERE doc <= 0;
+                DELETE FROM post_vocab WHERE term = ANY (emptied);
+                RETURN NULL;
+            END
+            $$;
+
+            CREATE TRIGGER post_vocab_insert AFTER INSERT ON post FOR EACH ROW EXECUTE FUNCTION post_vocab_note();
+            CREATE TRIGGER post_vocab_delete AFTER DELETE ON post FOR EACH ROW EXECUTE FUNCTION post_vocab_note();
             -- Only text changes touch the vocabulary: view counts are updated far more often.
             CREATE TRIGGER post_vocab_update AFTER UPDATE OF title, summary, body_text ON post FOR EACH ROW
-                WHEN (OLD.search IS DISTINCT FROM NEW.search) EXECUTE FUNCTION post_vocab_change();
+                WHEN (OLD.search IS DISTINCT FROM NEW.search) EXECUTE FUNCTION post_vocab_note();
+            CREATE CONSTRAINT TRIGGER post_vocab_apply AFTER INSERT OR DELETE OR UPDATE OF title, summary, body_text ON post
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION post_vocab_apply();
 
             INSERT INTO post_vocab (term, doc)
             SELECT term, count(*) FROM post, unnest(tsvector_to_array(post.search)) AS term GROUP BY term;

@@ -28,6 +28,8 @@ final class PasswordHasher: PasswordHashing {
 
     func hash(_ password: String) async throws -> String {
         let parameters = self.parameters
+        SiteMetrics.own.passwordHashesInFlight.increment()
+        defer { SiteMetrics.own.passwordHashesInFlight.decrement() }
         return try await limiter.run {
             try await Self.threadPool.runIfActive { try PasswordHash.make(password, parameters: parameters) }
         }
@@ -36,6 +38,8 @@ final class PasswordHasher: PasswordHashing {
     /// Checks `password` against `encoded`, or against a dummy hash when there is no account, taking the same time.
     func verify(_ password: String, against encoded: String?) async throws -> Bool {
         let hash = encoded ?? dummyHash
+        SiteMetrics.own.passwordHashesInFlight.increment()
+        defer { SiteMetrics.own.passwordHashesInFlight.decrement() }
         let matches = try await limiter.run {
             try await Self.threadPool.runIfActive { PasswordHash.verify(password, against: hash) }
         }

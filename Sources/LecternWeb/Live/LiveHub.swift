@@ -83,8 +83,15 @@ actor LiveHub {
     var count: Int { connections.count }
 
     /// A socket's handler started (`detach` when it ends, whatever happened).
-    func attach() { transports += 1 }
-    func detach() { transports -= 1 }
+    func attach() {
+        transports += 1
+        SiteMetrics.own.liveConnections.increment()
+    }
+
+    func detach() {
+        transports -= 1
+        SiteMetrics.own.liveConnections.decrement()
+    }
 
     /// A new connection for `userID` (nil: a visitor) from `network`, whose output goes to `sink`.
     func open(userID: Int64?, network: String, sink: any LiveSink) throws(Refusal) -> Int {
