@@ -83,10 +83,7 @@ public enum TestPostgres {
         }
 
         private static func make(server: PostgresURL) async throws -> String {
-            let migrations = try LecternMigrations.all()
-            // FNV-1a: stable across processes, unlike Hasher.
-            let stamp = migrations.joined(separator: "\n").utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
-            let name = "lectern_template_\(String(stamp, radix: 36))"
+            let name = "lectern_template_\(PostgresSiteDatabase.schemaStamp)"
             // Another process may be making it too (tests run in one process, but a developer may run two).
             do {
                 try await admin(server, "CREATE DATABASE \(name)")

@@ -16,6 +16,8 @@ public final class PostgresSiteDatabase: Sendable {
     private let running: Task<Void, Never>
 
     public var location: String { url.redacted }
+    /// Changes whenever a migration is added or its SQL changes (tests key their migrated template database on it).
+    public static var schemaStamp: String { PostgresMigrations.stamp }
 
     private init(url: PostgresURL, isDryRun: Bool, logger: Logger) throws {
         self.url = url
