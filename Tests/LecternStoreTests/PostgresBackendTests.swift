@@ -207,6 +207,30 @@ struct PostgresBackendTests {
         }
     }
 
+    @Test func theSearchVocabularyIsCheckedAndRebuiltFromThePosts() async throws {
+        try await TestPostgres.withDatabase { database in
+            try await database.write { runner in
+                try await runner.execute(
+                    """
+                    INSERT INTO post (slug, title, author, published_at, category, category_slug, summary, excerpt, body_html, body_text,
+                        word_count, reading_minutes, created_at, updated_at)
+                    VALUES ('cafe', 'Café culture', 'Maya', now(), 'Flask', 'flask', 'Blueprints in a café', '', '', 'Flask blueprints explained',
+                        4, 1, now(), now())
+                    """)
+            }
+            #expect(try await database.check().isEmpty)
+            let status = try await database.status()
+            #expect(status.counts["posts"] == 1)
+            #expect(status.pendingMigrations.isEmpty)
+            try await database.write { runner in try await runner.execute("UPDATE post_vocab SET doc = doc + 3 WHERE term = 'cafe'") }
+            let problems = try await database.check()
+            #expect(problems.count == 1)
+            #expect(problems.first?.contains("--repair-search") == true)
+            try await database.rebuildSearchIndex()
+            #expect(try await database.check().isEmpty)
+        }
+    }
+
     /// A course row as a content sync would write it, with `capacity` seats, open now.
     static func course(in database: PostgresSiteDatabase, capacity: Int) async throws -> Int64 {
         try await database.write { runner in
