@@ -31,7 +31,7 @@ struct ContentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let database = try site.openDatabase(create: !dryRun.dryRun, dryRun: dryRun.dryRun)
-            let report = try ContentSync.run(site: site, database: database)
+            let report = try await ContentSync.run(site: site, database: database)
             if output.json {
                 try sayJSON(SyncJSON(report, dryRun: dryRun.dryRun))
             } else {
@@ -111,10 +111,10 @@ struct ContentCommand: AsyncParsableCommand {
 
 /// The import as every command that changes content runs it: problems to standard error, one report back.
 enum ContentSync {
-    static func run(site: SiteOptions, database: LecternDatabase) throws -> SyncReport {
+    static func run(site: SiteOptions, database: any SiteDatabase) async throws -> SyncReport {
         let report: SyncReport
         do {
-            report = try database.content.sync(
+            report = try await database.content.sync(
                 from: ContentLoader(root: URL(fileURLWithPath: site.contentPath), timeZone: try SiteOptions.timeZone()))
         } catch let error as ContentFolderError {
             throw fail(error.description)

@@ -316,7 +316,7 @@ struct DraftSwitch {
             } catch {
                 throw fail("cannot write '\(file.path)': \(error.localizedDescription)")
             }
-            let report = try ContentSync.run(site: site, database: database)
+            let report = try await ContentSync.run(site: site, database: database)
             let now = try await store.record(slug: slug)
             guard (now?.isPublic ?? false) == publish else {
                 // The import refused the edited file: put the old text back so the file and the site agree.

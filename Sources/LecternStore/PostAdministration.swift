@@ -82,8 +82,7 @@ extension PostRecord {
     init(row: Row) {
         self.init(
             slug: row["slug"], title: row["title"], author: row["author"], date: row["published_at"], category: row["category"],
-            status: row["is_removed"] as Bool
-                ? .removed : row["is_draft"] as Bool ? .draft : row["is_scheduled"] as Bool ? .scheduled : .published,
+            status: Status(isRemoved: row["is_removed"], isDraft: row["is_draft"], isScheduled: row["is_scheduled"]),
             viewCount: row["view_count"],
             sourcePath: row["source_path"])
     }

@@ -33,16 +33,9 @@ public struct SQLiteContentStore: ContentStore {
         let storedPages = try database.pool.read { db in
             Set(try String.fetchAll(db, sql: "SELECT source_path || ':' || content_hash FROM site_page UNION ALL SELECT source_path || ':' || content_hash FROM author"))
         }
-        let pagesChanged = storedPages != Set((snapshot.pages.map { "\($0.sourcePath):\($0.contentHash)" } + snapshot.authors.map { "\($0.sourcePath):\($0.contentHash)" }))
+        let pagesChanged = storedPages != ContentImport.pageKeys(of: snapshot)
         // Every file as stored and none gone: nothing to write, so a restart works on a full disk and keeps caches warm.
-        if !pagesChanged, Self.matchesStoredContent(snapshot, known: Set(known.keys)) {
-            var report = SyncReport()
-            report.problems = snapshot.problems
-            report.unchanged = snapshot.posts.unchangedPaths.count
-            report.coursesUnchanged = snapshot.courses.unchangedPaths.count
-            report.lessonsUnchanged = snapshot.lessons.unchangedPaths.count
-            return report
-        }
+        if !pagesChanged, ContentImport.isUnchanged(snapshot, known: Set(known.keys)) { return ContentImport.unchangedReport(snapshot) }
         return try database.writeNow { db in
             var report = SyncReport()
             report.problems = snapshot.problems
@@ -82,16 +75,6 @@ public struct SQLiteContentStore: ContentStore {
         }
     }
 
-    private static func matchesStoredContent(_ snapshot: ContentSnapshot, known: Set<String>) -> Bool {
-        let scans: [(changed: Int, failed: Int, stamps: Int, unchanged: [String])] = [
-            (snapshot.posts.changed.count, snapshot.posts.failedPaths.count, snapshot.posts.stamps.count, snapshot.posts.unchangedPaths),
-            (snapshot.courses.changed.count, snapshot.courses.failedPaths.count, snapshot.courses.stamps.count, snapshot.courses.unchangedPaths),
-            (snapshot.lessons.changed.count, snapshot.lessons.failedPaths.count, snapshot.lessons.stamps.count, snapshot.lessons.unchangedPaths),
-        ]
-        guard scans.allSatisfy({ $0.changed == 0 && $0.failed == 0 && $0.stamps == 0 }) else { return false }
-        return Set(scans.flatMap(\.unchanged)) == known
-    }
-
     /// Stamps of the files read this time, so the next import can skip them without reading while they stay as they are.
     private static func saveStamps(_ snapshot: ContentSnapshot, in db: Database) throws {
         for (table, stamps) in [("post", snapshot.posts.stamps), ("course", snapshot.courses.stamps), ("lesson", snapshot.lessons.stamps)] {
@@ -100,44 +83,19 @@ public struct SQLiteContentStore: ContentStore {
         }
     }
 
-    private struct StoredPost {
-        var id: Int64
-        var slug: String
-        var sourcePath: String?
-        var isRemoved: Bool
-    }
-
     private static func applyPosts(_ scan: ContentScan<PostDocument>, to db: Database, now: Date, report: inout SyncReport) throws {
         let stored = try Row.fetchAll(db, sql: "SELECT id, slug, source_path, is_removed FROM post").map {
-            StoredPost(id: $0["id"], slug: $0["slug"], sourcePath: $0["source_path"], isRemoved: $0["is_removed"])
+            ContentImport.StoredPost(id: $0["id"], slug: $0["slug"], sourcePath: $0["source_path"], isRemoved: $0["is_removed"])
         }
-        let bySlug = Dictionary(stored.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
-        // Files still there that were not re-parsed (unchanged, or refused this time) keep the slugs they had.
-        let keptPaths = Set(scan.unchangedPaths + scan.failedPaths)
-        let failedPaths = Set(scan.failedPaths)
-        var claimed = Set(stored.filter { !$0.isRemoved && $0.sourcePath.map(keptPaths.contains) == true }.map(\.slug))
-        report.unchanged = scan.unchangedPaths.count
-
-        for post in scan.changed {
-            if let existing = bySlug[post.slug] {
-                if let owner = existing.sourcePath, owner != post.sourcePath, !existing.isRemoved, keptPaths.contains(owner) {
-                    report.problems.append(ContentProblem(path: post.sourcePath, reason: "duplicate slug '\(post.slug)': \(owner) already uses it"))
-                    continue
-                }
-                try update(existing.id, with: post, in: db, now: now)
-                report.updated += 1
-            } else {
-                try insert(post, in: db, now: now)
-                report.created += 1
+        let plan = ContentImport.plan(scan, stored: stored)
+        for action in plan.actions {
+            switch action {
+            case .update(let id, let post): try update(id, with: post, in: db, now: now)
+            case .insert(let post): try insert(post, in: db, now: now)
             }
-            claimed.insert(post.slug)
         }
-
-        for post in stored where !post.isRemoved && !claimed.contains(post.slug) {
-            if let path = post.sourcePath, failedPaths.contains(path) { continue }
-            try db.execute(sql: "UPDATE post SET is_removed = 1, updated_at = ? WHERE id = ?", arguments: [now, post.id])
-            report.unpublished += 1
-        }
+        for id in plan.unpublish { try db.execute(sql: "UPDATE post SET is_removed = 1, updated_at = ? WHERE id = ?", arguments: [now, id]) }
+        plan.record(in: &report)
     }
 
     private static func insert(_ post: PostDocument, in db: Database, now: Date) throws {

@@ -302,23 +302,18 @@ extension SQLitePostStore {
             var changed = false
             var parts: [String] = []
             for part in query.parts {
-                guard case .prefix(let word) = part, word.count >= 3, try !finds("\"\(word)\"*") else {
+                guard let word = SearchSuggestion.word(of: part), try !finds("\"\(word)\"*") else {
                     parts.append(query.text(of: part))
                     continue
                 }
-                let limit = max(1, word.count / 3)
-                let candidates = try Row.fetchAll(
-                    db,
-                    sql: "SELECT term, doc FROM post_vocab WHERE substr(term, 1, 1) = ? AND length(term) BETWEEN ? AND ?",
-                    arguments: [String(word.prefix(1)), word.count - limit, word.count + limit]
-                ).compactMap { row -> (term: String, distance: Int, documents: Int)? in
-                    let term: String = row["term"]
-                    let distance = EditDistance.between(word, term)
-                    return distance <= limit ? (term, distance, row["doc"]) : nil
-                }.sorted { ($0.distance, -$0.documents, $0.term) < ($1.distance, -$1.documents, $1.term) }
+                let window = SearchSuggestion.window(for: word)
+                let vocabulary = try Row.fetchAll(
+                    db, sql: "SELECT term, doc FROM post_vocab WHERE substr(term, 1, 1) = ? AND length(term) BETWEEN ? AND ?",
+                    arguments: [window.initial, window.shortest, window.longest]
+                ).map { (term: $0["term"] as String, documents: $0["doc"] as Int) }
                 var replacement: String?
-                for candidate in candidates.prefix(5) where try finds("\"\(candidate.term)\"") {
-                    replacement = candidate.term
+                for candidate in SearchSuggestion.candidates(for: word, among: vocabulary) where try finds("\"\(candidate)\"") {
+                    replacement = candidate
                     break
                 }
                 parts.append(replacement ?? word)

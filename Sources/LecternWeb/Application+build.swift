@@ -18,7 +18,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let database = try LecternDatabase.open(path: configuration.databasePath)
     if configuration.syncContentAtStart {
         do {
-            let report = try database.content.sync(from: loader)
+            let report = try await database.content.sync(from: loader)
             for problem in report.problems {
                 logger.warning("content: \(problem)")
             }

@@ -61,7 +61,7 @@ final class CLISite {
         try site.writeLesson("flask-certificate", "01-first-app")
         try site.writeLesson("flask-certificate", "02-routing", module: "Data")
         database = try LecternDatabase.open(path: site.databasePath)
-        _ = try database.content.sync(from: ContentLoader(root: site.content))
+        _ = try await database.content.sync(from: ContentLoader(root: site.content))
     }
 
     deinit { site.delete() }

@@ -18,7 +18,7 @@ import Testing
         try site.writeFile(
             "courses/flask-certificate/lessons/02-checkpoint.md",
             "---\ntitle: \"Checkpoint\"\nmodule: Foundations\nkind: checkpoint\n---\nBuild it and send a link.\n")
-        _ = try database.content.sync(from: ContentLoader(root: site.content))
+        _ = try SQLiteContentStore(database: database).sync(from: ContentLoader(root: site.content))
     }
 
     deinit { site.delete() }

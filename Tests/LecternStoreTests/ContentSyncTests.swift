@@ -6,7 +6,7 @@ import Testing
 
 @Suite final class ContentSyncTests: StoreSuite {
     func sync() throws -> SyncReport {
-        try database.content.sync(from: ContentLoader(root: site.content))
+        try SQLiteContentStore(database: database).sync(from: ContentLoader(root: site.content))
     }
 
     var posts: PostStore { database.posts }

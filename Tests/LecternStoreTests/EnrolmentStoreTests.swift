@@ -8,7 +8,7 @@ import Testing
     var enrolments: EnrolmentStore { database.enrolments }
 
     func sync() throws -> SyncReport {
-        try database.content.sync(from: ContentLoader(root: site.content))
+        try SQLiteContentStore(database: database).sync(from: ContentLoader(root: site.content))
     }
 
     func course(_ slug: String = "flask-certificate") async throws -> CourseDetail {

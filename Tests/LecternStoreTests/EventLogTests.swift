@@ -13,7 +13,7 @@ import Testing
     func course(capacity: Int?) async throws -> CourseDetail {
         try site.writeCourse("flask-certificate", capacity: capacity)
         try site.writeLesson("flask-certificate", "01-first-app")
-        _ = try database.content.sync(from: ContentLoader(root: site.content))
+        _ = try await database.content.sync(from: ContentLoader(root: site.content))
         return try #require(try await database.courses.course(slug: "flask-certificate"))
     }
 
@@ -103,7 +103,7 @@ import Testing
 /// Changes that reach a course's followers from the content and from requests for places, not only from enrolling.
 @Suite final class EventSourcesTests: StoreSuite {
     func sync() throws {
-        _ = try database.content.sync(from: ContentLoader(root: site.content))
+        _ = try SQLiteContentStore(database: database).sync(from: ContentLoader(root: site.content))
     }
 
     func kinds(after: Int64) async throws -> [String] {

@@ -11,7 +11,7 @@ import Testing
     func course(capacity: Int?, enrolment: String = "open") async throws -> CourseDetail {
         try site.writeCourse("flask-certificate", capacity: capacity, enrolment: enrolment)
         try site.writeLesson("flask-certificate", "01-first-app")
-        _ = try database.content.sync(from: ContentLoader(root: site.content))
+        _ = try await database.content.sync(from: ContentLoader(root: site.content))
         return try #require(try await database.courses.course(slug: "flask-certificate"))
     }
 

@@ -20,7 +20,7 @@ import Testing
         try site.writePost(
             "docker-deep-dive", title: "Shipping Flask in Docker", date: "2026-01-15", category: "DevOps", tags: ["docker"],
             summary: "Containers for Flask.", body: "A multi-stage Dockerfile keeps images small. Gunicorn runs the app.")
-        _ = try database.content.sync(from: ContentLoader(root: site.content))
+        _ = try SQLiteContentStore(database: database).sync(from: ContentLoader(root: site.content))
     }
 
     deinit { site.delete() }

@@ -19,7 +19,7 @@ import Testing
         try site.writeCourse("tiny", title: "Tiny Course", featured: false, capacity: 3)
         try site.writeLesson("tiny", "01-only", title: "The only lesson")
         database = try LecternDatabase.open(path: site.databasePath)
-        _ = try database.content.sync(from: ContentLoader(root: site.content))
+        _ = try await database.content.sync(from: ContentLoader(root: site.content))
         feed = LiveFeed(database: database)
     }
 

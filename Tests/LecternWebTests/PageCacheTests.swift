@@ -30,7 +30,7 @@ import Testing
             #expect(try await client.get("/blog").body == before)
 
             try site.writePost("post-13", title: "Post number 13", date: "2026-03-13")
-            _ = try LecternDatabase.open(path: site.databasePath).content.sync(from: ContentLoader(root: site.content))
+            _ = try await LecternDatabase.open(path: site.databasePath).content.sync(from: ContentLoader(root: site.content))
             let after = try await client.get("/blog").body
             #expect(after.contains("Post number 13"))
         }

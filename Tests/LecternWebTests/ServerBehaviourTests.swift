@@ -174,7 +174,7 @@ import Testing
 
     @Test func viewCountsReachTheDatabaseWhenFlushed() async throws {
         let database = try LecternDatabase.open(path: site.databasePath)
-        _ = try database.content.sync(from: .init(root: site.content))
+        _ = try await database.content.sync(from: .init(root: site.content))
         let posts = database.posts
         let counter = ViewCounter(store: posts, interval: .seconds(60), logger: .init(label: "test"))
         #expect(counter.record("post-01") == (1, 1))

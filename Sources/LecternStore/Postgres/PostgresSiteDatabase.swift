@@ -6,7 +6,7 @@ import PostgresNIO
 
 /// A Lectern site in PostgreSQL: a pool of connections (postgres-nio's `PostgresClient`, run by a task of its own),
 /// the migrations, and the read and write paths every PostgreSQL store uses.
-public final class PostgresSiteDatabase: Sendable {
+public final class PostgresSiteDatabase: SiteDatabase {
     public let url: PostgresURL
     public let isDryRun: Bool
     let client: PostgresClient
