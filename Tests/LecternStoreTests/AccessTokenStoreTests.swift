@@ -9,16 +9,19 @@ import Testing
 /// Personal access tokens: a hash stored, a secret shown once, never more than the owner may do.
 @Suite final class AccessTokenStoreTests {
     let site: TestSite
-    let database: LecternDatabase
+    let database: any SiteDatabase
     let tokens: AccessTokenStore
 
-    init() throws {
+    init() async throws {
         site = try TestSite()
-        database = try LecternDatabase.open(path: site.databasePath)
+        database = try await TestBackend.open(site)
         tokens = database.accessTokens
     }
 
-    deinit { site.delete() }
+    deinit {
+        TestBackend.release(database)
+        site.delete()
+    }
 
     func user(_ email: String = "ada@example.com", role: User.Role = .learner) async throws -> User {
         try await database.users.create(
@@ -33,7 +36,7 @@ import Testing
         let holder = try #require(try await tokens.holder(secret: secret))
         #expect(holder.user.id == ada.id && holder.scope == .read)
         #expect(holder.token.lastUsedAt != nil)
-        let stored = try await database.pool.read { db in try String.fetchAll(db, sql: "SELECT token_hash FROM access_token") }
+        let stored = try await database.raw.strings(raw: "SELECT token_hash FROM access_token")
         #expect(stored == [SecretToken.hash(secret)])
         // One character changed (never to itself: a secret may end in "A").
         #expect(try await tokens.holder(secret: secret.dropLast() + (secret.hasSuffix("A") ? "B" : "A")) == nil)

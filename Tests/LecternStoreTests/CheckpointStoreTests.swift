@@ -8,20 +8,23 @@ import Testing
 /// completes the checkpoint (and the course) in its own transaction.
 @Suite final class CheckpointStoreTests {
     let site: TestSite
-    let database: LecternDatabase
+    let database: any SiteDatabase
 
-    init() throws {
+    init() async throws {
         site = try TestSite()
-        database = try LecternDatabase.open(path: site.databasePath)
+        database = try await TestBackend.open(site)
         try site.writeCourse("flask-certificate")
         try site.writeLesson("flask-certificate", "01-first-app")
         try site.writeFile(
             "courses/flask-certificate/lessons/02-checkpoint.md",
             "---\ntitle: \"Checkpoint\"\nmodule: Foundations\nkind: checkpoint\n---\nBuild it and send a link.\n")
-        _ = try SQLiteContentStore(database: database).sync(from: ContentLoader(root: site.content))
+        _ = try await database.content.sync(from: ContentLoader(root: site.content))
     }
 
-    deinit { site.delete() }
+    deinit {
+        TestBackend.release(database)
+        site.delete()
+    }
 
     var store: CheckpointStore { database.checkpoints }
 

@@ -7,8 +7,8 @@ import Testing
 @Suite final class EnrolmentStoreTests: StoreSuite {
     var enrolments: EnrolmentStore { database.enrolments }
 
-    func sync() throws -> SyncReport {
-        try SQLiteContentStore(database: database).sync(from: ContentLoader(root: site.content))
+    func sync() async throws -> SyncReport {
+        try await database.content.sync(from: ContentLoader(root: site.content))
     }
 
     func course(_ slug: String = "flask-certificate") async throws -> CourseDetail {
@@ -25,17 +25,17 @@ import Testing
         return users
     }
 
-    func threeLessons() throws {
+    func threeLessons() async throws {
         try site.writeCourse("flask-certificate")
         try site.writeLesson("flask-certificate", "01-first-app")
         try site.writeLesson("flask-certificate", "02-routing")
         try site.writeLesson("flask-certificate", "03-extras", optional: true)
-        _ = try sync()
+        _ = try await sync()
     }
 
     @Test func twoHundredConcurrentRequestsForTenSeatsEnrolExactlyTen() async throws {
         try site.writeCourse("flask-certificate", capacity: 10)
-        _ = try sync()
+        _ = try await sync()
         let course = try await course()
         let learners = try await users(200)
         let store = enrolments
@@ -54,7 +54,7 @@ import Testing
 
     @Test func enrollingTwiceEnrolsOnce() async throws {
         try site.writeCourse("flask-certificate", capacity: 5)
-        _ = try sync()
+        _ = try await sync()
         let course = try await course()
         let learner = try await users(1)[0]
         #expect(try await enrolments.enrol(userID: learner.id, courseID: course.id) == .enrolled)
@@ -65,7 +65,7 @@ import Testing
     @Test func enrolmentRespectsItsDates() async throws {
         try site.writeCourse("future", title: "Future", opens: "2099-01-01")
         try site.writeCourse("past", title: "Past", closes: "2020-01-01")
-        _ = try sync()
+        _ = try await sync()
         let learner = try await users(1)[0]
         let future = try await course("future")
         let past = try await course("past")
@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func progressCountsRequiredLessonsOnly() async throws {
-        try threeLessons()
+        try await threeLessons()
         let course = try await course()
         let learner = try await users(1)[0]
         _ = try await enrolments.enrol(userID: learner.id, courseID: course.id)
@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test func theCertificateIsIssuedExactlyOnce() async throws {
-        try threeLessons()
+        try await threeLessons()
         let course = try await course()
         let learner = try await users(1)[0]
         _ = try await enrolments.enrol(userID: learner.id, courseID: course.id)
@@ -116,7 +116,7 @@ import Testing
     }
 
     @Test func resyncingLessonsKeepsProgressAndCertificatesConsistent() async throws {
-        try threeLessons()
+        try await threeLessons()
         var course = try await course()
         let learner = try await users(1)[0]
         _ = try await enrolments.enrol(userID: learner.id, courseID: course.id)
@@ -124,7 +124,7 @@ import Testing
 
         // A removed lesson stops counting.
         try site.remove("courses/flask-certificate/lessons/02-routing.md")
-        #expect(try sync().lessonsRetired == 1)
+        #expect(try await sync().lessonsRetired == 1)
         var progress = try await enrolments.progress(userID: learner.id, courseID: course.id)
         #expect(progress.required == 1 && progress.completedRequired == 1)
 
@@ -133,7 +133,7 @@ import Testing
         let code = try await enrolments.complete(userID: learner.id, courseID: course.id, lessonID: course.lessons[0].id, learnerName: learner.name)
         #expect(code != nil)
         try site.writeLesson("flask-certificate", "04-new-material")
-        _ = try sync()
+        _ = try await sync()
         progress = try await enrolments.progress(userID: learner.id, courseID: course.id)
         #expect(progress.required == 2 && progress.completedRequired == 1)
         #expect(try await enrolments.certificates(of: learner.id).map(\.code) == [try #require(code)])
@@ -141,24 +141,24 @@ import Testing
         // Reordering keeps completions, which follow the lesson, not its number.
         try site.remove("courses/flask-certificate/lessons/01-first-app.md")
         try site.writeLesson("flask-certificate", "05-first-app")
-        _ = try sync()
+        _ = try await sync()
         course = try await self.course()
         #expect(course.lessons.map(\.slug) == ["extras", "new-material", "first-app"])
         progress = try await enrolments.progress(userID: learner.id, courseID: course.id)
         #expect(progress.completedRequired == 1)
     }
 
-    @Test func lessonsOfUnknownModulesAreRefused() throws {
+    @Test func lessonsOfUnknownModulesAreRefused() async throws {
         try site.writeCourse("flask-certificate")
         try site.writeLesson("flask-certificate", "01-first-app", module: "Nonexistent")
-        let report = try sync()
+        let report = try await sync()
         #expect(report.errors.map(\.reason) == ["module 'Nonexistent' is not one of the course's modules ('Foundations', 'Data')"])
         #expect(report.lessonsCreated == 0)
     }
 
     @Test func oneReadGathersALearnersCourse() async throws {
-        try threeLessons()
-        _ = try sync()
+        try await threeLessons()
+        _ = try await sync()
         let course = try await course()
         let (ada, grace) = try await { let two = try await users(2); return (two[0], two[1]) }()
         _ = try await enrolments.enrol(userID: ada.id, courseID: course.id)

@@ -6,12 +6,12 @@ import Testing
 
 @Suite final class PostStoreTests {
     let site: TestSite
-    let database: LecternDatabase
+    let database: any SiteDatabase
     var posts: PostStore { database.posts }
 
-    init() throws {
+    init() async throws {
         site = try TestSite()
-        database = try LecternDatabase.open(path: site.databasePath)
+        database = try await TestBackend.open(site)
         for day in 1...25 {
             try site.writePost(
                 String(format: "post-%02d", day), date: String(format: "2026-03-%02d", day),
@@ -20,10 +20,13 @@ import Testing
         try site.writePost(
             "docker-deep-dive", title: "Shipping Flask in Docker", date: "2026-01-15", category: "DevOps", tags: ["docker"],
             summary: "Containers for Flask.", body: "A multi-stage Dockerfile keeps images small. Gunicorn runs the app.")
-        _ = try SQLiteContentStore(database: database).sync(from: ContentLoader(root: site.content))
+        _ = try await database.content.sync(from: ContentLoader(root: site.content))
     }
 
-    deinit { site.delete() }
+    deinit {
+        TestBackend.release(database)
+        site.delete()
+    }
 
     @Test func pagesAreNewestFirstTenAPage() async throws {
         let first = try await posts.page(1, perPage: 10)

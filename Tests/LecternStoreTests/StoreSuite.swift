@@ -3,15 +3,19 @@ import LecternTestSupport
 
 @testable import LecternStore
 
-/// What every store suite starts from: a throwaway site with a fresh, migrated database for each test, deleted after.
+/// What every store suite starts from: a throwaway site with a fresh, migrated database for each test, on this
+/// run's backend (`TestBackend`), deleted after.
 class StoreSuite {
     let site: TestSite
-    let database: LecternDatabase
+    let database: any SiteDatabase
 
-    init() throws {
+    init() async throws {
         site = try TestSite()
-        database = try LecternDatabase.open(path: site.databasePath)
+        database = try await TestBackend.open(site)
     }
 
-    deinit { site.delete() }
+    deinit {
+        TestBackend.release(database)
+        site.delete()
+    }
 }

@@ -48,6 +48,8 @@ public enum TestPostgres {
         }
         var url = server
         url.database = String(name)
+        // Tests run side by side, each with its own database: a small pool each keeps the server under its limit.
+        url.maximumConnections = 4
         return url
     }
 

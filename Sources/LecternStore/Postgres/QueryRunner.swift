@@ -56,10 +56,31 @@ struct Columns {
     let row: PostgresRandomAccessRow
 
     subscript<T: PostgresDecodable>(_ column: String) -> T {
-        get throws { try row[column].decode(T.self) }
+        get throws {
+            let cell = row[column]
+            do {
+                return try cell.decode(T.self)
+            } catch {
+                throw ColumnDecodingError(column: column, swiftType: "\(T.self)", postgresType: "\(cell.dataType)")
+            }
+        }
     }
 
     func first<T: PostgresDecodable>(_ type: T.Type) throws -> T {
-        try row[0].decode(T.self)
+        let cell = row[0]
+        do {
+            return try cell.decode(T.self)
+        } catch {
+            throw ColumnDecodingError(column: cell.columnName, swiftType: "\(T.self)", postgresType: "\(cell.dataType)")
+        }
     }
+}
+
+/// A column whose value could not be read as the store expected: says which, unlike postgres-nio's own error, whose
+/// description is kept generic (it may hold data).
+struct ColumnDecodingError: Error, CustomStringConvertible {
+    var column: String
+    var swiftType: String
+    var postgresType: String
+    var description: String { "column '\(column)' (\(postgresType)) cannot be read as \(swiftType)" }
 }
