@@ -26,7 +26,7 @@ struct CertificateCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase()
+            let database = try await site.openDatabase()
             // A course removed since keeps its certificates, so an unknown slug is only an error when none match.
             let records = try await Certificates(database: database).issued(courseSlug: course)
             if let course, records.isEmpty { _ = try await Lookup.course(course, in: database) }
@@ -62,7 +62,7 @@ struct CertificateCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase(dryRun: dryRun.dryRun)
+            let database = try await site.openDatabase(dryRun: dryRun.dryRun)
             let normalised = code.trimmingCharacters(in: .whitespaces).uppercased()
             let revoked: (certificate: Certificate, changed: Bool)?
             do {
@@ -124,7 +124,7 @@ extension CertificateCommand {
             if let name {
                 do { cleanName = try PersonName.clean(name) } catch { throw fail("--name: \(error.description)") }
             }
-            let database = try site.openDatabase(dryRun: dryRun.dryRun)
+            let database = try await site.openDatabase(dryRun: dryRun.dryRun)
             let normalised = code.trimmingCharacters(in: .whitespaces).uppercased()
             let reissued: Certificate
             do {

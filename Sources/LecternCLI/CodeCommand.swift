@@ -57,7 +57,7 @@ struct CodeCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let database = try site.openDatabase(dryRun: dryRun.dryRun)
+            let database = try await site.openDatabase(dryRun: dryRun.dryRun)
             let detail = try await Lookup.course(course, in: database)
             let expiry = expires.flatMap(CodeExpiry.parse)
             let batch: CodeBatch
@@ -97,7 +97,7 @@ struct CodeCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase()
+            let database = try await site.openDatabase()
             let detail = try await Lookup.course(course, in: database)
             let codes = try await database.accessCodes.list(courseID: detail.id)
             if output.json { return try sayJSON(codes.map(AccessCodeJSON.init)) }
@@ -120,7 +120,7 @@ struct CodeCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase()
+            let database = try await site.openDatabase()
             guard let record = try await database.accessCodes.show(code) else { throw fail("no access code '\(code)' exists") }
             if output.json { return try sayJSON(AccessCodeJSON(record)) }
             say(record.code)
@@ -151,7 +151,7 @@ struct CodeCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase(dryRun: dryRun.dryRun)
+            let database = try await site.openDatabase(dryRun: dryRun.dryRun)
             let revoked: Bool
             do {
                 revoked = try await Administration(database: database).revokeCode(code)

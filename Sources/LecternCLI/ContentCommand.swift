@@ -30,7 +30,7 @@ struct ContentCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase(create: !dryRun.dryRun, dryRun: dryRun.dryRun)
+            let database = try await site.openDatabase(create: !dryRun.dryRun, dryRun: dryRun.dryRun)
             let report = try await ContentSync.run(site: site, database: database)
             if output.json {
                 try sayJSON(SyncJSON(report, dryRun: dryRun.dryRun))

@@ -23,7 +23,7 @@ struct CourseCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase()
+            let database = try await site.openDatabase()
             let store = database.courses
             var statistics: [CourseStatistics] = []
             for slug in try await store.slugs() {
@@ -55,7 +55,7 @@ struct CourseCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase()
+            let database = try await site.openDatabase()
             _ = try await Lookup.course(slug, in: database)
             guard let item = try await database.courses.statistics(slug: slug) else { throw fail("no course has the slug '\(slug)'") }
             if output.json { return try sayJSON(CourseJSON(item)) }
@@ -196,7 +196,7 @@ struct CourseChange {
     var change: (Administration) async throws -> Bool
 
     func run() async throws {
-        let database = try site.openDatabase(dryRun: dryRun.dryRun)
+        let database = try await site.openDatabase(dryRun: dryRun.dryRun)
         _ = try await Lookup.course(slug, in: database)
         let administration = Administration(database: database)
         let changed = try await change(administration)

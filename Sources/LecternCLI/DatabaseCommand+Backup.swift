@@ -60,7 +60,7 @@ extension DatabaseCommand {
                     }
                 }
             }
-            let database = try site.openDatabase(migrate: false)
+            let database = try site.openSQLite(migrate: false, doing: "`lectern db backup`")
             let started = Date()
             var bytes: Int64 = 0
             if !dryRun.dryRun {
@@ -161,6 +161,9 @@ extension DatabaseCommand {
         }
 
         func run() async throws {
+            guard case .sqlite = try site.location else {
+                throw fail("`lectern db restore` replaces a SQLite file; for PostgreSQL use its own tools (pg_restore)")
+            }
             let fileManager = FileManager.default
             var isDirectory: ObjCBool = false
             guard fileManager.fileExists(atPath: archive, isDirectory: &isDirectory) else {

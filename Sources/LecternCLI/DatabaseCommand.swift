@@ -35,15 +35,17 @@ struct DatabaseCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let exists = FileManager.default.fileExists(atPath: site.databasePath)
+            let location = try site.location
+            // A PostgreSQL database is made by its operator (createdb); a SQLite file is made here.
+            let exists = if case .sqlite(let path) = location { FileManager.default.fileExists(atPath: path) } else { true }
             if dryRun.dryRun, !exists {
                 let all = try LecternMigrations.all()
                 return try report(Result(applied: all, alreadyApplied: 0, dryRun: true), creating: true)
             }
-            let database = try site.openDatabase(create: true, migrate: false)
+            let database = try await site.openDatabase(create: true, migrate: false)
             let before = try await database.migrationStatus()
             if !dryRun.dryRun {
-                do { try database.migrate() } catch { throw fail(String(describing: error)) }
+                do { try await database.migrate() } catch { throw fail(String(describing: error)) }
             }
             try report(Result(applied: before.pending, alreadyApplied: before.applied.count, dryRun: dryRun.dryRun), creating: !exists)
         }
@@ -52,9 +54,9 @@ struct DatabaseCommand: AsyncParsableCommand {
             if output.json { return try sayJSON(result) }
             let verb = result.dryRun ? "would apply" : "applied"
             if result.applied.isEmpty {
-                say("\(site.databasePath) is up to date (\(result.alreadyApplied) migrations applied).")
+                say("\(try site.location) is up to date (\(result.alreadyApplied) migrations applied).")
             } else {
-                if creating { say("\(result.dryRun ? "Would create" : "Created") \(site.databasePath).") }
+                if creating { say("\(result.dryRun ? "Would create" : "Created") \(try site.location).") }
                 say("\(verb.prefix(1).uppercased() + verb.dropFirst()) \(Counted.text(result.applied.count, "migration")):")
                 for name in result.applied { say("  \(name)") }
             }
@@ -72,7 +74,7 @@ struct DatabaseCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase(migrate: false)
+            let database = try await site.openDatabase(migrate: false)
             let status = try await database.status()
             if output.json {
                 struct JSON: Encodable {
@@ -124,7 +126,7 @@ struct DatabaseCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase(migrate: false, dryRun: dryRun.dryRun)
+            let database = try await site.openDatabase(migrate: false, dryRun: dryRun.dryRun)
             if repairSearch { try await database.rebuildSearchIndex() }
             let problems: [String]
             do {
@@ -139,11 +141,11 @@ struct DatabaseCommand: AsyncParsableCommand {
                 }
                 try sayJSON(JSON(ok: problems.isEmpty, problems: problems))
             } else if problems.isEmpty {
-                say("\(site.databasePath): integrity ok, foreign keys ok, search index ok.")
+                say("\(try site.location): integrity ok, foreign keys ok, search index ok.")
             } else {
                 for problem in problems { warn(problem) }
                 warn(
-                    "lectern: \(site.databasePath) has \(Counted.text(problems.count, "problem")); restore a backup with `lectern db restore <file>`"
+                    "lectern: \(try site.location) has \(Counted.text(problems.count, "problem")); restore a backup with `lectern db restore <file>`"
                 )
             }
             if !problems.isEmpty { throw ExitCode.failure }

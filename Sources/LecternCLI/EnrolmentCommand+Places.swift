@@ -22,7 +22,7 @@ extension EnrolmentCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase()
+            let database = try await site.openDatabase()
             let detail = try await Lookup.course(course, in: database)
             let pending = try await database.enrolmentRequests.pending(courseID: detail.id)
             let waiting = detail.enrolmentMode == .approval ? try await database.waitlists.entries(courseID: detail.id) : []
@@ -93,7 +93,7 @@ extension EnrolmentCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase()
+            let database = try await site.openDatabase()
             let detail = try await Lookup.course(course, in: database)
             let entries = try await database.waitlists.entries(courseID: detail.id)
             if output.json {
@@ -133,7 +133,7 @@ struct RequestDecision: ParsableArguments {
     }
 
     func run(approve: Bool) async throws {
-        let database = try site.openDatabase(dryRun: dryRun.dryRun)
+        let database = try await site.openDatabase(dryRun: dryRun.dryRun)
         let user = try await Lookup.account(email, in: database)
         let detail = try await Lookup.course(course, in: database)
         do {

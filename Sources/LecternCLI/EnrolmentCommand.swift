@@ -37,7 +37,7 @@ struct EnrolmentCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let database = try site.openDatabase()
+            let database = try await site.openDatabase()
             if let course { _ = try await Lookup.course(course, in: database) }
             let records = try await database.enrolments.records(courseSlug: course)
             if output.json { return try sayJSON(records.map(EnrolmentJSON.init)) }
@@ -99,7 +99,7 @@ struct EnrolmentCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let database = try site.openDatabase(dryRun: dryRun.dryRun)
+            let database = try await site.openDatabase(dryRun: dryRun.dryRun)
             let user = try await Lookup.account(email, in: database)
             let detail = try await Lookup.course(course, in: database)
             let outcome = try await Enrolments(database: database).admit(
@@ -146,7 +146,7 @@ struct EnrolmentCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase(dryRun: dryRun.dryRun)
+            let database = try await site.openDatabase(dryRun: dryRun.dryRun)
             let user = try await Lookup.account(email, in: database)
             let detail = try await Lookup.course(course, in: database)
             let removed = try await Enrolments(database: database).remove(userID: user.id, from: detail)

@@ -24,7 +24,7 @@ struct InstructorsCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let store = try site.openDatabase().checkpoints
+            let store = try await site.openDatabase().checkpoints
             let instructors = try await checkpointErrorsExplained { try await store.instructors(courseSlug: course) }
             struct Instructor: Encodable {
                 var name: String
@@ -49,7 +49,7 @@ struct InstructorsCommand: AsyncParsableCommand {
         @OptionGroup var dryRun: DryRunOption
 
         func run() async throws {
-            let store = try site.openDatabase(dryRun: dryRun.dryRun).checkpoints
+            let store = try await site.openDatabase(dryRun: dryRun.dryRun).checkpoints
             let added = try await checkpointErrorsExplained { try await store.addInstructor(courseSlug: course, email: email) }
             say(added ? "\(email) is now an instructor of \(course)." : "\(email) is already an instructor of \(course); nothing to do.")
             dryRun.sayNothingChanged()
@@ -67,7 +67,7 @@ struct InstructorsCommand: AsyncParsableCommand {
         @OptionGroup var dryRun: DryRunOption
 
         func run() async throws {
-            let store = try site.openDatabase(dryRun: dryRun.dryRun).checkpoints
+            let store = try await site.openDatabase(dryRun: dryRun.dryRun).checkpoints
             let removed = try await checkpointErrorsExplained { try await store.removeInstructor(courseSlug: course, email: email) }
             guard removed else { return say("\(email) is not an instructor of \(course); nothing to do.") }
             say("\(email) is no longer an instructor of \(course).")

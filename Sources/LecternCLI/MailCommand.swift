@@ -26,7 +26,7 @@ struct MailCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let database = try site.openDatabase()
+            let database = try await site.openDatabase()
             let messages = try await database.outbox.messages(limit: limit)
             if json { return try sayJSON(messages.map { MailJSON($0) }) }
             guard !messages.isEmpty else { return say("The outbox is empty.") }
@@ -48,7 +48,7 @@ struct MailCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let database = try site.openDatabase()
+            let database = try await site.openDatabase()
             guard let message = try await database.outbox.message(id: id) else {
                 throw fail("there is no message \(id) in the outbox (see lectern mail list)")
             }

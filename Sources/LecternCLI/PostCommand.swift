@@ -120,7 +120,7 @@ struct PostCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase()
+            let database = try await site.openDatabase()
             let posts = try await database.posts.records(includeDrafts: drafts)
             if output.json { return try sayJSON(posts.map(PostJSON.init)) }
             guard !posts.isEmpty else {
@@ -212,7 +212,7 @@ struct PostCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let database = try site.openDatabase()
+            let database = try await site.openDatabase()
             let (posts, total) = try await database.posts.viewStatistics(limit: limit)
             if output.json {
                 struct JSON: Encodable {
@@ -267,7 +267,7 @@ struct DraftSwitch {
     var force = false
 
     func run() async throws {
-        let database = try site.openDatabase(dryRun: dryRun.dryRun)
+        let database = try await site.openDatabase(dryRun: dryRun.dryRun)
         let store = database.posts
         let post = try await store.record(slug: slug)
         let sourcePath: String

@@ -64,7 +64,7 @@ struct ReviewCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let store = try site.openDatabase().checkpoints
+            let store = try await site.openDatabase().checkpoints
             let items = try await checkpointErrorsExplained { try await store.waiting(courseSlug: course) }
             if output.json { return try sayJSON(items.map(ItemJSON.init)) }
             guard !items.isEmpty else { return say("Nothing is waiting for review.") }
@@ -84,7 +84,7 @@ struct ReviewCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let store = try site.openDatabase().checkpoints
+            let store = try await site.openDatabase().checkpoints
             guard let item = try await store.item(id: id) else { throw fail(CheckpointStoreError.noSuchSubmission(id).description) }
             if output.json { return try sayJSON(ItemJSON(item)) }
             say("Submission \(item.submission.id): \(item.learnerName) <\(item.learnerEmail)>")
@@ -108,7 +108,7 @@ struct ReviewCommand: AsyncParsableCommand {
         @OptionGroup var dryRun: DryRunOption
 
         func run() async throws {
-            let database = try site.openDatabase(dryRun: dryRun.dryRun)
+            let database = try await site.openDatabase(dryRun: dryRun.dryRun)
             let reviewed = try await checkpointErrorsExplained {
                 let reviewerID = try await database.checkpoints.userID(email: reviewer)
                 return try await Reviews(database: database).decide(submission: id, by: reviewerID, approve: true, feedback: feedback ?? "")
@@ -131,7 +131,7 @@ struct ReviewCommand: AsyncParsableCommand {
         @OptionGroup var dryRun: DryRunOption
 
         func run() async throws {
-            let database = try site.openDatabase(dryRun: dryRun.dryRun)
+            let database = try await site.openDatabase(dryRun: dryRun.dryRun)
             let reviewed = try await checkpointErrorsExplained {
                 let reviewerID = try await database.checkpoints.userID(email: reviewer)
                 return try await Reviews(database: database).decide(submission: id, by: reviewerID, approve: false, feedback: feedback)

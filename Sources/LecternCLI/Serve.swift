@@ -15,6 +15,7 @@ struct Serve: AsyncParsableCommand {
             Example:
               lectern serve --port 8080
               LECTERN_PORT=9000 LECTERN_DB=/var/lib/lectern/site.sqlite lectern serve
+              LECTERN_DATABASE_URL=postgres://lectern:secret@db.internal:5432/lectern lectern serve
             Stops cleanly on Ctrl-C (SIGINT) or SIGTERM, writing pending view counts first.
             """
     )
@@ -44,7 +45,7 @@ struct Serve: AsyncParsableCommand {
         var configuration = AppConfiguration(
             host: host ?? Environment.value("LECTERN_HOST") ?? "127.0.0.1",
             port: port,
-            databasePath: site.databasePath,
+            database: try site.location,
             contentPath: site.contentPath,
             publicPath: publicFolder.path,
             siteName: Environment.value("LECTERN_SITE_NAME") ?? "Lectern Academy",
@@ -65,7 +66,8 @@ struct Serve: AsyncParsableCommand {
         configuration.liveLimits = try AccountSettings.liveLimits()
         configuration.apiRequestsPerMinute = try AccountSettings.apiRequestsPerMinute()
         configuration.graphQLIntrospection = try AccountSettings.graphQLIntrospection()
-        let lock = try Self.servingLock(site.databasePath)
+        // A SQLite file is guarded against `db restore` while served; PostgreSQL guards its own database.
+        let lock: ServingLock? = if case .sqlite(let path) = try site.location { try Self.servingLock(path) } else { nil }
         defer { withExtendedLifetime(lock) {} }
         ProcessMemory.shareArenas()
         let app: any ApplicationProtocol

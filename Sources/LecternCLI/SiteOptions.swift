@@ -8,10 +8,34 @@ struct SiteOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("SQLite database file (env LECTERN_DB).", valueName: "path"))
     var db: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("The database as a URL: postgres://user:password@host:5432/name, or sqlite:PATH (env LECTERN_DATABASE_URL).", valueName: "url"))
+    var database: String?
+
     @Option(name: .long, help: ArgumentHelp("Folder with posts/ and courses/ (env LECTERN_CONTENT).", valueName: "path"))
     var content: String?
 
-    var databasePath: String { db ?? Environment.value("LECTERN_DB") ?? "db/lectern.sqlite" }
+    /// The SQLite file when the database is one (the default, db/lectern.sqlite); for commands that work on the file.
+    var databasePath: String {
+        if case .sqlite(let path) = try? location { return path }
+        return db ?? Environment.value("LECTERN_DB") ?? "db/lectern.sqlite"
+    }
+
+    /// Where the database is: `--database`, then `--db`, then `LECTERN_DATABASE_URL`, then `LECTERN_DB`, then the default.
+    var location: DatabaseLocation {
+        get throws {
+            if database != nil, db != nil { throw fail("give --database or --db, not both") }
+            do {
+                if let database { return try DatabaseLocation(database) }
+                if let db { return .sqlite(path: db) }
+                if let url = Environment.value("LECTERN_DATABASE_URL") { return try DatabaseLocation(url) }
+                return .sqlite(path: Environment.value("LECTERN_DB") ?? "db/lectern.sqlite")
+            } catch {
+                throw fail(error.description)
+            }
+        }
+    }
     var contentPath: String { content ?? Environment.value("LECTERN_CONTENT") ?? "Content" }
 
     /// The site's time zone (`LECTERN_TIMEZONE`, UTC by default): post dates without an offset are read in it.
@@ -25,12 +49,29 @@ struct SiteOptions: ParsableArguments {
 
     /// Opens the database, turning every reason it cannot be used into one line. Only commands that set a site up
     /// (`create`) may make a new file: elsewhere a mistyped --db must not quietly create an empty database.
-    func openDatabase(create: Bool = false, migrate: Bool = true, dryRun: Bool = false) throws -> LecternDatabase {
-        if !create, !FileManager.default.fileExists(atPath: databasePath) {
-            throw fail("database '\(databasePath)' does not exist: check --db (or LECTERN_DB), or create it with `lectern content sync`")
+    func openDatabase(create: Bool = false, migrate: Bool = true, dryRun: Bool = false) async throws -> any SiteDatabase {
+        let location = try self.location
+        if case .sqlite(let path) = location, !create, !FileManager.default.fileExists(atPath: path) {
+            throw fail("database '\(path)' does not exist: check --db (or LECTERN_DB), or create it with `lectern content sync`")
         }
         do {
-            return try LecternDatabase.open(path: databasePath, migrate: migrate, dryRun: dryRun)
+            return try await location.open(migrate: migrate, dryRun: dryRun)
+        } catch {
+            throw fail(error.description)
+        }
+    }
+
+    /// The SQLite database, for what only a file allows (`db backup`, `db restore`); a PostgreSQL database is
+    /// refused with what to use instead.
+    func openSQLite(migrate: Bool = true, dryRun: Bool = false, doing what: String) throws -> LecternDatabase {
+        guard case .sqlite(let path) = try location else {
+            throw fail("\(what) works on a SQLite file; for PostgreSQL use its own tools (pg_dump, pg_restore)")
+        }
+        if !FileManager.default.fileExists(atPath: path) {
+            throw fail("database '\(path)' does not exist: check --db (or LECTERN_DB), or create it with `lectern content sync`")
+        }
+        do {
+            return try LecternDatabase.open(path: path, migrate: migrate, dryRun: dryRun)
         } catch {
             throw fail(error.description)
         }

@@ -49,7 +49,7 @@ struct TokenCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let database = try site.openDatabase(dryRun: dryRun.dryRun)
+            let database = try await site.openDatabase(dryRun: dryRun.dryRun)
             let user = try await Lookup.account(email, in: database)
             let made: (token: AccessTokenRecord, secret: String)
             do {
@@ -85,7 +85,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase()
+            let database = try await site.openDatabase()
             var user: User?
             if let email { user = try await Lookup.account(email, in: database) }
             let tokens = try await Administration(database: database).tokens(of: user)
@@ -112,7 +112,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var dryRun: DryRunOption
 
         func run() async throws {
-            let administration = Administration(database: try site.openDatabase(dryRun: dryRun.dryRun))
+            let administration = Administration(database: try await site.openDatabase(dryRun: dryRun.dryRun))
             let revoked: Bool
             do {
                 revoked = try await administration.revokeToken(id)

@@ -34,7 +34,7 @@ extension UserCommand {
                 guard let parsed = User.Role(rawValue: role.lowercased()) else { throw fail("--role must be learner or admin, not '\(role)'") }
                 wanted = parsed
             }
-            let database = try site.openDatabase()
+            let database = try await site.openDatabase()
             let users = try await Administration(database: database).accounts(role: wanted, search: search, limit: limit)
             if output.json {
                 return try sayJSON(users.map { UserJSON($0.user, enrolments: $0.enrolments, lastSeenAt: $0.lastSeenAt) })
@@ -61,7 +61,7 @@ extension UserCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase()
+            let database = try await site.openDatabase()
             let user = try await Lookup.account(email, in: database)
             let overview = try await Administration(database: database).overview(
                 of: user, sessions: database.sessions(lifetime: try AccountSettings.sessionLifetime()))
@@ -256,7 +256,7 @@ extension UserCommand {
 
         func run() async throws {
             let base = try AccountSettings.baseURL(flag: baseURL) ?? "http://127.0.0.1:\(Environment.value("LECTERN_PORT") ?? "8080")"
-            let database = try site.openDatabase(dryRun: dryRun.dryRun)
+            let database = try await site.openDatabase(dryRun: dryRun.dryRun)
             let user = try await Lookup.account(email, in: database)
             guard !user.isDisabled else { throw fail("\(user.email) is disabled: enable it first with `lectern user enable \(user.email)`") }
             let token = try await AccountSettings.accounts(database).resetLink(for: user)
@@ -308,7 +308,7 @@ extension UserCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let database = try site.openDatabase(dryRun: dryRun.dryRun)
+            let database = try await site.openDatabase(dryRun: dryRun.dryRun)
             let user = try await Lookup.account(email, in: database)
             if !yes, !dryRun.dryRun {
                 guard Console.current.isInteractive else {
@@ -363,7 +363,7 @@ struct AccountChange {
     var output: OutputOptions
 
     func run(skip: (User) -> String?, action: String, done: String, change: (Administration, User) async throws -> Void) async throws {
-        let database = try site.openDatabase(dryRun: dryRun.dryRun)
+        let database = try await site.openDatabase(dryRun: dryRun.dryRun)
         let user = try await Lookup.account(email, in: database)
         let administration = Administration(database: database)
         if let reason = skip(user) {

@@ -53,7 +53,7 @@ struct UserCommand: AsyncParsableCommand {
             var problems = AccountProblems()
             guard AccountRules.email(email, &problems) != nil else { throw fail("'\(email)' is not an email address") }
             guard AccountRules.name(name, &problems) != nil else { throw fail("--name refused: \(problems[.name] ?? "")") }
-            let database = try site.openDatabase(create: !dryRun.dryRun, dryRun: dryRun.dryRun)
+            let database = try await site.openDatabase(create: !dryRun.dryRun, dryRun: dryRun.dryRun)
             let accounts = try AccountSettings.accounts(database)
             if let address = try? EmailAddress(email), try await accounts.account(email: address) != nil {
                 throw fail("an account with the address \(address.value) already exists")

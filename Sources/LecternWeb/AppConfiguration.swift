@@ -9,7 +9,8 @@ public struct AppConfiguration: Sendable {
     public var host: String
     /// 0 picks a free port (tests).
     public var port: Int
-    public var databasePath: String
+    /// The SQLite file or PostgreSQL database (`--database`, `LECTERN_DATABASE_URL`).
+    public var database: DatabaseLocation
     public var contentPath: String
     public var publicPath: String
     public var siteName: String
@@ -59,7 +60,7 @@ public struct AppConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
-        databasePath: String = "db/lectern.sqlite",
+        database: DatabaseLocation = .sqlite(path: "db/lectern.sqlite"),
         contentPath: String = "Content",
         publicPath: String = "Public",
         siteName: String = "Lectern Academy",
@@ -80,7 +81,7 @@ public struct AppConfiguration: Sendable {
     ) {
         self.host = host
         self.port = port
-        self.databasePath = databasePath
+        self.database = database
         self.contentPath = contentPath
         self.publicPath = publicPath
         self.siteName = siteName

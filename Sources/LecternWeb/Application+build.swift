@@ -15,7 +15,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let loader = ContentLoader(root: URL(fileURLWithPath: configuration.contentPath), timeZone: configuration.timeZone)
     // A wrong --content must not leave a new, empty database behind.
     if configuration.syncContentAtStart { try loader.checkFolder() }
-    let database = try LecternDatabase.open(path: configuration.databasePath)
+    let database = try await configuration.database.open()
     if configuration.syncContentAtStart {
         do {
             let report = try await database.content.sync(from: loader)

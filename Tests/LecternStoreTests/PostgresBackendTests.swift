@@ -231,6 +231,44 @@ struct PostgresBackendTests {
         }
     }
 
+    @Test func certificatesIssuedWhileOthersEnrolOnTheSameCourseNeitherDeadlockNorFail() async throws {
+        let site = try TestSite()
+        defer { site.delete() }
+        try site.writeCourse("race", capacity: 100)
+        try site.writeLesson("race", "01-only")
+        try await TestPostgres.withDatabase { database in
+            _ = try await database.content.sync(from: ContentLoader(root: site.content))
+            let course = try #require(try await database.courses.course(slug: "race"))
+            let lesson = try #require(course.lessons.first)
+            var finishers: [User] = []
+            var newcomers: [User] = []
+            for number in 0..<30 {
+                let user = try await database.users.create(
+                    email: try EmailAddress("learner\(number)@example.com"), name: "Learner \(number)", passwordHash: "x", verified: true)
+                if number < 10 {
+                    _ = try await database.enrolments.enrol(userID: user.id, courseID: course.id)
+                    finishers.append(user)
+                } else {
+                    newcomers.append(user)
+                }
+            }
+            // Each finisher's completion issues a certificate (a row naming the course, under the event-append lock)
+            // while each newcomer's enrolment holds the course row: the two orders that used to deadlock.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for user in finishers {
+                    group.addTask {
+                        _ = try await database.enrolments.complete(userID: user.id, courseID: course.id, lessonID: lesson.id, learnerName: user.name)
+                    }
+                }
+                for user in newcomers { group.addTask { _ = try await database.enrolments.enrol(userID: user.id, courseID: course.id) } }
+                try await group.waitForAll()
+            }
+            let raw = database.raw
+            #expect(try await raw.integers(raw: "SELECT count(*) FROM certificate").first == 10)
+            #expect(try await raw.integers(raw: "SELECT count(*) FROM enrolment").first == 30)
+        }
+    }
+
     /// A course row as a content sync would write it, with `capacity` seats, open now.
     static func course(in database: PostgresSiteDatabase, capacity: Int) async throws -> Int64 {
         try await database.write { runner in

@@ -14,7 +14,7 @@ func testConfiguration(_ site: TestSite) -> AppConfiguration {
     var configuration = AppConfiguration(
         host: "127.0.0.1",
         port: 0,
-        databasePath: site.databasePath,
+        database: .sqlite(path: site.databasePath),
         contentPath: site.content.path,
         publicPath: TestSite.publicFolder,
         baseURL: "https://academy.example",

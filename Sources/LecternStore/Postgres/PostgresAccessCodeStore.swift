@@ -61,7 +61,7 @@ struct PostgresAccessCodeStore: AccessCodeStore {
             // Locked, so that of two operators revoking the same code at once the second hears it was already revoked.
             guard
                 let revokedAt = try await runner.one(
-                    "SELECT revoked_at FROM access_code WHERE code = \(code) FOR UPDATE", { try $0["revoked_at"] as Date? })
+                    "SELECT revoked_at FROM access_code WHERE code = \(code) FOR NO KEY UPDATE", { try $0["revoked_at"] as Date? })
             else { return nil }
             guard revokedAt == nil else { return false }
             try await runner.execute("UPDATE access_code SET revoked_at = \(now) WHERE code = \(code)")
@@ -83,7 +83,7 @@ struct PostgresAccessCodeStore: AccessCodeStore {
                 let code = try await runner.one(
                     """
                     SELECT id, uses, uses_allowed, expires_at, revoked_at FROM access_code
-                    WHERE code = \(normalized) AND course_id = \(courseID) FOR UPDATE
+                    WHERE code = \(normalized) AND course_id = \(courseID) FOR NO KEY UPDATE
                     """,
                     { row in
                         (

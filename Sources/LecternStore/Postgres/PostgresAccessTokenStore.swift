@@ -16,7 +16,7 @@ struct PostgresAccessTokenStore: AccessTokenStore {
         let hint = AccessToken.hint(of: secret)
         let id = try await database.write(changesPublicPages: false) { runner -> Int64 in
             // The account's row is locked so that two tokens made at once cannot both be counted under the limit.
-            try await runner.execute("SELECT 1 FROM users WHERE id = \(user.id) FOR UPDATE")
+            try await runner.execute("SELECT 1 FROM users WHERE id = \(user.id) FOR NO KEY UPDATE")
             let active =
                 try await runner.value(
                     """

@@ -46,7 +46,7 @@ struct PostgresContentStore: ContentStore {
             try await runner.execute("SELECT pg_advisory_xact_lock(\(importLock))")
             // An import may change any course's seats or terms and fills seats from waitlists: every course is locked
             // first, in id order as every write holding several courses locks them, before any event is appended.
-            try await runner.execute("SELECT count(*) FROM (SELECT 1 FROM course ORDER BY id FOR UPDATE) AS locked")
+            try await runner.execute("SELECT count(*) FROM (SELECT 1 FROM course ORDER BY id FOR NO KEY UPDATE) AS locked")
             var report = SyncReport()
             report.problems = snapshot.problems
             try await applyPosts(snapshot.posts, runner, now: now, report: &report)
@@ -118,7 +118,7 @@ struct PostgresContentStore: ContentStore {
             """
             SELECT count(*) FROM (
                 SELECT 1 FROM post WHERE id = ANY(\(plan.writtenIDs)) OR (source_path = ANY(\(Array(scan.stamps.keys))) AND NOT is_removed)
-                ORDER BY id FOR UPDATE
+                ORDER BY id FOR NO KEY UPDATE
             ) AS locked
             """)
         for action in plan.actions {

@@ -56,7 +56,7 @@ extension PostgresCourseStore {
             // at once, the second sees the first's setting.
             guard
                 let course = try await runner.one(
-                    "SELECT id, operator_enrolment FROM course WHERE slug = \(slug) AND NOT is_removed FOR UPDATE",
+                    "SELECT id, operator_enrolment FROM course WHERE slug = \(slug) AND NOT is_removed FOR NO KEY UPDATE",
                     { (id: try $0["id"] as Int64, enrolment: try $0["operator_enrolment"] as String?) })
             else { return nil }
             let wanted = open.map { $0 ? "open" : "closed" }
@@ -75,7 +75,7 @@ extension PostgresCourseStore {
             // Locked as in `setEnrolment`.
             guard
                 let course = try await runner.one(
-                    "SELECT id, operator_capacity_set, operator_capacity FROM course WHERE slug = \(slug) AND NOT is_removed FOR UPDATE",
+                    "SELECT id, operator_capacity_set, operator_capacity FROM course WHERE slug = \(slug) AND NOT is_removed FOR NO KEY UPDATE",
                     { (id: try $0["id"] as Int64, isSet: try $0["operator_capacity_set"] as Bool, value: try $0["operator_capacity"] as Int?) })
             else { return nil }
             let isSet = capacity != nil

@@ -9,7 +9,7 @@ struct PostgresEmailChangeStore: EmailChangeStore {
         let token = SecretToken.make()
         return try await database.write(changesPublicPages: false) { runner -> String? in
             // The account's row is locked, so of two requests at once the later cancels the earlier's link.
-            try await runner.execute("SELECT 1 FROM users WHERE id = \(userID) FOR UPDATE")
+            try await runner.execute("SELECT 1 FROM users WHERE id = \(userID) FOR NO KEY UPDATE")
             if try await runner.exists("SELECT 1 FROM users WHERE email_key = \(newEmail.key) AND id <> \(userID)") { return nil }
             try await Self.cancel(userID: userID, in: runner, now: now)
             try await runner.execute(
@@ -38,7 +38,7 @@ struct PostgresEmailChangeStore: EmailChangeStore {
         return try await database.write(changesPublicPages: false) { runner -> Change? in
             // The account's row first, the order every write ending its credentials takes (no deadlock with a password
             // change); then the link is used up by the statement that finds it, so a link followed twice at once works once.
-            try await runner.execute("SELECT 1 FROM users WHERE id = (SELECT user_id FROM email_changes WHERE token_hash = \(tokenHash)) FOR UPDATE")
+            try await runner.execute("SELECT 1 FROM users WHERE id = (SELECT user_id FROM email_changes WHERE token_hash = \(tokenHash)) FOR NO KEY UPDATE")
             guard
                 let found = try await runner.one(
                     """

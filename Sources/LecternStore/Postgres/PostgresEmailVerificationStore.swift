@@ -11,7 +11,7 @@ struct PostgresEmailVerificationStore: EmailVerificationStore {
             // The account's row is locked, so of two links asked for at once the later ends the earlier.
             guard
                 let account = try await runner.one(
-                    "SELECT email_key, email_verified_at FROM users WHERE id = \(userID) FOR UPDATE",
+                    "SELECT email_key, email_verified_at FROM users WHERE id = \(userID) FOR NO KEY UPDATE",
                     { (key: try $0["email_key"] as String, verifiedAt: try $0["email_verified_at"] as Date?) }),
                 account.verifiedAt == nil
             else { return nil }
@@ -42,7 +42,7 @@ struct PostgresEmailVerificationStore: EmailVerificationStore {
             // The account's row first, the order every write ending its credentials takes; then the link is used up by
             // the statement that finds it, so a link followed twice at once works once.
             try await runner.execute(
-                "SELECT 1 FROM users WHERE id = (SELECT user_id FROM email_verification WHERE token_hash = \(tokenHash)) FOR UPDATE")
+                "SELECT 1 FROM users WHERE id = (SELECT user_id FROM email_verification WHERE token_hash = \(tokenHash)) FOR NO KEY UPDATE")
             guard
                 let userID = try await runner.value(
                     """
@@ -61,7 +61,7 @@ struct PostgresEmailVerificationStore: EmailVerificationStore {
     func verify(userID: Int64, now: Date) async throws -> Bool {
         try await database.write { runner in
             // Locked, so that of two operators verifying at once the second hears it already was.
-            guard try await runner.value("SELECT email_verified_at IS NULL FROM users WHERE id = \(userID) FOR UPDATE", as: Bool.self) == true
+            guard try await runner.value("SELECT email_verified_at IS NULL FROM users WHERE id = \(userID) FOR NO KEY UPDATE", as: Bool.self) == true
             else { return false }
             _ = try await Self.markVerified(runner, userID: userID, now: now)
             return true

@@ -118,7 +118,7 @@ struct PostgresEnrolmentRequestStore: EnrolmentRequestStore {
                     JOIN course_instructor
                         ON course_instructor.course_id = enrolment_request.course_id AND course_instructor.user_id = \(instructorID)
                     WHERE enrolment_request.id = \(requestID) AND enrolment_request.user_id <> \(instructorID)
-                    FOR UPDATE OF enrolment_request
+                    FOR NO KEY UPDATE OF enrolment_request
                     """, EnrolmentRequest.init(columns:))
             else { throw EnrolmentRequestError.noRequest }
             guard request.status == .pending else { throw EnrolmentRequestError.alreadyDecided(request.status) }
@@ -173,7 +173,7 @@ struct PostgresEnrolmentRequestStore: EnrolmentRequestStore {
         try await runner.one(
             """
             \(unescaped: Self.select) WHERE enrolment_request.user_id = \(userID) AND enrolment_request.course_id = \(courseID) AND status = 'pending'
-            FOR UPDATE OF enrolment_request
+            FOR NO KEY UPDATE OF enrolment_request
             """, EnrolmentRequest.init(columns:))
     }
 

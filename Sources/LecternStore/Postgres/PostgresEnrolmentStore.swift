@@ -235,7 +235,7 @@ struct PostgresEnrolmentStore: EnrolmentStore {
         let syllabi = try await runner.all(
             """
             SELECT lesson.* FROM lesson JOIN enrolment ON enrolment.course_id = lesson.course_id AND enrolment.user_id = \(userID)
-            WHERE NOT lesson.is_removed ORDER BY lesson.course_id, lesson.position, lesson.slug
+            WHERE NOT lesson.is_removed ORDER BY lesson.course_id, lesson.position, lesson.slug COLLATE "C"
             """, { (courseID: try $0["course_id"] as Int64, lesson: try LessonSummary(columns: $0)) })
         var lessons: [Int64: [LessonSummary]] = [:]
         for entry in syllabi { lessons[entry.courseID, default: []].append(entry.lesson) }
@@ -344,7 +344,7 @@ struct PostgresEnrolmentStore: EnrolmentStore {
             // reads the first's outcome and is refused, as behind SQLite's single writer.
             guard
                 let old = try await runner.one(
-                    "SELECT user_id, course_id, replaced_by, revoked_at FROM certificate WHERE code = \(code) FOR UPDATE",
+                    "SELECT user_id, course_id, replaced_by, revoked_at FROM certificate WHERE code = \(code) FOR NO KEY UPDATE",
                     { row in
                         (
                             userID: try row["user_id"] as Int64?, courseID: try row["course_id"] as Int64?,

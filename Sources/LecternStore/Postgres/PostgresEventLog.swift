@@ -1,6 +1,5 @@
 import Foundation
 import LecternCore
-import LecternStore
 
 /// `EventLog` in PostgreSQL. Event ids come from a sequence, and PostgreSQL transactions may commit out of the order
 /// in which they took their ids; a reader reading "after id N" would then skip an event committed late. So an

@@ -9,7 +9,7 @@ struct PostgresPasswordResetStore: PasswordResetStore {
         let token = SecretToken.make()
         try await database.write(changesPublicPages: false) { runner in
             // The account's row is locked, so of two links asked for at once the later ends the earlier.
-            try await runner.execute("SELECT 1 FROM users WHERE id = \(userID) FOR UPDATE")
+            try await runner.execute("SELECT 1 FROM users WHERE id = \(userID) FOR NO KEY UPDATE")
             try await runner.execute("UPDATE password_resets SET used_at = \(now) WHERE user_id = \(userID) AND used_at IS NULL")
             try await runner.execute(
                 """
@@ -37,7 +37,7 @@ struct PostgresPasswordResetStore: PasswordResetStore {
             // The account's row first, the order every write ending its credentials takes (no deadlock with a password
             // change); then the link is used up by the statement that finds it, so of two tabs racing only one wins.
             try await runner.execute(
-                "SELECT 1 FROM users WHERE id = (SELECT user_id FROM password_resets WHERE token_hash = \(tokenHash)) FOR UPDATE")
+                "SELECT 1 FROM users WHERE id = (SELECT user_id FROM password_resets WHERE token_hash = \(tokenHash)) FOR NO KEY UPDATE")
             guard
                 let user = try await runner.one(
                     """

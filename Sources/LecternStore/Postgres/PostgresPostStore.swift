@@ -242,7 +242,7 @@ struct PostgresPostStore: PostStore {
             // The rows are locked in id order first, as the content import locks the posts it writes: two instances
             // flushing their counts, or a flush and an import, never wait on each other in a cycle.
             try await runner.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM post WHERE post.slug = ANY(\(slugs)) ORDER BY post.id FOR UPDATE) AS locked")
+                "SELECT count(*) FROM (SELECT 1 FROM post WHERE post.slug = ANY(\(slugs)) ORDER BY post.id FOR NO KEY UPDATE) AS locked")
             try await runner.execute(
                 """
                 UPDATE post SET view_count = post.view_count + counted.views

@@ -1,6 +1,6 @@
 import Foundation
-import LecternStore
 import PostgresNIO
+import _ConnectionPoolModule
 
 /// What PostgreSQL's errors mean for Lectern: which are the storage's (answered with 503 and retried by the user)
 /// rather than the request's, and how to say in one line why a database cannot be opened.
@@ -21,6 +21,8 @@ enum PostgresProblem {
     /// any other error unchanged.
     static func storageProblem(_ error: any Error, location: String) -> any Error {
         if error is StorageUnavailableError { return error }
+        // The pool gives up on a server it has not reached for a while (and fails every request at once after).
+        if error is ConnectionPoolError { return StorageUnavailableError(cause: .unreachable, path: location) }
         guard let error = error as? PSQLError else { return error }
         switch error.code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown:
@@ -39,6 +41,12 @@ enum PostgresProblem {
         default:
             return error
         }
+    }
+
+    /// Whether running the transaction again may succeed: PostgreSQL chose it as a deadlock's victim, or could not
+    /// serialise it.
+    static func isWorthRetrying(_ error: any Error) -> Bool {
+        ["40P01", "40001"].contains(state(of: error) ?? "")
     }
 
     /// The SQLSTATE of a server error, if `error` is one.

@@ -2,8 +2,10 @@ import Foundation
 import LecternCore
 
 /// `Seats` in PostgreSQL: the same accounting, inside the caller's transaction. Where SQLite's single writer makes
-/// each check-then-insert atomic, here `state` locks the course's row (`FOR UPDATE`): every transaction that gives,
-/// frees or counts a seat of a course reads its state first, so they take their turn one at a time per course.
+/// each check-then-insert atomic, here `state` locks the course's row first: every transaction that gives, frees or
+/// counts a seat of a course takes its turn. The lock is `FOR NO KEY UPDATE` (every row lock of these stores is):
+/// as exclusive as `FOR UPDATE` among lockers, but it does not block the foreign-key check of a row that names the
+/// course, which, held against the event-append lock, deadlocked a certificate insert with another learner's enrolment.
 enum PostgresSeats {
     /// The course's enrolment state now, counting held seats, with the course row locked until the transaction
     /// ends; nil when there is no such course on offer.
@@ -13,7 +15,7 @@ enum PostgresSeats {
                 """
                 SELECT capacity, enrolment_opens, enrolment_closes, enrolment_mode, operator_enrolment, operator_enrolment_at,
                     operator_capacity_set, operator_capacity
-                FROM course WHERE id = \(courseID) AND NOT is_removed FOR UPDATE
+                FROM course WHERE id = \(courseID) AND NOT is_removed FOR NO KEY UPDATE
                 """,
                 { row in
                     (

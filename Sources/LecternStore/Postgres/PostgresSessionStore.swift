@@ -1,6 +1,5 @@
 import Foundation
 import LecternCore
-import LecternStore
 
 /// `SessionStore` in PostgreSQL.
 struct PostgresSessionStore: SessionStore {

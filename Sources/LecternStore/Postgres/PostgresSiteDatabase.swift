@@ -1,6 +1,5 @@
 import Foundation
 import LecternCore
-import LecternStore
 import Logging
 import PostgresNIO
 
@@ -86,6 +85,15 @@ public final class PostgresSiteDatabase: SiteDatabase {
     /// advisory lock so that instances starting together migrate once.
     public func migrate() async throws {
         try await client.withConnection { connection in
+            // The search functions normalise Unicode and classify letters with ICU: a database in another encoding, or
+            // a server built without ICU, would migrate and then refuse every post.
+            let runner = QueryRunner(connection: connection, logger: logger)
+            guard try await runner.value("SELECT current_setting('server_encoding')", as: String.self) == "UTF8" else {
+                throw DatabaseOpenError(path: url.redacted, reason: "is not in UTF8 (create it with `createdb --encoding=UTF8 --template=template0`)")
+            }
+            guard try await runner.exists("SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu'") else {
+                throw DatabaseOpenError(path: url.redacted, reason: "is on a PostgreSQL server built without ICU, which Lectern's search needs")
+            }
             try await connection.query("BEGIN", logger: logger)
             do {
                 try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresMigrations.lockKey))", logger: logger)
@@ -161,10 +169,24 @@ public final class PostgresSiteDatabase: SiteDatabase {
         }
     }
 
-    /// Runs `updates` in one transaction (READ COMMITTED; stores lock what their rules read with `FOR UPDATE`), or
+    /// Runs `updates` in one transaction (READ COMMITTED; stores lock what their rules read with `FOR NO KEY UPDATE`), or
     /// rolls it back in a dry run. A write that can change a public page bumps the site revision, which other
     /// instances hear of through `NOTIFY` (see `PostgresChangeListener`).
     func write<T: Sendable>(changesPublicPages: Bool = true, _ updates: (QueryRunner) async throws -> T) async throws -> T {
+        // A transaction PostgreSQL picked as a deadlock's victim, or could not serialise, did nothing: it runs again
+        // (the closures only touch the database), a few times, after a short random pause.
+        var attempt = 1
+        while true {
+            do {
+                return try await writeOnce(changesPublicPages: changesPublicPages, updates)
+            } catch where attempt < 4 && PostgresProblem.isWorthRetrying(error) {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...30) * attempt))
+            }
+        }
+    }
+
+    private func writeOnce<T: Sendable>(changesPublicPages: Bool, _ updates: (QueryRunner) async throws -> T) async throws -> T {
         do {
             let result = try await client.withConnection { connection -> T in
                 try await connection.query("BEGIN", logger: logger)

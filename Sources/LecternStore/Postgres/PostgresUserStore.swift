@@ -1,6 +1,5 @@
 import Foundation
 import LecternCore
-import LecternStore
 
 /// `UserStore` in PostgreSQL.
 struct PostgresUserStore: UserStore {
@@ -126,7 +125,7 @@ struct PostgresUserStore: UserStore {
                 SELECT id FROM course WHERE id IN (
                     SELECT course_id FROM enrolment WHERE user_id = \(userID)
                     UNION SELECT course_id FROM enrolment_request WHERE user_id = \(userID) AND status = 'pending')
-                ORDER BY id FOR UPDATE
+                ORDER BY id FOR NO KEY UPDATE
                 """, as: Int64.self)
             // The foreign keys cascade (and set certificates' user_id to NULL). Its events keep their course but name
             // nobody: an account made later may get the same id, and must not follow this one's history.
@@ -144,7 +143,7 @@ struct PostgresUserStore: UserStore {
     /// Refuses to demote, or delete, the last active administrator. The administrators' rows are locked, so two
     /// operators demoting the last two at once cannot both succeed (SQLite's single writer gives that for free).
     static func refuseLastAdministrator(_ userID: Int64, _ runner: QueryRunner) async throws {
-        let admins = try await runner.all("SELECT id, disabled_at IS NULL AS active FROM users WHERE role = 'admin' ORDER BY id FOR UPDATE") {
+        let admins = try await runner.all("SELECT id, disabled_at IS NULL AS active FROM users WHERE role = 'admin' ORDER BY id FOR NO KEY UPDATE") {
             (id: try $0["id"] as Int64, active: try $0["active"] as Bool)
         }
         guard admins.contains(where: { $0.id == userID }) else { return }

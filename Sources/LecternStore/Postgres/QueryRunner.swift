@@ -8,9 +8,12 @@ struct QueryRunner {
     let connection: PostgresConnection
     let logger: Logger
 
-    /// Runs a statement whose rows, if any, are not needed.
+    /// Runs a statement whose rows, if any, are not needed. They are read to the end all the same: postgres-nio
+    /// reports a statement that returns rows as soon as the server accepts it, so an error raised while it runs (a
+    /// deadlock or timeout inside `SELECT … FOR NO KEY UPDATE` or an advisory lock) would otherwise be lost, and the
+    /// transaction's next statement fail with a misleading "transaction is aborted".
     func execute(_ query: PostgresQuery) async throws {
-        try await connection.query(query, logger: logger)
+        for try await _ in try await connection.query(query, logger: logger) {}
     }
 
     /// Every row, each made into a value by `make`.

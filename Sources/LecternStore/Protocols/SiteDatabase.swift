@@ -32,6 +32,8 @@ public protocol SiteDatabase: AnyObject, Sendable {
     /// Sessions that live as long as `lifetime` says.
     func sessions(lifetime: SessionLifetime) -> any SessionStore
 
+    /// Applies the migrations this binary knows and the database has not had.
+    func migrate() async throws
     /// Names of the migrations applied, and of those this binary would still apply.
     func migrationStatus() async throws -> (applied: [String], pending: [String])
     /// The revision of the public site, changed by any process's writes that can change a public page.
