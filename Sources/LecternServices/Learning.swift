@@ -146,7 +146,10 @@ public struct Learning: Sendable {
         let recorded = try await quizzes.record(
             userID: user.id, courseID: access.course.id, lessonID: access.lesson.id, quizVersion: lessonQuiz.quiz.version, answers: answers,
             result: result, learnerName: user.name, now: now)
-        return QuizSubmission(attemptID: recorded.attemptID, result: result, certificateCode: recorded.certificateCode, createdAt: now)
+        // The time as stored (SQLite keeps milliseconds): the answer and a later read of the attempt must agree, even
+        // when `now` falls within a millisecond of a second's end.
+        let stored = try await quizzes.attempt(id: recorded.attemptID, userID: user.id)?.createdAt ?? now
+        return QuizSubmission(attemptID: recorded.attemptID, result: result, certificateCode: recorded.certificateCode, createdAt: stored)
     }
 
     /// One of `user`'s own attempts at the lesson's knowledge check (another learner's, or another lesson's, is not found).
