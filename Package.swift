@@ -57,6 +57,8 @@ let package = Package(
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                // The PostgreSQL pool's use, for /metrics (the executable sends swift-metrics to Prometheus).
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
         ),
         // The domain operations every adapter calls (pages, REST, GraphQL, CLI): DESIGN.md's service layer.

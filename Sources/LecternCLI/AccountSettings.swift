@@ -42,6 +42,25 @@ enum AccountSettings {
         Int(try number("LECTERN_API_REQUESTS_PER_MINUTE", default: 600, atLeast: 1, atMost: 10_000_000))
     }
 
+    /// LECTERN_METRICS_ADDRESS: where /metrics is served without a token (host:port), apart from the site.
+    static func metricsAddress() throws -> ListenAddress? {
+        guard let text = Environment.value("LECTERN_METRICS_ADDRESS") else { return nil }
+        guard let address = ListenAddress(text) else {
+            throw fail("LECTERN_METRICS_ADDRESS must be host:port, such as 127.0.0.1:9100 or [::1]:9100, not '\(text)'")
+        }
+        return address
+    }
+
+    /// LECTERN_TRUSTED_PROXIES: the reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client.
+    static func trustedProxies() throws -> TrustedProxies {
+        guard let text = Environment.value("LECTERN_TRUSTED_PROXIES") else { return .none }
+        do {
+            return try TrustedProxies(parsing: text)
+        } catch {
+            throw fail("LECTERN_TRUSTED_PROXIES: \(error.description)")
+        }
+    }
+
     static func graphQLIntrospection() throws -> Bool {
         guard let text = Environment.value("LECTERN_GRAPHQL_INTROSPECTION") else { return true }
         switch text.lowercased() {

@@ -8,7 +8,7 @@ struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Migrate, inspect, back up, restore and check the database.",
-        subcommands: [Migrate.self, Status.self, Backup.self, Restore.self, Check.self]
+        subcommands: [Migrate.self, Status.self, Backup.self, Restore.self, Check.self, Copy.self]
     )
 
     struct Migrate: AsyncParsableCommand {
@@ -81,17 +81,18 @@ struct DatabaseCommand: AsyncParsableCommand {
                     var path: String
                     var bytes: Int64
                     var journalMode: String
+                    var engine: String
                     var appliedMigrations: [String]
                     var pendingMigrations: [String]
                     var counts: [String: Int]
                 }
                 return try sayJSON(
                     JSON(
-                        path: status.path, bytes: status.bytes, journalMode: status.journalMode, appliedMigrations: status.appliedMigrations,
+                        path: status.path, bytes: status.bytes, journalMode: status.journalMode, engine: status.engine, appliedMigrations: status.appliedMigrations,
                         pendingMigrations: status.pendingMigrations, counts: status.counts))
             }
             say("Database:   \(status.path)")
-            say("Size:       \(ByteCountFormatter.string(fromByteCount: status.bytes, countStyle: .file)) (\(status.journalMode) journal)")
+            say("Size:       \(ByteCountFormatter.string(fromByteCount: status.bytes, countStyle: .file)) (\(status.engine)\(status.engine.hasPrefix("SQLite") ? ", \(status.journalMode) journal" : ""))")
             let pending = status.pendingMigrations.isEmpty ? "up to date" : "\(status.pendingMigrations.count) pending: run `lectern db migrate`"
             say("Schema:     \(status.appliedMigrations.count) migrations applied, \(pending)")
             if let last = status.appliedMigrations.last { say("Latest:     \(last)") }

@@ -66,6 +66,8 @@ struct Serve: AsyncParsableCommand {
         configuration.liveLimits = try AccountSettings.liveLimits()
         configuration.apiRequestsPerMinute = try AccountSettings.apiRequestsPerMinute()
         configuration.graphQLIntrospection = try AccountSettings.graphQLIntrospection()
+        configuration.trustedProxies = try AccountSettings.trustedProxies()
+        configuration.metricsAddress = try AccountSettings.metricsAddress()
         // A SQLite file is guarded against `db restore` while served; PostgreSQL guards its own database.
         let lock: ServingLock? = if case .sqlite(let path) = try site.location { try Self.servingLock(path) } else { nil }
         defer { withExtendedLifetime(lock) {} }

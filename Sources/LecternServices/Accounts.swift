@@ -26,8 +26,8 @@ public struct Accounts: Sendable {
     /// `mailFormsPerNetwork`: forms that send mail (sign-up, forgotten password, address change) one client network may
     /// send an hour.
     public init(
-        database: any SiteDatabase, sessions: SessionStore? = nil, hasher: any PasswordHashing, limiter: RateLimiter = RateLimiter(),
-        throttle: LoginThrottle = LoginThrottle(), mailFormsPerNetwork: Int = 20
+        database: any SiteDatabase, sessions: SessionStore? = nil, hasher: any PasswordHashing, loginLimits: LoginLimits = LoginLimits(),
+        mailFormsPerNetwork: Int = 20
     ) {
         self.users = database.users
         self.sessionStore = sessions ?? database.sessions
@@ -36,8 +36,8 @@ public struct Accounts: Sendable {
         self.resets = database.passwordResets
         self.tokenStore = database.accessTokens
         self.hasher = hasher
-        self.limiter = limiter
-        self.throttle = throttle
+        self.limiter = RateLimiter(ledger: database.rates)
+        self.throttle = LoginThrottle(limits: loginLimits, ledger: database.rates)
         self.mailFormsPerNetwork = RateLimiter.Rule(limit: mailFormsPerNetwork, window: 3600)
     }
 
@@ -102,7 +102,7 @@ public struct Accounts: Sendable {
         // The place is held before the hash, so attempts still being hashed count against the limit.
         let credentials = try await users.credentials(for: email)
         let reservation: LoginThrottle.Reservation
-        switch await throttle.reserve(account: email.key, address: network, device: device(email.key, credentials?.passwordHash)) {
+        switch try await throttle.reserve(account: email.key, address: network, device: device(email.key, credentials?.passwordHash)) {
         case .success(let held): reservation = held
         case .failure(let wait): throw AccountRefusal.tooManyFailedLogins(retryAfter: wait.seconds)
         }
@@ -110,10 +110,10 @@ public struct Accounts: Sendable {
         do {
             signedIn = try await check(credentials, password: password)
         } catch {
-            await throttle.finish(reservation, succeeded: false)
+            try await throttle.finish(reservation, succeeded: false)
             throw error
         }
-        await throttle.finish(reservation, succeeded: signedIn != nil)
+        try await throttle.finish(reservation, succeeded: signedIn != nil)
         return signedIn
     }
 
@@ -252,7 +252,7 @@ public struct Accounts: Sendable {
         AccountRules.newPassword(password, confirmation: confirmation, &problems)
         try problems.check()
         guard let changed = try await resets.reset(token: token, passwordHash: try await hasher.hash(password)) else { return nil }
-        await throttle.unlock(account: EmailAddress.key(changed.email))
+        try await throttle.unlock(account: EmailAddress.key(changed.email))
         return changed
     }
 
@@ -265,7 +265,7 @@ public struct Accounts: Sendable {
 
     /// Counts a request for another verification link; past the hourly allowance, a refusal.
     public func askForVerificationAgain(_ user: User) async throws {
-        if let wait = await limiter.take("verify:\(user.id)", Self.verificationLinksPerHour) {
+        if let wait = try await limiter.take("verify:\(user.id)", Self.verificationLinksPerHour) {
             throw AccountRefusal.tooManyVerificationLinks(retryAfter: wait)
         }
     }
@@ -308,10 +308,10 @@ public struct Accounts: Sendable {
     // MARK: Limits
 
     private func limitChanges(_ user: User) async throws {
-        if let wait = await limiter.take("profile:\(user.id)", Self.changesPerAccount) { throw AccountRefusal.tooManyChanges(retryAfter: wait) }
+        if let wait = try await limiter.take("profile:\(user.id)", Self.changesPerAccount) { throw AccountRefusal.tooManyChanges(retryAfter: wait) }
     }
 
     private func limitMailForms(_ network: String) async throws {
-        if let wait = await limiter.take("mail-form:\(network)", mailFormsPerNetwork) { throw AccountRefusal.tooManyMailForms(retryAfter: wait) }
+        if let wait = try await limiter.take("mail-form:\(network)", mailFormsPerNetwork) { throw AccountRefusal.tooManyMailForms(retryAfter: wait) }
     }
 }

@@ -26,13 +26,13 @@ public struct Enrolments: Sendable {
     public static let maxCodeLength = 40
 
     /// `catalogue` is the one the web shares (courses kept per site revision); the CLI's reads every time.
-    public init(database: any SiteDatabase, catalogue: Catalogue? = nil, limiter: RateLimiter = RateLimiter()) {
+    public init(database: any SiteDatabase, catalogue: Catalogue? = nil) {
         self.catalogue = catalogue ?? Catalogue(database: database)
         self.store = database.enrolments
         self.codes = database.accessCodes
         self.requests = database.enrolmentRequests
         self.waitlists = database.waitlists
-        self.limiter = limiter
+        self.limiter = RateLimiter(ledger: database.rates)
     }
 
     /// A learner enrols themselves: on an open course with a seat; other modes answer `needs`, a full or closed course `refused`.
@@ -63,23 +63,23 @@ public struct Enrolments: Sendable {
         let accountKey = "code:\(user.id)"
         let networkKey = "code:\(network)"
         guard !code.isEmpty else { throw CourseRefusal.codeMissing }
-        // Every try is counted before the code is looked up (so parallel tries cannot all slip under the limit), and
-        // given back unless the code was wrong.
-        if let wait = await limiter.reserve([(accountKey, Self.wrongCodesPerAccount), (networkKey, Self.wrongCodesPerNetwork)]) {
-            throw CourseRefusal.tooManyWrongCodes(retryAfter: wait)
+        // Every try holds a place before the code is looked up (so parallel tries cannot all slip under the limit), and
+        // counts only if the code was wrong.
+        let hold: RateLimiter.Hold
+        switch try await limiter.hold([(accountKey, Self.wrongCodesPerAccount), (networkKey, Self.wrongCodesPerNetwork)]) {
+        case .success(let held): hold = held
+        case .failure(let wait): throw CourseRefusal.tooManyWrongCodes(retryAfter: wait.seconds)
         }
         let result: Result<PlaceOutcome, AccessCodeProblem>
         do {
             result = code.unicodeScalars.count > Self.maxCodeLength ? .failure(.unknown) : try await codes.redeem(code, userID: user.id, courseID: course.id)
         } catch {
-            await limiter.refund(accountKey)
-            await limiter.refund(networkKey)
+            try? await limiter.settle(hold, counted: false)
             throw error
         }
-        if case .failure(.unknown) = result {} else {
-            await limiter.refund(accountKey)
-            await limiter.refund(networkKey)
-        }
+        var wrong = false
+        if case .failure(.unknown) = result { wrong = true }
+        try await limiter.settle(hold, counted: wrong)
         switch result {
         case .success(let outcome): return Placement(course: course, outcome: outcome)
         case .failure(let problem): throw CourseRefusal.code(problem)

@@ -1,9 +1,10 @@
 import Foundation
+import LecternStore
 
-/// Counts actions per key in a sliding window and refuses those past the limit (forms that mail, profile changes, wrong access codes).
-/// In memory: it protects this process's mail and CPU; the per-address mail limits that must hold across processes
-/// are in `MailLedger`.
-public actor RateLimiter {
+/// Counts actions per key in a sliding window and refuses those past the limit (forms that mail, profile changes, wrong
+/// access codes, failed logins). The counts are the database's (`RateLedger`), so a limit holds however many server
+/// processes share it, and across restarts.
+public struct RateLimiter: Sendable {
     public struct Rule: Sendable {
         public var limit: Int
         public var window: TimeInterval
@@ -14,45 +15,44 @@ public actor RateLimiter {
         }
     }
 
-    private var hits: [String: [Date]] = [:]
-
-    public init() {}
-
-    /// The seconds to wait when `key` is at its limit, without counting anything (for limits on failures only).
-    public func wait(_ key: String, _ rule: Rule, now: Date = Date()) -> TimeInterval? {
-        let recent = (hits[key] ?? []).filter { now.timeIntervalSince($0) < rule.window }
-        guard recent.count >= rule.limit, let oldest = recent.first else { return nil }
-        return max(1, rule.window - now.timeIntervalSince(oldest))
+    /// Places held by `hold` for actions whose outcome is not known yet; hand them to `settle`.
+    public struct Hold: Sendable {
+        let marks: [RateMark]
     }
 
-    /// Counts one action under every key at once and returns nil, or, when any key is at its limit, the seconds to wait
-    /// (counting nothing). One call, so concurrent requests cannot all pass a check before any of them counts.
-    public func reserve(_ limits: [(key: String, rule: Rule)], now: Date = Date()) -> TimeInterval? {
-        var longest: TimeInterval?
-        for (key, rule) in limits {
-            if let wait = wait(key, rule, now: now) { longest = max(longest ?? 0, wait) }
-        }
-        if let longest { return longest }
-        for (key, _) in limits { hits[key, default: []].append(now) }
-        return nil
-    }
+    let ledger: any RateLedger
 
-    /// Takes back the latest action counted for `key` (a reserved try that turned out not to count).
-    public func refund(_ key: String) {
-        guard var recent = hits[key], !recent.isEmpty else { return }
-        recent.removeLast()
-        hits[key] = recent
+    public init(ledger: any RateLedger) {
+        self.ledger = ledger
     }
 
     /// Counts one action for `key` and returns nil, or returns the seconds to wait (counting nothing).
-    public func take(_ key: String, _ rule: Rule, now: Date = Date()) -> TimeInterval? {
-        let recent = (hits[key] ?? []).filter { now.timeIntervalSince($0) < rule.window }
-        if recent.count >= rule.limit, let oldest = recent.first {
-            hits[key] = recent
-            return max(1, rule.window - now.timeIntervalSince(oldest))
+    public func take(_ key: String, _ rule: Rule, now: Date = Date()) async throws -> TimeInterval? {
+        switch try await ledger.mark([Self.check(key, rule)], pending: false, now: now) {
+        case .success: return nil
+        case .failure(let wait): return wait.seconds
         }
-        hits[key] = recent + [now]
-        if hits.count > 100_000 { hits = hits.filter { !$0.value.isEmpty && now.timeIntervalSince($0.value.last!) < 86_400 } }
-        return nil
+    }
+
+    /// Holds a place under every key at once, or returns the longest wait when any key is at its limit (holding
+    /// nothing). One call, so concurrent requests cannot all pass a check before any of them counts. Held places count
+    /// until `settle` says whether the action counted.
+    public func hold(_ limits: [(key: String, rule: Rule)], now: Date = Date()) async throws -> Result<Hold, RateWait> {
+        try await ledger.mark(limits.map { Self.check($0.key, $0.rule) }, pending: true, now: now).map(Hold.init)
+    }
+
+    /// Ends a hold: the action counts from `now` under every key it held, or, when it turned out not to count, is
+    /// forgotten.
+    public func settle(_ hold: Hold, counted: Bool, now: Date = Date()) async throws {
+        try await ledger.settle(hold.marks, counted: counted, now: now)
+    }
+
+    /// Forgets what counted under `key`.
+    public func clear(_ key: String) async throws {
+        try await ledger.clear(key: key)
+    }
+
+    private static func check(_ key: String, _ rule: Rule) -> RateCheck {
+        RateCheck(key: key, limit: rule.limit, window: rule.window)
     }
 }

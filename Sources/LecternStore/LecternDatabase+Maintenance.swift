@@ -8,9 +8,12 @@ import GRDB
 /// What `lectern db status` reports.
 public struct DatabaseStatus: Sendable, Equatable {
     public var path: String
-    /// Main file plus its -wal file, in bytes.
+    /// SQLite: the main file plus its -wal file; PostgreSQL: the database's size. In bytes.
     public var bytes: Int64
+    /// SQLite's journal mode; "wal" on PostgreSQL, which always writes ahead.
     public var journalMode: String
+    /// The backend and its version, for the operator: "SQLite 3.40.1", "PostgreSQL 15.18".
+    public var engine: String
     public var appliedMigrations: [String]
     public var pendingMigrations: [String]
     /// Rows per kind of record, e.g. "posts": 12.
@@ -21,12 +24,14 @@ extension LecternDatabase {
     public func status() async throws -> DatabaseStatus {
         let (applied, pending) = try await migrationStatus()
         let counts = try await pool.read { db in try Self.counts(db) }
-        let journalMode = try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?" }
+        let (journalMode, version) = try await pool.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?", try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? "?")
+        }
         let size = { (file: String) -> Int64 in
             ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.int64Value ?? 0
         }
         return DatabaseStatus(
-            path: path, bytes: size(path) + size(path + "-wal"), journalMode: journalMode, appliedMigrations: applied, pendingMigrations: pending,
+            path: path, bytes: size(path) + size(path + "-wal"), journalMode: journalMode, engine: "SQLite \(version)", appliedMigrations: applied, pendingMigrations: pending,
             counts: counts)
     }
 

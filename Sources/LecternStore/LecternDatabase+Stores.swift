@@ -16,6 +16,7 @@ extension LecternDatabase: SiteDatabase {
     public var events: any EventLog { SQLiteEventLog(database: self) }
     public var mailLedger: any MailLedger { SQLiteMailLedger(database: self) }
     public var notifications: any NotificationStore { SQLiteNotificationStore(database: self) }
+    public var rates: any RateLedger { SQLiteRateLedger(database: self) }
     public var outbox: any OutboxStore { SQLiteOutboxStore(database: self) }
     public var passwordResets: any PasswordResetStore { SQLitePasswordResetStore(database: self) }
     public var posts: any PostStore { SQLitePostStore(database: self) }

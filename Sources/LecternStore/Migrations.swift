@@ -554,6 +554,20 @@ enum Migrations {
                     CREATE INDEX notification_unread ON notification(user_id) WHERE read_at IS NULL;
                     """)
         }
+        migrator.registerMigration("2026-12-03-rate-marks") { db in
+            // Recent limited actions per key (logins, wrong codes, forms), so limits hold across processes and restarts.
+            try db.execute(
+                sql: """
+                    CREATE TABLE rate_mark (
+                        id INTEGER PRIMARY KEY,
+                        key TEXT NOT NULL,
+                        marked_at DATETIME NOT NULL,
+                        pending BOOLEAN NOT NULL
+                    );
+                    CREATE INDEX rate_mark_key ON rate_mark(key, marked_at);
+                    CREATE INDEX rate_mark_time ON rate_mark(marked_at);
+                    """)
+        }
         return migrator
     }()
 }

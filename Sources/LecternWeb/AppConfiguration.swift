@@ -37,6 +37,10 @@ public struct AppConfiguration: Sendable {
     public var mailFormsPerAddress: Int
     /// API requests one token (or signed-in account, or anonymous client network) may make a minute.
     public var apiRequestsPerMinute = 600
+    /// Where `/metrics` is served without a token, apart from the site; nil: on the site, to administrators' tokens.
+    public var metricsAddress: ListenAddress?
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none: the peer is the client).
+    public var trustedProxies = TrustedProxies.none
     /// Whether GraphQL clients may ask for the schema (`__schema`, `__type`).
     public var graphQLIntrospection = true
     /// A sendmail-compatible command and its arguments; nil keeps mail in the outbox table.
@@ -107,4 +111,26 @@ public struct AppConfiguration: Sendable {
         while url.hasSuffix("/") { url.removeLast() }
         return url
     }
+}
+
+/// A host and port to listen on, written `host:port` (`[::1]:9100` for IPv6).
+public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Reads `127.0.0.1:9100`, `[::1]:9100` or `0.0.0.0:9100`; nil when it is none of these.
+    public init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) } else if host.contains(":") { return nil }
+        guard !host.isEmpty, !host.contains(where: { $0 == " " || $0 == "/" }) else { return nil }
+        self.init(host: host, port: port)
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }

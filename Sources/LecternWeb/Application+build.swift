@@ -80,7 +80,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let resets = database.passwordResets
     let ledger = database.mailLedger
     let housekeeping = Housekeeping(
-        sessions: sessions, resets: resets, ledger: ledger, outbox: (mail as? OutboxMailTransport)?.outbox, outboxRetention: configuration.outboxRetention,
+        sessions: sessions, resets: resets, ledger: ledger, rates: database.rates, outbox: (mail as? OutboxMailTransport)?.outbox, outboxRetention: configuration.outboxRetention,
         events: database.events, eventRetention: configuration.eventRetention, logger: logger)
 
     // Hummingbird's own start-up chatter stays out of the log unless debugging: we log one line when ready.
@@ -88,6 +88,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     serverLogger.logLevel = configuration.logLevel < .info ? configuration.logLevel : max(configuration.logLevel, .notice)
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
+        ForwardedClientMiddleware(proxies: configuration.trustedProxies)
         RequestLogMiddleware()
         MetricsMiddleware()
         SecurityHeadersMiddleware(hsts: configuration.secureCookies)
@@ -135,7 +136,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     try CertificateController(certificates: Certificates(database: database), renderer: renderer).addRoutes(to: routes)
     let accounts = AccountServices(
         accounts: Accounts(
-            database: database, sessions: sessions, hasher: hasher, throttle: LoginThrottle(limits: configuration.loginLimits),
+            database: database, sessions: sessions, hasher: hasher, loginLimits: configuration.loginLimits,
             mailFormsPerNetwork: configuration.mailFormsPerAddress),
         mail: mail, ledger: ledger, cookie: cookie, formTokens: formTokens, deviceCookie: DeviceCookie(signer: signer, secure: configuration.secureCookies),
         flash: flash, mailInBackground: configuration.mailInBackground, renderer: renderer, logger: logger)
@@ -149,7 +150,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     let apiCounter = APIRequestCounter(limit: configuration.apiRequestsPerMinute)
     let apiAllowance = APIRateLimitMiddleware(counter: apiCounter, refusals: RefusalWording(dates: dates))
     let apiAuthentication = APIAuthMiddleware(tokens: accessTokens, counter: apiCounter)
-    MetricsController(tokens: accessTokens, counter: apiCounter).addRoutes(to: routes)
+    // With an address of its own, /metrics is served there only (see below).
+    if configuration.metricsAddress == nil { MetricsController(tokens: accessTokens, counter: apiCounter).addRoutes(to: routes) }
     let api = router.group("api/v1").add(middleware: apiAuthentication).add(middleware: apiAllowance)
     ProfileAPIController(enrolments: places).addRoutes(to: api)
     let apiAnswers = APIAnswerCache(pages: pageCache)
@@ -176,6 +178,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         gate: LiveGate(baseURL: configuration.baseURL, sessions: sessions, cookie: cookie, tokens: accessTokens, counter: apiCounter))
     live.addPageRoutes(to: routes)
     let liveRouter = Router(context: LiveRequestContext.self)
+    liveRouter.add(middleware: ForwardedClientMiddleware(proxies: configuration.trustedProxies))
     live.addRoutes(to: liveRouter)
     try EmailVerificationController(services: accounts).addRoutes(to: routes)
     try PasswordResetController(services: accounts).addRoutes(to: routes)
@@ -203,7 +206,8 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
                 host: siteHost)
         },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [viewCounter, housekeeping, reviewMailer, enrolmentMailer, changes],
+        services: [viewCounter, housekeeping, reviewMailer, enrolmentMailer, changes]
+            + (configuration.metricsAddress.map { [MetricsController.server($0, serverLogger: serverLogger, logger: readyLogger)] } ?? []),
         onServerRunning: { channel in
             let address = channel.localAddress
             let host = address?.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? configuration.host

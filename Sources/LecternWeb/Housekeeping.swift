@@ -4,12 +4,13 @@ import Logging
 import ServiceLifecycle
 
 /// Deletes what has outlived its use, at start and then hourly: expired sessions, expired reset links and address
-/// changes, the mail-limit ledger past a day, outbox messages past the operator's retention, and events past theirs
+/// changes, the mail-limit ledger and rate-limit marks past a day, outbox messages past the operator's retention, and events past theirs
 /// that every notifier has read.
 struct Housekeeping: Service {
     let sessions: SessionStore
     let resets: PasswordResetStore
     let ledger: MailLedger
+    let rates: RateLedger
     /// Nil when mail goes to a sendmail command and the outbox is not written.
     let outbox: OutboxStore?
     let outboxRetention: TimeInterval
@@ -31,6 +32,8 @@ struct Housekeeping: Service {
         await step("expired sessions") { try await sessions.prune(now: now) }
         await step("expired reset links, address changes and verification links") { try await resets.prune(now: now) }
         await step("mail-limit entries") { try await ledger.prune(olderThan: 86_400, now: now) }
+        // The longest window of any limit is an hour; a day keeps room for a longer one.
+        await step("rate-limit marks") { try await rates.prune(olderThan: 86_400, now: now) }
         if let outbox { await step("outbox messages older than the retention") { try await outbox.prune(olderThan: outboxRetention, now: now) } }
         await step("events older than the retention") { try await events.prune(retention: eventRetention, now: now) }
     }

@@ -13,7 +13,7 @@ import Testing
             return configuration.subcommands.flatMap { leaves($0, path: path + [name]) }
         }
         let all = leaves(Lectern.self, path: [])
-        #expect(all.count == 55)
+        #expect(all.count == 56)
         for (name, command) in all {
             #expect(command.configuration.discussion.contains("Example"), "\(name) has no example")
             #expect(!command.configuration.abstract.isEmpty, "\(name) has no summary")

@@ -178,16 +178,11 @@ struct PostgresBackendTests {
         try await TestPostgres.withDatabase { database in
             let heard = AsyncStream<Void>.makeStream()
             let observation = PostgresEventLog(database: database).observeAppends { heard.continuation.yield() }
-            // The listener connects in the background: announce until it hears (bounded by the suite's time limit).
-            let writer = Task {
-                while !Task.isCancelled {
-                    try await database.write { runner in try await runner.execute("SELECT 1") }
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-            }
             var iterator = heard.stream.makeAsyncIterator()
+            // Observers are told once when the listener's LISTEN is in place: from then on every change is heard.
             await iterator.next()
-            writer.cancel()
+            try await database.write { runner in try await runner.execute("SELECT 1") }
+            await iterator.next()
             observation.cancel()
         }
     }

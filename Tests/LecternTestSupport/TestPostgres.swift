@@ -35,17 +35,7 @@ public enum TestPostgres {
         guard let server = serverURL else { throw TestPostgresMissing() }
         let templateName = try await template.name(server: server)
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
-        // The template's last connection may still be closing on the server just after it was migrated.
-        var attempt = 0
-        while true {
-            do {
-                try await admin(server, "CREATE DATABASE \(name) TEMPLATE \(templateName)")
-                break
-            } catch where attempt < 50 {
-                attempt += 1
-                try await Task.sleep(for: .milliseconds(100))
-            }
-        }
+        try await admin(server, "CREATE DATABASE \(name) TEMPLATE \(templateName)")
         var url = server
         url.database = String(name)
         // Tests run side by side, each with its own database: a small pool each keeps the server under its limit.
@@ -97,6 +87,11 @@ public enum TestPostgres {
             do {
                 let database = try await PostgresSiteDatabase.open(url: url)
                 try await database.close()
+                // A copy needs the template without connections; the server may still be ending the closed ones, so wait
+                // until each has ended (pg_terminate_backend's timeout waits for it).
+                try await admin(
+                    server,
+                    "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = '\(name)' AND pid <> pg_backend_pid()")
             } catch {
                 try? await admin(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
                 throw error

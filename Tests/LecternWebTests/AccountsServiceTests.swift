@@ -16,7 +16,7 @@ import Testing
         site = try TestSite()
         database = try LecternDatabase.open(path: site.databasePath)
         accounts = Accounts(
-            database: database, hasher: ForegroundPasswordHasher(parameters: Self.fast), throttle: LoginThrottle(limits: LoginLimits(perAccount: 3)))
+            database: database, hasher: ForegroundPasswordHasher(parameters: Self.fast), loginLimits: LoginLimits(perAccount: 3))
     }
 
     deinit { site.delete() }

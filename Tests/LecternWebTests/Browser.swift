@@ -20,6 +20,8 @@ struct Browser {
         }
     }
     var userAgent = "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36"
+    /// Sent with every request (a proxy's `X-Forwarded-For`, say).
+    var extraHeaders: HTTPFields = [:]
 
     init(cookie: String? = nil) {
         self.cookie = cookie
@@ -92,6 +94,7 @@ struct Browser {
         _ client: some TestClientProtocol, _ uri: String, method: HTTPRequest.Method, headers extra: HTTPFields, body: ByteBuffer?
     ) async throws -> Page {
         var headers = extra
+        headers.append(contentsOf: extraHeaders)
         if headers[.cookie] == nil, !jar.isEmpty { headers[.cookie] = jar.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         headers[.userAgent] = userAgent
         let page = try await client.execute(uri: uri, method: method, headers: headers, body: body) { response in

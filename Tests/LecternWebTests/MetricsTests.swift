@@ -78,3 +78,62 @@ struct SiteMetricsReading {
         return 0
     }
 }
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `/metrics` on an address of its own (`LECTERN_METRICS_ADDRESS`): no token there, and no longer on the site.
+@Suite final class MetricsAddressTests {
+    let site: TestSite
+
+    init() throws {
+        site = try TestSite()
+        try site.writePost("first-post")
+    }
+
+    deinit { site.delete() }
+
+    /// A port nobody listens on now (the kernel's choice for port 0, let go at once).
+    func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                guard bind(descriptor, raw, length) == 0, getsockname(descriptor, raw, &length) == 0 else { throw CancellationError() }
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @Test func onAnAddressOfItsOwnMetricsNeedNoTokenAndTheSiteServesThemNoMore() async throws {
+        var configuration = testConfiguration(site)
+        let port = try freePort()
+        configuration.metricsAddress = ListenAddress(host: "127.0.0.1", port: port)
+        try await buildApplication(configuration).test(.live) { client in
+            #expect(try await client.execute(uri: "/metrics", method: .get).status == .notFound)
+            // The metrics server starts beside the site's: ask until it answers, for at most ten seconds.
+            let url = try #require(URL(string: "http://127.0.0.1:\(port)/metrics"))
+            let deadline = Date().addingTimeInterval(10)
+            var answer: (Data, URLResponse)?
+            while answer == nil, Date() < deadline {
+                answer = try? await URLSession.shared.data(from: url)
+                if answer == nil { await Task.yield() }
+            }
+            let (body, response) = try #require(answer)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            #expect(String(decoding: body, as: UTF8.self).contains("lectern_page_cache_hits_total"))
+        }
+    }
+
+    @Test func anAddressIsReadAsHostAndPort() {
+        #expect(ListenAddress("127.0.0.1:9100") == ListenAddress(host: "127.0.0.1", port: 9100))
+        #expect(ListenAddress("[::1]:9100") == ListenAddress(host: "::1", port: 9100))
+        #expect(ListenAddress("[::1]:9100")?.description == "[::1]:9100")
+        for bad in ["9100", "127.0.0.1", "127.0.0.1:99999", "::1:9100", ":9100", "host name:1"] { #expect(ListenAddress(bad) == nil) }
+    }
+}

@@ -5,8 +5,9 @@ import PostgresNIO
 
 /// Hears, on one dedicated connection, the `NOTIFY` every write that changes the site or appends an event sends
 /// (from any instance or CLI), and tells this process's observers. The connection is made again after it drops,
-/// with a growing pause; observers are told once after each reconnection, since changes made meanwhile were not
-/// announced to this process (they catch up by reading the revision and the event log, as at start).
+/// with a growing pause. Observers are told once each time the `LISTEN` is in place, the first time included: changes
+/// made before it (since the observer started, or while the connection was down) were not announced to this process,
+/// and they catch up by reading the revision and the event log, as at start. So the first call also says "listening".
 final class PostgresChangeListener: Sendable {
     let configuration: PostgresConnection.Configuration
     private let logger: Logger
@@ -44,15 +45,13 @@ final class PostgresChangeListener: Sendable {
 
     private func listen() async {
         var pause: Duration = .milliseconds(100)
-        var connectedBefore = false
         while !Task.isCancelled {
             do {
                 let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
                 do {
                     try await connection.listen(on: PostgresChangeChannel.name) { notifications in
                         pause = .milliseconds(100)
-                        if connectedBefore { tell() }
-                        connectedBefore = true
+                        tell()
                         for try await _ in notifications { tell() }
                     }
                 } catch {

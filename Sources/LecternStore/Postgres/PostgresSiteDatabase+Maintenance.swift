@@ -11,8 +11,9 @@ extension PostgresSiteDatabase {
                 counts[name] = try await runner.value("SELECT count(*) FROM \(unescaped: table) WHERE \(unescaped: condition)", as: Int.self) ?? 0
             }
             let bytes = try await runner.value("SELECT pg_database_size(current_database())", as: Int64.self) ?? 0
+            let version = try await runner.value("SHOW server_version", as: String.self) ?? "?"
             // PostgreSQL always writes ahead (its WAL), as SQLite does in the mode Lectern sets.
-            return DatabaseStatus(path: location, bytes: bytes, journalMode: "wal", appliedMigrations: applied, pendingMigrations: pending, counts: counts)
+            return DatabaseStatus(path: location, bytes: bytes, journalMode: "wal", engine: "PostgreSQL \(version.split(separator: " ").first ?? "?")", appliedMigrations: applied, pendingMigrations: pending, counts: counts)
         }
     }
 

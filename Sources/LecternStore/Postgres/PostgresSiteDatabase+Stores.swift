@@ -14,6 +14,7 @@ extension PostgresSiteDatabase {
     public var events: any EventLog { PostgresEventLog(database: self) }
     public var mailLedger: any MailLedger { PostgresMailLedger(database: self) }
     public var notifications: any NotificationStore { PostgresNotificationStore(database: self) }
+    public var rates: any RateLedger { PostgresRateLedger(database: self) }
     public var outbox: any OutboxStore { PostgresOutboxStore(database: self) }
     public var passwordResets: any PasswordResetStore { PostgresPasswordResetStore(database: self) }
     public var posts: any PostStore { PostgresPostStore(database: self) }

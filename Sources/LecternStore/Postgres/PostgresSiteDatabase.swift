@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import LecternCore
 import Logging
@@ -26,6 +27,7 @@ public final class PostgresSiteDatabase: SiteDatabase {
             tls: url.requiresTLS ? .require(.makeClientConfiguration()) : .disable)
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = url.maximumConnections
+        PoolMeters.size.increment(by: Double(url.maximumConnections))
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         var direct = PostgresConnection.Configuration(
@@ -153,8 +155,10 @@ public final class PostgresSiteDatabase: SiteDatabase {
     }
 
     private func stop() async {
+        guard !running.isCancelled else { return }
         running.cancel()
         await running.value
+        PoolMeters.size.decrement(by: Double(url.maximumConnections))
     }
 
     // MARK: Reading and writing
@@ -163,7 +167,7 @@ public final class PostgresSiteDatabase: SiteDatabase {
     /// (the web answers 503 and the same request works once it is back).
     func read<T: Sendable>(_ body: (QueryRunner) async throws -> T) async throws -> T {
         do {
-            return try await client.withConnection { connection in try await body(QueryRunner(connection: connection, logger: logger)) }
+            return try await withPooledConnection { connection in try await body(QueryRunner(connection: connection, logger: logger)) }
         } catch {
             throw PostgresProblem.storageProblem(error, location: location)
         }
@@ -188,7 +192,7 @@ public final class PostgresSiteDatabase: SiteDatabase {
 
     private func writeOnce<T: Sendable>(changesPublicPages: Bool, _ updates: (QueryRunner) async throws -> T) async throws -> T {
         do {
-            let result = try await client.withConnection { connection -> T in
+            let result = try await withPooledConnection { connection -> T in
                 try await connection.query("BEGIN", logger: logger)
                 do {
                     let result = try await updates(QueryRunner(connection: connection, logger: logger))
@@ -212,4 +216,26 @@ public final class PostgresSiteDatabase: SiteDatabase {
             throw PostgresProblem.storageProblem(error, location: location)
         }
     }
+
+    /// A connection of the pool for `body`, counted on /metrics: requests waiting for one, and connections in use.
+    private func withPooledConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        PoolMeters.waiting.increment()
+        var waiting = true
+        defer { if waiting { PoolMeters.waiting.decrement() } }
+        return try await client.withConnection { connection in
+            waiting = false
+            PoolMeters.waiting.decrement()
+            PoolMeters.inUse.increment()
+            defer { PoolMeters.inUse.decrement() }
+            return try await body(connection)
+        }
+    }
+}
+
+/// The PostgreSQL pool's use, through swift-metrics (so /metrics shows it): requests waiting for a connection and
+/// connections lent out, for every database this process opened.
+enum PoolMeters {
+    static let waiting = Meter(label: "lectern_database_requests_waiting")
+    static let inUse = Meter(label: "lectern_database_connections_in_use")
+    static let size = Meter(label: "lectern_database_pool_size")
 }

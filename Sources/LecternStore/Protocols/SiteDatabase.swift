@@ -22,6 +22,8 @@ public protocol SiteDatabase: AnyObject, Sendable {
     var events: any EventLog { get }
     var mailLedger: any MailLedger { get }
     var notifications: any NotificationStore { get }
+    /// Recent limited actions (logins, wrong codes, forms), shared by every process on the database.
+    var rates: any RateLedger { get }
     var outbox: any OutboxStore { get }
     var passwordResets: any PasswordResetStore { get }
     var posts: any PostStore { get }
