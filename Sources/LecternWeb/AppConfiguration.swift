@@ -37,6 +37,9 @@ public struct AppConfiguration: Sendable {
     public var mailFormsPerAddress: Int
     /// API requests one token (or signed-in account, or anonymous client network) may make a minute.
     public var apiRequestsPerMinute = 600
+    /// How long a connection may sit idle before the server closes it (slow or idle clients must not hold connections
+    /// for ever; a live socket is kept by its pings).
+    public var idleTimeout: Duration = .seconds(30)
     /// Where `/metrics` is served without a token, apart from the site; nil: on the site, to administrators' tokens.
     public var metricsAddress: ListenAddress?
     /// Reverse proxies whose `X-Forwarded-For` names the client (none: the peer is the client).

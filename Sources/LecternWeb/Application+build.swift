@@ -199,8 +199,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
                 inner: HTTP1WebSocketUpgradeChannel(
                     responder: responder, webSocketResponder: liveResponder,
                     configuration: .init(
-                        // Slow or idle clients must not hold connections open forever (a live socket is kept by its pings).
-                        http1: .init(idleTimeout: .seconds(30)),
+                        http1: .init(idleTimeout: .nanoseconds(Int64(configuration.idleTimeout / .nanoseconds(1)))),
                         // Pings more often than proxies' usual 60-second idle cut (nginx's proxy_read_timeout).
                         ws: .init(maxFrameSize: 16_384, autoPing: .enabled(timePeriod: .seconds(25)), closeTimeout: .seconds(5), validateUTF8: true))),
                 host: siteHost)
@@ -215,7 +214,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         },
         logger: serverLogger
     )
-    return LecternApplication(inner: application, hub: liveHub)
+    return LecternApplication(inner: application, hub: liveHub, database: database)
 }
 
 /// A file of `Public/` addressed with its content hash (the stylesheet, the live module), so browsers may cache it and

@@ -11,7 +11,12 @@ import Testing
     var others: [any SiteDatabase] = []
 
     deinit {
-        for other in others { TestBackend.release(other) }
+        for case let other as PostgresSiteDatabase in others {
+            Task {
+                try? await other.close()
+                TestPostgres.dropNow(other.url.database)
+            }
+        }
     }
 
     /// A new, migrated database on the other backend when there is one; a SQLite file beside the site otherwise.

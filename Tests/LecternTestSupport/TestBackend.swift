@@ -8,16 +8,13 @@ public enum TestBackend {
 
     /// A fresh, migrated database on this run's backend, for `site`.
     public static func open(_ site: TestSite) async throws -> any SiteDatabase {
-        guard isPostgres else { return try LecternDatabase.open(path: site.databasePath) }
-        return try await PostgresSiteDatabase.open(url: try await TestPostgres.makeDatabase())
+        try await site.openDatabase()
     }
 
-    /// Ends a database `open` made: a PostgreSQL one is closed and dropped, in the background (a deinit cannot wait).
+    /// Ends a database `open` made: a PostgreSQL one is closed, in the background (a deinit cannot wait); the site's
+    /// `delete` drops it.
     public static func release(_ database: any SiteDatabase) {
         guard let postgres = database as? PostgresSiteDatabase else { return }
-        Task {
-            try? await postgres.close()
-            try? await TestPostgres.drop(postgres.url.database)
-        }
+        Task { try? await postgres.close() }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LecternCore
 import LecternStore
 import Logging
 import PostgresNIO
@@ -12,7 +13,6 @@ public enum TestPostgres {
     public static let serverURL: PostgresURL? = ProcessInfo.processInfo.environment["LECTERN_TEST_POSTGRES_URL"].flatMap { try? PostgresURL($0) }
 
     private static let logger = Logger(label: "lectern.test.postgres")
-    private static let template = TemplateDatabase()
 
     /// Runs `body` with a new, migrated database, dropped afterwards whatever happens.
     public static func withDatabase<T>(_ body: (PostgresSiteDatabase) async throws -> T) async throws -> T {
@@ -32,15 +32,74 @@ public enum TestPostgres {
 
     /// A new database copied from the migrated template; its URL.
     public static func makeDatabase() async throws -> PostgresURL {
+        try makeDatabaseNow()
+    }
+
+    /// The same, without suspending: `TestSite`'s initialiser needs it, and a test's `init` may be synchronous. It runs
+    /// `psql` (and, once per process, `lectern db migrate` for the template) as child processes, so no task of this
+    /// process is waited for.
+    public static func makeDatabaseNow() throws -> PostgresURL {
         guard let server = serverURL else { throw TestPostgresMissing() }
-        let templateName = try await template.name(server: server)
+        let templateName = try template(server: server)
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
-        try await admin(server, "CREATE DATABASE \(name) TEMPLATE \(templateName)")
+        try psql(server, "CREATE DATABASE \(name) TEMPLATE \(templateName)")
         var url = server
         url.database = String(name)
         // Tests run side by side, each with its own database: a small pool each keeps the server under its limit.
         url.maximumConnections = 4
         return url
+    }
+
+    /// Drops a test database, closing whatever still uses it.
+    public static func dropNow(_ name: String) {
+        guard let server = serverURL else { return }
+        try? psql(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
+    private static let templateLock = NSLock()
+    nonisolated(unsafe) private static var templateMade: String?
+
+    /// The template every test database copies: made and migrated once per process by the built `lectern` (the same
+    /// sources as these tests), named after the migrations it holds so a server kept between runs never serves a stale one.
+    static func template(server: PostgresURL) throws -> String {
+        try templateLock.withLock {
+            if let templateMade { return templateMade }
+            let name = "lectern_template_\(PostgresSiteDatabase.schemaStamp)"
+            let exists = try psql(server, "SELECT 1 FROM pg_database WHERE datname = '\(name)'", quiet: true) == "1"
+            if !exists {
+                try psql(server, "CREATE DATABASE \(name)")
+                var url = server
+                url.database = name
+                let migrated = try ChildProcess.run(lecternBinary, ["db", "migrate", "--database", connectionString(url)])
+                guard migrated.status == 0 else {
+                    try? psql(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+                    throw TestPostgresFailure(description: "lectern db migrate of the test template failed: \(migrated.errors)")
+                }
+            }
+            templateMade = name
+            return name
+        }
+    }
+
+    /// `url` as libpq and `--database` read it (the test server's have no password, but keep one if given).
+    static func connectionString(_ url: PostgresURL) -> String {
+        let password = url.password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) } ?? ""
+        return "postgres://\(url.username)\(password)@\(url.host):\(url.port)/\(url.database)"
+    }
+
+    /// `.build/debug/lectern` beside the sources, or `LECTERN_BINARY`.
+    static var lecternBinary: String {
+        if let path = ProcessInfo.processInfo.environment["LECTERN_BINARY"] { return path }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/lectern").path
+    }
+
+    /// Runs one statement with `psql` on the server's maintenance database; its output, trimmed.
+    @discardableResult
+    static func psql(_ server: PostgresURL, _ sql: String, quiet: Bool = false) throws -> String {
+        let run = try ChildProcess.run("/usr/bin/env", ["psql", connectionString(server), "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        guard run.status == 0 else { throw TestPostgresFailure(description: "psql \(sql): \(run.errors)") }
+        return run.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     public static func drop(_ name: String) async throws {
@@ -61,47 +120,14 @@ public enum TestPostgres {
         }
         try await connection.close()
     }
-
-    /// The template every test database copies: made and migrated once per process, named after the migrations it
-    /// holds so a server kept between runs never serves a stale one.
-    actor TemplateDatabase {
-        private var made: Task<String, any Error>?
-
-        func name(server: PostgresURL) async throws -> String {
-            if let made { return try await made.value }
-            let task = Task { try await Self.make(server: server) }
-            made = task
-            return try await task.value
-        }
-
-        private static func make(server: PostgresURL) async throws -> String {
-            let name = "lectern_template_\(PostgresSiteDatabase.schemaStamp)"
-            // Another process may be making it too (tests run in one process, but a developer may run two).
-            do {
-                try await admin(server, "CREATE DATABASE \(name)")
-            } catch {
-                return name  // it exists: made by an earlier run with the same migrations
-            }
-            var url = server
-            url.database = name
-            do {
-                let database = try await PostgresSiteDatabase.open(url: url)
-                try await database.close()
-                // A copy needs the template without connections; the server may still be ending the closed ones, so wait
-                // until each has ended (pg_terminate_backend's timeout waits for it).
-                try await admin(
-                    server,
-                    "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = '\(name)' AND pid <> pg_backend_pid()")
-            } catch {
-                try? await admin(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-                throw error
-            }
-            return name
-        }
-    }
 }
 
 /// A PostgreSQL case was run without `LECTERN_TEST_POSTGRES_URL`.
 public struct TestPostgresMissing: Error, CustomStringConvertible {
     public var description: String { "LECTERN_TEST_POSTGRES_URL is not set (scripts/test starts a server and sets it)" }
+}
+
+/// A test database could not be made.
+public struct TestPostgresFailure: Error, CustomStringConvertible {
+    public var description: String
 }

@@ -1,13 +1,32 @@
 import Foundation
+import Synchronization
+import LecternStore
 
 /// A throwaway site for one test: its own folder with `Content/posts`, `Content/courses` and a database path.
 public struct TestSite: Sendable {
     public let folder: URL
+    /// On a PostgreSQL run (`TestBackend.isPostgres`), the site's own database there, copied from the migrated template;
+    /// nil on SQLite, where the database is `databasePath`.
+    public let postgresURL: PostgresURL?
+    /// The site's PostgreSQL database once opened: every test helper shares it (a pool each would hold connections).
+    private let opened = OpenedDatabase()
 
     public init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("lectern-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("Content/posts"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("Content/courses"), withIntermediateDirectories: true)
+        postgresURL = TestBackend.isPostgres ? try TestPostgres.makeDatabaseNow() : nil
+    }
+
+    /// Where the site's database is, on this run's backend: what the application under test is given.
+    public var databaseLocation: DatabaseLocation {
+        postgresURL.map { .postgres($0) } ?? .sqlite(path: databasePath)
+    }
+
+    /// Opens the site's database (migrated), as a test that seeds or inspects it beside the application does.
+    public func openDatabase() async throws -> any SiteDatabase {
+        guard postgresURL != nil else { return try await databaseLocation.open() }
+        return try await opened.database { try await databaseLocation.open() }
     }
 
     public var content: URL { folder.appendingPathComponent("Content") }
@@ -87,5 +106,21 @@ public struct TestSite: Sendable {
 
     public func delete() {
         try? FileManager.default.removeItem(at: folder)
+        if let postgresURL { TestPostgres.dropNow(postgresURL.database) }
+    }
+}
+
+/// One opened database, made at first use.
+final class OpenedDatabase: Sendable {
+    private let made = Mutex<Task<any SiteDatabase, any Error>?>(nil)
+
+    func database(_ open: @escaping @Sendable () async throws -> any SiteDatabase) async throws -> any SiteDatabase {
+        let task = made.withLock { made in
+            if let made { return made }
+            let task = Task { try await open() }
+            made = task
+            return task
+        }
+        return try await task.value
     }
 }

@@ -20,7 +20,7 @@ import Testing
     deinit { site.delete() }
 
     func makeToken(_ email: String = "ada@example.com", scope: TokenScope = .read) async throws -> String {
-        let database = try LecternDatabase.open(path: site.databasePath)
+        let database = try await site.openDatabase()
         let user = try await database.users.create(
             email: try EmailAddress(email), name: "Ada Lovelace", passwordHash: "$argon2id$x", verified: true)
         return try await database.accessTokens.create(user: user, name: "Test", scope: scope).secret

@@ -25,7 +25,7 @@ import Testing
     deinit { site.delete() }
 
     func account(_ email: String, admin: Bool = false, scope: TokenScope) async throws -> (User, HTTPFields) {
-        let database = try LecternDatabase.open(path: site.databasePath)
+        let database = try await site.openDatabase()
         let users = database.users
         var user = try await users.create(email: try EmailAddress(email), name: "Ada Lovelace", passwordHash: "$argon2id$x", verified: true)
         if admin {
@@ -42,7 +42,7 @@ import Testing
         try await makeApp(site).test(.router) { client in
             let query = #"{"query": "{ viewer { name } }"}"#
             #expect(try await client.send("/graphql", .post, headers: auth, body: query).body.contains("Ada Lovelace"))
-            let database = try LecternDatabase.open(path: site.databasePath)
+            let database = try await site.openDatabase()
             try await database.users.updateName(userID: ada.id, name: "Ada King")
             #expect(try await client.send("/graphql", .post, headers: auth, body: query).body.contains("Ada King"))
         }
@@ -51,7 +51,7 @@ import Testing
     @Test func wrongCodesSentInParallelStillStopAtTheLimit() async throws {
         let (ada, _) = try await account("ada@example.com", scope: .learn)
         _ = try await makeApp(site)  // imports the content
-        let database = try LecternDatabase.open(path: site.databasePath)
+        let database = try await site.openDatabase()
         let enrolments = Enrolments(database: database)
         let outcomes = await withTaskGroup(of: String.self) { group in
             for attempt in 0..<25 {

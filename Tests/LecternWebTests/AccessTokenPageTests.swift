@@ -42,7 +42,7 @@ import Testing
             #expect(made.status == .created)
             #expect(made.headers[.cacheControl] == "no-store")
             let secret = try #require(Self.secret(in: made.body))
-            let database = try LecternDatabase.open(path: site.databasePath)
+            let database = try await site.openDatabase()
             let holder = try #require(try await database.accessTokens.holder(secret: secret))
             #expect(holder.scope == .learn && holder.user.email == "ada@example.com")
             let expiry = try #require(holder.token.expiresAt)
@@ -86,7 +86,7 @@ import Testing
                 client, form: "/account/tokens", to: "/account/tokens", [("name", "Laptop"), ("scope", "read"), ("current_password", "guess")])
             #expect(wrong.status == .unprocessableContent && wrong.body.contains("That is not your current password."))
             #expect(!wrong.body.contains("value=\"guess\""), "a password is never written back into the page")
-            let database = try LecternDatabase.open(path: site.databasePath)
+            let database = try await site.openDatabase()
             #expect(try await database.accessTokens.all().isEmpty)
             // Forms without the page's token are refused, as everywhere.
             let forged = try await ada.post(client, "/account/tokens", [("name", "Forged"), ("scope", "read")])

@@ -21,19 +21,19 @@ import Testing
 
     deinit { site.delete() }
 
-    func database() throws -> LecternDatabase { try LecternDatabase.open(path: site.databasePath) }
+    func database() async throws -> any SiteDatabase { try await site.openDatabase() }
 
     /// The outbox's messages whose subject starts with `subject` (the test configuration sends mail before answering).
     func mail(_ subject: String, count: Int = 1) async throws -> [OutboxMessage] {
-        try await try database().outbox.messages().filter { $0.subject.hasPrefix(subject) }
+        try await try await database().outbox.messages().filter { $0.subject.hasPrefix(subject) }
     }
 
     func link(_ message: OutboxMessage?, containing path: String) -> String? {
         message?.body.split(separator: "\n").first { $0.contains(path) }.map { String($0.replacingOccurrences(of: "https://academy.example", with: "")) }
     }
 
-    func rows(_ sql: String) throws -> Int {
-        try database().pool.read { try Int.fetchOne($0, sql: sql) ?? 0 }
+    func rows(_ sql: String) async throws -> Int {
+        Int(try await database().raw.integers(raw: sql).first ?? 0)
     }
 
     // MARK: Email change
@@ -298,7 +298,7 @@ import Testing
             _ = try await first.register(client, email: "jos\u{00E9}@example.com")
             var second = Browser()
             _ = try await second.register(client, name: "Look Alike", email: "jose\u{0301}@EXAMPLE.com")
-            #expect(try rows("SELECT count(*) FROM users") == 1)
+            #expect(try await rows("SELECT count(*) FROM users") == 1)
             #expect(try await second.login(client, email: "jose\u{0301}@example.com").location == "/account")
         }
     }
@@ -311,14 +311,14 @@ import Testing
                 var visitor = Browser()
                 #expect(try await visitor.get(client, path).status == .ok)
             }
-            #expect(try rows("SELECT count(*) FROM sessions") == 0)
+            #expect(try await rows("SELECT count(*) FROM sessions") == 0)
             // A refused form creates no row either; a successful login creates exactly one.
             var browser = Browser()
             _ = try await browser.register(client, email: "ada@example.com")
             _ = try await browser.login(client, email: "ada@example.com", password: "not the password at all")
-            #expect(try rows("SELECT count(*) FROM sessions") == 0)
+            #expect(try await rows("SELECT count(*) FROM sessions") == 0)
             _ = try await browser.login(client, email: "ada@example.com")
-            #expect(try rows("SELECT count(*) FROM sessions") == 1)
+            #expect(try await rows("SELECT count(*) FROM sessions") == 1)
         }
     }
 

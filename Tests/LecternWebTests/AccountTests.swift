@@ -18,12 +18,12 @@ import Testing
 
     deinit { site.delete() }
 
-    func database() throws -> LecternDatabase { try LecternDatabase.open(path: site.databasePath) }
+    func database() async throws -> any SiteDatabase { try await site.openDatabase() }
 
     @Test func onlyAnAdministratorIsToldThatMailWaitsInTheOutbox() async throws {
         let site = self.site
         try await makeApp(site).test(.router) { client in
-            _ = try await try LecternDatabase.open(path: site.databasePath).users.create(
+            _ = try await try await site.openDatabase().users.create(
                 email: try EmailAddress("admin@example.com"), name: "Admin", passwordHash: try PasswordHash.make("correct horse battery"), role: .admin, verified: true)
             var admin = Browser()
             _ = try await admin.login(client, email: "admin@example.com")
@@ -124,7 +124,7 @@ import Testing
             let login = try await second.login(client, email: "ADA@example.com")
             #expect(login.location == "/account")
         }
-        let outbox = try database().outbox
+        let outbox = try await database().outbox
         let subjects = try await outbox.messages().map(\.subject)
         #expect(subjects.contains("Confirm your address for Lectern Academy"))
         #expect(subjects.contains("Someone tried to register with your address"))
@@ -289,7 +289,7 @@ import Testing
     }
 
     @Test func aStrongerCostReHashesTheStoredPasswordAtLogin() async throws {
-        let database = try database()
+        let database = try await database()
         let weak = try PasswordHash.make("correct horse battery", parameters: Argon2Parameters(memoryKiB: 8192, iterations: 1, parallelism: 1))
         let user = try await database.users.create(email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: weak, verified: true)
         try await makeApp(site).test(.router) { client in
@@ -303,12 +303,12 @@ import Testing
     }
 
     @Test func disablingAnAccountEndsItsSessions() async throws {
-        let path = site.databasePath
+        let site = self.site
         try await makeApp(site).test(.router) { client in
             var browser = Browser()
             _ = try await browser.register(client, email: "ada@example.com")
             _ = try await browser.login(client, email: "ada@example.com")
-            let database = try LecternDatabase.open(path: path)
+            let database = try await site.openDatabase()
             let user = try #require(try await database.users.credentials(for: try EmailAddress("ada@example.com"))?.user)
             try await database.users.setDisabled(userID: user.id, true)
             let result10 = try await browser.get(client, "/account")

@@ -9,12 +9,12 @@ import Testing
 @Suite final class AccountsServiceTests {
     let site: TestSite
     let accounts: Accounts
-    let database: LecternDatabase
+    let database: any SiteDatabase
     static let fast = Argon2Parameters(memoryKiB: 8192, iterations: 1, parallelism: 1)
 
-    init() throws {
+    init() async throws {
         site = try TestSite()
-        database = try LecternDatabase.open(path: site.databasePath)
+        database = try await site.openDatabase()
         accounts = Accounts(
             database: database, hasher: ForegroundPasswordHasher(parameters: Self.fast), loginLimits: LoginLimits(perAccount: 3))
     }

@@ -24,7 +24,7 @@ import Testing
 
     /// An account (an administrator with `admin`) and a token of `scope`; the header to send.
     func caller(_ email: String, admin: Bool = false, scope: TokenScope) async throws -> HTTPFields {
-        let database = try LecternDatabase.open(path: site.databasePath)
+        let database = try await site.openDatabase()
         let users = database.users
         var user = try await users.create(email: try EmailAddress(email), name: "Someone", passwordHash: "$argon2id$x", verified: true)
         if admin {
@@ -42,7 +42,7 @@ import Testing
     @Test func onlyAnAdministratorsAdminTokenReachesThem() async throws {
         let admin = try await caller("root@example.com", admin: true, scope: .admin)
         let demoted = try await caller("ada@example.com", admin: true, scope: .admin)
-        let database = try LecternDatabase.open(path: site.databasePath)
+        let database = try await site.openDatabase()
         let ada = try #require(try await database.users.user(email: try EmailAddress("ada@example.com")))
         try await database.users.setRole(userID: ada.id, .learner)
         let adminReading = try await caller("root2@example.com", admin: true, scope: .read)

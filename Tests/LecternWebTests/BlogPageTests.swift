@@ -113,7 +113,7 @@ import Testing
             }
             #expect(try await client.get("/blog/next-year").status == .notFound)
         }
-        let posts = try LecternDatabase.open(path: site.databasePath).posts
+        let posts = try await site.openDatabase().posts
         #expect(try await posts.nextPublication() == ContentDate.parse("2099-03-01 09:00"))
         #expect(try await posts.record(slug: "next-year")?.status == .scheduled)
     }

@@ -83,7 +83,7 @@ struct Browser {
 
     /// Follows the newest address-verification link mailed to `email` (read from the site's outbox), as its owner would.
     mutating func verifyEmail(_ client: some TestClientProtocol, site: TestSite, email: String) async throws -> Page {
-        let outbox = try LecternDatabase.open(path: site.databasePath).outbox
+        let outbox = try await site.openDatabase().outbox
         let message = try #require(try await outbox.messages().first { $0.recipient == email && $0.subject.hasPrefix("Confirm your address") })
         let link = try #require(message.body.split(separator: "\n").first { $0.contains("/account/verify/") })
         let path = String(link[link.range(of: "/account/verify/")!.lowerBound...]).trimmingCharacters(in: .whitespaces)

@@ -38,7 +38,7 @@ import Testing
 
     /// Makes `email` an instructor of the course, as `lectern course instructors add` does.
     static func makeInstructor(_ email: String, in site: TestSite) async throws {
-        let database = try LecternDatabase.open(path: site.databasePath)
+        let database = try await site.openDatabase()
         _ = try await database.checkpoints.addInstructor(courseSlug: Self.course, email: email)
     }
 
@@ -114,7 +114,7 @@ import Testing
             let page = try await ada.get(client, Self.checkpoint)
             _ = try await ada.post(client, "\(Self.checkpoint)/submissions", [("_csrf", page.csrf ?? ""), ("text", "Done."), ("link", "")])
             // Tomás teaches Docker only: Ada's Flask submission is not his to see or decide.
-            let database = try LecternDatabase.open(path: site.databasePath)
+            let database = try await site.openDatabase()
             _ = try await database.checkpoints.addInstructor(courseSlug: "docker", email: "tomas@example.com")
             let queue = try await tomas.get(client, "/review")
             #expect(queue.body.contains("Nothing is waiting for review."))

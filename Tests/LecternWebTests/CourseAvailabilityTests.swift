@@ -33,7 +33,7 @@ import Testing
 
             // The tiny course fills up; the operator closes the flagship.
             _ = try await CourseTests.enrolled(client, email: "ada@example.com", course: "tiny")
-            let administration = try LecternDatabase.open(path: site.databasePath).courses
+            let administration = try await site.openDatabase().courses
             #expect(try await administration.setEnrolment(slug: "flask-certificate", open: false) == true)
 
             let catalogue = try await client.get("/courses")

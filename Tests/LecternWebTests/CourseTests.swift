@@ -160,7 +160,7 @@ import Testing
     }
 
     @Test func lessonsAreForEnrolledLearnersAndAdmins() async throws {
-        let path = site.databasePath
+        let site = self.site
         try await makeApp(site).test(.router) { client in
             let anonymous = try await client.get("/courses/flask-certificate/lessons/first-app")
             #expect(anonymous.status == .forbidden)
@@ -180,7 +180,7 @@ import Testing
             #expect(lesson.body.contains("The text of lesson 01-first-app"))
             #expect(lesson.body.contains("rel=\"next\" href=\"/courses/flask-certificate/lessons/routing\""))
 
-            let database = try LecternDatabase.open(path: path)
+            let database = try await site.openDatabase()
             _ = try await database.users.create(
                 email: try EmailAddress("admin@example.com"), name: "Admin", passwordHash: try PasswordHash.make("correct horse battery"),
                 role: .admin, verified: true)
@@ -239,15 +239,14 @@ import Testing
 
     @Test func aRevokedCertificateSaysSo() async throws {
         let site = self.site
-        let path = site.databasePath
         try await makeApp(site).test(.router) { client in
             var learner = try await Self.enrolled(client, email: "ada@example.com", course: "tiny")
             _ = try await learner.verifyEmail(client, site: site, email: "ada@example.com")
             let lesson = try await learner.get(client, "/courses/tiny/lessons/only")
             _ = try await learner.post(client, "/courses/tiny/lessons/only/complete", [("_csrf", lesson.csrf ?? "")])
-            let store = try LecternDatabase.open(path: path).enrolments
+            let store = try await site.openDatabase().enrolments
             let user = try #require(
-                try await try LecternDatabase.open(path: path).users.credentials(for: try EmailAddress("ada@example.com"))?.user)
+                try await try await site.openDatabase().users.credentials(for: try EmailAddress("ada@example.com"))?.user)
             let code = try #require(try await store.certificates(of: user.id).first?.code)
             _ = try await store.revoke(code: code, reason: "Course requirements were not met")
             let page = try await client.get("/certificates/\(code)")

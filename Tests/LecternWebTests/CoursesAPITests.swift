@@ -46,7 +46,7 @@ import Testing
 
     @Test func aCallerSeesTheirOwnEnrolmentAndProgress() async throws {
         let site = self.site
-        let database = try LecternDatabase.open(path: site.databasePath)
+        let database = try await site.openDatabase()
         try await makeApp(site).test(.router) { client in
             let user = try await database.users.create(
                 email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: "$argon2id$x", verified: true)

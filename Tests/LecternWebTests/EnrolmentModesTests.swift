@@ -28,14 +28,14 @@ import Testing
 
     deinit { site.delete() }
 
-    func database() throws -> LecternDatabase { try LecternDatabase.open(path: site.databasePath) }
+    func database() async throws -> any SiteDatabase { try await site.openDatabase() }
 
-    static func courseID(_ slug: String, _ database: LecternDatabase) async throws -> Int64 {
+    static func courseID(_ slug: String, _ database: any SiteDatabase) async throws -> Int64 {
         try #require(try await database.courses.course(slug: slug)).id
     }
 
-    func enrolmentMailer() throws -> (EnrolmentMailer, OutboxStore) {
-        let database = try database()
+    func enrolmentMailer() async throws -> (EnrolmentMailer, OutboxStore) {
+        let database = try await database()
         let outbox = database.outbox
         let mailer = EnrolmentMailer(
             events: database.events, requests: database.enrolmentRequests, waitlists: database.waitlists,
@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func aCodeCourseTakesACodeAndSaysWhatIsWrongWithEachBadOne() async throws {
-        let database = try database()
+        let database = try await database()
         try await makeApp(site).test(.router) { client in
             let codes = database.accessCodes
             let id = try await Self.courseID("coded", database)
@@ -128,9 +128,9 @@ import Testing
     }
 
     @Test func anApprovalCourseTakesARequestWhichTheSchoolDecidesAndMails() async throws {
-        let (mailer, outbox) = try enrolmentMailer()
+        let (mailer, outbox) = try await enrolmentMailer()
         let site = self.site
-        let database = try database()
+        let database = try await database()
         try await makeApp(site).test(.router) { client in
             var ada = try await Self.learner(client, "ada@example.com")
             _ = try await ada.verifyEmail(client, site: site, email: "ada@example.com")
@@ -160,7 +160,7 @@ import Testing
     }
 
     @Test func aFullCourseOffersItsWaitlistAndTheFirstWaitingGetsTheFreedSeat() async throws {
-        let (mailer, outbox) = try enrolmentMailer()
+        let (mailer, outbox) = try await enrolmentMailer()
         let site = self.site
         try await makeApp(site).test(.router) { client in
             var ada = try await Self.learner(client, "ada@example.com")
@@ -192,7 +192,7 @@ import Testing
     }
 
     @Test func noticesGoOnlyToVerifiedAddresses() async throws {
-        let (mailer, outbox) = try enrolmentMailer()
+        let (mailer, outbox) = try await enrolmentMailer()
         try await makeApp(site).test(.router) { client in
             var ada = try await Self.learner(client, "ada@example.com")
             _ = try await ada.submit(client, form: "/courses/tiny", to: "/courses/tiny/enrol", [])
@@ -225,7 +225,7 @@ import Testing
 
     @Test func anInstructorDecidesRequestsOnTheReviewPage() async throws {
         let site = self.site
-        let database = try database()
+        let database = try await database()
         try await makeApp(site).test(.router) { client in
             var maya = try await Self.learner(client, "maya@example.com")
             _ = try await database.checkpoints.addInstructor(courseSlug: "asked", email: "maya@example.com")

@@ -25,7 +25,7 @@ import Testing
     deinit { site.delete() }
 
     func token(_ email: String = "ada@example.com", scope: TokenScope) async throws -> HTTPFields {
-        let database = try LecternDatabase.open(path: site.databasePath)
+        let database = try await site.openDatabase()
         let user = try await database.users.create(
             email: try EmailAddress(email), name: "Ada Lovelace", passwordHash: "$argon2id$x", verified: true)
         let secret = try await database.accessTokens.create(user: user, name: "Test", scope: scope).secret
@@ -125,7 +125,7 @@ import Testing
             let missing = try await client.send("/graphql", .post, headers: Self.jsonHeaders, body: try Self.body(#"{ post(slug: "nope") { title } }"#))
             #expect(missing.body.contains(#""post":null"#))
 
-            let database = try LecternDatabase.open(path: site.databasePath)
+            let database = try await site.openDatabase()
             let sold = try #require(try await database.courses.course(slug: "sold"))
             let code = try await database.accessCodes.create(courseID: sold.id, count: 1)[0].code
             let wrong = try await client.send(

@@ -37,7 +37,7 @@ import Testing
 
     /// A learner with a token of `scope`; the `Authorization` header to send.
     func caller(_ email: String = "ada@example.com", scope: TokenScope = .learn) async throws -> HTTPFields {
-        let database = try LecternDatabase.open(path: site.databasePath)
+        let database = try await site.openDatabase()
         let user = try await database.users.create(
             email: try EmailAddress(email), name: "Ada Lovelace", passwordHash: "$argon2id$x", verified: true)
         let secret = try await database.accessTokens.create(user: user, name: "Test", scope: scope).secret
@@ -186,7 +186,7 @@ import Testing
         let site = self.site
         let ada = try await caller()
         let grace = try await caller("grace@example.com")
-        let database = try LecternDatabase.open(path: site.databasePath)
+        let database = try await site.openDatabase()
         try await makeApp(site).test(.router) { client in
             let sold = try #require(try await database.courses.course(slug: "sold"))
             let code = try await database.accessCodes.create(courseID: sold.id, count: 1)[0].code
@@ -268,7 +268,7 @@ import Testing
         let learn = try await caller()
         var configuration = testConfiguration(site)
         configuration.apiRequestsPerMinute = 3
-        let databasePath = site.databasePath
+        let site = self.site
         try await buildApplication(configuration).test(.router) { client in
             for expected in [2, 1, 0] {
                 let allowed = try await client.get("/api/v1/me", headers: learn)
@@ -279,7 +279,7 @@ import Testing
             let refused = try await client.get("/api/v1/me", headers: learn)
             #expect(try refused.status == .tooManyRequests && (try Self.problemType(refused)) == "/api/problems/rate-limited")
             #expect(Int(refused.headers[.retryAfter] ?? "") != nil)
-            let database = try LecternDatabase.open(path: databasePath)
+            let database = try await site.openDatabase()
             let ada = try #require(try await database.users.user(email: EmailAddress("ada@example.com")))
             let second = try await database.accessTokens.create(user: ada, name: "Second", scope: .read).secret
             let shared = try await client.get("/api/v1/me", headers: [.authorization: "Bearer \(second)"])

@@ -117,10 +117,9 @@ import Testing
             #expect(taster.status == .ok && taster.body.contains("The taster text."))
 
             // A week later the module is open.
-            let database = try LecternDatabase.open(path: site.databasePath)
-            try await database.pool.write { db in
-                try db.execute(sql: "UPDATE enrolment SET enrolled_at = ?", arguments: [Date().addingTimeInterval(-8 * 86_400)])
-            }
+            let database = try await site.openDatabase()
+            try await database.raw.execute(
+                raw: "UPDATE enrolment SET enrolled_at = '\(LecternDatabase.storedText(milliseconds: Int64(Date().addingTimeInterval(-8 * 86_400).timeIntervalSince1970 * 1000)))'")
             let open = try await ada.get(client, "\(Self.course)/lessons/later")
             #expect(open.status == .ok)
             #expect(open.body.contains("The secret later text."))
@@ -133,10 +132,9 @@ import Testing
         let site = self.site
         try await makeApp(site).test(.router) { client in
             var ada = try await Self.learner(client)
-            let database = try LecternDatabase.open(path: site.databasePath)
-            try await database.pool.write { db in
-                try db.execute(sql: "UPDATE enrolment SET enrolled_at = ?", arguments: [Date().addingTimeInterval(-8 * 86_400)])
-            }
+            let database = try await site.openDatabase()
+            try await database.raw.execute(
+                raw: "UPDATE enrolment SET enrolled_at = '\(LecternDatabase.storedText(milliseconds: Int64(Date().addingTimeInterval(-8 * 86_400).timeIntervalSince1970 * 1000)))'")
             _ = try await ada.verifyEmail(client, site: site, email: "ada@example.com")
             for slug in ["intro", "setup", "later"] {
                 let page = try await ada.get(client, "\(Self.course)/lessons/\(slug)")

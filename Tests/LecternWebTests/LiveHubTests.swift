@@ -11,14 +11,14 @@ import Testing
 /// last id, and the bounds (a slow client is cut off, connections and subscriptions are limited, a stop says 1001).
 @Suite final class LiveHubTests {
     let site: TestSite
-    let database: LecternDatabase
+    let database: any SiteDatabase
     let feed: LiveFeed
 
     init() async throws {
         site = try TestSite()
         try site.writeCourse("tiny", title: "Tiny Course", featured: false, capacity: 3)
         try site.writeLesson("tiny", "01-only", title: "The only lesson")
-        database = try LecternDatabase.open(path: site.databasePath)
+        database = try await site.openDatabase()
         _ = try await database.content.sync(from: ContentLoader(root: site.content))
         feed = LiveFeed(database: database)
     }

@@ -87,17 +87,17 @@ import Testing
         after.map { #"{"type":"subscribe","topic":"\#(topic)","after":\#($0)}"# } ?? #"{"type":"subscribe","topic":"\#(topic)"}"#
     }
 
-    static func enrol(_ email: String, databasePath: String) async throws {
-        let database = try LecternDatabase.open(path: databasePath)
+    static func enrol(_ email: String, site: TestSite) async throws {
+        let database = try await site.openDatabase()
         let user = try await database.users.create(email: try EmailAddress(email), name: "Learner", passwordHash: "x", verified: true)
         let course = try #require(try await database.courses.course(slug: "tiny"))
         _ = try await database.enrolments.enrol(userID: user.id, courseID: course.id)
     }
 
     @Test func aVisitorOnACoursePageHearsOfASeatTakenWithoutLearningWhoTookIt() async throws {
-        let path = site.databasePath
+        let site = self.site
         try await app().test(.live) { client in
-            let received = try await Self.live(client, [Self.subscribe("course:tiny")], meanwhile: { try await Self.enrol("grace@example.com", databasePath: path) }) {
+            let received = try await Self.live(client, [Self.subscribe("course:tiny")], meanwhile: { try await Self.enrol("grace@example.com", site: site) }) {
                 !$0.events.isEmpty
             }
             #expect(received.replies.first?["type"] as? String == "subscribed")
@@ -124,7 +124,7 @@ import Testing
     }
 
     @Test func aLearnersOwnTopicNeedsTheirSessionOrTokenAndAQueueNeedsAnInstructor() async throws {
-        let path = site.databasePath
+        let site = self.site
         try await app().test(.live) { client in
             let visitor = try await Self.live(client, [Self.subscribe("me"), Self.subscribe("reviews:tiny"), Self.subscribe("users:all")]) {
                 $0.replies.count == 3
@@ -140,7 +140,7 @@ import Testing
             #expect(learner.replies.last?["error"] as? String == "not-an-instructor")
 
             // A program with Ada's token follows her topic; a wrong token is told so in the close frame.
-            let database = try LecternDatabase.open(path: path)
+            let database = try await site.openDatabase()
             let user = try #require(try await database.users.credentials(for: try EmailAddress("ada@example.com"))?.user)
             let (_, secret) = try await Administration(database: database).issueToken(for: user, name: "Phone", scope: .read, expiresAt: nil)
             let program = try await Self.live(client, headers: [.authorization: "Bearer \(secret)"], [Self.subscribe("me")]) { $0.replies.count == 1 }
@@ -156,16 +156,16 @@ import Testing
     }
 
     @Test func aClientThatReconnectsWithItsLastIdGetsExactlyWhatItMissed() async throws {
-        let path = site.databasePath
+        let site = self.site
         try await app().test(.live) { client in
-            let first = try await Self.live(client, [Self.subscribe("course:tiny")], meanwhile: { try await Self.enrol("a@example.com", databasePath: path) }) {
+            let first = try await Self.live(client, [Self.subscribe("course:tiny")], meanwhile: { try await Self.enrol("a@example.com", site: site) }) {
                 !$0.events.isEmpty
             }
             let lastSeen = try #require(first.eventIDs.last)
             // While it is away, another learner takes a seat; after it is back, the last one goes.
-            try await Self.enrol("b@example.com", databasePath: path)
+            try await Self.enrol("b@example.com", site: site)
             let again = try await Self.live(
-                client, [Self.subscribe("course:tiny", after: lastSeen)], meanwhile: { try await Self.enrol("c@example.com", databasePath: path) }
+                client, [Self.subscribe("course:tiny", after: lastSeen)], meanwhile: { try await Self.enrol("c@example.com", site: site) }
             ) { $0.events.count >= 2 }
             #expect(again.eventIDs.count == 2 && Set(again.eventIDs).count == 2, "the missed event once, then the new one: \(again.eventIDs)")
             #expect(again.eventIDs == again.eventIDs.sorted() && again.eventIDs.allSatisfy { $0 > lastSeen })
@@ -174,10 +174,10 @@ import Testing
     }
 
     @Test func aClientThatCannotKeepUpIsCutOffWithACodeThatSaysReconnect() async throws {
-        let path = site.databasePath
+        let site = self.site
         // Nothing may wait for this client: the first event finds its queue full.
         try await app { $0.liveLimits.queue = 0 }.test(.live) { client in
-            let received = try await Self.live(client, [Self.subscribe("course:tiny")], meanwhile: { try await Self.enrol("a@example.com", databasePath: path) }) {
+            let received = try await Self.live(client, [Self.subscribe("course:tiny")], meanwhile: { try await Self.enrol("a@example.com", site: site) }) {
                 _ in false
             }
             #expect(received.close?.code == Int(LiveCloseCode.slowConsumer))

@@ -21,7 +21,7 @@ import Testing
     deinit { site.delete() }
 
     func bearer(_ email: String, admin: Bool, scope: TokenScope) async throws -> HTTPFields {
-        let database = try LecternDatabase.open(path: site.databasePath)
+        let database = try await site.openDatabase()
         var user = try await database.users.create(email: try EmailAddress(email), name: "Someone", passwordHash: "$argon2id$x", verified: true)
         if admin {
             try await database.users.setRole(userID: user.id, .admin)

@@ -25,8 +25,8 @@ import Testing
     deinit { site.delete() }
 
     /// Grace holds the only seat; Ada (signed in) waits for it. Returns Ada's browser and Grace's account.
-    static func adaWaitsForGracesSeat(_ client: some TestClientProtocol, _ databasePath: String) async throws -> (Browser, User, CourseDetail) {
-        let database = try LecternDatabase.open(path: databasePath)
+    static func adaWaitsForGracesSeat(_ client: some TestClientProtocol, _ site: TestSite) async throws -> (Browser, User, CourseDetail) {
+        let database = try await site.openDatabase()
         let grace = try await database.users.create(
             email: try EmailAddress("grace@example.com"), name: "Grace Hopper", passwordHash: "x", verified: true)
         let course = try #require(try await database.courses.course(slug: "tiny"))
@@ -39,13 +39,13 @@ import Testing
     }
 
     @Test func aSeatFromTheWaitlistIsToldInTheInboxAndCountedOnEveryPage() async throws {
-        let path = site.databasePath
+        let site = self.site
         try await makeApp(site).test(.router) { client in
-            var (ada, grace, course) = try await Self.adaWaitsForGracesSeat(client, path)
+            var (ada, grace, course) = try await Self.adaWaitsForGracesSeat(client, site)
             #expect(try await !ada.get(client, "/dashboard").body.contains("nav-count"), "nothing to tell yet")
 
             // Grace leaves (from anywhere: here the store, as the CLI would); the seat is Ada's, and so is the notice.
-            let database = try LecternDatabase.open(path: path)
+            let database = try await site.openDatabase()
             _ = try await database.enrolments.leave(userID: grace.id, courseID: course.id)
 
             for page in ["/dashboard", "/blog/post-01", "/blog/post-01", Self.course] {
@@ -78,10 +78,10 @@ import Testing
     }
 
     @Test func everyNoticeCanBeMarkedReadAtOnceAndVisitorsAreSentToLogIn() async throws {
-        let path = site.databasePath
+        let site = self.site
         try await makeApp(site).test(.router) { client in
-            var (ada, grace, course) = try await Self.adaWaitsForGracesSeat(client, path)
-            let database = try LecternDatabase.open(path: path)
+            var (ada, grace, course) = try await Self.adaWaitsForGracesSeat(client, site)
+            let database = try await site.openDatabase()
             _ = try await database.enrolments.leave(userID: grace.id, courseID: course.id)
             let read = try await ada.submit(client, form: "/notifications", to: "/notifications/read", [])
             #expect(read.location == "/notifications")

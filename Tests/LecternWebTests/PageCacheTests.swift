@@ -30,7 +30,7 @@ import Testing
             #expect(try await client.get("/blog").body == before)
 
             try site.writePost("post-13", title: "Post number 13", date: "2026-03-13")
-            _ = try await LecternDatabase.open(path: site.databasePath).content.sync(from: ContentLoader(root: site.content))
+            _ = try await site.openDatabase().content.sync(from: ContentLoader(root: site.content))
             let after = try await client.get("/blog").body
             #expect(after.contains("Post number 13"))
         }
@@ -193,7 +193,7 @@ import Testing
     @Test func theFeedAndTheSitemapAreCachedLikePages() async throws {
         let site = self.site
         try await makeApp(site).test(.router) { client in
-            let database = try LecternDatabase.open(path: site.databasePath)
+            let database = try await site.openDatabase()
             // Other tests in this process write meanwhile, which rightly ends cached pages: try until a quiet moment.
             for attempt in 0..<200 {
                 let generation = WriteGeneration.shared.current
@@ -201,7 +201,7 @@ import Testing
                 #expect(first.headers[.contentType] == "application/atom+xml; charset=utf-8")
                 #expect(first.headers[.cacheControl] == "public, max-age=300")
                 // A change made behind the server's back (as another process would, within the lifetime) is not seen yet.
-                try await database.pool.write { try $0.execute(sql: "UPDATE post SET title = 'Renamed \(attempt)' WHERE slug = 'post-12'") }
+                try await database.raw.execute(raw: "UPDATE post SET title = 'Renamed \(attempt)' WHERE slug = 'post-12'")
                 let second = try await client.get("/feed.xml?junk=\(attempt)")
                 guard WriteGeneration.shared.current == generation else { continue }
                 #expect(second.body == first.body)

@@ -19,8 +19,8 @@ import Testing
     deinit { site.delete() }
 
     /// The reset link of the newest message in the outbox (the test configuration sends mail before answering).
-    static func latestLink(_ path: String) async throws -> String? {
-        let outbox = try LecternDatabase.open(path: path).outbox
+    static func latestLink(_ site: TestSite) async throws -> String? {
+        let outbox = try await site.openDatabase().outbox
         guard let message = try await outbox.messages().first(where: { $0.subject.hasPrefix("Choose a new") }) else { return nil }
         return message.body.split(separator: "\n").first(where: { $0.contains("/password/reset/") }).map(String.init)
     }
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func theLinkUsesTheConfiguredAddressNotTheHostHeader() async throws {
-        let path = site.databasePath
+        let site = self.site
         try await makeApp(site).test(.router) { client in
             var browser = Browser()
             _ = try await browser.register(client, email: "ada@example.com")
@@ -46,21 +46,21 @@ import Testing
             _ = try await browser.post(
                 client, "/password/forgot", [("_csrf", form.csrf ?? ""), ("email", "ada@example.com")],
                 headers: [HTTPField.Name("X-Forwarded-Host")!: "evil.example"])
-            let link = try #require(try await Self.latestLink(path))
+            let link = try #require(try await Self.latestLink(site))
             #expect(link.hasPrefix("https://academy.example/password/reset/"))
             #expect(link.count == "https://academy.example/password/reset/".count + 43)
         }
     }
 
     @Test func aResetSetsThePasswordOnceAndEndsEverySession() async throws {
-        let path = site.databasePath
+        let site = self.site
         try await makeApp(site).test(.router) { client in
             var owner = Browser()
             _ = try await owner.register(client, email: "ada@example.com")
             _ = try await owner.login(client, email: "ada@example.com")
             var forgetful = Browser()
             _ = try await forgetful.submit(client, form: "/password/forgot", to: "/password/forgot", [("email", "ada@example.com")])
-            let link = try #require(try await Self.latestLink(path))
+            let link = try #require(try await Self.latestLink(site))
             let resetPath = String(link.dropFirst("https://academy.example".count))
 
             let form = try await forgetful.get(client, resetPath)
@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func tokensExpireAfterAnHour() async throws {
-        let database = try LecternDatabase.open(path: site.databasePath)
+        let database = try await site.openDatabase()
         let user = try await database.users.create(
             email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: try PasswordHash.make("correct horse battery"), verified: true)
         let resets = database.passwordResets

@@ -19,7 +19,7 @@ import Testing
     deinit { site.delete() }
 
     @Test func anAttemptAnsweredAtASecondsEndGivesTheTimeAsStored() async throws {
-        let database = try LecternDatabase.open(path: site.databasePath)
+        let database = try await site.openDatabase()
         _ = try await database.content.sync(from: ContentLoader(root: site.content))
         let ada = try await database.users.create(email: try EmailAddress("ada@example.com"), name: "Ada", passwordHash: "x", verified: true)
         let course = try #require(try await database.courses.course(slug: "flask-certificate"))

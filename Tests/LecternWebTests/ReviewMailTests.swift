@@ -28,8 +28,8 @@ import Testing
 
     deinit { site.delete() }
 
-    func mailer() throws -> (ReviewMailer, OutboxStore) {
-        let database = try LecternDatabase.open(path: site.databasePath)
+    func mailer() async throws -> (ReviewMailer, OutboxStore) {
+        let database = try await site.openDatabase()
         let outbox = database.outbox
         let mailer = ReviewMailer(
             events: database.events, checkpoints: database.checkpoints, mail: OutboxMailTransport(outbox: outbox),
@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func aReviewOnTheWebIsMailedToTheLearnerOnce() async throws {
-        let (mailer, outbox) = try mailer()
+        let (mailer, outbox) = try await mailer()
         let site = self.site
         try await makeApp(site).test(.router) { client in
             var (maya, url) = try await Self.sendWork(client, site: site)
@@ -71,10 +71,10 @@ import Testing
     }
 
     @Test func aReviewFromTheCommandLineIsMailedWhenTheServerCatchesUp() async throws {
-        let (mailer, outbox) = try mailer()
+        let (mailer, outbox) = try await mailer()
         let site = self.site
         try await makeApp(site).test(.router) { client in _ = try await Self.sendWork(client, site: site) }
-        let database = try LecternDatabase.open(path: site.databasePath)
+        let database = try await site.openDatabase()
         let store = database.checkpoints
         let waiting = try #require(try await store.waiting().first)
         _ = try await store.review(id: waiting.submission.id, reviewerID: try await store.userID(email: "maya@example.com"), decision: .approve(feedback: nil))
@@ -85,13 +85,11 @@ import Testing
     }
 
     @Test func eachInstructorGetsOneDigestADayOfWhatWaits() async throws {
-        let (mailer, outbox) = try mailer()
+        let (mailer, outbox) = try await mailer()
         let site = self.site
         try await makeApp(site).test(.router) { client in _ = try await Self.sendWork(client, site: site) }
         // The app's own mailer ran while the test app served: start from a log no digest has read.
-        try await LecternDatabase.open(path: site.databasePath).pool.write { db in
-            try db.execute(sql: "DELETE FROM event_cursor WHERE name = ?", arguments: [ReviewMailer.digestCursor])
-        }
+        try await site.openDatabase().raw.execute(raw: "DELETE FROM event_cursor WHERE name = '\(ReviewMailer.digestCursor)'")
         let morning = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15 08:00 UTC
         #expect(await mailer.sendDigestsIfDue(now: morning) == 0, "the first start waits for the next digest hour")
         #expect(await mailer.sendDigestsIfDue(now: morning.addingTimeInterval(22 * 3600)) == 0, "not before 07:00")

@@ -126,7 +126,7 @@ import Testing
             #expect(!(try await client.get("/search?q=kubernetes").body.contains("href=\"/courses/kubernetes-basics\"")))
             try site.writeCourse("kubernetes-basics", title: "Kubernetes Basics")
             try site.writeLesson("kubernetes-basics", "01-pods")
-            _ = try await LecternDatabase.open(path: site.databasePath).content.sync(from: ContentLoader(root: site.content))
+            _ = try await site.openDatabase().content.sync(from: ContentLoader(root: site.content))
             #expect(try await client.get("/search?q=kubernet").body.contains("href=\"/courses/kubernetes-basics\""))
         }
     }

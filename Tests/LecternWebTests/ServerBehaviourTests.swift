@@ -37,13 +37,14 @@ import Testing
     }
 
     @Test func readyzIsUnavailableWhileMigrationsArePending() async throws {
-        let path = site.databasePath
+        let site = self.site
         try await makeApp(site).test(.router) { client in
             // Another process (an older binary's restore, a half-done upgrade) left the schema behind this binary.
-            let database = try LecternDatabase.open(path: path)
-            try await database.pool.write { db in
-                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [try LecternMigrations.all().last!])
-            }
+            let database = try await site.openDatabase()
+            let last = try LecternMigrations.all().last!
+            try await database.raw.execute(
+                raw: TestBackend.isPostgres
+                    ? "DELETE FROM lectern_migrations WHERE name = '\(last)'" : "DELETE FROM grdb_migrations WHERE identifier = '\(last)'")
             let ready = try await client.get("/readyz")
             #expect(ready.status == .serviceUnavailable)
             #expect(ready.body.contains("1 migration pending"))
@@ -173,7 +174,7 @@ import Testing
     }
 
     @Test func viewCountsReachTheDatabaseWhenFlushed() async throws {
-        let database = try LecternDatabase.open(path: site.databasePath)
+        let database = try await site.openDatabase()
         _ = try await database.content.sync(from: .init(root: site.content))
         let posts = database.posts
         let counter = ViewCounter(store: posts, interval: .seconds(60), logger: .init(label: "test"))

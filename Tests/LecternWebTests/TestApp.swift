@@ -14,7 +14,7 @@ func testConfiguration(_ site: TestSite) -> AppConfiguration {
     var configuration = AppConfiguration(
         host: "127.0.0.1",
         port: 0,
-        database: .sqlite(path: site.databasePath),
+        database: site.databaseLocation,
         contentPath: site.content.path,
         publicPath: TestSite.publicFolder,
         baseURL: "https://academy.example",
@@ -23,6 +23,9 @@ func testConfiguration(_ site: TestSite) -> AppConfiguration {
     )
     // Mail is sent before the response, so a test reads the outbox as soon as its request is answered.
     configuration.mailInBackground = false
+    // The live test client keeps one connection and does not make another when the server closes it: under the full
+    // suite's load a test can sit longer than the 30 s a real client would be given, and then wait for ever.
+    configuration.idleTimeout = .seconds(600)
     return configuration
 }
 

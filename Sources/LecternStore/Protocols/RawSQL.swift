@@ -5,6 +5,7 @@ import PostgresNIO
 /// Plain SQL on whichever backend holds the site, for the tests that look at rows directly: statements whose text
 /// is the same on SQLite and PostgreSQL. Not for the application, whose SQL lives in its stores.
 protocol RawSQL: SiteDatabase {
+    /// Runs `sql` as another program would, behind the application's back: no revision bump, no change announced.
     func execute(raw sql: String) async throws
     /// The first column of every row, as integers.
     func integers(raw sql: String) async throws -> [Int64]
@@ -14,7 +15,7 @@ protocol RawSQL: SiteDatabase {
 
 extension LecternDatabase: RawSQL {
     func execute(raw sql: String) async throws {
-        try await write { db in try db.execute(sql: sql) }
+        try await pool.write { db in try db.execute(sql: sql) }
     }
 
     func integers(raw sql: String) async throws -> [Int64] {
@@ -28,7 +29,7 @@ extension LecternDatabase: RawSQL {
 
 extension PostgresSiteDatabase: RawSQL {
     func execute(raw sql: String) async throws {
-        try await write { runner in try await runner.execute(PostgresQuery(unsafeSQL: sql)) }
+        try await read { runner in try await runner.execute(PostgresQuery(unsafeSQL: sql)) }
     }
 
     func integers(raw sql: String) async throws -> [Int64] {

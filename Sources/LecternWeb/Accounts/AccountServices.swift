@@ -39,19 +39,37 @@ struct AccountServices: Sendable {
         let ledger = self.ledger
         let logger = self.logger
         let counters = AccountLimits.mailCounters(kind: kind, network: context.clientNetwork)
+        // The answer has been given: a database that is restarting must not lose the mail, so each step is tried again
+        // while the storage is unavailable (for about half a minute), and only then given up with an error in the log.
         let send: @Sendable () async -> Void = {
             do {
-                guard try await ledger.claim(recipient: recipient, counters: counters, window: AccountLimits.mailWindow) else {
+                let claimed = try await Self.retryingWhileStorageIsUnavailable {
+                    try await ledger.claim(recipient: recipient, counters: counters, window: AccountLimits.mailWindow)
+                }
+                guard claimed else {
                     logger.notice("not sending '\(kind)' mail: that address has had its allowance for the hour")
                     return
                 }
-                guard let text = try await body() else { return }
-                try await mail.send(to: recipient, subject: subject, body: text)
+                guard let text = try await Self.retryingWhileStorageIsUnavailable(body) else { return }
+                try await Self.retryingWhileStorageIsUnavailable { try await mail.send(to: recipient, subject: subject, body: text) }
             } catch {
                 logger.error("could not send mail '\(subject)': \(error)")
             }
         }
         if mailInBackground { Task { await send() } } else { await send() }
+    }
+
+    /// Runs `step`, and again after 0.5, 1, 2, 4, 8 and 16 s while it fails because the storage is unavailable.
+    static func retryingWhileStorageIsUnavailable<T: Sendable>(_ step: @Sendable () async throws -> T) async throws -> T {
+        var pause: Duration = .milliseconds(500)
+        while true {
+            do {
+                return try await step()
+            } catch is StorageUnavailableError where pause <= .seconds(16) {
+                try await Task.sleep(for: pause)
+                pause *= 2
+            }
+        }
     }
 
     /// `deliver` for a message whose text is known now.

@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdCore
+import LecternStore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -11,6 +12,8 @@ struct LecternApplication<Inner: ApplicationProtocol>: ApplicationProtocol {
     typealias Responder = Inner.Responder
     let inner: Inner
     let hub: LiveHub
+    /// Closed when the server has stopped: a PostgreSQL pool's connections end with the process's work, not its exit.
+    let database: any SiteDatabase
 
     var responder: Responder { get async throws { try await inner.responder } }
     var server: HTTPServerBuilder { inner.server }
@@ -26,7 +29,13 @@ struct LecternApplication<Inner: ApplicationProtocol>: ApplicationProtocol {
 
     /// A group stops its services last first: the hub's goodbye, then the application with its server.
     func run() async throws {
-        try await ServiceGroup(configuration: .init(services: [inner, LiveGoodbye(hub: hub)], logger: logger)).run()
+        do {
+            try await ServiceGroup(configuration: .init(services: [inner, LiveGoodbye(hub: hub)], logger: logger)).run()
+        } catch {
+            try? await database.close()
+            throw error
+        }
+        try? await database.close()
     }
 }
 
