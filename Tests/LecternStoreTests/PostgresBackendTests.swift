@@ -13,6 +13,20 @@ struct PostgresBackendTests {
         #expect(PostgresMigrations.names == (try LecternMigrations.all()))
     }
 
+    /// postgres-nio drops a statement written after a closed connection's handlers are gone, and its caller would wait
+    /// for ever (as when PostgreSQL restarts between an error and the ROLLBACK that follows it): it must fail at once.
+    @Test(.timeLimit(.minutes(1))) func aStatementOnAConnectionTheServerEndedFailsAtOnce() async throws {
+        try await TestPostgres.withDatabase { database in
+            await #expect(throws: StorageUnavailableError.self) {
+                try await database.read { runner in
+                    _ = try? await runner.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+                    try? await runner.connection.closeFuture.get()
+                    try await runner.execute("SELECT 1")
+                }
+            }
+        }
+    }
+
     @Test func instancesStartingTogetherMigrateOnce() async throws {
         guard let server = TestPostgres.serverURL else { return }
         let name = "m_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)

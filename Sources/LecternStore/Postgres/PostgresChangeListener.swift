@@ -45,12 +45,15 @@ final class PostgresChangeListener: Sendable {
 
     private func listen() async {
         var pause: Duration = .milliseconds(100)
+        var lost = false
         while !Task.isCancelled {
             do {
                 let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
                 do {
                     try await connection.listen(on: PostgresChangeChannel.name) { notifications in
                         pause = .milliseconds(100)
+                        if lost { logger.notice("the PostgreSQL change listener is listening again") }
+                        lost = false
                         tell()
                         for try await _ in notifications { tell() }
                     }
@@ -61,7 +64,9 @@ final class PostgresChangeListener: Sendable {
                 try? await connection.close()
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("the PostgreSQL change listener lost its connection (\(error)); connecting again in \(pause)")
+                lost = true
+                // String(reflecting:) gives the server's message and code; a PSQLError's description hides them.
+                logger.warning("the PostgreSQL change listener lost its connection (\(String(reflecting: error))); connecting again in \(pause)")
             }
             try? await Task.sleep(for: pause)
             pause = min(pause * 2, .seconds(5))

@@ -22,7 +22,7 @@ enum PostgresProblem {
     static func storageProblem(_ error: any Error, location: String) -> any Error {
         if error is StorageUnavailableError { return error }
         // The pool gives up on a server it has not reached for a while (and fails every request at once after).
-        if error is ConnectionPoolError { return StorageUnavailableError(cause: .unreachable, path: location) }
+        if error is ConnectionPoolError || error is PostgresConnectionLost { return StorageUnavailableError(cause: .unreachable, path: location) }
         guard let error = error as? PSQLError else { return error }
         switch error.code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown:

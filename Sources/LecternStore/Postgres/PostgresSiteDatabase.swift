@@ -96,10 +96,10 @@ public final class PostgresSiteDatabase: SiteDatabase {
             guard try await runner.exists("SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu'") else {
                 throw DatabaseOpenError(path: url.redacted, reason: "is on a PostgreSQL server built without ICU, which Lectern's search needs")
             }
-            try await connection.query("BEGIN", logger: logger)
+            _ = try await connection.queryIfOpen("BEGIN", logger: logger)
             do {
-                try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresMigrations.lockKey))", logger: logger)
-                try await connection.query(
+                _ = try await connection.queryIfOpen("SELECT pg_advisory_xact_lock(\(PostgresMigrations.lockKey))", logger: logger)
+                _ = try await connection.queryIfOpen(
                     "CREATE TABLE IF NOT EXISTS lectern_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)", logger: logger)
                 let applied = Set(try await Self.appliedMigrations(connection, logger: logger))
                 let unknown = applied.filter { !PostgresMigrations.names.contains($0) }
@@ -108,18 +108,18 @@ public final class PostgresSiteDatabase: SiteDatabase {
                 }
                 for migration in PostgresMigrations.all where !applied.contains(migration.name) {
                     for statement in SQLStatements.split(migration.sql) {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        _ = try await connection.queryIfOpen(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
                     if migration.name == PostgresMigrations.secretMigration {
                         let secret = ByteBuffer(bytes: SecretToken.randomBytes(32))
-                        try await connection.query("INSERT INTO site_secret (id, secret) VALUES (1, \(secret))", logger: logger)
+                        _ = try await connection.queryIfOpen("INSERT INTO site_secret (id, secret) VALUES (1, \(secret))", logger: logger)
                     }
-                    try await connection.query(
+                    _ = try await connection.queryIfOpen(
                         "INSERT INTO lectern_migrations (name, applied_at) VALUES (\(migration.name), \(Date()))", logger: logger)
                 }
-                try await connection.query("COMMIT", logger: logger)
+                _ = try await connection.queryIfOpen("COMMIT", logger: logger)
             } catch {
-                try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.queryIfOpen("ROLLBACK", logger: logger)
                 throw error
             }
         }
@@ -193,17 +193,17 @@ public final class PostgresSiteDatabase: SiteDatabase {
     private func writeOnce<T: Sendable>(changesPublicPages: Bool, _ updates: (QueryRunner) async throws -> T) async throws -> T {
         do {
             let result = try await withPooledConnection { connection -> T in
-                try await connection.query("BEGIN", logger: logger)
+                _ = try await connection.queryIfOpen("BEGIN", logger: logger)
                 do {
                     let result = try await updates(QueryRunner(connection: connection, logger: logger))
                     if changesPublicPages {
-                        try await connection.query("UPDATE site_revision SET revision = revision + 1 WHERE id = 1", logger: logger)
-                        try await connection.query("NOTIFY \(unescaped: PostgresChangeChannel.name)", logger: logger)
+                        _ = try await connection.queryIfOpen("UPDATE site_revision SET revision = revision + 1 WHERE id = 1", logger: logger)
+                        _ = try await connection.queryIfOpen("NOTIFY \(unescaped: PostgresChangeChannel.name)", logger: logger)
                     }
-                    try await connection.query(isDryRun ? "ROLLBACK" : "COMMIT", logger: logger)
+                    _ = try await connection.queryIfOpen(isDryRun ? "ROLLBACK" : "COMMIT", logger: logger)
                     return result
                 } catch {
-                    try? await connection.query("ROLLBACK", logger: logger)
+                    _ = try? await connection.queryIfOpen("ROLLBACK", logger: logger)
                     throw error
                 }
             }

@@ -8,39 +8,27 @@ struct QueryRunner {
     let connection: PostgresConnection
     let logger: Logger
 
-    /// Runs a statement whose rows, if any, are not needed. They are read to the end all the same: postgres-nio
-    /// reports a statement that returns rows as soon as the server accepts it, so an error raised while it runs (a
-    /// deadlock or timeout inside `SELECT … FOR NO KEY UPDATE` or an advisory lock) would otherwise be lost, and the
-    /// transaction's next statement fail with a misleading "transaction is aborted".
+    /// Runs a statement whose rows, if any, are not needed. Every statement's rows are collected before it counts as
+    /// done, so an error raised while it runs (a deadlock or timeout inside `SELECT … FOR NO KEY UPDATE` or an advisory
+    /// lock) is never lost to a transaction's next statement. Sent only on an open connection (`queryIfOpen`).
     func execute(_ query: PostgresQuery) async throws {
-        for try await _ in try await connection.query(query, logger: logger) {}
+        _ = try await connection.queryIfOpen(query, logger: logger)
     }
 
     /// Every row, each made into a value by `make`.
     func all<T>(_ query: PostgresQuery, _ make: (Columns) throws -> T) async throws -> [T] {
-        var values: [T] = []
-        for try await row in try await connection.query(query, logger: logger) {
-            values.append(try make(Columns(row: row.makeRandomAccess())))
-        }
-        return values
+        try await connection.queryIfOpen(query, logger: logger).map { try make(Columns(row: $0.makeRandomAccess())) }
     }
 
     /// The first row made into a value, or nil when there is none.
     func one<T>(_ query: PostgresQuery, _ make: (Columns) throws -> T) async throws -> T? {
-        var found: T?
-        for try await row in try await connection.query(query, logger: logger) where found == nil {
-            found = try make(Columns(row: row.makeRandomAccess()))
-        }
-        return found
+        try await connection.queryIfOpen(query, logger: logger).first.map { try make(Columns(row: $0.makeRandomAccess())) }
     }
 
     /// The first column of the first row, or nil when there is no row (or its value is NULL).
     func value<T: PostgresDecodable>(_ query: PostgresQuery, as type: T.Type = T.self) async throws -> T? where T._DecodableType == T {
-        var found: T??
-        for try await row in try await connection.query(query, logger: logger) where found == nil {
-            found = try row.makeRandomAccess()[0].decode(T?.self)
-        }
-        return found ?? nil
+        guard let row = try await connection.queryIfOpen(query, logger: logger).first else { return nil }
+        return try row.makeRandomAccess()[0].decode(T?.self)
     }
 
     /// The first column of every row.
