@@ -8,14 +8,24 @@ import PostgresNIO
 /// with a growing pause. Observers are told once each time the `LISTEN` is in place, the first time included: changes
 /// made before it (since the observer started, or while the connection was down) were not announced to this process,
 /// and they catch up by reading the revision and the event log, as at start. So the first call also says "listening".
+///
+/// Every announcement, a private write's too, is passed to `heard`; `listening` is told when the `LISTEN` is in place
+/// and when the connection is lost (see `RecentReads`).
 final class PostgresChangeListener: Sendable {
     let configuration: PostgresConnection.Configuration
     private let logger: Logger
+    private let heard: @Sendable () -> Void
+    private let listening: @Sendable (Bool) -> Void
     private let observers = NIOLockedValueBox<(next: Int, actions: [Int: @Sendable () -> Void], task: Task<Void, Never>?)>((0, [:], nil))
 
-    init(configuration: PostgresConnection.Configuration, logger: Logger) {
+    init(
+        configuration: PostgresConnection.Configuration, logger: Logger, heard: @escaping @Sendable () -> Void = {},
+        listening: @escaping @Sendable (Bool) -> Void = { _ in }
+    ) {
         self.configuration = configuration
         self.logger = logger
+        self.heard = heard
+        self.listening = listening
     }
 
     /// Calls `action` after each change announced, for as long as the observation is kept. The connection is made
@@ -54,8 +64,13 @@ final class PostgresChangeListener: Sendable {
                         pause = .milliseconds(100)
                         if lost { logger.notice("the PostgreSQL change listener is listening again") }
                         lost = false
+                        listening(true)
+                        defer { listening(false) }
                         tell()
-                        for try await _ in notifications { tell() }
+                        for try await notification in notifications {
+                            heard()
+                            if notification.payload != PostgresChangeChannel.privatePayload { tell() }
+                        }
                     }
                 } catch {
                     try? await connection.close()

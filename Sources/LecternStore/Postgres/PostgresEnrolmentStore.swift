@@ -6,23 +6,26 @@ struct PostgresEnrolmentStore: EnrolmentStore {
     let database: PostgresSiteDatabase
 
     func enrol(userID: Int64, courseID: Int64, byOperator: Bool, overCapacityReason: String?, now: Date) async throws -> EnrolmentOutcome {
-        try await database.write { runner -> EnrolmentOutcome in
+        // A learner already enrolled stays so whatever runs beside this (leaving is their own act): a second click is
+        // answered from a plain read, without queueing behind every enrolment on the course's lock or telling every
+        // instance that the site changed.
+        if try await database.read({ runner in try await PostgresSeats.isEnrolled(runner, userID: userID, courseID: courseID) }) {
+            return .alreadyEnrolled
+        }
+        return try await database.write { runner -> EnrolmentOutcome in
             // The course's row is locked before anything is read (see `PostgresSeats.state`): enrolments of one course
             // take their turn, so the seat count holds, and a double click finds the first click's enrolment.
-            _ = try await PostgresSeats.state(runner, courseID: courseID, now: now)
-            try await PostgresSeats.serveQueueFirst(runner, courseID: courseID, now: now)
+            var state = try await PostgresSeats.state(runner, courseID: courseID, now: now)
+            if try await PostgresSeats.serveQueueFirst(runner, courseID: courseID, now: now) {
+                state = try await PostgresSeats.state(runner, courseID: courseID, now: now)
+            }
             if try await PostgresSeats.isEnrolled(runner, userID: userID, courseID: courseID) { return .alreadyEnrolled }
-            guard let course = try await PostgresSeats.state(runner, courseID: courseID, now: now) else { return .refused(.closed(now)) }
+            guard let course = state else { return .refused(.closed(now)) }
             switch course.admission(byOperator: byOperator, overCapacityReason: overCapacityReason) {
             case .refuse(let outcome):
                 return outcome
             case .enrol(let reason):
                 // A pending request for this course is settled by the enrolment (an operator admitted the learner).
-                try await runner.execute(
-                    """
-                    UPDATE enrolment_request SET status = 'approved', decided_at = \(now)
-                    WHERE user_id = \(userID) AND course_id = \(courseID) AND status = 'pending'
-                    """)
                 try await PostgresSeats.enrol(runner, userID: userID, courseID: courseID, now: now, overCapacityReason: reason)
                 return .enrolled
             }
@@ -254,7 +257,7 @@ struct PostgresEnrolmentStore: EnrolmentStore {
     }
 
     func dashboard(of userID: Int64) async throws -> (courses: [LearnerCourseEntry], certificates: [Certificate]) {
-        try await database.read { runner -> (courses: [LearnerCourseEntry], certificates: [Certificate]) in
+        try await database.recentRead("dashboard \(userID)") { runner -> (courses: [LearnerCourseEntry], certificates: [Certificate]) in
             let courses = try await Self.courses(runner, of: userID)
             let certificates = try await Self.certificates(runner, of: userID)
             return (courses, certificates)
@@ -270,59 +273,97 @@ struct PostgresEnrolmentStore: EnrolmentStore {
 
     func learnerCourse(course: CourseDetail, userID: Int64?, lessonSlug: String?) async throws -> LearnerCourse {
         guard userID != nil || lessonSlug != nil else { return LearnerCourse(course: course) }
-        return try await database.read { runner in try await Self.learnerCourse(runner, course: course, userID: userID, lessonSlug: lessonSlug) }
+        // The learner's place in the course is read on every page of it: kept while nothing is written anywhere, and used
+        // only with the very course it was read with (its lessons make the progress). The lesson's part is read each
+        // time, as whether it is open depends on the hour.
+        var view = LearnerCourse(course: course)
+        if let userID {
+            view = try await database.recentRead("learner \(userID) \(course.id)") { runner in try await Self.place(runner, course: course, userID: userID) }
+            if view.course != course {
+                view = try await database.read { runner in try await Self.place(runner, course: course, userID: userID) }
+            }
+        }
+        guard let lessonSlug else { return view }
+        if let opens = Self.opensLater(lessonSlug, of: view) {
+            view.lessonOpensAt = opens
+            return view
+        }
+        view.show(
+            try await database.recentRead("lesson \(userID ?? 0) \(course.id) \(lessonSlug)") { runner in
+                try await Self.lessonContent(runner, lessonSlug, of: course, userID: userID)
+            })
+        return view
     }
 
     static func learnerCourse(_ runner: QueryRunner, course: CourseDetail, userID: Int64?, lessonSlug: String?) async throws -> LearnerCourse {
         var view = LearnerCourse(course: course)
-        if let userID {
-            if let enrolment = try await runner.one(
-                "SELECT enrolled_at, last_lesson_id FROM enrolment WHERE user_id = \(userID) AND course_id = \(course.id)",
-                { (enrolledAt: try $0["enrolled_at"] as Date, lastLessonID: try $0["last_lesson_id"] as Int64?) })
-            {
-                view.isEnrolled = true
-                view.enrolledAt = enrolment.enrolledAt
-                view.lastLessonID = enrolment.lastLessonID
-            } else {
-                view.waitlistPosition = try await PostgresSeats.position(runner, userID: userID, courseID: course.id)
-                if course.enrolmentMode == .approval {
-                    view.request = try await PostgresEnrolmentRequestStore.latest(runner, userID: userID, courseID: course.id)
-                }
-            }
-            let completed = try await runner.values(
-                """
-                SELECT lesson_completion.lesson_id FROM lesson_completion JOIN lesson ON lesson.id = lesson_completion.lesson_id
-                WHERE lesson_completion.user_id = \(userID) AND lesson.course_id = \(course.id)
-                """, as: Int64.self)
-            view.progress = CourseProgress(course.lessons, completed: Set(completed))
-            if let certificate = try await runner.one(
-                """
-                SELECT code, completed_at FROM certificate
-                WHERE user_id = \(userID) AND course_id = \(course.id) AND replaced_by IS NULL AND revoked_at IS NULL
-                """, { (code: try $0["code"] as String, completedAt: try $0["completed_at"] as Date) })
-            {
-                view.certificateCode = certificate.code
-                view.certifiedAt = certificate.completedAt
+        if let userID { view = try await place(runner, course: course, userID: userID) }
+        guard let lessonSlug else { return view }
+        return try await lesson(runner, lessonSlug, of: view, userID: userID)
+    }
+
+    /// The learner's enrolment (or place on the waitlist, or request), progress and certificate in `course`.
+    private static func place(_ runner: QueryRunner, course: CourseDetail, userID: Int64) async throws -> LearnerCourse {
+        var view = LearnerCourse(course: course)
+        if let enrolment = try await runner.one(
+            "SELECT enrolled_at, last_lesson_id FROM enrolment WHERE user_id = \(userID) AND course_id = \(course.id)",
+            { (enrolledAt: try $0["enrolled_at"] as Date, lastLessonID: try $0["last_lesson_id"] as Int64?) })
+        {
+            view.isEnrolled = true
+            view.enrolledAt = enrolment.enrolledAt
+            view.lastLessonID = enrolment.lastLessonID
+        } else {
+            view.waitlistPosition = try await PostgresSeats.position(runner, userID: userID, courseID: course.id)
+            if course.enrolmentMode == .approval {
+                view.request = try await PostgresEnrolmentRequestStore.latest(runner, userID: userID, courseID: course.id)
             }
         }
-        if let lessonSlug {
-            // A lesson whose module has not opened for this learner yields nothing: its text, quiz and form stay on the server.
-            if let lesson = course.lessons.first(where: { $0.slug == lessonSlug }),
-                let opens = course.lockedUntil(lesson, enrolledAt: view.enrolledAt, now: Date())
-            {
-                view.lessonOpensAt = opens
-                return view
-            }
-            view.lessonHTML = try await runner.value(
-                "SELECT body_html FROM lesson WHERE course_id = \(course.id) AND slug = \(lessonSlug) AND NOT is_removed", as: String.self)
-            if let lesson = course.lessons.first(where: { $0.slug == lessonSlug }) {
-                if lesson.hasQuiz { view.lessonQuiz = try await PostgresQuizStore.quiz(runner, lessonID: lesson.id, userID: userID) }
-                if lesson.kind == .checkpoint, let userID {
-                    view.submissions = try await PostgresCheckpointStore.submissions(runner, userID: userID, lessonID: lesson.id)
-                }
-            }
+        let completed = try await runner.values(
+            """
+            SELECT lesson_completion.lesson_id FROM lesson_completion JOIN lesson ON lesson.id = lesson_completion.lesson_id
+            WHERE lesson_completion.user_id = \(userID) AND lesson.course_id = \(course.id)
+            """, as: Int64.self)
+        view.progress = CourseProgress(course.lessons, completed: Set(completed))
+        if let certificate = try await runner.one(
+            """
+            SELECT code, completed_at FROM certificate
+            WHERE user_id = \(userID) AND course_id = \(course.id) AND replaced_by IS NULL AND revoked_at IS NULL
+            """, { (code: try $0["code"] as String, completedAt: try $0["completed_at"] as Date) })
+        {
+            view.certificateCode = certificate.code
+            view.certifiedAt = certificate.completedAt
         }
         return view
+    }
+
+    /// `view` with the lesson `lessonSlug`'s text, quiz and submissions, when it is open to this learner now.
+    private static func lesson(_ runner: QueryRunner, _ lessonSlug: String, of view: LearnerCourse, userID: Int64?) async throws -> LearnerCourse {
+        var view = view
+        if let opens = opensLater(lessonSlug, of: view) {
+            view.lessonOpensAt = opens
+            return view
+        }
+        view.show(try await lessonContent(runner, lessonSlug, of: view.course, userID: userID))
+        return view
+    }
+
+    /// When the lesson opens to this learner, if it has not yet: its text, quiz and form then stay on the server.
+    private static func opensLater(_ lessonSlug: String, of view: LearnerCourse) -> Date? {
+        view.course.lessons.first(where: { $0.slug == lessonSlug }).flatMap { view.course.lockedUntil($0, enrolledAt: view.enrolledAt, now: Date()) }
+    }
+
+    /// The text of an open lesson, with the learner's quiz attempts and checkpoint submissions.
+    private static func lessonContent(_ runner: QueryRunner, _ lessonSlug: String, of course: CourseDetail, userID: Int64?) async throws -> LessonContent {
+        var content = LessonContent()
+        content.html = try await runner.value(
+            "SELECT body_html FROM lesson WHERE course_id = \(course.id) AND slug = \(lessonSlug) AND NOT is_removed", as: String.self)
+        if let lesson = course.lessons.first(where: { $0.slug == lessonSlug }) {
+            if lesson.hasQuiz { content.quiz = try await PostgresQuizStore.quiz(runner, lessonID: lesson.id, userID: userID) }
+            if lesson.kind == .checkpoint, let userID {
+                content.submissions = try await PostgresCheckpointStore.submissions(runner, userID: userID, lessonID: lesson.id)
+            }
+        }
+        return content
     }
 
     func certificates(of userID: Int64) async throws -> [Certificate] {
@@ -466,5 +507,20 @@ extension Certificate {
                 quizAverage: try row["quiz_average"] as Int?, checkpointsApproved: try row["checkpoints_approved"] as Int? ?? 0,
                 courseVersion: version)
         }
+    }
+}
+
+/// An open lesson's part of a `LearnerCourse`: read, and kept, apart from the learner's place in the course.
+struct LessonContent: Sendable {
+    var html: String?
+    var quiz: LessonQuiz?
+    var submissions: [CheckpointSubmission] = []
+}
+
+extension LearnerCourse {
+    fileprivate mutating func show(_ lesson: LessonContent) {
+        lessonHTML = lesson.html
+        lessonQuiz = lesson.quiz
+        submissions = lesson.submissions
     }
 }

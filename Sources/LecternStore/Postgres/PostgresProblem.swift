@@ -85,7 +85,9 @@ enum PostgresProblem {
     }
 }
 
-/// The `LISTEN/NOTIFY` channel on which every write that changes the site, or appends an event, is announced.
+/// The `LISTEN/NOTIFY` channel on which every write is announced: with no payload when it changes the site or appends
+/// an event (page caches and live feeds look), with `privatePayload` otherwise (only recent reads are forgotten).
 enum PostgresChangeChannel {
     static let name = "lectern_changes"
+    static let privatePayload = "private"
 }

@@ -30,7 +30,8 @@ struct PostgresSessionStore: SessionStore {
     func find(id: String, now: Date) async throws -> SessionRecord? {
         guard id.utf8.count == 43, id.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
         let idHash = SecretToken.hash(id)
-        let found = try await database.read { runner in
+        // Read on every signed-in request: kept while nothing is written anywhere (a sign-out, a new notification).
+        let found = try await database.recentRead("session \(idHash)") { runner in
             try await runner.one(
                 """
                 SELECT sessions.user_id, sessions.csrf_token, sessions.created_at AS session_created_at, sessions.last_seen_at,

@@ -13,6 +13,8 @@ public final class PostgresSiteDatabase: SiteDatabase {
     let logger: Logger
     /// Hears every instance's changes (`LISTEN`), for `EventLog.observeAppends` and the page caches.
     let changes: PostgresChangeListener
+    /// The reads signed-in pages make on every request, while nothing was written since (see `RecentReads`).
+    let recentReads = RecentReads()
     private let running: Task<Void, Never>
 
     public var location: String { url.redacted }
@@ -33,7 +35,9 @@ public final class PostgresSiteDatabase: SiteDatabase {
         var direct = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
         direct.options.connectTimeout = .seconds(5)
-        changes = PostgresChangeListener(configuration: direct, logger: logger)
+        let recentReads = recentReads
+        changes = PostgresChangeListener(
+            configuration: direct, logger: logger, heard: { recentReads.forgetAll() }, listening: { recentReads.setListening($0) })
         self.isDryRun = isDryRun
         self.logger = logger
         running = Task { await client.run() }
@@ -173,6 +177,16 @@ public final class PostgresSiteDatabase: SiteDatabase {
         }
     }
 
+    /// `read`, or what the same `key` gave since the last write anywhere (see `RecentReads`): for what signed-in pages
+    /// read on every request. `key` must name everything `body` reads by.
+    func recentRead<T: Sendable>(_ key: String, _ body: (QueryRunner) async throws -> T) async throws -> T {
+        if let kept = recentReads.kept(key, as: T.self) { return kept }
+        let stamp = recentReads.stamp()
+        let value = try await read(body)
+        if let stamp { recentReads.keep(value, as: key, stamp: stamp) }
+        return value
+    }
+
     /// Runs `updates` in one transaction (READ COMMITTED; stores lock what their rules read with `FOR NO KEY UPDATE`), or
     /// rolls it back in a dry run. A write that can change a public page bumps the site revision, which other
     /// instances hear of through `NOTIFY` (see `PostgresChangeListener`).
@@ -191,14 +205,24 @@ public final class PostgresSiteDatabase: SiteDatabase {
     }
 
     private func writeOnce<T: Sendable>(changesPublicPages: Bool, _ updates: (QueryRunner) async throws -> T) async throws -> T {
+        // Whatever the outcome (a COMMIT whose answer was lost may have happened), what was read before may be stale.
+        defer { recentReads.forgetAll() }
         do {
             let result = try await withPooledConnection { connection -> T in
                 _ = try await connection.queryIfOpen("BEGIN", logger: logger)
                 do {
                     let result = try await updates(QueryRunner(connection: connection, logger: logger))
                     if changesPublicPages {
-                        _ = try await connection.queryIfOpen("UPDATE site_revision SET revision = revision + 1 WHERE id = 1", logger: logger)
-                        _ = try await connection.queryIfOpen("NOTIFY \(unescaped: PostgresChangeChannel.name)", logger: logger)
+                        // One round trip: the revision moves and the change is announced (at commit) by the same statement.
+                        _ = try await connection.queryIfOpen(
+                            """
+                            UPDATE site_revision SET revision = revision + 1 WHERE id = 1
+                            RETURNING pg_notify('\(unescaped: PostgresChangeChannel.name)', '')
+                            """, logger: logger)
+                    } else {
+                        // Other instances forget their recent reads; their page caches and live feeds need not look.
+                        _ = try await connection.queryIfOpen(
+                            "NOTIFY \(unescaped: PostgresChangeChannel.name), '\(unescaped: PostgresChangeChannel.privatePayload)'", logger: logger)
                     }
                     _ = try await connection.queryIfOpen(isDryRun ? "ROLLBACK" : "COMMIT", logger: logger)
                     return result
