@@ -164,8 +164,16 @@ import Testing
     }
 
     @Test func aForeignDatabaseStopsTheStartWithAClearError() async throws {
-        try Data("not a database".utf8).write(to: URL(fileURLWithPath: site.databasePath))
-        await #expect(throws: DatabaseOpenError.self) { _ = try await makeApp(self.site) }
+        if let url = site.postgresURL {
+            // Another application's database: its tables, no Lectern schema.
+            for statement in ["DROP SCHEMA public CASCADE", "CREATE SCHEMA public", "CREATE TABLE orders (id integer)"] {
+                try await TestPostgres.admin(url, statement)
+            }
+        } else {
+            try Data("not a database".utf8).write(to: URL(fileURLWithPath: site.databasePath))
+        }
+        let error = await #expect(throws: DatabaseOpenError.self) { _ = try await makeApp(self.site) }
+        if site.postgresURL != nil { #expect(error?.reason.contains("holds tables Lectern did not make (orders)") == true) }
     }
 
     @Test func aMissingContentFolderStopsTheStart() async throws {

@@ -16,10 +16,21 @@ struct PostgresEnrolmentStore: EnrolmentStore {
             // The course's row is locked before anything is read (see `PostgresSeats.state`): enrolments of one course
             // take their turn, so the seat count holds, and a double click finds the first click's enrolment.
             var state = try await PostgresSeats.state(runner, courseID: courseID, now: now)
-            if try await PostgresSeats.serveQueueFirst(runner, courseID: courseID, now: now) {
+            // Whether others wait and whether this learner is in, in one round trip. Seats free while others wait go
+            // to them first (`Seats.serveQueueFirst`), after which both are read again.
+            let seen =
+                try await runner.one(
+                    """
+                    SELECT EXISTS (SELECT 1 FROM waitlist WHERE course_id = \(courseID)) AS waiting,
+                        EXISTS (SELECT 1 FROM enrolment WHERE user_id = \(userID) AND course_id = \(courseID)) AS enrolled
+                    """, { (waiting: try $0["waiting"] as Bool, enrolled: try $0["enrolled"] as Bool) }) ?? (waiting: false, enrolled: false)
+            var enrolled = seen.enrolled
+            if seen.waiting {
+                try await PostgresSeats.promote(runner, courseID: courseID, now: now)
                 state = try await PostgresSeats.state(runner, courseID: courseID, now: now)
+                enrolled = try await PostgresSeats.isEnrolled(runner, userID: userID, courseID: courseID)
             }
-            if try await PostgresSeats.isEnrolled(runner, userID: userID, courseID: courseID) { return .alreadyEnrolled }
+            if enrolled { return .alreadyEnrolled }
             guard let course = state else { return .refused(.closed(now)) }
             switch course.admission(byOperator: byOperator, overCapacityReason: overCapacityReason) {
             case .refuse(let outcome):

@@ -20,13 +20,15 @@ struct PostgresEventLog: EventLog {
     /// Appends an event inside the transaction of the change it tells of: both are kept, or neither. Other instances
     /// hear of it through `NOTIFY` when the transaction commits.
     static func append(_ runner: QueryRunner, _ kind: EventKind, userID: Int64?, subjectID: Int64?, courseID: Int64?, now: Date) async throws {
-        try await runner.execute("SELECT pg_advisory_xact_lock(\(appendLock))")
+        // One round trip: the lock is taken (the materialised CTE is read first) before the row's id is drawn, and the
+        // change is announced at commit.
         let id = try await runner.value(
             """
+            WITH ordered AS MATERIALIZED (SELECT pg_advisory_xact_lock(\(appendLock)))
             INSERT INTO event (kind, user_id, subject_id, course_id, created_at)
-            VALUES (\(kind.rawValue), \(userID), \(subjectID), \(courseID), \(now)) RETURNING id
+            SELECT \(kind.rawValue), \(userID), \(subjectID), \(courseID), \(now) FROM ordered
+            RETURNING id, pg_notify('\(unescaped: PostgresChangeChannel.name)', '')
             """, as: Int64.self)
-        try await runner.execute("NOTIFY \(unescaped: PostgresChangeChannel.name)")
         if let userID, let id {
             try await PostgresNotificationStore.record(runner, eventID: id, kind, userID: userID, subjectID: subjectID, courseID: courseID, now: now)
         }

@@ -14,6 +14,10 @@ extension PostgresMigrations {
         return String(hash, radix: 36)
     }()
 
+    static func foreignReason(_ tables: String) -> String {
+        "holds tables Lectern did not make (\(tables)) and no Lectern schema: give Lectern a database of its own (createdb --encoding=UTF8 --template=template0 NAME)"
+    }
+
     static func newerReason(_ unknown: [String]) -> String {
         "was written by a newer version of Lectern (unknown migration\(unknown.count == 1 ? "" : "s") \(unknown.map { "'\($0)'" }.joined(separator: ", "))): upgrade lectern, or point --database at another database"
     }

@@ -51,19 +51,22 @@ enum PostgresSeats {
     }
 
     static func enrol(_ runner: QueryRunner, userID: Int64, courseID: Int64, now: Date, overCapacityReason: String? = nil) async throws {
+        // A place obtained any way ends the learner's wait or request for it, so nobody holds two seats: one statement,
+        // one round trip, while the course's row is locked. The event goes last: its lock orders every event's commit.
         try await runner.execute(
             """
-            INSERT INTO enrolment (user_id, course_id, enrolled_at, over_capacity_reason)
-            VALUES (\(userID), \(courseID), \(now), \(overCapacityReason))
+            WITH enrolled AS (
+                INSERT INTO enrolment (user_id, course_id, enrolled_at, over_capacity_reason)
+                VALUES (\(userID), \(courseID), \(now), \(overCapacityReason)) RETURNING 1
+            ),
+            unqueued AS (DELETE FROM waitlist WHERE user_id = \(userID) AND course_id = \(courseID) RETURNING 1),
+            settled AS (
+                UPDATE enrolment_request SET status = 'approved', decided_at = \(now)
+                WHERE user_id = \(userID) AND course_id = \(courseID) AND status = 'pending' RETURNING 1
+            )
+            SELECT 1
             """)
         try await PostgresEventLog.append(runner, .enrolled, userID: userID, subjectID: courseID, courseID: courseID, now: now)
-        // A place obtained any way ends the learner's wait or request for it, so nobody holds two seats.
-        try await runner.execute("DELETE FROM waitlist WHERE user_id = \(userID) AND course_id = \(courseID)")
-        try await runner.execute(
-            """
-            UPDATE enrolment_request SET status = 'approved', decided_at = \(now)
-            WHERE user_id = \(userID) AND course_id = \(courseID) AND status = 'pending'
-            """)
     }
 
     /// Takes the learner out of the queue; a code that paid for their place gets its use back. False when not waiting.

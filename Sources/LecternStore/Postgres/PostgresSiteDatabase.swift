@@ -15,6 +15,8 @@ public final class PostgresSiteDatabase: SiteDatabase {
     let changes: PostgresChangeListener
     /// The reads signed-in pages make on every request, while nothing was written since (see `RecentReads`).
     let recentReads = RecentReads()
+    /// Where the stores' statements are counted, when a test watches this database (`StatementLog`).
+    private let statementLog: String?
     private let running: Task<Void, Never>
 
     public var location: String { url.redacted }
@@ -40,6 +42,7 @@ public final class PostgresSiteDatabase: SiteDatabase {
             configuration: direct, logger: logger, heard: { recentReads.forgetAll() }, listening: { recentReads.setListening($0) })
         self.isDryRun = isDryRun
         self.logger = logger
+        statementLog = StatementLog.shared.isWatching(url.redacted) ? url.redacted : nil
         running = Task { await client.run() }
     }
 
@@ -64,6 +67,9 @@ public final class PostgresSiteDatabase: SiteDatabase {
             let unknown = applied.filter { !PostgresMigrations.names.contains($0) }
             guard unknown.isEmpty else {
                 throw DatabaseOpenError(path: url.redacted, reason: PostgresMigrations.newerReason(unknown))
+            }
+            if applied.isEmpty, let tables = try await database.foreignTables() {
+                throw DatabaseOpenError(path: url.redacted, reason: PostgresMigrations.foreignReason(tables))
             }
             if migrate {
                 if dryRun {
@@ -138,6 +144,19 @@ public final class PostgresSiteDatabase: SiteDatabase {
         return (applied, PostgresMigrations.names.filter { !done.contains($0) })
     }
 
+    /// Up to five tables Lectern did not make, in a database it has never migrated (another application's), or nil.
+    private func foreignTables() async throws -> String? {
+        try await read { runner in
+            try await runner.value(
+                """
+                SELECT string_agg(table_name, ', ' ORDER BY table_name) FROM (
+                    SELECT table_name::text FROM information_schema.tables
+                    WHERE table_schema = current_schema() AND table_name <> 'lectern_migrations' ORDER BY table_name LIMIT 5
+                ) AS found
+                """, as: String.self)
+        }
+    }
+
     private static func appliedMigrations(_ connection: PostgresConnection, logger: Logger) async throws -> [String] {
         try await QueryRunner(connection: connection, logger: logger).values("SELECT name FROM lectern_migrations ORDER BY applied_at, name")
     }
@@ -171,7 +190,7 @@ public final class PostgresSiteDatabase: SiteDatabase {
     /// (the web answers 503 and the same request works once it is back).
     func read<T: Sendable>(_ body: (QueryRunner) async throws -> T) async throws -> T {
         do {
-            return try await withPooledConnection { connection in try await body(QueryRunner(connection: connection, logger: logger)) }
+            return try await withPooledConnection { connection in try await body(QueryRunner(connection: connection, logger: logger, statementLog: statementLog)) }
         } catch {
             throw PostgresProblem.storageProblem(error, location: location)
         }
@@ -211,7 +230,7 @@ public final class PostgresSiteDatabase: SiteDatabase {
             let result = try await withPooledConnection { connection -> T in
                 _ = try await connection.queryIfOpen("BEGIN", logger: logger)
                 do {
-                    let result = try await updates(QueryRunner(connection: connection, logger: logger))
+                    let result = try await updates(QueryRunner(connection: connection, logger: logger, statementLog: statementLog))
                     if changesPublicPages {
                         // One round trip: the revision moves and the change is announced (at commit) by the same statement.
                         _ = try await connection.queryIfOpen(

@@ -7,27 +7,35 @@ import PostgresNIO
 struct QueryRunner {
     let connection: PostgresConnection
     let logger: Logger
+    /// Where statements are counted (`StatementLog`), when a test watches this database.
+    var statementLog: String? = nil
+
+    /// Every statement of the stores goes through here: counted when watched, and sent only on an open connection.
+    private func run(_ query: PostgresQuery) async throws -> PostgresQueryResult {
+        if let statementLog { StatementLog.shared.record(statementLog, sql: query.sql) }
+        return try await connection.queryIfOpen(query, logger: logger)
+    }
 
     /// Runs a statement whose rows, if any, are not needed. Every statement's rows are collected before it counts as
     /// done, so an error raised while it runs (a deadlock or timeout inside `SELECT … FOR NO KEY UPDATE` or an advisory
     /// lock) is never lost to a transaction's next statement. Sent only on an open connection (`queryIfOpen`).
     func execute(_ query: PostgresQuery) async throws {
-        _ = try await connection.queryIfOpen(query, logger: logger)
+        _ = try await run(query)
     }
 
     /// Every row, each made into a value by `make`.
     func all<T>(_ query: PostgresQuery, _ make: (Columns) throws -> T) async throws -> [T] {
-        try await connection.queryIfOpen(query, logger: logger).map { try make(Columns(row: $0.makeRandomAccess())) }
+        try await run(query).map { try make(Columns(row: $0.makeRandomAccess())) }
     }
 
     /// The first row made into a value, or nil when there is none.
     func one<T>(_ query: PostgresQuery, _ make: (Columns) throws -> T) async throws -> T? {
-        try await connection.queryIfOpen(query, logger: logger).first.map { try make(Columns(row: $0.makeRandomAccess())) }
+        try await run(query).first.map { try make(Columns(row: $0.makeRandomAccess())) }
     }
 
     /// The first column of the first row, or nil when there is no row (or its value is NULL).
     func value<T: PostgresDecodable>(_ query: PostgresQuery, as type: T.Type = T.self) async throws -> T? where T._DecodableType == T {
-        guard let row = try await connection.queryIfOpen(query, logger: logger).first else { return nil }
+        guard let row = try await run(query).first else { return nil }
         return try row.makeRandomAccess()[0].decode(T?.self)
     }
 
