@@ -45,8 +45,9 @@ public enum TestPostgres {
         try psql(server, "CREATE DATABASE \(name) TEMPLATE \(templateName)")
         var url = server
         url.database = String(name)
-        // Tests run side by side, each with its own database: a small pool each keeps the server under its limit.
-        url.maximumConnections = 4
+        // Tests run side by side (at most 8 at once on the PostgreSQL run), each with its own database and a pool for the
+        // application and one for the test's own reads: 10 each keeps the server (500 connections) under its limit.
+        url.maximumConnections = 10
         return url
     }
 
