@@ -9,6 +9,7 @@ public final class StatementLog: @unchecked Sendable {
 
     private let lock = NSLock()
     private var counts: [String: Int] = [:]
+    private var seen: [String: [String]] = [:]
     private var ignored: [String: [String]] = [:]
 
     /// Starts counting for the database at `path` (opened after this call), leaving out statements that contain any of
@@ -16,6 +17,7 @@ public final class StatementLog: @unchecked Sendable {
     public func watch(_ path: String, ignoring: [String] = []) {
         lock.withLock {
             counts[path] = 0
+            seen[path] = []
             ignored[path] = ignoring
         }
     }
@@ -25,8 +27,16 @@ public final class StatementLog: @unchecked Sendable {
         lock.withLock { counts[path] ?? 0 }
     }
 
+    /// The statements counted on `path` since `watch` or the last `reset`, for a failing test to show.
+    public func statements(_ path: String) -> [String] {
+        lock.withLock { seen[path] ?? [] }
+    }
+
     public func reset(_ path: String) {
-        lock.withLock { if counts[path] != nil { counts[path] = 0 } }
+        lock.withLock {
+            if counts[path] != nil { counts[path] = 0 }
+            seen[path] = []
+        }
     }
 
     func isWatching(_ path: String) -> Bool {
@@ -37,6 +47,7 @@ public final class StatementLog: @unchecked Sendable {
         lock.withLock {
             guard !(ignored[path] ?? []).contains(where: { sql.contains($0) }) else { return }
             counts[path, default: 0] += 1
+            seen[path, default: []].append(String(sql.prefix(120)))
         }
     }
 
