@@ -28,12 +28,7 @@ struct PostgresBackendTests {
     }
 
     @Test func instancesStartingTogetherMigrateOnce() async throws {
-        guard let server = TestPostgres.serverURL else { return }
-        let name = "m_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        try await TestPostgres.admin(server, "CREATE DATABASE \(name)")
-        var named = server
-        named.database = String(name)
-        let url = named
+        guard let url = try await Self.emptyDatabase() else { return }
         let opened = try await withThrowingTaskGroup(of: PostgresSiteDatabase.self) { group in
             for _ in 0..<3 { group.addTask { try await PostgresSiteDatabase.open(url: url) } }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -43,7 +38,7 @@ struct PostgresBackendTests {
         #expect(status.pending.isEmpty)
         #expect(try await opened[0].siteSecret().count == 32)
         for database in opened { try await database.close() }
-        try await TestPostgres.drop(String(name))
+        try await TestPostgres.drop(url.database)
     }
 
     @Test func aDatabaseOfANewerLecternIsRefused() async throws {
@@ -61,6 +56,28 @@ struct PostgresBackendTests {
             #expect(error.description.contains("2099-01-01-from-the-future"))
         }
         try await TestPostgres.drop(url.database)
+    }
+
+    @Test func anEmptyDatabaseWithOnlyViewsIsLecternsToMigrate() async throws {
+        guard let url = try await Self.emptyDatabase() else { return }
+        // A view (as pg_stat_statements adds) is not another application's data; a table would be.
+        try await TestPostgres.admin(url, "CREATE VIEW monitoring AS SELECT 1 AS one")
+        let database = try await PostgresSiteDatabase.open(url: url)
+        #expect(try await database.migrationStatus().pending.isEmpty)
+        try await database.close()
+        try await TestPostgres.admin(url, "CREATE TABLE orders (id integer)")
+        _ = try await PostgresSiteDatabase.open(url: url).close()  // migrated: Lectern's own now, whatever else it holds
+        try await TestPostgres.drop(url.database)
+    }
+
+    /// A new database with nothing in it (not the migrated template), or nil without a server.
+    private static func emptyDatabase() async throws -> PostgresURL? {
+        guard let server = TestPostgres.serverURL else { return nil }
+        let name = "e_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try await TestPostgres.admin(server, "CREATE DATABASE \(name)")
+        var url = server
+        url.database = String(name)
+        return url
     }
 
     @Test func aServerThatIsNotThereIsNamedInOneLine() async throws {

@@ -285,8 +285,8 @@ struct PostgresEnrolmentStore: EnrolmentStore {
     func learnerCourse(course: CourseDetail, userID: Int64?, lessonSlug: String?) async throws -> LearnerCourse {
         guard userID != nil || lessonSlug != nil else { return LearnerCourse(course: course) }
         // The learner's place in the course is read on every page of it: kept while nothing is written anywhere, and used
-        // only with the very course it was read with (its lessons make the progress). The lesson's part is read each
-        // time, as whether it is open depends on the hour.
+        // only with the very course it was read with (its lessons make the progress). Whether the lesson is open
+        // depends on the hour: decided on each request, before its kept text is used.
         var view = LearnerCourse(course: course)
         if let userID {
             view = try await database.recentRead("learner \(userID) \(course.id)") { runner in try await Self.place(runner, course: course, userID: userID) }
@@ -299,8 +299,11 @@ struct PostgresEnrolmentStore: EnrolmentStore {
             view.lessonOpensAt = opens
             return view
         }
+        // Keyed by what the read depends on: the learner (attempts, submissions) and the lesson as this course describes it.
+        let lesson = course.lessons.first(where: { $0.slug == lessonSlug })
+        let shape = lesson.map { "\($0.id) \($0.kind.rawValue) \($0.hasQuiz)" } ?? "none"
         view.show(
-            try await database.recentRead("lesson \(userID ?? 0) \(course.id) \(lessonSlug)") { runner in
+            try await database.recentRead("lesson \(userID.map(String.init) ?? "anonymous") \(course.id) \(lessonSlug) \(shape)") { runner in
                 try await Self.lessonContent(runner, lessonSlug, of: course, userID: userID)
             })
         return view

@@ -68,7 +68,7 @@ public final class PostgresSiteDatabase: SiteDatabase {
             guard unknown.isEmpty else {
                 throw DatabaseOpenError(path: url.redacted, reason: PostgresMigrations.newerReason(unknown))
             }
-            if applied.isEmpty, let tables = try await database.foreignTables() {
+            if let tables = try await database.foreignTables() {
                 throw DatabaseOpenError(path: url.redacted, reason: PostgresMigrations.foreignReason(tables))
             }
             if migrate {
@@ -145,13 +145,22 @@ public final class PostgresSiteDatabase: SiteDatabase {
     }
 
     /// Up to five tables Lectern did not make, in a database it has never migrated (another application's), or nil.
+    /// One statement, so one snapshot: an instance migrating beside this one is seen either not at all or with its
+    /// migrations table. Views, and tables an extension made (PostGIS's `spatial_ref_sys`), are not another application's.
     private func foreignTables() async throws -> String? {
         try await read { runner in
             try await runner.value(
                 """
-                SELECT string_agg(table_name, ', ' ORDER BY table_name) FROM (
-                    SELECT table_name::text FROM information_schema.tables
-                    WHERE table_schema = current_schema() AND table_name <> 'lectern_migrations' ORDER BY table_name LIMIT 5
+                SELECT string_agg(relname, ', ' ORDER BY relname) FROM (
+                    SELECT class.relname::text AS relname FROM pg_class AS class
+                    WHERE class.relnamespace = current_schema()::regnamespace AND class.relkind IN ('r', 'p')
+                        AND NOT EXISTS (
+                            SELECT 1 FROM pg_depend WHERE pg_depend.classid = 'pg_class'::regclass AND pg_depend.objid = class.oid
+                                AND pg_depend.deptype = 'e')
+                        AND NOT EXISTS (
+                            SELECT 1 FROM pg_class AS ours
+                            WHERE ours.relnamespace = current_schema()::regnamespace AND ours.relname = 'lectern_migrations')
+                    ORDER BY class.relname LIMIT 5
                 ) AS found
                 """, as: String.self)
         }
@@ -235,8 +244,8 @@ public final class PostgresSiteDatabase: SiteDatabase {
                         // One round trip: the revision moves and the change is announced (at commit) by the same statement.
                         _ = try await connection.queryIfOpen(
                             """
-                            UPDATE site_revision SET revision = revision + 1 WHERE id = 1
-                            RETURNING pg_notify('\(unescaped: PostgresChangeChannel.name)', '')
+                            WITH moved AS (UPDATE site_revision SET revision = revision + 1 WHERE id = 1)
+                            SELECT pg_notify('\(unescaped: PostgresChangeChannel.name)', '')
                             """, logger: logger)
                     } else {
                         // Other instances forget their recent reads; their page caches and live feeds need not look.
