@@ -36,7 +36,7 @@ struct PostgresEnrolmentStore: EnrolmentStore {
             case .refuse(let outcome):
                 return outcome
             case .enrol(let reason):
-                // A pending request for this course is settled by the enrolment (an operator admitted the learner).
+                // Settles a pending request or a wait for this course too (an operator admitted the learner).
                 try await PostgresSeats.enrol(runner, userID: userID, courseID: courseID, now: now, overCapacityReason: reason)
                 return .enrolled
             }

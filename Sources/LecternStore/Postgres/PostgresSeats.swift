@@ -37,13 +37,11 @@ enum PostgresSeats {
         return Seats.CourseState(state: state, mode: EnrolmentMode(rawValue: course.mode) ?? .open, capacity: capacity, taken: taken)
     }
 
-    /// Seats that are free while others wait go to those waiting first (see `Seats.serveQueueFirst`). True when
-    /// someone was waiting (the course's state may then have changed).
-    @discardableResult
-    static func serveQueueFirst(_ runner: QueryRunner, courseID: Int64, now: Date) async throws -> Bool {
-        guard try await runner.exists("SELECT 1 FROM waitlist WHERE course_id = \(courseID) LIMIT 1") else { return false }
-        try await promote(runner, courseID: courseID, now: now)
-        return true
+    /// Seats that are free while others wait go to those waiting first (see `Seats.serveQueueFirst`).
+    static func serveQueueFirst(_ runner: QueryRunner, courseID: Int64, now: Date) async throws {
+        if try await runner.exists("SELECT 1 FROM waitlist WHERE course_id = \(courseID) LIMIT 1") {
+            try await promote(runner, courseID: courseID, now: now)
+        }
     }
 
     static func isEnrolled(_ runner: QueryRunner, userID: Int64, courseID: Int64) async throws -> Bool {
