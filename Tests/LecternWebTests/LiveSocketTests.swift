@@ -109,10 +109,10 @@ import Testing
             for try await chunk in inbound {
                 received += chunk.readableBytesView
                 guard let end = received.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound else { continue }
-                #expect(String(decoding: received[..<end], as: UTF8.self).hasPrefix("HTTP/1.1 101"))
                 let frame = Array(received[end...])
                 // A close frame (0x88) with a short payload: two bytes of code, then the reason.
                 guard frame.count >= 2, frame.count >= 2 + Int(frame[1] & 0x7f) else { continue }
+                #expect(String(decoding: received[..<end], as: UTF8.self).hasPrefix("HTTP/1.1 101"))
                 #expect(frame[0] == 0x88 && frame[1] & 0x7f < 126 && frame[1] >= 2)
                 let code = Int(frame[2]) << 8 | Int(frame[3])
                 // Answered as a client answers (masked), so the server ends the connection now.
