@@ -82,7 +82,11 @@ func writeContent(folder: String, count: Int, first: Int) throws {
             """
         try Data(text.utf8).write(to: posts.appendingPathComponent(String(format: "benchmark-post-%05d.md", number)))
     }
-    for (slug, title) in [("benchmark-course", "Benchmark Course"), ("benchmark-open-course", "Open Benchmark Course")] {
+    // The third takes only new places (Benchmarks/run's "1,000 new places"), with a capacity, as certificate courses have.
+    for (slug, title, capacity) in [
+        ("benchmark-course", "Benchmark Course", ""), ("benchmark-open-course", "Open Benchmark Course", ""),
+        ("benchmark-capped-course", "Capped Benchmark Course", "capacity: 5000\n"),
+    ] {
         let lessons = root.appendingPathComponent("courses/\(slug)/lessons")
         try FileManager.default.createDirectory(at: lessons, withIntermediateDirectories: true)
         try Data(
@@ -97,7 +101,7 @@ func writeContent(folder: String, count: Int, first: Int) throws {
             outcomes: [A measured server]
             benefits: [Numbers you can trust]
             modules: [Basics, Practice]
-            ---
+            \(capacity)---
             \(sentences.prefix(6).joined(separator: " "))
 
             """.utf8

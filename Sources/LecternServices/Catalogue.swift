@@ -6,6 +6,15 @@ import LecternStore
 public protocol CourseDetailSource: Sendable {
     /// The course for `slug`, or what `load` reads.
     func course(_ slug: String, load: () async throws -> CourseDetail?) async throws -> CourseDetail?
+    /// The course for `slug` when only what writes never change of it is used (its id and slug): a kept copy serves
+    /// however much was written since it was read.
+    func identity(_ slug: String, load: () async throws -> CourseDetail?) async throws -> CourseDetail?
+}
+
+extension CourseDetailSource {
+    public func identity(_ slug: String, load: () async throws -> CourseDetail?) async throws -> CourseDetail? {
+        try await course(slug, load: load)
+    }
 }
 
 /// Reads every time: the CLI's source, and the web's when page caching is off.
@@ -30,6 +39,16 @@ public struct Catalogue: Sendable {
     /// The courses on offer, in the catalogue's order.
     public func catalogue() async throws -> [CourseDetail] {
         try await courses.catalogue()
+    }
+
+    /// The course at `slug` for an action on its places, which uses only its id and slug: the store decides under its
+    /// own lock with what it reads then, so the course's counts and settings need not be read again after every write
+    /// (every enrolment is one: a busy course would be read again for each).
+    public func courseToPlaceOn(_ slug: String) async throws -> CourseDetail {
+        guard Slug.isValid(slug), let course = try await source.identity(slug, load: { try await courses.course(slug: slug) }) else {
+            throw CourseRefusal.noSuchCourse(slug: slug)
+        }
+        return course
     }
 
     /// The course on offer at `slug`.

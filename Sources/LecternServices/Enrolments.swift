@@ -37,7 +37,7 @@ public struct Enrolments: Sendable {
 
     /// A learner enrols themselves: on an open course with a seat; other modes answer `needs`, a full or closed course `refused`.
     public func enrol(_ user: User, in courseSlug: String) async throws -> Placement {
-        let course = try await catalogue.course(courseSlug)
+        let course = try await catalogue.courseToPlaceOn(courseSlug)
         return Placement(course: course, outcome: Self.place(try await store.enrol(userID: user.id, courseID: course.id)))
     }
 

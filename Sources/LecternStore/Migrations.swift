@@ -568,6 +568,10 @@ enum Migrations {
                     CREATE INDEX rate_mark_time ON rate_mark(marked_at);
                     """)
         }
+        migrator.registerMigration("2026-12-03-seat-readings") { _ in
+            // On PostgreSQL, a function reading a course's seats in one call. Nothing here: SQLite's single writer
+            // reads them under its lock as they are. Both backends keep the same list of migrations (`lectern db copy`).
+        }
         return migrator
     }()
 }

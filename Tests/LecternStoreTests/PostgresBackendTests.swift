@@ -144,15 +144,7 @@ struct PostgresBackendTests {
     @Test func sixtyLearnersRacingForTenSeatsGetTenPlaces() async throws {
         try await TestPostgres.withDatabase { database in
             let courseID = try await Self.course(in: database, capacity: 10)
-            let users = PostgresUserStore(database: database)
-            var learners: [Int64] = []
-            for number in 0..<60 {
-                learners.append(
-                    try await users.create(
-                        email: try EmailAddress("learner\(number)@example.com"), name: "Learner \(number)", passwordHash: "x", role: .learner,
-                        verified: true, now: Date()
-                    ).id)
-            }
+            let learners = try await Self.learners(60, in: database)
             let enrolled = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for learner in learners {
                     group.addTask {
@@ -172,6 +164,64 @@ struct PostgresBackendTests {
                 try await runner.value("SELECT count(*) FROM enrolment WHERE course_id = \(courseID)", as: Int.self)
             }
             #expect(count == 10)
+        }
+    }
+
+    /// A new place is taken in one statement when nothing it was decided on changed once the course's row is locked:
+    /// a reading that no longer holds (seat gone, settings changed, the learner already in) writes nothing, and the
+    /// enrolment store then decides again under the lock.
+    @Test func aPlaceDecidedOnAReadingThatNoLongerHoldsIsNotTakenInOneStatement() async throws {
+        try await TestPostgres.withDatabase { database in
+            let courseID = try await Self.course(in: database, capacity: 1)
+            let learners = try await Self.learners(3, in: database)
+            func reading(_ learner: Int64) async throws -> PostgresSeats.Reading {
+                try #require(
+                    try await database.read { runner in
+                        try await PostgresSeats.reading(runner, courseID: courseID, userID: learner, now: Date(), locking: false)
+                    })
+            }
+            func takeAlone(_ learner: Int64, _ seen: PostgresSeats.Reading) async throws -> Bool {
+                try await database.writeAlone { runner in
+                    try await PostgresSeats.enrolIfUnchanged(runner, userID: learner, courseID: courseID, seen: seen, now: Date())
+                } ?? false
+            }
+            let enrolments = PostgresEnrolmentStore(database: database)
+            func placesAndEvents() async throws -> (places: Int, events: Int) {
+                try await database.read { runner in
+                    (
+                        try await runner.value("SELECT count(*) FROM enrolment WHERE course_id = \(courseID)", as: Int.self) ?? -1,
+                        try await runner.value(
+                            "SELECT count(*) FROM event WHERE kind = \(EventKind.enrolled.rawValue) AND course_id = \(courseID)", as: Int.self) ?? -1
+                    )
+                }
+            }
+
+            // Read while the seat is free; another learner takes it before the statement runs.
+            let early = try await reading(learners[0])
+            #expect(early.course.state == .open && !early.enrolled)
+            let revision = try await database.siteRevision()
+            #expect(try await takeAlone(learners[1], try await reading(learners[1])))
+            #expect(try await database.siteRevision() == revision + 1)
+            #expect(try await takeAlone(learners[0], early) == false)
+            #expect(try await placesAndEvents() == (1, 1))
+            // The same learner twice from one reading: the second finds the first's place.
+            let twice = try await reading(learners[2])
+            try await database.write { runner in try await runner.execute("UPDATE course SET capacity = 5 WHERE id = \(courseID)") }
+            let fresh = try await reading(learners[2])
+            #expect(try await takeAlone(learners[2], twice) == false, "the capacity changed after this reading")
+            #expect(try await takeAlone(learners[2], fresh))
+            #expect(try await takeAlone(learners[2], fresh) == false)
+            #expect(try await placesAndEvents() == (2, 2))
+            // The store itself answers each case: a repeat from its first read, and a refusal decided under the lock.
+            let again = try await enrolments.enrol(userID: learners[2], courseID: courseID, byOperator: false, overCapacityReason: nil, now: Date())
+            #expect(again == .alreadyEnrolled)
+            try await database.write { runner in
+                try await runner.execute("UPDATE course SET operator_enrolment = 'closed', operator_enrolment_at = now() WHERE id = \(courseID)")
+            }
+            #expect(try await takeAlone(learners[0], early) == false)
+            let outcome = try await enrolments.enrol(userID: learners[0], courseID: courseID, byOperator: false, overCapacityReason: nil, now: Date())
+            #expect(outcome != .enrolled && outcome != .alreadyEnrolled)
+            #expect(try await placesAndEvents() == (2, 2))
         }
     }
 
@@ -297,6 +347,20 @@ struct PostgresBackendTests {
     }
 
     /// A course row as a content sync would write it, with `capacity` seats, open now.
+    /// `count` verified learners, by id.
+    static func learners(_ count: Int, in database: PostgresSiteDatabase) async throws -> [Int64] {
+        let users = PostgresUserStore(database: database)
+        var learners: [Int64] = []
+        for number in 0..<count {
+            learners.append(
+                try await users.create(
+                    email: try EmailAddress("learner\(number)@example.com"), name: "Learner \(number)", passwordHash: "x", role: .learner,
+                    verified: true, now: Date()
+                ).id)
+        }
+        return learners
+    }
+
     static func course(in database: PostgresSiteDatabase, capacity: Int) async throws -> Int64 {
         try await database.write { runner in
             try await runner.value(

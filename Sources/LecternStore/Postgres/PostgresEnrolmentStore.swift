@@ -6,33 +6,39 @@ struct PostgresEnrolmentStore: EnrolmentStore {
     let database: PostgresSiteDatabase
 
     func enrol(userID: Int64, courseID: Int64, byOperator: Bool, overCapacityReason: String?, now: Date) async throws -> EnrolmentOutcome {
-        // A learner already enrolled stays so whatever runs beside this (leaving is their own act): a second click is
-        // answered from a plain read, without queueing behind every enrolment on the course's lock or telling every
+        // First a plain read. A learner already enrolled stays so whatever runs beside this (leaving is their own act):
+        // a second click is answered without queueing behind every enrolment on the course's lock or telling every
         // instance that the site changed.
-        if try await database.read({ runner in try await PostgresSeats.isEnrolled(runner, userID: userID, courseID: courseID) }) {
-            return .alreadyEnrolled
+        let seen = try await database.read { runner in
+            try await PostgresSeats.reading(runner, courseID: courseID, userID: userID, now: now, locking: false)
+        }
+        if seen?.enrolled == true { return .alreadyEnrolled }
+        // A plain new place, the common case, is taken in one statement that checks under the course's lock that
+        // nothing it was decided on has changed. Anything else, or a change, goes the whole way below.
+        if let seen, !seen.waiting, !seen.requested,
+            case .enrol(overCapacityReason: nil) = seen.course.admission(byOperator: byOperator, overCapacityReason: overCapacityReason),
+            try await database.writeAlone({ runner in
+                try await PostgresSeats.enrolIfUnchanged(runner, userID: userID, courseID: courseID, seen: seen, now: now)
+            }) == true
+        {
+            return .enrolled
         }
         return try await database.write { runner -> EnrolmentOutcome in
-            // The course's row is locked before anything is read (see `PostgresSeats.state`): enrolments of one course
+            // The course's row is locked before anything is read (see `PostgresSeats.reading`): enrolments of one course
             // take their turn, so the seat count holds, and a double click finds the first click's enrolment.
-            var state = try await PostgresSeats.state(runner, courseID: courseID, now: now)
-            // Whether others wait and whether this learner is in, in one round trip. Seats free while others wait go
-            // to them first (`Seats.serveQueueFirst`), after which both are read again.
-            let seen =
-                try await runner.one(
-                    """
-                    SELECT EXISTS (SELECT 1 FROM waitlist WHERE course_id = \(courseID)) AS waiting,
-                        EXISTS (SELECT 1 FROM enrolment WHERE user_id = \(userID) AND course_id = \(courseID)) AS enrolled
-                    """, { (waiting: try $0["waiting"] as Bool, enrolled: try $0["enrolled"] as Bool) }) ?? (waiting: false, enrolled: false)
-            var enrolled = seen.enrolled
-            if seen.waiting {
-                try await PostgresSeats.promote(runner, courseID: courseID, now: now)
-                state = try await PostgresSeats.state(runner, courseID: courseID, now: now)
-                enrolled = try await PostgresSeats.isEnrolled(runner, userID: userID, courseID: courseID)
+            guard var reading = try await PostgresSeats.reading(runner, courseID: courseID, userID: userID, now: now, locking: true) else {
+                return try await PostgresSeats.isEnrolled(runner, userID: userID, courseID: courseID) ? .alreadyEnrolled : .refused(.closed(now))
             }
-            if enrolled { return .alreadyEnrolled }
-            guard let course = state else { return .refused(.closed(now)) }
-            switch course.admission(byOperator: byOperator, overCapacityReason: overCapacityReason) {
+            // Seats free while others wait go to them first (`Seats.serveQueueFirst`), after which all is read again.
+            if reading.waiting {
+                try await PostgresSeats.promote(runner, courseID: courseID, now: now)
+                guard let again = try await PostgresSeats.reading(runner, courseID: courseID, userID: userID, now: now, locking: true) else {
+                    return try await PostgresSeats.isEnrolled(runner, userID: userID, courseID: courseID) ? .alreadyEnrolled : .refused(.closed(now))
+                }
+                reading = again
+            }
+            if reading.enrolled { return .alreadyEnrolled }
+            switch reading.course.admission(byOperator: byOperator, overCapacityReason: overCapacityReason) {
             case .refuse(let outcome):
                 return outcome
             case .enrol(let reason):

@@ -612,5 +612,47 @@ enum PostgresMigrations {
             CREATE INDEX rate_mark_time ON rate_mark(marked_at);
             """
         ),
+        (
+            "2026-12-03-seat-readings",
+            """
+            -- A course's seats, read in one call: its enrolment settings, a digest of them, the seats held (enrolments
+            -- and pending requests), whether anyone waits, and whether `learner` holds a place or a pending request.
+            -- With `locking`, the course's row is locked first, as every write that gives or frees a seat locks it.
+            -- A statement that waited for that lock still reads with the snapshot it started with, so the counts were
+            -- a second statement, and a second round trip with the row locked. PL/pgSQL takes a fresh snapshot for
+            -- each statement it runs: here the counts include everything committed before the lock was granted.
+            CREATE FUNCTION course_seats(wanted BIGINT, learner BIGINT, locking BOOLEAN)
+                RETURNS TABLE (
+                    capacity BIGINT, enrolment_opens TIMESTAMPTZ, enrolment_closes TIMESTAMPTZ, enrolment_mode TEXT,
+                    operator_enrolment TEXT, operator_enrolment_at TIMESTAMPTZ, operator_capacity_set BOOLEAN,
+                    operator_capacity BIGINT, facts TEXT, taken BIGINT, waiting BOOLEAN, enrolled BOOLEAN, requested BOOLEAN
+                )
+                LANGUAGE plpgsql
+                VOLATILE
+                SET search_path FROM CURRENT
+                AS $$
+            #variable_conflict use_column
+            BEGIN
+                IF locking THEN
+                    PERFORM 1 FROM course AS c WHERE c.id = wanted AND NOT c.is_removed FOR NO KEY UPDATE;
+                END IF;
+                RETURN QUERY
+                SELECT c.capacity, c.enrolment_opens, c.enrolment_closes, c.enrolment_mode, c.operator_enrolment,
+                    c.operator_enrolment_at, c.operator_capacity_set, c.operator_capacity,
+                    md5(row(c.capacity, c.enrolment_opens, c.enrolment_closes, c.enrolment_mode, c.operator_enrolment,
+                        c.operator_enrolment_at, c.operator_capacity_set, c.operator_capacity)::text),
+                    (SELECT count(*) FROM enrolment AS e WHERE e.course_id = c.id)
+                        + (SELECT count(*) FROM enrolment_request AS r WHERE r.course_id = c.id AND r.status = 'pending'),
+                    EXISTS (SELECT 1 FROM waitlist AS w WHERE w.course_id = c.id),
+                    EXISTS (SELECT 1 FROM enrolment AS e WHERE e.course_id = c.id AND e.user_id = learner),
+                    EXISTS (
+                        SELECT 1 FROM enrolment_request AS r
+                        WHERE r.course_id = c.id AND r.user_id = learner AND r.status = 'pending'
+                    )
+                FROM course AS c WHERE c.id = wanted AND NOT c.is_removed;
+            END
+            $$;
+            """
+        ),
     ]
 }

@@ -7,34 +7,68 @@ import LecternCore
 /// as exclusive as `FOR UPDATE` among lockers, but it does not block the foreign-key check of a row that names the
 /// course, which, held against the event-append lock, deadlocked a certificate insert with another learner's enrolment.
 enum PostgresSeats {
+    /// What `course_seats` (its migration says why it is a function) read of a course and one learner.
+    struct Reading {
+        var course: Seats.CourseState
+        /// A digest of the course's enrolment settings: equal digests, the same decision for the same seat count.
+        var facts: String
+        var waiting: Bool
+        var enrolled: Bool
+        var requested: Bool
+    }
+
+    /// The course's seats now (nil when there is no such course on offer), with the course's row locked until the
+    /// transaction ends when `locking`: every transaction that gives, frees or counts a seat of a course takes its turn.
+    static func reading(_ runner: QueryRunner, courseID: Int64, userID: Int64?, now: Date, locking: Bool) async throws -> Reading? {
+        try await runner.one("SELECT * FROM course_seats(\(courseID), \(userID), \(locking))") { row in
+            let settings = try OperatorCourseSettings(columns: row)
+            let capacity = settings.effectiveCapacity(content: try row["capacity"] as Int?)
+            let taken: Int = try row["taken"]
+            let state = EnrolmentRule.state(
+                at: now, opens: try row["enrolment_opens"], closes: try row["enrolment_closes"], override: settings.enrolment, capacity: capacity,
+                enrolled: taken)
+            let mode = EnrolmentMode(rawValue: try row["enrolment_mode"] as String) ?? .open
+            return Reading(
+                course: Seats.CourseState(state: state, mode: mode, capacity: capacity, taken: taken), facts: try row["facts"],
+                waiting: try row["waiting"], enrolled: try row["enrolled"], requested: try row["requested"])
+        }
+    }
+
     /// The course's enrolment state now, counting held seats, with the course row locked until the transaction
     /// ends; nil when there is no such course on offer.
     static func state(_ runner: QueryRunner, courseID: Int64, now: Date) async throws -> Seats.CourseState? {
-        guard
-            let course = try await runner.one(
-                """
-                SELECT capacity, enrolment_opens, enrolment_closes, enrolment_mode, operator_enrolment, operator_enrolment_at,
-                    operator_capacity_set, operator_capacity
-                FROM course WHERE id = \(courseID) AND NOT is_removed FOR NO KEY UPDATE
-                """,
-                { row in
-                    (
-                        settings: try OperatorCourseSettings(columns: row), capacity: try row["capacity"] as Int?,
-                        opens: try row["enrolment_opens"] as Date?, closes: try row["enrolment_closes"] as Date?,
-                        mode: try row["enrolment_mode"] as String
-                    )
-                })
-        else { return nil }
-        let taken =
-            try await runner.value(
-                """
-                SELECT (SELECT count(*) FROM enrolment WHERE course_id = \(courseID))
-                    + (SELECT count(*) FROM enrolment_request WHERE course_id = \(courseID) AND status = 'pending')
-                """, as: Int.self) ?? 0
-        let capacity = course.settings.effectiveCapacity(content: course.capacity)
-        let state = EnrolmentRule.state(
-            at: now, opens: course.opens, closes: course.closes, override: course.settings.enrolment, capacity: capacity, enrolled: taken)
-        return Seats.CourseState(state: state, mode: EnrolmentMode(rawValue: course.mode) ?? .open, capacity: capacity, taken: taken)
+        try await reading(runner, courseID: courseID, userID: nil, now: now, locking: true)?.course
+    }
+
+    /// Enrols the learner in one statement, committed on its own, if what `seen` read still holds once the course's row
+    /// is locked: the same settings, a seat free (or no capacity), nobody waiting, no place or pending request of the
+    /// learner's. The row is then locked for that statement alone, not for a transaction of several round trips.
+    /// True when enrolled; false when anything changed, and then nothing was written.
+    static func enrolIfUnchanged(_ runner: QueryRunner, userID: Int64, courseID: Int64, seen: Reading, now: Date) async throws -> Bool {
+        // The event is appended as `PostgresEventLog.append` does, and the site's revision moves as `write` moves it, in
+        // the order every write takes these locks (the course's row, the event lock, the revision's row): `moved` reads
+        // `appended`, so it runs after it. Run in the other order, it deadlocked with a certificate's transaction.
+        let enrolled = try await runner.value(
+            """
+            WITH seats AS MATERIALIZED (SELECT * FROM course_seats(\(courseID), \(userID), true)),
+            enrolled AS (
+                INSERT INTO enrolment (user_id, course_id, enrolled_at)
+                SELECT \(userID), \(courseID), \(now) FROM seats
+                WHERE seats.facts = \(seen.facts) AND NOT seats.waiting AND NOT seats.enrolled AND NOT seats.requested
+                    AND (\(seen.course.capacity)::bigint IS NULL OR seats.taken < \(seen.course.capacity))
+                ON CONFLICT DO NOTHING
+                RETURNING course_id
+            ),
+            ordered AS MATERIALIZED (SELECT pg_advisory_xact_lock(\(PostgresEventLog.appendLock)) FROM enrolled),
+            appended AS (
+                INSERT INTO event (kind, user_id, subject_id, course_id, created_at)
+                SELECT \(EventKind.enrolled.rawValue), \(userID), \(courseID), \(courseID), \(now) FROM ordered
+                RETURNING pg_notify('\(unescaped: PostgresChangeChannel.name)', '')
+            ),
+            moved AS (UPDATE site_revision SET revision = revision + 1 WHERE id = 1 AND EXISTS (SELECT 1 FROM appended))
+            SELECT count(*) FROM enrolled
+            """, as: Int.self)
+        return enrolled == 1
     }
 
     /// Seats that are free while others wait go to those waiting first (see `Seats.serveQueueFirst`).

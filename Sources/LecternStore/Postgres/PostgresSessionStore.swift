@@ -1,5 +1,6 @@
 import Foundation
 import LecternCore
+import PostgresNIO
 
 /// `SessionStore` in PostgreSQL.
 struct PostgresSessionStore: SessionStore {
@@ -59,9 +60,15 @@ struct PostgresSessionStore: SessionStore {
             return nil
         }
         if lifetime.needsTouch(found, now: now) {
+            // One statement on its own (the first request of every session after a pause makes one): other instances
+            // forget what they kept of it, as after any write.
             do {
-                try await database.write(changesPublicPages: false) { runner in
-                    try await runner.execute("UPDATE sessions SET last_seen_at = \(now) WHERE id_hash = \(idHash)")
+                let touch: PostgresQuery = """
+                    WITH touched AS (UPDATE sessions SET last_seen_at = \(now) WHERE id_hash = \(idHash) RETURNING 1)
+                    SELECT pg_notify('\(unescaped: PostgresChangeChannel.name)', '\(unescaped: PostgresChangeChannel.privatePayload)') FROM touched
+                    """
+                if try await database.writeAlone(changesPublicPages: false, { runner in try await runner.execute(touch) }) == nil {
+                    try await database.write(changesPublicPages: false) { runner in try await runner.execute(touch) }
                 }
             } catch is StorageUnavailableError {}
         }

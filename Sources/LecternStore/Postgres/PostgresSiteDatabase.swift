@@ -219,15 +219,41 @@ public final class PostgresSiteDatabase: SiteDatabase {
     /// rolls it back in a dry run. A write that can change a public page bumps the site revision, which other
     /// instances hear of through `NOTIFY` (see `PostgresChangeListener`).
     func write<T: Sendable>(changesPublicPages: Bool = true, _ updates: (QueryRunner) async throws -> T) async throws -> T {
-        // A transaction PostgreSQL picked as a deadlock's victim, or could not serialise, did nothing: it runs again
-        // (the closures only touch the database), a few times, after a short random pause.
-        var attempt = 1
+        try await retrying { try await writeOnce(changesPublicPages: changesPublicPages, updates) }
+    }
+
+    /// A write made by the one statement `statement` runs, which commits on its own: one round trip where `write` takes
+    /// four (BEGIN, the statement, the revision or NOTIFY, COMMIT), so the rows it locks are held that much shorter. The
+    /// statement announces its change itself, as `write` would: `pg_notify` on `PostgresChangeChannel.name`, with the
+    /// site's revision moved and an empty payload when it changes a public page, else `privatePayload`. Not in a dry
+    /// run: nil there, and the caller writes with `write`, which rolls back.
+    func writeAlone<T: Sendable>(changesPublicPages: Bool = true, _ statement: (QueryRunner) async throws -> T) async throws -> T? {
+        guard !isDryRun else { return nil }
+        return try await retrying {
+            defer { recentReads.forgetAll() }
+            do {
+                let result = try await withPooledConnection { connection in
+                    try await statement(QueryRunner(connection: connection, logger: logger, statementLog: statementLog))
+                }
+                if changesPublicPages { WriteGeneration.shared.advance() }
+                WriteGeneration.everyWrite.advance()
+                return result
+            } catch {
+                throw PostgresProblem.storageProblem(error, location: location)
+            }
+        }
+    }
+
+    /// A write PostgreSQL picked as a deadlock's victim, or could not serialise, did nothing: it runs again (the
+    /// closures only touch the database), a few times, after a short random pause.
+    private func retrying<T: Sendable>(_ attempt: () async throws -> T) async throws -> T {
+        var attempts = 1
         while true {
             do {
-                return try await writeOnce(changesPublicPages: changesPublicPages, updates)
-            } catch where attempt < 4 && PostgresProblem.isWorthRetrying(error) {
-                attempt += 1
-                try await Task.sleep(for: .milliseconds(Int.random(in: 5...30) * attempt))
+                return try await attempt()
+            } catch where attempts < 4 && PostgresProblem.isWorthRetrying(error) {
+                attempts += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...30) * attempts))
             }
         }
     }

@@ -28,6 +28,22 @@ final class CourseDetailCache: CourseDetailSource, @unchecked Sendable {
         let generation = pages.generation()
         let now = pages.now()
         if let entry = lock.withLock({ entries[slug] }), pages.isFresh(generation: entry.generation, read: entry.read) { return entry.course }
+        return try await loadAndKeep(slug, generation: generation, now: now, load: load)
+    }
+
+    /// Any copy kept, whatever was written since, while younger than the lifetime (which bounds how long a course
+    /// removed by another process can still be found here; the store then refuses the place).
+    func identity(_ slug: String, load: () async throws -> CourseDetail?) async throws -> CourseDetail? {
+        guard pages.lifetime > .zero else { return try await load() }
+        let generation = pages.generation()
+        let now = pages.now()
+        if let entry = lock.withLock({ entries[slug] }), now - entry.read < pages.lifetime { return entry.course }
+        return try await loadAndKeep(slug, generation: generation, now: now, load: load)
+    }
+
+    private func loadAndKeep(
+        _ slug: String, generation: Int, now: ContinuousClock.Instant, load: () async throws -> CourseDetail?
+    ) async throws -> CourseDetail? {
         guard let course = try await load() else { return nil }
         lock.withLock {
             // Only courses that exist are kept, so the number of entries is the number of courses.
