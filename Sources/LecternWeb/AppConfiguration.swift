@@ -61,6 +61,10 @@ public struct AppConfiguration: Sendable {
     /// Send mail after answering (true, the default: whether a message went never shows in the response time), or
     /// before answering (tests, so they can read what was sent without waiting for it).
     public var mailInBackground = true
+    /// How often the mailers look for notices to send that no request of this server sent (a waitlist promotion, a
+    /// decision made from the CLI or on another instance); nil: never (tests, which run the mailers themselves, so that
+    /// a slow test never finds its notice already taken by the server's own round).
+    public var mailCatchUpInterval: Duration? = .seconds(30)
     /// The hour of the day (UTC) from which instructors get their daily digest of checkpoint submissions waiting for review.
     public var reviewDigestHour = 7
 

@@ -6,6 +6,7 @@ import LecternStore
 import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
+import ServiceLifecycle
 
 /// Wires the whole site: database, content import, templates, middleware and routes. The CLI and the tests both call this.
 public func buildApplication(_ configuration: AppConfiguration) async throws -> some ApplicationProtocol {
@@ -122,12 +123,20 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
     CheckpointController(lessons: lessons).addRoutes(to: routes)
     let checkpoints = database.checkpoints
     let verifications = database.verifications
-    let reviewMailer = ReviewMailer(
+    var reviewMailer = ReviewMailer(
         events: database.events, checkpoints: checkpoints, mail: mail, ledger: ledger, verifications: verifications,
         siteName: configuration.siteName, baseURL: configuration.baseURL, dates: dates, digestHour: configuration.reviewDigestHour, logger: logger)
-    let enrolmentMailer = EnrolmentMailer(
+    var enrolmentMailer = EnrolmentMailer(
         events: database.events, requests: database.enrolmentRequests, waitlists: database.waitlists,
         mail: mail, ledger: ledger, verifications: verifications, siteName: configuration.siteName, baseURL: configuration.baseURL, logger: logger)
+    let mailRounds: [any Service]
+    if let interval = configuration.mailCatchUpInterval {
+        reviewMailer.catchUpInterval = interval
+        enrolmentMailer.catchUpInterval = interval
+        mailRounds = [reviewMailer, enrolmentMailer]
+    } else {
+        mailRounds = []
+    }
     try ReviewController(
         reviews: Reviews(database: database), renderer: renderer, flash: presenter.flash,
         mailer: reviewMailer, enrolmentMailer: enrolmentMailer, mailInBackground: configuration.mailInBackground
@@ -205,7 +214,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
                 host: siteHost)
         },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [viewCounter, housekeeping, reviewMailer, enrolmentMailer, changes]
+        services: ([viewCounter, housekeeping] as [any Service]) + mailRounds + [changes]
             + (configuration.metricsAddress.map { [MetricsController.server($0, serverLogger: serverLogger, logger: readyLogger)] } ?? []),
         onServerRunning: { channel in
             let address = channel.localAddress

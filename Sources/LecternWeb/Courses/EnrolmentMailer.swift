@@ -13,6 +13,9 @@ struct EnrolmentMailer: Service {
     let siteName: String
     let baseURL: String
 
+    /// How long `run` waits between rounds (`AppConfiguration.mailCatchUpInterval`).
+    var catchUpInterval: Duration = .seconds(30)
+
     static let cursor = "enrolment-mail"
     static let perHour = 30
 
@@ -33,7 +36,7 @@ struct EnrolmentMailer: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await send()
-                try? await Task.sleep(for: .seconds(30))
+                try? await Task.sleep(for: catchUpInterval)
             }
         }
     }

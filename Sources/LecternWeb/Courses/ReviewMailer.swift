@@ -17,6 +17,9 @@ struct ReviewMailer: Service {
     var events: EventLog { reviews.events }
     var logger: Logger { reviews.logger }
 
+    /// How long `run` waits between rounds (`AppConfiguration.mailCatchUpInterval`).
+    var catchUpInterval: Duration = .seconds(30)
+
     static let reviewCursor = "review-mail"
     static let digestCursor = "review-digest"
     /// Per recipient: review notices an hour, and one digest in any 20 hours (the ledger's limits, shared by every instance).
@@ -42,7 +45,7 @@ struct ReviewMailer: Service {
             while !Task.isCancelled {
                 await sendReviews()
                 await sendDigestsIfDue()
-                try? await Task.sleep(for: .seconds(30))
+                try? await Task.sleep(for: catchUpInterval)
             }
         }
     }
