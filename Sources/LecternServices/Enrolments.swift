@@ -38,7 +38,11 @@ public struct Enrolments: Sendable {
     /// A learner enrols themselves: on an open course with a seat; other modes answer `needs`, a full or closed course `refused`.
     public func enrol(_ user: User, in courseSlug: String) async throws -> Placement {
         let course = try await catalogue.courseToPlaceOn(courseSlug)
-        return Placement(course: course, outcome: Self.place(try await store.enrol(userID: user.id, courseID: course.id)))
+        let outcome = Self.place(try await store.enrol(userID: user.id, courseID: course.id))
+        // That copy of the course is kept whatever was written since: refused as closed, the course may have been
+        // removed meanwhile, which is "no such course" (404), not "closed" (409). Only refusals read it again.
+        if case .refused(.closed) = outcome { _ = try await catalogue.course(courseSlug) }
+        return Placement(course: course, outcome: outcome)
     }
 
     /// After signing up or logging in to join a course: enrols as `enrol` does, and on a full open course puts the

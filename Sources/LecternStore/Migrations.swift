@@ -572,6 +572,9 @@ enum Migrations {
             // On PostgreSQL, a function reading a course's seats in one call. Nothing here: SQLite's single writer
             // reads them under its lock as they are. Both backends keep the same list of migrations (`lectern db copy`).
         }
+        migrator.registerMigration("2026-12-04-seat-readings-held") { _ in
+            // On PostgreSQL, that function again, counting no seats for a learner who holds one. Nothing here, as above.
+        }
         return migrator
     }()
 }

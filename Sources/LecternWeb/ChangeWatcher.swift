@@ -28,12 +28,12 @@ struct ChangeWatcher: Service {
                 wake.finish()
             }
             await cancelWhenGracefulShutdown {
-                var site = SiteState(database: database, navigation: navigation)
+                let site = SiteState(database: database, navigation: navigation)
                 await site.start()
                 for await _ in wakes {
                     await site.check(logger: logger)
                     do {
-                        try await hub.tick(feed)
+                        try await hub.tick(feed) { await site.check(logger: logger) }
                     } catch {
                         // The next pass starts from the same position: nothing is skipped.
                         logger.warning("live updates could not read the event log: \(error)")
@@ -46,8 +46,9 @@ struct ChangeWatcher: Service {
     }
 }
 
-/// What the watcher knows of the public site: its revision and the next scheduled post's time.
-private struct SiteState {
+/// What the watcher knows of the public site: its revision and the next scheduled post's time. An actor, as the live
+/// hub checks it too, between reading events and delivering them.
+private actor SiteState {
     let database: any SiteDatabase
     let navigation: SiteNavigation?
     var known: Int?
@@ -58,12 +59,12 @@ private struct SiteState {
         self.navigation = navigation
     }
 
-    mutating func start() async {
+    func start() async {
         known = try? await database.siteRevision()
         nextPublication = try? await database.posts.nextPublication()
     }
 
-    mutating func check(logger: Logger) async {
+    func check(logger: Logger) async {
         do {
             let revision = try await database.siteRevision()
             let due = nextPublication.map { $0 <= Date() } ?? false

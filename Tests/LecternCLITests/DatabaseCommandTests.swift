@@ -10,14 +10,14 @@ import Testing
         let fresh = site.site.folder.appendingPathComponent("new.sqlite").path
         let dry = await site.lectern(["db", "migrate", "--db", fresh, "--dry-run", "--json"], site: false)
         #expect(dry.status == 0)
-        #expect((try dry.object()["applied"] as? [String])?.count == 23)
+        #expect((try dry.object()["applied"] as? [String])?.count == 24)
         #expect(!FileManager.default.fileExists(atPath: fresh))
 
         let first = await site.lectern(["db", "migrate", "--db", fresh, "--json"], site: false)
         #expect(first.status == 0)
         #expect((try first.object()["applied"] as? [String])?.first == "2026-11-25-posts-and-courses")
         let second = await site.lectern(["db", "migrate", "--db", fresh], site: false)
-        #expect(second.output.contains("is up to date (23 migrations applied)"))
+        #expect(second.output.contains("is up to date (24 migrations applied)"))
     }
 
     @Test func statusCountsWhatTheDatabaseHolds() async throws {
@@ -31,7 +31,7 @@ import Testing
         #expect((status["pending_migrations"] as? [String]) == [])
         #expect(status["journal_mode"] as? String == "wal")
         let table = await site.lectern("db", "status")
-        #expect(table.output.contains("23 migrations applied, up to date"))
+        #expect(table.output.contains("24 migrations applied, up to date"))
     }
 
     @Test func aMissingDatabaseIsAnErrorAndIsNotCreated() async throws {

@@ -68,6 +68,22 @@ import Testing
         }
     }
 
+    @Test func enrollingInACourseRemovedSinceItWasLastUsedIsNotFound() async throws {
+        let ada = try await caller()
+        let bob = try await caller("bob@example.com")
+        let site = self.site
+        try await makeApp(site).test(.router) { client in
+            // Ada's place leaves the tiny course in the server's memory; then the course leaves the site.
+            #expect(try await client.send("/api/v1/courses/tiny/enrolment", .post, headers: ada).status == .created)
+            try site.remove("courses/tiny")
+            _ = try await site.openDatabase().content.sync(from: ContentLoader(root: site.content))
+
+            let refused = try await client.send("/api/v1/courses/tiny/enrolment", .post, headers: bob)
+            #expect(refused.status == .notFound, "a removed course is not found, not closed: \(refused.body)")
+            #expect(try Self.problemType(refused) == "/api/problems/no-such-course")
+        }
+    }
+
     @Test func aLearnerEnrolsAndLeaves() async throws {
         let learn = try await caller()
         try await makeApp(site).test(.router) { client in

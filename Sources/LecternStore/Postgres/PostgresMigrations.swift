@@ -651,6 +651,52 @@ enum PostgresMigrations {
                     )
                 FROM course AS c WHERE c.id = wanted AND NOT c.is_removed;
             END
+                        $$;
+            """
+        ),
+        (
+            "2026-12-04-seat-readings-held",
+            """
+            -- course_seats again, with two changes. A learner who already holds a place needs no seat count (every caller
+            -- answers "already enrolled" before anything else), and counting a course's thousand enrolments for every
+            -- second click halved the rate of repeated enrolments: `taken` is NULL then. And the digest reads the dates
+            -- as epoch seconds: a timestamptz as text follows the connection's TimeZone setting.
+            CREATE OR REPLACE FUNCTION course_seats(wanted BIGINT, learner BIGINT, locking BOOLEAN)
+                RETURNS TABLE (
+                    capacity BIGINT, enrolment_opens TIMESTAMPTZ, enrolment_closes TIMESTAMPTZ, enrolment_mode TEXT,
+                    operator_enrolment TEXT, operator_enrolment_at TIMESTAMPTZ, operator_capacity_set BOOLEAN,
+                    operator_capacity BIGINT, facts TEXT, taken BIGINT, waiting BOOLEAN, enrolled BOOLEAN, requested BOOLEAN
+                )
+                LANGUAGE plpgsql
+                VOLATILE
+                SET search_path FROM CURRENT
+                AS $$
+            #variable_conflict use_column
+            DECLARE
+                holds BOOLEAN;
+            BEGIN
+                IF locking THEN
+                    PERFORM 1 FROM course AS c WHERE c.id = wanted AND NOT c.is_removed FOR NO KEY UPDATE;
+                END IF;
+                holds := EXISTS (SELECT 1 FROM enrolment AS e WHERE e.course_id = wanted AND e.user_id = learner);
+                RETURN QUERY
+                SELECT c.capacity, c.enrolment_opens, c.enrolment_closes, c.enrolment_mode, c.operator_enrolment,
+                    c.operator_enrolment_at, c.operator_capacity_set, c.operator_capacity,
+                    md5(row(c.capacity, extract(epoch FROM c.enrolment_opens), extract(epoch FROM c.enrolment_closes),
+                        c.enrolment_mode, c.operator_enrolment, extract(epoch FROM c.operator_enrolment_at),
+                        c.operator_capacity_set, c.operator_capacity)::text),
+                    CASE WHEN holds THEN NULL ELSE
+                        (SELECT count(*) FROM enrolment AS e WHERE e.course_id = c.id)
+                        + (SELECT count(*) FROM enrolment_request AS r WHERE r.course_id = c.id AND r.status = 'pending')
+                    END,
+                    EXISTS (SELECT 1 FROM waitlist AS w WHERE w.course_id = c.id),
+                    holds,
+                    EXISTS (
+                        SELECT 1 FROM enrolment_request AS r
+                        WHERE r.course_id = c.id AND r.user_id = learner AND r.status = 'pending'
+                    )
+                FROM course AS c WHERE c.id = wanted AND NOT c.is_removed;
+            END
             $$;
             """
         ),

@@ -9,6 +9,7 @@ import LecternCore
 enum PostgresSeats {
     /// What `course_seats` (its migration says why it is a function) read of a course and one learner.
     struct Reading {
+        /// Its seat count is 0 when `enrolled`: the seats of a course are not counted for a learner who holds one.
         var course: Seats.CourseState
         /// A digest of the course's enrolment settings: equal digests, the same decision for the same seat count.
         var facts: String
@@ -23,7 +24,8 @@ enum PostgresSeats {
         try await runner.one("SELECT * FROM course_seats(\(courseID), \(userID), \(locking))") { row in
             let settings = try OperatorCourseSettings(columns: row)
             let capacity = settings.effectiveCapacity(content: try row["capacity"] as Int?)
-            let taken: Int = try row["taken"]
+            // Not counted for a learner who holds a place (see the function): nothing is decided on it for them.
+            let taken: Int = try row["taken"] as Int? ?? 0
             let state = EnrolmentRule.state(
                 at: now, opens: try row["enrolment_opens"], closes: try row["enrolment_closes"], override: settings.enrolment, capacity: capacity,
                 enrolled: taken)

@@ -166,7 +166,11 @@ actor LiveHub {
     /// One pass: catches resuming subscriptions up to where each was taken, then gives everyone what is new (at most
     /// `batches` reads of the log, so one pass stays short). An event about a course removed meanwhile is skipped; one
     /// that cannot be read just now closes the connections it was for with 1013, and they come back for it.
-    func tick(_ feed: LiveFeed, batches: Int = 20) async throws {
+    ///
+    /// `read` runs after each batch is read, before it is delivered: the watcher learns there of the site revision those
+    /// events moved (they moved it in their own transactions), so their messages are made from what was read after them.
+    /// Else a course's seats came from its copy kept from before the enrolment that the event tells of.
+    func tick(_ feed: LiveFeed, batches: Int = 20, read: @Sendable () async -> Void = {}) async throws {
         guard !ticking else { return }
         ticking = true
         defer { ticking = false }
@@ -178,6 +182,7 @@ actor LiveHub {
         for _ in 0..<batches {
             let new = try await feed.events(after: position)
             guard !new.isEmpty else { return }
+            await read()
             for event in new {
                 position = event.id
                 try await deliver(event, feed: feed)
