@@ -54,9 +54,10 @@ struct PageRenderer: Sendable {
         return PageTemplate(name: name, template: template)
     }
 
-    /// Renders `view`, which answers its keys without reflection (`ViewModel`); debug builds check the whole view first.
+    /// Renders `view`, which answers its keys without reflection (`ViewModel`); debug builds, and the release build the
+    /// test command makes (`-DLECTERN_VIEW_AUDIT`, scripts/test), check the whole view first.
     func render(_ view: some ViewModel, with template: PageTemplate, status: HTTPResponse.Status = .ok) -> HTML {
-        #if DEBUG
+        #if DEBUG || LECTERN_VIEW_AUDIT
         ViewModelAudit.check(view)
         #endif
         return HTML(body: template.template.render(view, library: library), status: status)

@@ -17,9 +17,9 @@ protocol ViewModel: MustacheParent, Fingerprinted {
 
 @inline(__always) func mustacheValue<T>(_ value: T) -> Any? { value }
 
-/// Debug builds check every view before it is rendered: each value a template can reach must be text, a number, a
-/// Boolean, a list of those, or another `ViewModel`. Anything else would be read by reflection; it is recorded here,
-/// and the test suite fails on it.
+/// Debug builds, and the test command's release build (`LECTERN_VIEW_AUDIT`), check every view before it is rendered:
+/// each value a template can reach must be text, a number, a Boolean, a list of those, or another `ViewModel`. Anything
+/// else would be read by reflection; it is recorded here, and the test suite fails on it.
 enum ViewModelAudit {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var recorded: [String] = []
