@@ -19,12 +19,8 @@ import Testing
 
     deinit { site.delete() }
 
-    /// `.build/debug/lectern` beside the sources, or `LECTERN_BINARY`.
-    static var binary: URL {
-        if let path = ProcessInfo.processInfo.environment["LECTERN_BINARY"] { return URL(fileURLWithPath: path) }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/lectern")
-    }
+    /// The built binary (`LecternBinary`).
+    static var binary: URL { URL(fileURLWithPath: LecternBinary.path) }
 
     /// Runs the binary to the end with `input` on standard input; returns the exit status, standard output and standard error.
     static func runBinary(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String, errors: String) {

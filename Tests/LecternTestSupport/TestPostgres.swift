@@ -71,7 +71,7 @@ public enum TestPostgres {
                 try psql(server, "CREATE DATABASE \(name)")
                 var url = server
                 url.database = name
-                let migrated = try ChildProcess.run(lecternBinary, ["db", "migrate", "--database", connectionString(url)])
+                let migrated = try ChildProcess.run(LecternBinary.path, ["db", "migrate", "--database", connectionString(url)])
                 guard migrated.status == 0 else {
                     try? psql(server, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
                     throw TestPostgresFailure(description: "lectern db migrate of the test template failed: \(migrated.errors)")
@@ -86,13 +86,6 @@ public enum TestPostgres {
     static func connectionString(_ url: PostgresURL) -> String {
         let password = url.password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) } ?? ""
         return "postgres://\(url.username)\(password)@\(url.host):\(url.port)/\(url.database)"
-    }
-
-    /// `.build/debug/lectern` beside the sources, or `LECTERN_BINARY`.
-    static var lecternBinary: String {
-        if let path = ProcessInfo.processInfo.environment["LECTERN_BINARY"] { return path }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/debug/lectern").path
     }
 
     /// Runs one statement with `psql` on the server's maintenance database; its output, trimmed.

@@ -3,6 +3,7 @@ import LecternCore
 import LecternServices
 import LecternStore
 import LecternTestSupport
+import Synchronization
 import Testing
 
 @testable import LecternWeb
@@ -59,6 +60,23 @@ import Testing
         #expect(message.subject == nil, "a shared topic names no learner")
         let encoded = String(decoding: try JSONEncoder().encode(message), as: UTF8.self)
         #expect(!encoded.contains("Ada") && !encoded.contains("user") && !encoded.contains("subject"), "\(encoded)")
+    }
+
+    @Test func aCourseEventIsToldWithTheSeatsReadAfterIt() async throws {
+        // The server keeps courses per write generation; here the generation moves only when the hub says it has read a
+        // batch, as the change watcher moves it once it has seen the site revision those events moved.
+        let generation = Mutex(0)
+        let pages = PageCache(lifetime: .seconds(60), generation: { generation.withLock { $0 } })
+        let feed = LiveFeed(database: database, catalogue: Catalogue(database: database, source: CourseDetailCache(pages: pages)))
+        let hub = LiveHub()
+        let (id, outputs) = try await hub.open(userID: nil, network: "n")
+        try await hub.subscribe(id, to: try await feed.subscribe("course:tiny", as: nil), after: nil)
+        let ada = try await user("Ada")
+        _ = try await database.enrolments.enrol(userID: ada.id, courseID: try await course.id)
+        try await hub.tick(feed) { generation.withLock { $0 += 1 } }
+        var stream = outputs.makeAsyncIterator()
+        let message = try #require(messages(await drain(&stream, expecting: 1)).first)
+        #expect(message.availability == "open" && message.seatsLeft == 2, "not the 3 seats of the copy kept before Ada's enrolment")
     }
 
     @Test func onlyItsOwnerFollowsALearnersTopicAndOnlyInstructorsAQueue() async throws {
