@@ -177,7 +177,7 @@ struct PostgresBackendTests {
             func reading(_ learner: Int64) async throws -> PostgresSeats.Reading {
                 try #require(
                     try await database.read { runner in
-                        try await PostgresSeats.reading(runner, courseID: courseID, userID: learner, now: Date(), locking: false)
+                        try await PostgresSeats.reading(runner, courseID: courseID, userID: learner, locking: false)
                     })
             }
             func takeAlone(_ learner: Int64, _ seen: PostgresSeats.Reading) async throws -> Bool {
@@ -198,7 +198,7 @@ struct PostgresBackendTests {
 
             // Read while the seat is free; another learner takes it before the statement runs.
             let early = try await reading(learners[0])
-            #expect(early.course.state == .open && !early.enrolled)
+            #expect(early.course(at: Date()).state == .open && !early.enrolled)
             let revision = try await database.siteRevision()
             #expect(try await takeAlone(learners[1], try await reading(learners[1])))
             #expect(try await database.siteRevision() == revision + 1)

@@ -8,15 +8,16 @@ struct PostgresEnrolmentStore: EnrolmentStore {
     func enrol(userID: Int64, courseID: Int64, byOperator: Bool, overCapacityReason: String?, now: Date) async throws -> EnrolmentOutcome {
         // First a plain read. A learner already enrolled stays so whatever runs beside this (leaving is their own act):
         // a second click is answered without queueing behind every enrolment on the course's lock or telling every
-        // instance that the site changed.
-        let seen = try await database.read { runner in
-            try await PostgresSeats.reading(runner, courseID: courseID, userID: userID, now: now, locking: false)
+        // instance that the site changed. The read is kept while nothing is written anywhere (`RecentReads`), as the
+        // reads of signed-in pages are: a repeat then costs no round trip. A new place is decided again under the lock.
+        let seen = try await database.recentRead("seats \(courseID) \(userID)") { runner in
+            try await PostgresSeats.reading(runner, courseID: courseID, userID: userID, locking: false)
         }
         if seen?.enrolled == true { return .alreadyEnrolled }
         // A plain new place, the common case, is taken in one statement that checks under the course's lock that
         // nothing it was decided on has changed. Anything else, or a change, goes the whole way below.
         if let seen, !seen.waiting, !seen.requested,
-            case .enrol(overCapacityReason: nil) = seen.course.admission(byOperator: byOperator, overCapacityReason: overCapacityReason),
+            case .enrol(overCapacityReason: nil) = seen.course(at: now).admission(byOperator: byOperator, overCapacityReason: overCapacityReason),
             try await database.writeAlone({ runner in
                 try await PostgresSeats.enrolIfUnchanged(runner, userID: userID, courseID: courseID, seen: seen, now: now)
             }) == true
@@ -26,19 +27,19 @@ struct PostgresEnrolmentStore: EnrolmentStore {
         return try await database.write { runner -> EnrolmentOutcome in
             // The course's row is locked before anything is read (see `PostgresSeats.reading`): enrolments of one course
             // take their turn, so the seat count holds, and a double click finds the first click's enrolment.
-            guard var reading = try await PostgresSeats.reading(runner, courseID: courseID, userID: userID, now: now, locking: true) else {
+            guard var reading = try await PostgresSeats.reading(runner, courseID: courseID, userID: userID, locking: true) else {
                 return try await PostgresSeats.isEnrolled(runner, userID: userID, courseID: courseID) ? .alreadyEnrolled : .refused(.closed(now))
             }
             // Seats free while others wait go to them first (`Seats.serveQueueFirst`), after which all is read again.
             if reading.waiting {
                 try await PostgresSeats.promote(runner, courseID: courseID, now: now)
-                guard let again = try await PostgresSeats.reading(runner, courseID: courseID, userID: userID, now: now, locking: true) else {
+                guard let again = try await PostgresSeats.reading(runner, courseID: courseID, userID: userID, locking: true) else {
                     return try await PostgresSeats.isEnrolled(runner, userID: userID, courseID: courseID) ? .alreadyEnrolled : .refused(.closed(now))
                 }
                 reading = again
             }
             if reading.enrolled { return .alreadyEnrolled }
-            switch reading.course.admission(byOperator: byOperator, overCapacityReason: overCapacityReason) {
+            switch reading.course(at: now).admission(byOperator: byOperator, overCapacityReason: overCapacityReason) {
             case .refuse(let outcome):
                 return outcome
             case .enrol(let reason):

@@ -7,39 +7,48 @@ import LecternCore
 /// as exclusive as `FOR UPDATE` among lockers, but it does not block the foreign-key check of a row that names the
 /// course, which, held against the event-append lock, deadlocked a certificate insert with another learner's enrolment.
 enum PostgresSeats {
-    /// What `course_seats` (its migration says why it is a function) read of a course and one learner.
+    /// What `course_seats` (its migration says why it is a function) read of a course and one learner. It holds no
+    /// time-dependent answer: `course(at:)` decides open or closed for the moment it is asked, so a reading kept a moment
+    /// (`RecentReads`) never lets anyone in after enrolment closed.
     struct Reading {
-        /// Its seat count is 0 when `enrolled`: the seats of a course are not counted for a learner who holds one.
-        var course: Seats.CourseState
+        var opens: Date?
+        var closes: Date?
+        var settings: OperatorCourseSettings
+        var capacity: Int?
+        var mode: EnrolmentMode
+        /// Seats held; 0 when `enrolled`: the seats of a course are not counted for a learner who holds one.
+        var taken: Int
         /// A digest of the course's enrolment settings: equal digests, the same decision for the same seat count.
         var facts: String
         var waiting: Bool
         var enrolled: Bool
         var requested: Bool
+
+        func course(at now: Date) -> Seats.CourseState {
+            let state = EnrolmentRule.state(at: now, opens: opens, closes: closes, override: settings.enrolment, capacity: capacity, enrolled: taken)
+            return Seats.CourseState(state: state, mode: mode, capacity: capacity, taken: taken)
+        }
     }
 
-    /// The course's seats now (nil when there is no such course on offer), with the course's row locked until the
+    /// The course's seats (nil when there is no such course on offer), with the course's row locked until the
     /// transaction ends when `locking`: every transaction that gives, frees or counts a seat of a course takes its turn.
-    static func reading(_ runner: QueryRunner, courseID: Int64, userID: Int64?, now: Date, locking: Bool) async throws -> Reading? {
+    static func reading(_ runner: QueryRunner, courseID: Int64, userID: Int64?, locking: Bool) async throws -> Reading? {
         try await runner.one("SELECT * FROM course_seats(\(courseID), \(userID), \(locking))") { row in
             let settings = try OperatorCourseSettings(columns: row)
-            let capacity = settings.effectiveCapacity(content: try row["capacity"] as Int?)
-            // Not counted for a learner who holds a place (see the function): nothing is decided on it for them.
-            let taken: Int = try row["taken"] as Int? ?? 0
-            let state = EnrolmentRule.state(
-                at: now, opens: try row["enrolment_opens"], closes: try row["enrolment_closes"], override: settings.enrolment, capacity: capacity,
-                enrolled: taken)
-            let mode = EnrolmentMode(rawValue: try row["enrolment_mode"] as String) ?? .open
             return Reading(
-                course: Seats.CourseState(state: state, mode: mode, capacity: capacity, taken: taken), facts: try row["facts"],
-                waiting: try row["waiting"], enrolled: try row["enrolled"], requested: try row["requested"])
+                opens: try row["enrolment_opens"], closes: try row["enrolment_closes"], settings: settings,
+                capacity: settings.effectiveCapacity(content: try row["capacity"] as Int?),
+                mode: EnrolmentMode(rawValue: try row["enrolment_mode"] as String) ?? .open,
+                // Not counted for a learner who holds a place (see the function): nothing is decided on it for them.
+                taken: try row["taken"] as Int? ?? 0, facts: try row["facts"], waiting: try row["waiting"], enrolled: try row["enrolled"],
+                requested: try row["requested"])
         }
     }
 
     /// The course's enrolment state now, counting held seats, with the course row locked until the transaction
     /// ends; nil when there is no such course on offer.
     static func state(_ runner: QueryRunner, courseID: Int64, now: Date) async throws -> Seats.CourseState? {
-        try await reading(runner, courseID: courseID, userID: nil, now: now, locking: true)?.course
+        try await reading(runner, courseID: courseID, userID: nil, locking: true)?.course(at: now)
     }
 
     /// Enrols the learner in one statement, committed on its own, if what `seen` read still holds once the course's row
@@ -57,7 +66,7 @@ enum PostgresSeats {
                 INSERT INTO enrolment (user_id, course_id, enrolled_at)
                 SELECT \(userID), \(courseID), \(now) FROM seats
                 WHERE seats.facts = \(seen.facts) AND NOT seats.waiting AND NOT seats.enrolled AND NOT seats.requested
-                    AND (\(seen.course.capacity)::bigint IS NULL OR seats.taken < \(seen.course.capacity))
+                    AND (\(seen.capacity)::bigint IS NULL OR seats.taken < \(seen.capacity))
                 ON CONFLICT DO NOTHING
                 RETURNING course_id
             ),
