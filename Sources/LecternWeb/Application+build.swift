@@ -223,7 +223,7 @@ public func buildApplication(_ configuration: AppConfiguration) async throws -> 
         },
         logger: serverLogger
     )
-    return LecternApplication(inner: application, hub: liveHub, database: database)
+    return LecternApplication(inner: application, hub: liveHub, database: database, siteLogger: logger)
 }
 
 /// A file of `Public/` addressed with its content hash (the stylesheet, the live module), so browsers may cache it and

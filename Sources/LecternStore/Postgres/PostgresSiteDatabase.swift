@@ -3,6 +3,7 @@ import Foundation
 import LecternCore
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// A Lectern site in PostgreSQL: a pool of connections (postgres-nio's `PostgresClient`, run by a task of its own),
 /// the migrations, and the read and write paths every PostgreSQL store uses.
@@ -18,6 +19,9 @@ public final class PostgresSiteDatabase: SiteDatabase {
     /// Where the stores' statements are counted, when a test watches this database (`StatementLog`).
     private let statementLog: String?
     private let running: Task<Void, Never>
+    /// This database's share of `PoolMeters`, for the warning when the pool does not close.
+    private let connectionsInUse = Atomic<Int>(0)
+    private let requestsWaiting = Atomic<Int>(0)
 
     public var location: String { url.redacted }
     /// Changes whenever a migration is added or its SQL changes (tests key their migrated template database on it).
@@ -186,11 +190,18 @@ public final class PostgresSiteDatabase: SiteDatabase {
         await stop()
     }
 
+    /// How long closing waits for the pool to close its connections: they are closed at once, unless a request
+    /// still holds one. Past it, the process goes on (to its exit, which ends the connections anyway).
+    static let closeLimit = Duration.seconds(5)
+
     private func stop() async {
         guard !running.isCancelled else { return }
         running.cancel()
-        await running.value
         PoolMeters.size.decrement(by: Double(url.maximumConnections))
+        if await !BoundedWait.until(running, atMost: Self.closeLimit) {
+            logger.warning(
+                "the PostgreSQL pool did not close within \(Self.closeLimit) (\(connectionsInUse.load(ordering: .relaxed)) connections lent out, \(requestsWaiting.load(ordering: .relaxed)) requests waiting for one); going on without it")
+        }
     }
 
     // MARK: Reading and writing
@@ -298,13 +309,24 @@ public final class PostgresSiteDatabase: SiteDatabase {
     /// A connection of the pool for `body`, counted on /metrics: requests waiting for one, and connections in use.
     private func withPooledConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         PoolMeters.waiting.increment()
+        requestsWaiting.add(1, ordering: .relaxed)
         var waiting = true
-        defer { if waiting { PoolMeters.waiting.decrement() } }
+        defer {
+            if waiting {
+                PoolMeters.waiting.decrement()
+                requestsWaiting.subtract(1, ordering: .relaxed)
+            }
+        }
         return try await client.withConnection { connection in
             waiting = false
             PoolMeters.waiting.decrement()
+            requestsWaiting.subtract(1, ordering: .relaxed)
             PoolMeters.inUse.increment()
-            defer { PoolMeters.inUse.decrement() }
+            connectionsInUse.add(1, ordering: .relaxed)
+            defer {
+                PoolMeters.inUse.decrement()
+                connectionsInUse.subtract(1, ordering: .relaxed)
+            }
             return try await body(connection)
         }
     }

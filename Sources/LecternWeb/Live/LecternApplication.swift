@@ -14,6 +14,8 @@ struct LecternApplication<Inner: ApplicationProtocol>: ApplicationProtocol {
     let hub: LiveHub
     /// Closed when the server has stopped: a PostgreSQL pool's connections end with the process's work, not its exit.
     let database: any SiteDatabase
+    /// The site's own logger (the server's says only notices and worse at the info level).
+    let siteLogger: Logger
 
     var responder: Responder { get async throws { try await inner.responder } }
     var server: HTTPServerBuilder { inner.server }
@@ -30,21 +32,25 @@ struct LecternApplication<Inner: ApplicationProtocol>: ApplicationProtocol {
     /// A group stops its services last first: the hub's goodbye, then the application with its server.
     func run() async throws {
         do {
-            try await ServiceGroup(configuration: .init(services: [inner, LiveGoodbye(hub: hub)], logger: logger)).run()
+            try await ServiceGroup(configuration: .init(services: [inner, LiveGoodbye(hub: hub, logger: siteLogger)], logger: logger)).run()
         } catch {
             try? await database.close()
             throw error
         }
+        siteLogger.info("requests finished and background work stopped; closing the database")
         try? await database.close()
+        siteLogger.info("stopped")
     }
 }
 
 /// Waits for the stop, then closes every live connection with 1001 and gives the clients a moment to answer.
 private struct LiveGoodbye: Service {
     let hub: LiveHub
+    let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
+        logger.info("stopping: closing the live connections, then finishing the requests in progress")
         await hub.shutDown()
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: .seconds(2))
