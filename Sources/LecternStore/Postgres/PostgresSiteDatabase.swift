@@ -35,6 +35,10 @@ public final class PostgresSiteDatabase: SiteDatabase {
             tls: url.requiresTLS ? .require(.makeClientConfiguration()) : .disable)
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = url.maximumConnections
+        // No keep-alive pings: postgres-nio 1.33 can send one on a connection its idle timeout has just closed, and
+        // that query never completes, so the pool's run (and our close) never ends. A connection that died while idle
+        // fails its next query instead (a 503, and the pool makes a new one), and idle ones are closed after 60 s anyway.
+        configuration.options.keepAliveBehavior = nil
         PoolMeters.size.increment(by: Double(url.maximumConnections))
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
@@ -191,7 +195,8 @@ public final class PostgresSiteDatabase: SiteDatabase {
     }
 
     /// How long closing waits for the pool to close its connections: they are closed at once, unless a request
-    /// still holds one. Past it, the process goes on (to its exit, which ends the connections anyway).
+    /// still holds one. Past it, the process goes on (to its exit, which ends the connections anyway): a safety net,
+    /// should the pool's run ever again not end (see `keepAliveBehavior` above).
     static let closeLimit = Duration.seconds(5)
 
     private func stop() async {
