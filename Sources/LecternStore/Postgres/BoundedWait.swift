@@ -9,13 +9,14 @@ enum BoundedWait {
         let answer = Answer()
         return await withCheckedContinuation { continuation in
             answer.wait(continuation)
+            let timer = Task {
+                try? await Task.sleep(for: limit)
+                answer.tell(false)
+            }
             Task {
                 _ = await task.value
                 answer.tell(true)
-            }
-            Task {
-                try? await Task.sleep(for: limit)
-                answer.tell(false)
+                timer.cancel()  // no sleeper left behind (its `tell` after this one changes nothing)
             }
         }
     }

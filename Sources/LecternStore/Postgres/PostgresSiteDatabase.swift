@@ -19,9 +19,8 @@ public final class PostgresSiteDatabase: SiteDatabase {
     /// Where the stores' statements are counted, when a test watches this database (`StatementLog`).
     private let statementLog: String?
     private let running: Task<Void, Never>
-    /// This database's share of `PoolMeters`, for the warning when the pool does not close.
-    private let connectionsInUse = Atomic<Int>(0)
-    private let requestsWaiting = Atomic<Int>(0)
+    private let connectionsInUse = PoolGauge(PoolMeters.inUse)
+    private let requestsWaiting = PoolGauge(PoolMeters.waiting)
 
     public var location: String { url.redacted }
     /// Changes whenever a migration is added or its SQL changes (tests key their migrated template database on it).
@@ -205,7 +204,7 @@ public final class PostgresSiteDatabase: SiteDatabase {
         PoolMeters.size.decrement(by: Double(url.maximumConnections))
         if await !BoundedWait.until(running, atMost: Self.closeLimit) {
             logger.warning(
-                "the PostgreSQL pool did not close within \(Self.closeLimit) (\(connectionsInUse.load(ordering: .relaxed)) connections lent out, \(requestsWaiting.load(ordering: .relaxed)) requests waiting for one); going on without it")
+                "the PostgreSQL pool did not close within \(Self.closeLimit) (\(connectionsInUse.value) connections lent out, \(requestsWaiting.value) requests waiting for one); going on without it")
         }
     }
 
@@ -313,27 +312,37 @@ public final class PostgresSiteDatabase: SiteDatabase {
 
     /// A connection of the pool for `body`, counted on /metrics: requests waiting for one, and connections in use.
     private func withPooledConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        PoolMeters.waiting.increment()
-        requestsWaiting.add(1, ordering: .relaxed)
+        requestsWaiting.add()
         var waiting = true
-        defer {
-            if waiting {
-                PoolMeters.waiting.decrement()
-                requestsWaiting.subtract(1, ordering: .relaxed)
-            }
-        }
+        defer { if waiting { requestsWaiting.remove() } }
         return try await client.withConnection { connection in
             waiting = false
-            PoolMeters.waiting.decrement()
-            requestsWaiting.subtract(1, ordering: .relaxed)
-            PoolMeters.inUse.increment()
-            connectionsInUse.add(1, ordering: .relaxed)
-            defer {
-                PoolMeters.inUse.decrement()
-                connectionsInUse.subtract(1, ordering: .relaxed)
-            }
+            requestsWaiting.remove()
+            connectionsInUse.add()
+            defer { connectionsInUse.remove() }
             return try await body(connection)
         }
+    }
+}
+
+/// One of `PoolMeters`, with this database's own share of it: the meter sums every database of the process for
+/// /metrics, and the share is read when this database's pool does not close.
+final class PoolGauge: Sendable {
+    private let meter: Meter
+    private let own = Atomic<Int>(0)
+
+    init(_ meter: Meter) { self.meter = meter }
+
+    var value: Int { own.load(ordering: .relaxed) }
+
+    func add() {
+        meter.increment()
+        own.add(1, ordering: .relaxed)
+    }
+
+    func remove() {
+        meter.decrement()
+        own.subtract(1, ordering: .relaxed)
     }
 }
 
