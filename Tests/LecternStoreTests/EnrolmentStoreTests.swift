@@ -62,6 +62,33 @@ import Testing
         #expect(try await self.course().enrolledCount == 1)
     }
 
+    @Test func learnersClickingSeveralTimesAtOnceAreEachEnrolledOnceWithOneEvent() async throws {
+        // On PostgreSQL, places asked for at once are taken together in one statement (`WriteBatches`): a learner's
+        // second and third clicks may land in the same batch as their first.
+        try site.writeCourse("flask-certificate", capacity: 100)
+        _ = try await sync()
+        let course = try await course()
+        let learners = try await users(20)
+        let store = enrolments
+        let outcomes = try await withThrowingTaskGroup(of: (Int64, EnrolmentOutcome).self) { group in
+            for learner in learners {
+                for _ in 0..<3 { group.addTask { (learner.id, try await store.enrol(userID: learner.id, courseID: course.id)) } }
+            }
+            var all: [(Int64, EnrolmentOutcome)] = []
+            for try await outcome in group { all.append(outcome) }
+            return all
+        }
+        for learner in learners {
+            let theirs = outcomes.filter { $0.0 == learner.id }.map(\.1)
+            #expect(theirs.filter { $0 == .enrolled }.count == 1)
+            #expect(theirs.filter { $0 == .alreadyEnrolled }.count == 2)
+        }
+        #expect(try await self.course().enrolledCount == 20)
+        let events = try await database.events.events(after: 0, limit: 1000).filter { $0.kind == EventKind.enrolled.rawValue }
+        #expect(events.count == 20)
+        #expect(Set(events.compactMap(\.userID)) == Set(learners.map(\.id)))
+    }
+
     @Test func enrolmentRespectsItsDates() async throws {
         try site.writeCourse("future", title: "Future", opens: "2099-01-01")
         try site.writeCourse("past", title: "Past", closes: "2020-01-01")

@@ -173,17 +173,22 @@ struct PostgresBackendTests {
     @Test func aPlaceDecidedOnAReadingThatNoLongerHoldsIsNotTakenInOneStatement() async throws {
         try await TestPostgres.withDatabase { database in
             let courseID = try await Self.course(in: database, capacity: 1)
-            let learners = try await Self.learners(3, in: database)
+            let learners = try await Self.learners(6, in: database)
             func reading(_ learner: Int64) async throws -> PostgresSeats.Reading {
                 try #require(
                     try await database.read { runner in
                         try await PostgresSeats.reading(runner, courseID: courseID, userID: learner, locking: false)
                     })
             }
+            func take(_ learners: [Int64], _ seen: PostgresSeats.Reading) async throws -> [Bool] {
+                let key = PostgresSeats.NewPlaceKey(courseID: courseID, facts: seen.facts, capacity: seen.capacity)
+                return try await database.writeAlone { runner in
+                    try await PostgresSeats.enrolIfUnchanged(
+                        runner, courseID: courseID, seen: key, places: learners.map { .init(userID: $0, now: Date()) })
+                } ?? []
+            }
             func takeAlone(_ learner: Int64, _ seen: PostgresSeats.Reading) async throws -> Bool {
-                try await database.writeAlone { runner in
-                    try await PostgresSeats.enrolIfUnchanged(runner, userID: learner, courseID: courseID, seen: seen, now: Date())
-                } ?? false
+                try await take([learner], seen) == [true]
             }
             let enrolments = PostgresEnrolmentStore(database: database)
             func placesAndEvents() async throws -> (places: Int, events: Int) {
@@ -222,6 +227,15 @@ struct PostgresBackendTests {
             let outcome = try await enrolments.enrol(userID: learners[0], courseID: courseID, byOperator: false, overCapacityReason: nil, now: Date())
             #expect(outcome != .enrolled && outcome != .alreadyEnrolled)
             #expect(try await placesAndEvents() == (2, 2))
+            // Places asked for together: in the order asked, while seats last; a learner asking twice is enrolled once.
+            try await database.write { runner in
+                try await runner.execute(
+                    "UPDATE course SET operator_enrolment = NULL, operator_enrolment_at = NULL, capacity = 4 WHERE id = \(courseID)")
+            }
+            let more = Array(learners[3...])
+            let open = try await reading(more[0])
+            #expect(try await take([more[0], more[0], more[1], more[2]], open) == [true, false, true, false])
+            #expect(try await placesAndEvents() == (4, 4))
         }
     }
 

@@ -15,12 +15,12 @@ struct PostgresEnrolmentStore: EnrolmentStore {
         }
         if seen?.enrolled == true { return .alreadyEnrolled }
         // A plain new place, the common case, is taken in one statement that checks under the course's lock that
-        // nothing it was decided on has changed. Anything else, or a change, goes the whole way below.
-        if let seen, !seen.waiting, !seen.requested,
+        // nothing it was decided on has changed; new places asked for meanwhile on this instance go together in the
+        // next such statement (`WriteBatches`). Anything else, a change, or a failed batch goes the whole way below,
+        // which decides again from what it reads under the lock (and answers a storage failure itself).
+        if let seen, !seen.waiting, !seen.requested, !database.isDryRun,
             case .enrol(overCapacityReason: nil) = seen.course(at: now).admission(byOperator: byOperator, overCapacityReason: overCapacityReason),
-            try await database.writeAlone({ runner in
-                try await PostgresSeats.enrolIfUnchanged(runner, userID: userID, courseID: courseID, seen: seen, now: now)
-            }) == true
+            (try? await takeNewPlace(.init(userID: userID, now: now), in: courseID, seen: seen)) == true
         {
             return .enrolled
         }
@@ -47,6 +47,17 @@ struct PostgresEnrolmentStore: EnrolmentStore {
                 try await PostgresSeats.enrol(runner, userID: userID, courseID: courseID, now: now, overCapacityReason: reason)
                 return .enrolled
             }
+        }
+    }
+
+    /// Takes a new place in one statement, with the other new places in the same course asked for meanwhile on this
+    /// instance (`PostgresSeats.enrolIfUnchanged`); false when what `seen` read no longer holds.
+    private func takeNewPlace(_ place: PostgresSeats.NewPlace, in courseID: Int64, seen: PostgresSeats.Reading) async throws -> Bool {
+        let key = PostgresSeats.NewPlaceKey(courseID: courseID, facts: seen.facts, capacity: seen.capacity)
+        return try await database.newPlaces.submit(place, key: key) { places in
+            try await database.writeAlone { runner in
+                try await PostgresSeats.enrolIfUnchanged(runner, courseID: courseID, seen: key, places: places)
+            } ?? places.map { _ in false }
         }
     }
 

@@ -16,6 +16,8 @@ public final class PostgresSiteDatabase: SiteDatabase {
     let changes: PostgresChangeListener
     /// The reads signed-in pages make on every request, while nothing was written since (see `RecentReads`).
     let recentReads = RecentReads()
+    /// New places asked for at once on this instance, taken together (see `PostgresEnrolmentStore.takeNewPlace`).
+    let newPlaces = WriteBatches<PostgresSeats.NewPlaceKey, PostgresSeats.NewPlace, Bool>(maximum: 200)
     /// Where the stores' statements are counted, when a test watches this database (`StatementLog`).
     private let statementLog: String?
     private let running: Task<Void, Never>
