@@ -68,9 +68,14 @@ def quiz_questions(lesson_path):
     return yaml.safe_load(block.group(1))["questions"] if block else []
 
 
+JOURNEY_STARTED = time.monotonic()
+
+
 def check(name, ok, detail=""):
+    # Each line says when it was reached: a journey that runs out of time shows where the time went.
     results.append(bool(ok))
-    print(("PASS " if ok else "FAIL ") + name + ("" if ok or not detail else f"  ({detail})"))
+    elapsed = f"  [{time.monotonic() - JOURNEY_STARTED:.1f} s]"
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok or not detail else f"  ({detail})") + elapsed, flush=True)
 
 
 def browser(width):
