@@ -18,7 +18,7 @@ struct PostgresEnrolmentStore: EnrolmentStore {
         // nothing it was decided on has changed; new places asked for meanwhile on this instance go together in the
         // next such statement (`WriteBatches`). Anything else, a change, or a failed batch goes the whole way below,
         // which decides again from what it reads under the lock (and answers a storage failure itself).
-        if let seen, !seen.waiting, !seen.requested, !database.isDryRun,
+        if let seen, !seen.waiting, !seen.requested,
             case .enrol(overCapacityReason: nil) = seen.course(at: now).admission(byOperator: byOperator, overCapacityReason: overCapacityReason),
             (try? await takeNewPlace(.init(userID: userID, now: now), in: courseID, seen: seen)) == true
         {
@@ -51,7 +51,8 @@ struct PostgresEnrolmentStore: EnrolmentStore {
     }
 
     /// Takes a new place in one statement, with the other new places in the same course asked for meanwhile on this
-    /// instance (`PostgresSeats.enrolIfUnchanged`); false when what `seen` read no longer holds.
+    /// instance (`PostgresSeats.enrolIfUnchanged`); false when what `seen` read no longer holds, and in a dry run (which
+    /// `writeAlone` leaves to `write`, as that rolls back).
     private func takeNewPlace(_ place: PostgresSeats.NewPlace, in courseID: Int64, seen: PostgresSeats.Reading) async throws -> Bool {
         let key = PostgresSeats.NewPlaceKey(courseID: courseID, facts: seen.facts, capacity: seen.capacity)
         return try await database.newPlaces.submit(place, key: key) { places in
