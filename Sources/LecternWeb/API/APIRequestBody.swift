@@ -40,8 +40,10 @@ struct APIRequestBody {
         return APIRequestBody(object: object)
     }
 
-    /// A string property of at most `maxLength` characters; nil when absent (an error when `required`).
-    mutating func string(_ name: String, required: Bool = false, maxLength: Int) -> String? {
+    /// A string property of `minLength` to `maxLength` characters, each as `pattern` allows; nil when absent (an error
+    /// when `required`). The contract's bounds are checked here, before anything is looked up, so a value the contract
+    /// refuses is refused whatever state the site is in (an access code was once answered "already enrolled").
+    mutating func string(_ name: String, required: Bool = false, minLength: Int = 0, maxLength: Int, pattern: TextPattern? = nil) -> String? {
         read.insert(name)
         guard let value = object[name], !(value is NSNull) else {
             if required { errors.append(.init(name: name, reason: "is required")) }
@@ -54,6 +56,14 @@ struct APIRequestBody {
         // JSON Schema's maxLength counts code points, not the grapheme clusters of Swift's `count`: the contract's limit.
         guard text.unicodeScalars.count <= maxLength else {
             errors.append(.init(name: name, reason: "must be at most \(maxLength) characters (it has \(text.unicodeScalars.count))"))
+            return nil
+        }
+        guard text.unicodeScalars.count >= minLength else {
+            errors.append(.init(name: name, reason: minLength == 1 ? "must not be empty" : "must be at least \(minLength) characters"))
+            return nil
+        }
+        if let pattern, !pattern.admits(text) {
+            errors.append(.init(name: name, reason: pattern.reason))
             return nil
         }
         return text

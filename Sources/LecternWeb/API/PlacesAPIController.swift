@@ -46,7 +46,7 @@ struct PlacesAPIController: Sendable {
         let caller = try APICaller.require(.learn, in: context)
         let slug = try Self.slug(context)
         var body = try await APIRequestBody.read(request, context: context)
-        let code = body.string("code", required: true, maxLength: 40)
+        let code = body.string("code", required: true, minLength: 1, maxLength: 40, pattern: .accessCode)
         try body.finish()
         return try Self.answer(try await enrolments.redeem(code ?? "", by: caller.user, for: slug, network: context.clientNetwork))
     }

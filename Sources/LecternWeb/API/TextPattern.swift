@@ -1,0 +1,24 @@
+/// A string property's `pattern` in `openapi.yaml`, checked scalar by scalar (the patterns are character classes, so no
+/// regular expression is needed), with the reason a client is given when a value breaks it.
+enum TextPattern: Sendable {
+    /// `^[A-Za-z0-9-]+$`: an access code as a program sends it (any case, dashes optional).
+    case accessCode
+    /// `^[^\x00-\x1F\x7F]+$`: no control characters (an address that may end up in a URL path).
+    case noControlCharacters
+
+    func admits(_ text: String) -> Bool {
+        switch self {
+        case .accessCode:
+            text.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        case .noControlCharacters:
+            !text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+        }
+    }
+
+    var reason: String {
+        switch self {
+        case .accessCode: "must hold only letters, digits and dashes, as in 7KQ2M-XW9FD-R4TCN"
+        case .noControlCharacters: "must not hold control characters"
+        }
+    }
+}
