@@ -110,7 +110,7 @@ def candidates(schema):
     values = [None, True, 12345, 1.5, "lots", [], {}]
     kinds = types(schema)
     if kinds & {"string"}:
-        values += ["", " ", "\u0013x", "x\u007f", "a b", "<b>", "é", "not an address", "next tuesday", "not-" + "-".join(map(str, schema.get("enum", [])))]
+        values += ["", " ", "\u0013x", "x\u007f", "a%1Ab@example.com", "a b", "<b>", "é", "not an address", "next tuesday", "not-" + "-".join(map(str, schema.get("enum", [])))]
         values += ["a" * (n + 1) for n in limits(schema, "maxLength")]
     if kinds & {"integer", "number"}:
         values += ["1", -1, 0, 10**20]

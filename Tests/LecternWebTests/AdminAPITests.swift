@@ -140,7 +140,7 @@ import Testing
             #expect(try await client.send(enrolments, .post, headers: admin, body: #"{"email": "ada@example.com"}"#).status == .ok)
             for bad in [
                 #"{"email": "ada@example.com", "over_capacity_reason": ""}"#, #"{"email": "not an address"}"#,
-                #"{"email": "ada\u0004@example.com"}"#, #"{"email": ""}"#,
+                #"{"email": "ada\u0004@example.com"}"#, #"{"email": ""}"#, #"{"email": "ada%1A@example.com"}"#,
             ] {
                 let refused = try await client.send(enrolments, .post, headers: admin, body: bad)
                 #expect(refused.status == .unprocessableContent, "\(bad)")

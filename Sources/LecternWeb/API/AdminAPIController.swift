@@ -264,7 +264,7 @@ struct AdminAPIController: Sendable {
         _ = try APICaller.require(.admin, in: context)
         let slug = try PlacesAPIController.slug(context)
         var body = try await APIRequestBody.read(request, context: context)
-        let email = body.string("email", required: true, maxLength: EmailAddress.maximumLength, pattern: .noControlCharacters)
+        let email = body.string("email", required: true, maxLength: EmailAddress.maximumLength, pattern: .pathSafeAddress)
         if let email, (try? EmailAddress(email)) == nil { body.refuse("email", "must be an email address, such as ada@example.com") }
         let reason = body.string("over_capacity_reason", minLength: 1, maxLength: Enrolments.maxOverCapacityReasonLength)
         try body.finish()
