@@ -256,7 +256,11 @@ class Journey:
             def log_message(self, *args):
                 pass
 
-        server = http.server.HTTPServer(("127.0.0.1", 0), Attacker)
+        # A thread per connection, and each gives up on a silent client after 5 s: Chromium opens a spare connection it
+        # may never use, and with one thread serve_forever sat reading it, so shutdown() below waited about 65 s for
+        # Chromium to drop it (every CI run's journey, at each width, until this was seen in its timings).
+        Attacker.timeout = 5
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Attacker)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
