@@ -17,7 +17,6 @@ character); this walks all of them every run.
 Usage: contract_inputs.py http://127.0.0.1:PORT path/to/lectern path/to/lectern.sqlite path/to/openapi.yaml
 Needs PyYAML and jsonschema (the API tools' virtual environment). Prints one line per operation; exits 1 on a failure.
 """
-import copy
 import http.client
 import json
 import re
@@ -249,7 +248,7 @@ def main():
             continue
         sent, wrong, seen = 0, [], set()
         whole = [(f"body = {json.dumps(v)}", v) for v in ([], "text", 1, None)]
-        for what, broken in whole + list(mutations(schema, copy.deepcopy(body), "body")):
+        for what, broken in whole + list(mutations(schema, body, "body")):
             key = json.dumps(broken, sort_keys=True)
             if key in seen or validator.is_valid(broken):
                 continue
@@ -269,8 +268,9 @@ def main():
         token = admin if operation_id in ("listAccounts",) else learner
         sent, wrong = 0, []
         for name, schema in names.items():
+            validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
             for value in query_candidates(schema):
-                if Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER).is_valid(typed(value, schema)):
+                if validator.is_valid(typed(value, schema)):
                     continue
                 status, text = call(method, f"{path}?{urllib.parse.urlencode({name: value})}", token, None)
                 sent += 1
